@@ -1,0 +1,120 @@
+# virtcap — what virtual machines can this Linux x86 host run?
+#
+#   make          build ./virtcap            make check   install deps, build, run every test
+#   make run      install deps, build, run   make static  self-contained x86_64 and i386 binaries
+#   make deps     install Debian packages    make bench   time the probe against other tools
+#   make install PREFIX=/usr/local           make clean
+#
+# V=1 shows full commands; WERROR=0 turns warnings back into warnings.
+
+PREFIX ?= /usr/local
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+V ?= 0
+WERROR ?= 1
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+PKGS := libcpuid libpci json-c zlib
+
+WARNINGS := -Wall
+WARNINGS += -Wextra
+WARNINGS += -Wshadow
+WARNINGS += -Wstrict-prototypes
+WARNINGS += -Wmissing-prototypes
+WARNINGS += -Wformat=2
+WARNINGS += -Wundef
+WARNINGS += -Wno-unused-parameter
+ifeq ($(WERROR),1)
+WARNINGS += -Werror
+endif
+
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -I. $(WARNINGS)
+CFLAGS ?=
+LDFLAGS ?=
+
+# The library: everything but main(), shared by the program and the tests.
+LIB_OBJS += probe/capture.o
+LIB_OBJS += probe/confidential.o
+LIB_OBJS += probe/cpu.o
+LIB_OBJS += probe/cpuid_raw.o
+LIB_OBJS += probe/environment.o
+LIB_OBJS += probe/facts.o
+LIB_OBJS += probe/firmware.o
+LIB_OBJS += probe/host.o
+LIB_OBJS += probe/kernel.o
+LIB_OBJS += probe/kvm_dev.o
+LIB_OBJS += probe/msr.o
+LIB_OBJS += probe/osvirt.o
+LIB_OBJS += probe/pci.o
+LIB_OBJS += probe/probe.o
+LIB_OBJS += probe/root.o
+LIB_OBJS += probe/vmx.o
+LIB_OBJS += reports/human.o
+LIB_OBJS += reports/json.o
+LIB_OBJS += reports/matrix.o
+LIB_OBJS += reports/report.o
+LIB_OBJS += cli/snapshot.o
+
+MAIN_OBJS += cli/main.o
+
+# Test programs (C, printing TAP); each tests/tNNN-*.t script runs its own.
+TEST_PROGS += tests/cpuid-fixtures
+TEST_PROGS += tests/unit-root
+TEST_PROGS += tests/unit-facts
+
+BUILD := build/host
+HOST_CFLAGS = $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -DHAVE_LIBPCI=1 $(CFLAGS)
+HOST_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+.PHONY: all deps run check static install bench clean test-progs
+all: virtcap
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/libvirtcap.a: $(addprefix $(BUILD)/,$(LIB_OBJS))
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+virtcap: $(addprefix $(BUILD)/,$(MAIN_OBJS)) $(BUILD)/libvirtcap.a
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/tap.o $(BUILD)/libvirtcap.a
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+test-progs: $(addprefix $(BUILD)/,$(TEST_PROGS))
+
+deps:
+	$(Q)scripts/deps.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory virtcap
+	./virtcap
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory virtcap test-progs
+	VIRTCAP=$(CURDIR)/virtcap TEST_BIN=$(CURDIR)/$(BUILD)/tests prove -r tests
+
+static:
+	$(Q)scripts/static.sh
+
+install: virtcap
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 0755 virtcap $(DESTDIR)$(PREFIX)/bin/virtcap
+	install -m 0644 man/virtcap.1 $(DESTDIR)$(PREFIX)/share/man/man1/virtcap.1
+
+bench: virtcap
+	$(Q)scripts/bench.sh
+
+clean:
+	rm -rf build virtcap virtcap-static-x86_64 virtcap-static-i386
+
+-include $(shell find build -name '*.d' 2>/dev/null)

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef VIRTCAP_CLI_H
+#define VIRTCAP_CLI_H
+
+#include <stddef.h>
+
+struct probe_ctx;
+struct capture;
+
+/*
+ * Write a snapshot of a probe run to path as a gzip-compressed tar archive: every file the probe
+ * read, the links it followed and directories it listed, plus .virtcap/facts (the live results)
+ * and .virtcap/cpuid.raw. Written to a temporary file beside path and renamed, so a failed run
+ * leaves no partial archive. Returns 0 or a negative errno with a message in err.
+ */
+int snapshot_write(const char *path, struct probe_ctx *ctx, const struct capture *capture,
+		   char *err, size_t errlen);
+
+#endif

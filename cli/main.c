@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: MIT
+/*
+ * virtcap: what virtual machines can this Linux x86 host run?
+ *
+ * Subcommands: (none) probe and show the matrix; probe; snapshot. Only this file exits; the
+ * libraries return errors. Exit codes: 0 ran fine, 2 usage or input error.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cli/cli.h"
+#include "probe/capture.h"
+#include "probe/probe.h"
+#include "reports/report.h"
+#include "version.h"
+
+#define EXIT_USAGE 2
+
+static void usage(FILE *out)
+{
+	fputs("usage: virtcap [COMMAND] [OPTIONS]\n"
+	      "\n"
+	      "Tells what virtual machines this Linux x86 host can run, and why not.\n"
+	      "\n"
+	      "commands:\n"
+	      "  (none)             probe the host and show the compatibility matrix\n"
+	      "  probe              the same, probe only\n"
+	      "  snapshot OUT.tar.gz  capture everything the probe reads, for a support ticket\n"
+	      "                     or a test; probe it later with --root\n"
+	      "\n"
+	      "options:\n"
+	      "  --json             print the report as JSON (schema virtcap/report/v1)\n"
+	      "  --root DIR         read every file relative to DIR (a captured root)\n"
+	      "  --cpuid-dump FILE  take CPUID from a libcpuid raw dump instead of this CPU\n"
+	      "  --verbose          show where every finding came from\n"
+	      "  --no-color         no colours (also: NO_COLOR set, or not a terminal)\n"
+	      "  --help, --version\n"
+	      "\n"
+	      "exit status: 0 ran fine, 2 usage or input error\n",
+	      out);
+}
+
+struct options {
+	const char *command;
+	const char *root;
+	const char *cpuid_dump;
+	const char *snapshot_out;
+	bool json;
+	bool verbose;
+	bool no_colour;
+};
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "cpuid-dump", required_argument, NULL, OPT_CPUID_DUMP },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOUR },
+		{ "no-colour", no_argument, NULL, OPT_NO_COLOUR },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->root = "/";
+	/* GNU getopt permutes: options may stand before or after the command */
+	while ((c = getopt_long(argc, argv, "jvhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o->json = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case OPT_ROOT:
+			o->root = optarg;
+			break;
+		case OPT_CPUID_DUMP:
+			o->cpuid_dump = optarg;
+			break;
+		case OPT_NO_COLOUR:
+			o->no_colour = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("virtcap %s\n", VIRTCAP_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind < argc)
+		o->command = argv[optind++];
+	if (o->command && strcmp(o->command, "snapshot") == 0 && optind < argc)
+		o->snapshot_out = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "virtcap: unexpected argument '%s' (try --help)\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (!o->command)
+		o->command = "check";
+	if (strcmp(o->command, "probe") && strcmp(o->command, "check") &&
+	    strcmp(o->command, "snapshot")) {
+		fprintf(stderr, "virtcap: unknown command '%s' (try --help)\n", o->command);
+		return -EINVAL;
+	}
+	if (!strcmp(o->command, "snapshot") && !o->snapshot_out) {
+		fprintf(stderr, "virtcap: snapshot needs the output file: virtcap snapshot OUT.tar.gz\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool use_colour(const struct options *o)
+{
+	const char *no_colour = getenv("NO_COLOR");
+
+	/* https://no-color.org: any non-empty NO_COLOR turns colours off */
+	if (o->no_colour || (no_colour && *no_colour))
+		return false;
+	return isatty(STDOUT_FILENO);
+}
+
+static int print_json(const struct report *r)
+{
+	struct json_object *obj = report_to_json(r);
+
+	if (!obj)
+		return -ENOMEM;
+	fputs(json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+					     JSON_C_TO_STRING_NOSLASHESCAPE), stdout);
+	fputc('\n', stdout);
+	json_object_put(obj);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	struct probe_ctx ctx;
+	struct capture capture = { 0 };
+	char err[512];
+	int rc;
+
+	if (parse_options(argc, argv, &o))
+		return EXIT_USAGE;
+	if (probe_ctx_init(&ctx, o.root, o.cpuid_dump, err, sizeof(err))) {
+		fprintf(stderr, "virtcap: %s\n", err);
+		return EXIT_USAGE;
+	}
+
+	bool snapshot = strcmp(o.command, "snapshot") == 0;
+
+	if (snapshot)
+		ctx.capture = &capture;
+
+	struct report *r = report_new();
+
+	if (!r) {
+		fprintf(stderr, "virtcap: out of memory\n");
+		probe_ctx_release(&ctx);
+		return EXIT_USAGE;
+	}
+	rc = probe_run(&ctx, r);
+	if (rc) {
+		fprintf(stderr, "virtcap: probe failed: %s\n", strerror(-rc));
+		goto out;
+	}
+
+	if (snapshot) {
+		rc = snapshot_write(o.snapshot_out, &ctx, &capture, err, sizeof(err));
+		if (rc)
+			fprintf(stderr, "virtcap: %s\n", err);
+		else
+			fprintf(stderr, "virtcap: wrote %s (%zu entries)\n", o.snapshot_out,
+				capture.n);
+	} else if (o.json) {
+		rc = print_json(r);
+	} else {
+		struct report_human_opts ho = {
+			.colour = use_colour(&o),
+			.verbose = o.verbose,
+			.width = 80,
+		};
+
+		rc = report_print_human(r, &ho, stdout);
+	}
+	if (fflush(stdout) != 0 && !rc)
+		rc = -EIO;
+
+out:
+	/* every input error is one line on stderr, after the report it did not stop */
+	for (size_t i = 0; i < r->nerrors; i++)
+		fprintf(stderr, "virtcap: %s: %s\n", r->errors[i].input, r->errors[i].problem);
+	int status = (rc || r->nerrors) ? EXIT_USAGE : 0;
+
+	report_free(r);
+	capture_free(&capture);
+	probe_ctx_release(&ctx);
+	return status;
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Who we are running on: hostname, kernel release and architecture, and the bitness of this
+ * process. The architecture matters for guests: a 64-bit guest needs a kernel that can enter
+ * long mode itself (an i686 kernel's KVM cannot run one), and a 32-bit virtcap on a 64-bit kernel
+ * still drives 64-bit guests through the same ioctls.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "probe/probe.h"
+#include "probe/root.h"
+
+/* uname(2) fields as facts, so a captured root answers the same questions. */
+static void host_record_uname(struct probe_ctx *ctx)
+{
+	struct utsname u;
+
+	if (!ctx->live || uname(&u) < 0)
+		return;
+	facts_set(&ctx->facts, "uname.nodename", "%s", u.nodename);
+	facts_set(&ctx->facts, "uname.release", "%s", u.release);
+	facts_set(&ctx->facts, "uname.machine", "%s", u.machine);
+	facts_set(&ctx->facts, "process.bits", "%zu", sizeof(void *) * 8);
+}
+
+/* A value from /proc/sys when the root has it, else the uname fact. */
+static const char *host_value(struct probe_ctx *ctx, const char *proc_path, const char *fact,
+			      char *buf, size_t len, const char **source)
+{
+	if (root_read_line(ctx, proc_path, buf, len) == 0 && buf[0]) {
+		*source = proc_path;
+		return buf;
+	}
+	const char *v = facts_get(&ctx->facts, fact);
+
+	*source = v ? "uname(2)" : proc_path;
+	return v;
+}
+
+int probe_host(struct probe_ctx *ctx, struct report *r)
+{
+	char name[256], release[256], arch[64];
+	const char *src_name, *src_release, *src_arch;
+
+	host_record_uname(ctx);
+
+	const char *hostname = host_value(ctx, "/proc/sys/kernel/hostname", "uname.nodename", name,
+					  sizeof(name), &src_name);
+	const char *kernel = host_value(ctx, "/proc/sys/kernel/osrelease", "uname.release", release,
+					sizeof(release), &src_release);
+	/* /proc/sys/kernel/arch exists since Linux 5.12; older kernels leave us uname's answer */
+	const char *machine = host_value(ctx, "/proc/sys/kernel/arch", "uname.machine", arch,
+					 sizeof(arch), &src_arch);
+	long long bits = 0;
+
+	if (!facts_get_ll(&ctx->facts, "process.bits", &bits) || (bits != 32 && bits != 64))
+		bits = 0;
+	if (report_set_host(r, hostname, kernel, machine, (int)bits))
+		return -ENOMEM;
+
+	int err = 0;
+
+	if (machine) {
+		bool k64 = strcmp(machine, "x86_64") == 0;
+
+		err |= report_cap_str(r, "kernel.arch", machine, src_arch,
+				      k64 ? "64-bit kernel: can run 32-bit and 64-bit guests"
+				      : "32-bit kernel: its KVM cannot run 64-bit guests");
+		if (!k64)
+			err |= report_cap_fix(r, "kernel.arch",
+					      "install and boot a 64-bit (x86_64/amd64) kernel to run "
+					      "64-bit guests; the CPU %s",
+					      "must support long mode (see cpu.lm)");
+	} else {
+		err |= report_cap_unknown(r, "kernel.arch", src_arch, "no /proc/sys/kernel/arch and "
+					  "no recorded uname");
+	}
+	if (kernel)
+		err |= report_cap_str(r, "kernel.release", kernel, src_release, NULL);
+	else
+		err |= report_cap_unknown(r, "kernel.release", src_release, NULL);
+	if (bits)
+		err |= report_cap_int(r, "process.bits", bits, "sizeof(void *) of virtcap",
+				      bits == 32 ? "32-bit process: uses the same KVM ioctls, and "
+				      "can still run 64-bit guests on a 64-bit kernel" : NULL);
+	else
+		err |= report_cap_unknown(r, "process.bits", "facts", "not recorded in this capture");
+	return err ? -ENOMEM : 0;
+}

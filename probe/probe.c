@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: MIT
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "probe/probe.h"
+#include "probe/root.h"
+
+int probe_ctx_init(struct probe_ctx *ctx, const char *root, const char *cpuid_dump, char *err,
+		   size_t errlen)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->root = root ? root : "/";
+	ctx->cpuid_dump = cpuid_dump;
+	ctx->root_fd = root_open_dir(ctx->root);
+	if (ctx->root_fd < 0) {
+		snprintf(err, errlen, "%s: cannot open as the root to probe: %s", ctx->root,
+			 strerror(-ctx->root_fd));
+		return ctx->root_fd;
+	}
+	/* "/" spelled any way ("//", "/.") is the live host */
+	char real[4096];
+
+	ctx->live = realpath(ctx->root, real) && strcmp(real, "/") == 0;
+	if (ctx->live)
+		return 0;
+
+	/* a captured root brings the results of the live actions with it */
+	char *text;
+	size_t len;
+	int rc = root_read(ctx, FACTS_PATH, &text, &len);
+
+	if (rc == -ENOENT)
+		return 0;
+	if (rc == 0) {
+		char why[160];
+
+		rc = facts_parse(&ctx->facts, text, len, why, sizeof(why));
+		free(text);
+		if (rc == 0)
+			return 0;
+		snprintf(err, errlen, "%s%s: %s", ctx->root, FACTS_PATH, why);
+	} else {
+		snprintf(err, errlen, "%s%s: %s", ctx->root, FACTS_PATH, strerror(-rc));
+	}
+	close(ctx->root_fd);
+	ctx->root_fd = -1;
+	facts_free(&ctx->facts);
+	return rc;
+}
+
+void probe_ctx_release(struct probe_ctx *ctx)
+{
+	if (ctx->root_fd >= 0)
+		close(ctx->root_fd);
+	ctx->root_fd = -1;
+	facts_free(&ctx->facts);
+}
+
+int probe_run(struct probe_ctx *ctx, struct report *r)
+{
+	static int (*const areas[])(struct probe_ctx *, struct report *) = {
+		probe_host,	/* first: hostname, kernel, bitness */
+		probe_cpu,	/* fills ctx->cpuid that the later areas read */
+		probe_vmx,
+		probe_firmware,
+		probe_kernel,
+		probe_kvm_dev,
+		probe_pci,
+		probe_osvirt,
+		probe_confidential,
+		probe_environment,	/* last: weighs the evidence the others recorded */
+	};
+	char *root = strdup(ctx->root);
+
+	if (!root)
+		return -ENOMEM;
+	free(r->root);
+	r->root = root;
+	for (size_t i = 0; i < sizeof(areas) / sizeof(areas[0]); i++) {
+		int err = areas[i](ctx, r);
+
+		if (err)
+			return err;
+	}
+	report_matrix_derive(r);
+	return 0;
+}

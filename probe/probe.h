@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The host probe: reads what the CPU, the firmware and the kernel say about virtualization and
+ * records it as capabilities in a report (reports/report.h).
+ *
+ * Everything the probe reads goes through a probe context:
+ *   - files are read relative to ctx->root (probe/root.h), never outside it;
+ *   - actions that only make sense on the live host (executing CPUID, reading MSRs, ioctls on
+ *     /dev/kvm, trying unshare) happen only when ctx->live is set. Their results are kept as
+ *     "facts" (probe/facts.h); on a captured root the same facts are read back from
+ *     ROOT/.virtcap/facts, so a snapshot taken on one host is analysed the same way elsewhere.
+ *
+ * How to add a probe area: write probe/AREA.c with one entry point
+ *     int probe_AREA(struct probe_ctx *ctx, struct report *r);
+ * declare it below, call it from probe_run() in probe/probe.c, read files only with root_*()
+ * and live results only through facts_*(). Return 0, or a negative errno for a failure that
+ * must stop the run (out of memory); problems with the input become report_input_error().
+ */
+#ifndef VIRTCAP_PROBE_H
+#define VIRTCAP_PROBE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "reports/report.h"
+#include "probe/cpuid_raw.h"
+#include "probe/facts.h"
+
+struct capture;
+
+struct probe_ctx {
+	const char *root;	/* "/" on the live host */
+	int root_fd;		/* O_PATH directory fd of root */
+	bool live;		/* root is "/": live actions are allowed */
+	const char *cpuid_dump;	/* --cpuid-dump FILE, or NULL */
+
+	struct facts facts;	/* live results, or those read from ROOT/.virtcap/facts */
+	struct capture *capture;	/* non-NULL while taking a snapshot: records every file read */
+
+	/* Filled by probe_cpu(), read by later areas. */
+	struct cpuid_raw cpuid;
+	bool cpuid_ok;		/* cpuid holds a usable dump */
+};
+
+/*
+ * Prepare a context. root: directory to read from ("/" for the live host). cpuid_dump: NULL or a
+ * libcpuid raw dump to use instead of the CPU. Returns 0 or a negative errno; on error a message
+ * naming the input is written to err (size errlen).
+ */
+int probe_ctx_init(struct probe_ctx *ctx, const char *root, const char *cpuid_dump, char *err,
+		   size_t errlen);
+void probe_ctx_release(struct probe_ctx *ctx);
+
+/* Run every probe area into r, then derive the matrix. Returns 0 or a negative errno. */
+int probe_run(struct probe_ctx *ctx, struct report *r);
+
+/* The areas, in the order probe_run() calls them. */
+int probe_host(struct probe_ctx *ctx, struct report *r);		/* probe/host.c */
+int probe_cpu(struct probe_ctx *ctx, struct report *r);			/* probe/cpu.c */
+int probe_vmx(struct probe_ctx *ctx, struct report *r);			/* probe/vmx.c */
+int probe_firmware(struct probe_ctx *ctx, struct report *r);		/* probe/firmware.c */
+int probe_kernel(struct probe_ctx *ctx, struct report *r);		/* probe/kernel.c */
+int probe_kvm_dev(struct probe_ctx *ctx, struct report *r);		/* probe/kvm_dev.c */
+int probe_pci(struct probe_ctx *ctx, struct report *r);			/* probe/pci.c */
+int probe_osvirt(struct probe_ctx *ctx, struct report *r);		/* probe/osvirt.c */
+int probe_confidential(struct probe_ctx *ctx, struct report *r);	/* probe/confidential.c */
+int probe_environment(struct probe_ctx *ctx, struct report *r);		/* probe/environment.c */
+
+#endif

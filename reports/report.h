@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The report model: one structure that every output (JSON, human table, later TAP and fleet)
+ * is rendered from.
+ *
+ * A report holds
+ *   - host facts (hostname, kernel release and arch, process bitness),
+ *   - capabilities: findings keyed by a stable id ("cpu.vmx"), each with a value (bool, integer,
+ *     string or unknown), where it came from, a detail for people and, when it blocks a guest,
+ *     the fix a person can apply,
+ *   - sections: lists that do not fit one value (PCI devices, environment layers, namespaces),
+ *     kept as json-c objects because they are only ever rendered,
+ *   - the compatibility matrix, derived from the capabilities by report_matrix_derive(),
+ *   - input errors: a file the user handed us that was unreadable or malformed.
+ *
+ * Memory: a report owns everything it holds; report_free() releases it. Strings passed in are
+ * copied. Functions return 0 or a negative errno and never exit.
+ */
+#ifndef VIRTCAP_REPORT_H
+#define VIRTCAP_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct json_object;
+
+#define REPORT_SCHEMA "virtcap/report/v1"
+
+enum cap_kind {
+	CAP_UNKNOWN,	/* value null: we could not find out */
+	CAP_BOOL,
+	CAP_INT,
+	CAP_STRING,
+};
+
+struct cap {
+	char *id;
+	enum cap_kind kind;
+	bool b;
+	long long i;
+	char *s;
+	char *source;	/* CPUID leaf, MSR, file or ioctl the value came from */
+	char *detail;	/* what a person should know about the value; may be NULL */
+	char *fix;	/* how to change it, when it blocks a guest; may be NULL */
+};
+
+enum verdict {
+	VERDICT_UNKNOWN,
+	VERDICT_YES,
+	VERDICT_NO,
+};
+
+/* The guest kinds of the matrix, in the order they are shown. */
+enum guest_kind {
+	GUEST_REAL16,
+	GUEST_PROT32,
+	GUEST_PAE32,
+	GUEST_LONG64,
+	GUEST_SMP,
+	GUEST_IRQ,
+	GUEST_HYPERCALL,
+	GUEST_PIO,
+	GUEST_MMIO,
+	GUEST_DISK,
+	GUEST_NESTED,
+	GUEST_PASSTHROUGH,
+	GUEST_CONTAINER,
+	GUEST_KIND_COUNT,
+};
+
+struct matrix_row {
+	enum verdict verdict;
+	char *blocked_by;	/* capability id that decides a "no" or "unknown"; NULL for "yes" */
+	char *reason;		/* one sentence for people */
+	char *fix;		/* what to do about a "no"; NULL when nothing can be done or needed */
+	/* proof: filled by hv-mini (next issue); NULL renders as JSON null */
+	struct json_object *proof;
+};
+
+struct input_error {
+	char *input;	/* the file or option the user handed us */
+	char *problem;
+};
+
+struct report {
+	char *hostname;
+	char *kernel_release;
+	char *kernel_arch;
+	int process_bits;
+	char *root;		/* "/" for the live host, else the captured root analysed */
+
+	struct cap *caps;
+	size_t ncaps, caps_alloc;
+
+	struct json_object *sections;	/* object: section name -> json value */
+
+	struct matrix_row matrix[GUEST_KIND_COUNT];
+
+	struct input_error *errors;
+	size_t nerrors, errors_alloc;
+};
+
+/* Allocate an empty report. Returns NULL when out of memory. Free with report_free(). */
+struct report *report_new(void);
+void report_free(struct report *r);
+
+/* Stable id of a guest kind ("real16"...), and its one-line description for people. */
+const char *guest_kind_id(enum guest_kind k);
+const char *guest_kind_title(enum guest_kind k);
+const char *verdict_name(enum verdict v);
+
+/*
+ * Record a capability. A second call with the same id replaces the value and the source, and
+ * keeps an earlier detail or fix unless the new call gives one. detail_fmt may be NULL.
+ * Return 0 or -ENOMEM.
+ */
+int report_cap_bool(struct report *r, const char *id, bool value, const char *source,
+		    const char *detail_fmt, ...) __attribute__((format(printf, 5, 6)));
+int report_cap_int(struct report *r, const char *id, long long value, const char *source,
+		   const char *detail_fmt, ...) __attribute__((format(printf, 5, 6)));
+int report_cap_str(struct report *r, const char *id, const char *value, const char *source,
+		   const char *detail_fmt, ...) __attribute__((format(printf, 5, 6)));
+int report_cap_unknown(struct report *r, const char *id, const char *source,
+		       const char *detail_fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Attach the fix to an existing capability (-ENOENT when it is not recorded yet). */
+int report_cap_fix(struct report *r, const char *id, const char *fix_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Look a capability up; NULL when not recorded. */
+const struct cap *report_cap(const struct report *r, const char *id);
+/* 1 when the capability is a known true bool, 0 when a known false bool, -1 otherwise. */
+int report_cap_flag(const struct report *r, const char *id);
+/* The string value, or NULL when unknown or not a string. */
+const char *report_cap_string(const struct report *r, const char *id);
+
+/* Put a json value under sections[name]; the report takes the reference. */
+int report_section_set(struct report *r, const char *name, struct json_object *value);
+/* Borrowed pointer to a section, or NULL. */
+struct json_object *report_section(const struct report *r, const char *name);
+
+/* Record that an input the user gave was unusable: "FILE: problem". */
+int report_input_error(struct report *r, const char *input, const char *problem_fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Host facts; strings are copied. */
+int report_set_host(struct report *r, const char *hostname, const char *kernel_release,
+		    const char *kernel_arch, int process_bits);
+
+/* Fill the matrix from the capabilities (reports/matrix.c). */
+void report_matrix_derive(struct report *r);
+
+/* Set one matrix row; strings copied, NULL allowed. */
+int report_matrix_set(struct report *r, enum guest_kind k, enum verdict v, const char *blocked_by,
+		      const char *reason, const char *fix);
+
+/* The whole report as a new json object (reports/json.c); NULL when out of memory. */
+struct json_object *report_to_json(const struct report *r);
+
+/* Human output (reports/human.c). colour: use ANSI colours. verbose: add sources. */
+struct report_human_opts {
+	bool colour;
+	bool verbose;
+	int width;		/* columns available; 80 when unknown */
+};
+int report_print_human(const struct report *r, const struct report_human_opts *opts, void *file);
+
+#endif
