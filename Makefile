@@ -62,10 +62,9 @@ LIB_OBJS += cli/snapshot.o
 
 MAIN_OBJS += cli/main.o
 
-# Test programs (C, printing TAP); each tests/tNNN-*.t script runs its own.
-TEST_PROGS += tests/cpuid-fixtures
-TEST_PROGS += tests/unit-root
-TEST_PROGS += tests/unit-facts
+# Test programs: every tests/c/NAME.c is a C program printing TAP, built to
+# $(BUILD)/tests/c/NAME and run by a tests/tNNN-area-what.t script through $TEST_BIN.
+TEST_PROGS := $(patsubst %.c,%,$(wildcard tests/c/*.c))
 
 BUILD := build/host
 HOST_CFLAGS = $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -DHAVE_LIBPCI=1 $(CFLAGS)
@@ -86,7 +85,7 @@ virtcap: $(addprefix $(BUILD)/,$(MAIN_OBJS)) $(BUILD)/libvirtcap.a
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
-$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/tests/tap.o $(BUILD)/libvirtcap.a
+$(BUILD)/tests/c/%: $(BUILD)/tests/c/%.o $(BUILD)/tests/tap.o $(BUILD)/libvirtcap.a
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
@@ -101,7 +100,7 @@ run: deps
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory virtcap test-progs
-	VIRTCAP=$(CURDIR)/virtcap TEST_BIN=$(CURDIR)/$(BUILD)/tests prove -r tests
+	VIRTCAP=$(CURDIR)/virtcap VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) TEST_BIN=$(CURDIR)/$(BUILD)/tests/c prove -r tests
 
 static:
 	$(Q)scripts/static.sh
