@@ -154,7 +154,7 @@ int main(int argc, char **argv)
 	struct options o;
 	struct probe_ctx ctx;
 	struct capture capture = { 0 };
-	char err[512];
+	char err[512] = "";
 	int rc;
 
 	if (parse_options(argc, argv, &o))

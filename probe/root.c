@@ -21,6 +21,9 @@
 #include "probe/probe.h"
 #include "probe/root.h"
 
+/* a resolved absolute path: "/" plus a relative path of up to PATH_MAX - 1 bytes */
+#define RESOLVED_MAX (PATH_MAX + 1)
+
 static bool root_is_direct(const struct probe_ctx *ctx)
 {
 	return ctx->live && !ctx->capture;
@@ -140,8 +143,12 @@ static int root_resolve(struct probe_ctx *ctx, const char *path, bool follow_las
 	return 0;
 }
 
-/* Open path for reading under the root; the final component must not be a link afterwards. */
-static int root_openat(struct probe_ctx *ctx, const char *path, int flags)
+/*
+ * Open path for reading under the root; the final component must not be a link afterwards.
+ * resolved (RESOLVED_MAX, may be NULL) receives the link-free absolute path actually opened: a
+ * snapshot records files there, beside the links that lead to them.
+ */
+static int root_openat(struct probe_ctx *ctx, const char *path, int flags, char *resolved)
 {
 	char rel[PATH_MAX];
 	int err;
@@ -149,11 +156,15 @@ static int root_openat(struct probe_ctx *ctx, const char *path, int flags)
 	if (root_is_direct(ctx)) {
 		int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK);
 
+		if (resolved)
+			snprintf(resolved, RESOLVED_MAX, "%s", path);
 		return fd < 0 ? -errno : fd;
 	}
 	err = root_resolve(ctx, path, true, rel);
 	if (err)
 		return err;
+	if (resolved)
+		snprintf(resolved, RESOLVED_MAX, "/%s", rel);
 
 	int fd = openat(ctx->root_fd, rel[0] ? rel : ".", flags | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
 
@@ -163,7 +174,8 @@ static int root_openat(struct probe_ctx *ctx, const char *path, int flags)
 int root_read(struct probe_ctx *ctx, const char *path, char **buf, size_t *len)
 {
 	struct stat st;
-	int fd = root_openat(ctx, path, O_RDONLY);
+	char resolved[RESOLVED_MAX];
+	int fd = root_openat(ctx, path, O_RDONLY, resolved);
 
 	*buf = NULL;
 	*len = 0;
@@ -224,7 +236,7 @@ int root_read(struct probe_ctx *ctx, const char *path, char **buf, size_t *len)
 		return -EFBIG;
 	}
 	data[used] = '\0';
-	if (ctx->capture && capture_add(ctx->capture, CAPTURE_FILE, path, data, used, 0)) {
+	if (ctx->capture && capture_add(ctx->capture, CAPTURE_FILE, resolved, data, used, 0)) {
 		free(data);
 		return -ENOMEM;
 	}
@@ -295,8 +307,13 @@ int root_readlink(struct probe_ctx *ctx, const char *path, char *out, size_t out
 	if (n < 0)
 		return -errno;
 	out[n] = '\0';
-	if (ctx->capture && capture_add(ctx->capture, CAPTURE_LINK, path, out, (size_t)n, 0))
-		return -ENOMEM;
+	if (ctx->capture) {
+		char abs[RESOLVED_MAX];
+
+		snprintf(abs, sizeof(abs), "/%s", rel);
+		if (capture_add(ctx->capture, CAPTURE_LINK, abs, out, (size_t)n, 0))
+			return -ENOMEM;
+	}
 	return (int)n;
 }
 
@@ -317,7 +334,7 @@ void root_list_free(char **names)
 /* Record a listed entry as a placeholder, so that a snapshot lists the same names. */
 static int root_capture_child(struct probe_ctx *ctx, int dfd, const char *dir, const char *name)
 {
-	char path[PATH_MAX];
+	char path[RESOLVED_MAX + NAME_MAX + 1];
 	char target[PATH_MAX];
 	struct stat st;
 
@@ -343,7 +360,8 @@ static int root_capture_child(struct probe_ctx *ctx, int dfd, const char *dir, c
 
 int root_list(struct probe_ctx *ctx, const char *dir, char ***names)
 {
-	int fd = root_openat(ctx, dir, O_RDONLY | O_DIRECTORY);
+	char resolved[RESOLVED_MAX];
+	int fd = root_openat(ctx, dir, O_RDONLY | O_DIRECTORY, resolved);
 	size_t n = 0, alloc = 16;
 	char **v;
 
@@ -362,7 +380,7 @@ int root_list(struct probe_ctx *ctx, const char *dir, char ***names)
 	v = calloc(alloc + 1, sizeof(*v));
 	if (!v)
 		goto nomem;
-	if (ctx->capture && capture_add(ctx->capture, CAPTURE_DIR, dir, "", 0, 0))
+	if (ctx->capture && capture_add(ctx->capture, CAPTURE_DIR, resolved, "", 0, 0))
 		goto nomem;
 
 	struct dirent *de;
@@ -382,7 +400,7 @@ int root_list(struct probe_ctx *ctx, const char *dir, char ***names)
 		if (!v[n])
 			goto nomem;
 		v[++n] = NULL;
-		if (ctx->capture && root_capture_child(ctx, dirfd(d), dir, de->d_name))
+		if (ctx->capture && root_capture_child(ctx, dirfd(d), resolved, de->d_name))
 			goto nomem;
 	}
 	closedir(d);

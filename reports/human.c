@@ -1,4 +1,233 @@
 // SPDX-License-Identifier: MIT
-// TEMPORARY
+/*
+ * The report for a person at a terminal: the matrix first, each "no" followed by its fix, then
+ * the findings grouped by layer. Fits the given width (80 by default): long text is wrapped,
+ * never cut. Colours only when asked for (a terminal, NO_COLOR unset).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
 #include "reports/report.h"
-int report_print_human(const struct report *r, const struct report_human_opts *opts, void *file) { return 0; }
+#include "version.h"
+
+#define ANSI_RED "\033[31m"
+#define ANSI_GREEN "\033[32m"
+#define ANSI_YELLOW "\033[33m"
+#define ANSI_BOLD "\033[1m"
+#define ANSI_DIM "\033[2m"
+#define ANSI_RESET "\033[0m"
+
+#define NAME_COLUMN 24	/* capability names are at most this wide; longer ones push the value */
+
+struct out {
+	FILE *f;
+	const struct report_human_opts *opts;
+};
+
+static const char *paint(const struct out *o, const char *code)
+{
+	return o->opts->colour ? code : "";
+}
+
+/*
+ * Print text wrapped to the width, the first line after `first` columns already used, the
+ * following lines indented by `indent` columns.
+ */
+static void print_wrapped(const struct out *o, const char *text, int first, int indent)
+{
+	int width = o->opts->width > 40 ? o->opts->width : 80;
+	int col = first;
+	const char *p = text;
+
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+
+		int wlen = (int)strcspn(p, " ");
+
+		if (col > indent && col + 1 + wlen > width) {
+			fprintf(o->f, "\n%*s", indent, "");
+			col = indent;
+		} else if (col > first || (col > indent && p != text)) {
+			fputc(' ', o->f);
+			col++;
+		}
+		fwrite(p, 1, (size_t)wlen, o->f);
+		col += wlen;
+		p += wlen;
+	}
+	fputc('\n', o->f);
+}
+
+static const char *verdict_colour(const struct out *o, enum verdict v)
+{
+	switch (v) {
+	case VERDICT_YES:
+		return paint(o, ANSI_GREEN);
+	case VERDICT_NO:
+		return paint(o, ANSI_RED);
+	default:
+		return paint(o, ANSI_YELLOW);
+	}
+}
+
+static void print_header(const struct out *o, const struct report *r)
+{
+	fprintf(o->f, "%svirtcap %s%s: host %s, Linux %s %s, %d-bit process%s%s\n",
+		paint(o, ANSI_BOLD), VIRTCAP_VERSION, paint(o, ANSI_RESET),
+		r->hostname ? r->hostname : "?", r->kernel_release ? r->kernel_release : "?",
+		r->kernel_arch ? r->kernel_arch : "?", r->process_bits,
+		strcmp(r->root ? r->root : "/", "/") ? ", captured root " : "",
+		strcmp(r->root ? r->root : "/", "/") ? r->root : "");
+}
+
+static void print_matrix(const struct out *o, const struct report *r)
+{
+	fprintf(o->f, "\n%sWhat guests can run here%s\n", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
+	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
+		const struct matrix_row *row = &r->matrix[k];
+		const char *v = verdict_name(row->verdict);
+
+		fprintf(o->f, "  %-12s %s%-7s%s ", guest_kind_id((enum guest_kind)k),
+			verdict_colour(o, row->verdict), v, paint(o, ANSI_RESET));
+		print_wrapped(o, row->reason ? row->reason : guest_kind_title((enum guest_kind)k),
+			      23, 23);
+		if (row->verdict != VERDICT_YES && row->fix) {
+			fprintf(o->f, "%*s%sfix:%s", 23, "", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
+			print_wrapped(o, row->fix, 27, 27);
+		}
+	}
+}
+
+/* "This host is a virtual machine" line from the environment section, when there is one. */
+static void print_environment(const struct out *o, const struct report *r)
+{
+	int guest = report_cap_flag(r, "env.is_guest");
+	const char *hv = report_cap_string(r, "env.hypervisor");
+	const char *vmm = report_cap_string(r, "env.vmm");
+	char line[512];
+
+	if (guest != 1)
+		return;
+	snprintf(line, sizeof(line), "This host is itself a virtual machine%s%s%s%s%s.",
+		 hv ? " under " : "", hv ? hv : "", vmm ? " (VMM: " : "", vmm ? vmm : "",
+		 vmm ? ")" : "");
+	fputc('\n', o->f);
+	print_wrapped(o, line, 0, 2);
+
+	struct json_object *env = report_section(r, "environment"), *dis;
+
+	if (env && json_object_object_get_ex(env, "disagreements", &dis) &&
+	    json_object_is_type(dis, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(dis); i++) {
+			const char *s = json_object_get_string(json_object_array_get_idx(dis, i));
+
+			fprintf(o->f, "  %snote:%s", paint(o, ANSI_YELLOW), paint(o, ANSI_RESET));
+			print_wrapped(o, s ? s : "", 7, 8);
+		}
+	}
+}
+
+static void cap_value_text(const struct cap *c, char *buf, size_t len)
+{
+	switch (c->kind) {
+	case CAP_BOOL:
+		snprintf(buf, len, "%s", c->b ? "yes" : "no");
+		break;
+	case CAP_INT:
+		snprintf(buf, len, "%lld", c->i);
+		break;
+	case CAP_STRING:
+		snprintf(buf, len, "%s", c->s[0] ? c->s : "\"\"");
+		break;
+	default:
+		snprintf(buf, len, "unknown");
+		break;
+	}
+}
+
+static void print_cap(const struct out *o, const struct cap *c, size_t prefix_len)
+{
+	char value[256];
+	const char *name = c->id + prefix_len;
+	const char *colour = "";
+
+	cap_value_text(c, value, sizeof(value));
+	if (c->kind == CAP_UNKNOWN)
+		colour = paint(o, ANSI_YELLOW);
+	else if (c->kind == CAP_BOOL && !c->b && c->fix)
+		colour = paint(o, ANSI_RED);
+
+	int used = fprintf(o->f, "  %-*s %s%s%s", NAME_COLUMN, name, colour, value,
+			   paint(o, ANSI_RESET));
+
+	used -= (int)(strlen(colour) + strlen(paint(o, ANSI_RESET)));
+	if (c->detail && (o->opts->verbose || c->kind == CAP_UNKNOWN || c->fix)) {
+		fprintf(o->f, "%s", paint(o, ANSI_DIM));
+		print_wrapped(o, c->detail, used, NAME_COLUMN + 3);
+		fprintf(o->f, "%s", paint(o, ANSI_RESET));
+	} else {
+		fputc('\n', o->f);
+	}
+	if (c->fix && c->kind == CAP_BOOL && !c->b) {
+		fprintf(o->f, "%*s%sfix:%s", NAME_COLUMN + 3, "", paint(o, ANSI_BOLD),
+			paint(o, ANSI_RESET));
+		print_wrapped(o, c->fix, NAME_COLUMN + 7, NAME_COLUMN + 7);
+	}
+	if (o->opts->verbose && c->source) {
+		fprintf(o->f, "%*s%sfrom:%s", NAME_COLUMN + 3, "", paint(o, ANSI_DIM),
+			paint(o, ANSI_RESET));
+		print_wrapped(o, c->source, NAME_COLUMN + 8, NAME_COLUMN + 8);
+	}
+}
+
+static void print_group(const struct out *o, const struct report *r, const char *title,
+			const char *prefix)
+{
+	size_t plen = strlen(prefix);
+	bool any = false;
+
+	for (size_t i = 0; i < r->ncaps; i++) {
+		if (strncmp(r->caps[i].id, prefix, plen) != 0)
+			continue;
+		if (!any)
+			fprintf(o->f, "\n%s%s%s\n", paint(o, ANSI_BOLD), title, paint(o, ANSI_RESET));
+		any = true;
+		print_cap(o, &r->caps[i], plen);
+	}
+}
+
+int report_print_human(const struct report *r, const struct report_human_opts *opts, void *file)
+{
+	static const struct {
+		const char *title, *prefix;
+	} groups[] = {
+		{ "CPU", "cpu." },
+		{ "Firmware", "fw." },
+		{ "Kernel and KVM", "kernel." },
+		{ "PCI and passthrough", "pci." },
+		{ "OS-level virtualization", "os." },
+		{ "Confidential computing", "cc." },
+		{ "Environment", "env." },
+		{ "This process", "process." },
+	};
+	struct out o = { .f = file, .opts = opts };
+
+	print_header(&o, r);
+	print_matrix(&o, r);
+	print_environment(&o, r);
+	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+		print_group(&o, r, groups[i].title, groups[i].prefix);
+	if (r->nerrors) {
+		fprintf(o.f, "\n%sInput errors%s\n", paint(&o, ANSI_RED), paint(&o, ANSI_RESET));
+		for (size_t i = 0; i < r->nerrors; i++) {
+			fprintf(o.f, "  %s:", r->errors[i].input);
+			print_wrapped(&o, r->errors[i].problem, 3 + (int)strlen(r->errors[i].input), 4);
+		}
+	}
+	return ferror(o.f) ? -5 : 0;
+}

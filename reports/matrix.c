@@ -1,4 +1,259 @@
 // SPDX-License-Identifier: MIT
-// TEMPORARY
+/*
+ * The compatibility matrix from the probe's capabilities: for each guest kind, "yes", "no" or
+ * "unknown", the capability that decides a "no" or "unknown" (blocked_by), a reason, and the fix.
+ *
+ * Every hardware-virtualized guest walks the same chain, outermost layer first, and the first
+ * link that fails is the one reported, because fixing a later link is useless until it holds:
+ *   CPU (VMX or SVM) -> firmware (not locked off) -> kernel (a KVM module) -> /dev/kvm (usable)
+ * then the kind's own needs (long mode, PAE, nested=1, an IOMMU...). An unknown link makes the
+ * verdict unknown, never yes: virtcap does not guess.
+ *
+ * Paravirtual KVM (kvm_pvm) is a /dev/kvm without VMX/SVM: it runs only 64-bit guest kernels
+ * built for PVM, so real-mode and 32-bit guests cannot run, and whether our 64-bit test guests
+ * run is for the proofs to say.
+ *
+ * The proofs of hv-mini (later) override a verdict from what a guest really did.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "reports/report.h"
-void report_matrix_derive(struct report *r) { }
+
+/* The decision for one row while it is being worked out. */
+struct gate {
+	enum verdict verdict;
+	const char *blocked_by;
+	char reason[384];
+	char fix[512];
+};
+
+static void gate_set(struct gate *g, enum verdict v, const char *cap, const char *fix,
+		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static void gate_set(struct gate *g, enum verdict v, const char *cap, const char *fix,
+		     const char *fmt, ...)
+{
+	va_list ap;
+
+	g->verdict = v;
+	g->blocked_by = cap;
+	va_start(ap, fmt);
+	vsnprintf(g->reason, sizeof(g->reason), fmt, ap);
+	va_end(ap);
+	snprintf(g->fix, sizeof(g->fix), "%s", fix ? fix : "");
+}
+
+/* The fix a probe area attached to a capability, or NULL. */
+static const char *cap_fix(const struct report *r, const char *id)
+{
+	const struct cap *c = report_cap(r, id);
+
+	return c && c->fix ? c->fix : NULL;
+}
+
+static const char *cap_detail(const struct report *r, const char *id)
+{
+	const struct cap *c = report_cap(r, id);
+
+	return c && c->detail ? c->detail : "not recorded";
+}
+
+static bool str_is(const char *a, const char *b)
+{
+	return a && strcmp(a, b) == 0;
+}
+
+/*
+ * The CPU link: VMX or SVM. Returns false with g set when it fails or is unknown.
+ * *pvm is set when the kernel offers paravirtual KVM instead.
+ */
+static bool gate_cpu(const struct report *r, struct gate *g, bool *pvm)
+{
+	int vmx = report_cap_flag(r, "cpu.vmx"), svm = report_cap_flag(r, "cpu.svm");
+	int in_vm = report_cap_flag(r, "cpu.hypervisor");
+
+	*pvm = str_is(report_cap_string(r, "kernel.kvm_module"), "kvm_pvm");
+	if (vmx == 1 || svm == 1)
+		return true;
+	if (vmx < 0 && svm < 0) {
+		gate_set(g, VERDICT_UNKNOWN, "cpu.vmx", NULL,
+			 "CPUID was not read, so VT-x/AMD-V support is unknown");
+		return false;
+	}
+	if (*pvm)
+		return true;	/* decided per guest kind below */
+
+	const char *id = report_cap_string(r, "cpu.vendor");
+	const char *cap = str_is(id, "AuthenticAMD") || str_is(id, "HygonGenuine") ? "cpu.svm"
+										    : "cpu.vmx";
+	const char *fix = cap_fix(r, cap);
+
+	if (in_vm == 1)
+		gate_set(g, VERDICT_NO, cap, fix,
+			 "this host is a virtual machine whose hypervisor does not expose VT-x/AMD-V "
+			 "to it");
+	else
+		gate_set(g, VERDICT_NO, cap, fix,
+			 "the CPU has no hardware virtualization (VT-x/AMD-V)");
+	return false;
+}
+
+/* Firmware, kernel module and /dev/kvm links. */
+static bool gate_host(const struct report *r, struct gate *g, bool pvm)
+{
+	int fw = report_cap_flag(r, "fw.virt_enabled");
+
+	if (!pvm && fw == 0) {
+		gate_set(g, VERDICT_NO, "fw.virt_enabled", cap_fix(r, "fw.virt_enabled"),
+			 "the firmware (BIOS/UEFI) has disabled VT-x/AMD-V");
+		return false;
+	}
+
+	const char *mod = report_cap_string(r, "kernel.kvm_module");
+	const char *dev = report_cap_string(r, "kernel.dev_kvm");
+
+	if (str_is(mod, "none") && !str_is(dev, "ok")) {
+		gate_set(g, VERDICT_NO, "kernel.kvm_module", cap_fix(r, "kernel.kvm_module"),
+			 "no KVM module is loaded");
+		return false;
+	}
+	if (!dev) {
+		gate_set(g, VERDICT_UNKNOWN, "kernel.dev_kvm", NULL,
+			 "whether /dev/kvm is usable is unknown: %s", cap_detail(r, "kernel.dev_kvm"));
+		return false;
+	}
+	if (str_is(dev, "absent")) {
+		gate_set(g, VERDICT_NO, "kernel.dev_kvm", cap_fix(r, "kernel.dev_kvm"),
+			 "/dev/kvm does not exist");
+		return false;
+	}
+	if (str_is(dev, "no-access")) {
+		gate_set(g, VERDICT_NO, "kernel.dev_kvm", cap_fix(r, "kernel.dev_kvm"),
+			 "/dev/kvm exists but this user cannot open it (%s)",
+			 cap_detail(r, "kernel.dev_kvm"));
+		return false;
+	}
+	if (fw < 0 && !pvm && !str_is(dev, "ok")) {
+		gate_set(g, VERDICT_UNKNOWN, "fw.virt_enabled", NULL,
+			 "whether the firmware enabled VT-x/AMD-V is unknown");
+		return false;
+	}
+	return true;
+}
+
+/* What a kind needs beyond a usable KVM. pvm: only PVM-enabled 64-bit guest kernels run. */
+static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g, bool pvm)
+{
+	static const char pvm_reason[] =
+		"this KVM is PVM (paravirtual, no VT-x/AMD-V): it runs only 64-bit guest kernels "
+		"built for PVM";
+
+	gate_set(g, VERDICT_YES, NULL, NULL, "KVM is usable and nothing else is needed");
+	if (pvm && (k == GUEST_REAL16 || k == GUEST_PROT32 || k == GUEST_PAE32 ||
+		    k == GUEST_NESTED)) {
+		gate_set(g, VERDICT_NO, "kernel.kvm_module", cap_fix(r, "cpu.vmx"), "%s",
+			 pvm_reason);
+		return;
+	}
+
+	switch (k) {
+	case GUEST_PAE32:
+		if (report_cap_flag(r, "cpu.pae") == 0)
+			gate_set(g, VERDICT_NO, "cpu.pae", cap_fix(r, "cpu.pae"),
+				 "the CPU has no PAE, which PAE guests need under hardware paging");
+		break;
+	case GUEST_LONG64:
+		if (report_cap_flag(r, "cpu.lm") == 0) {
+			gate_set(g, VERDICT_NO, "cpu.lm", cap_fix(r, "cpu.lm"),
+				 "the CPU has no long mode (not 64-bit capable)");
+		} else if (r->kernel_arch && strcmp(r->kernel_arch, "x86_64") != 0) {
+			gate_set(g, VERDICT_NO, "kernel.arch", cap_fix(r, "kernel.arch"),
+				 "the host kernel is 32-bit (%s): its KVM cannot run 64-bit guests",
+				 r->kernel_arch);
+		} else if (report_cap_flag(r, "cpu.lm") < 0) {
+			gate_set(g, VERDICT_UNKNOWN, "cpu.lm", NULL, "long mode support is unknown");
+		}
+		break;
+	case GUEST_NESTED: {
+		int nested = report_cap_flag(r, "kernel.nested");
+
+		if (nested == 0)
+			gate_set(g, VERDICT_NO, "kernel.nested", cap_fix(r, "kernel.nested"),
+				 "the KVM module runs with nested=0");
+		else if (nested < 0)
+			gate_set(g, VERDICT_UNKNOWN, "kernel.nested", NULL,
+				 "the KVM module's nested parameter is unknown: %s",
+				 cap_detail(r, "kernel.nested"));
+		break;
+	}
+	case GUEST_PASSTHROUGH:
+		if (report_cap_flag(r, "fw.iommu") == 0)
+			gate_set(g, VERDICT_NO, "fw.iommu", cap_fix(r, "fw.iommu"),
+				 "the firmware reports no IOMMU (no ACPI DMAR/IVRS table)");
+		else if (report_cap_flag(r, "kernel.iommu_enabled") == 0)
+			gate_set(g, VERDICT_NO, "kernel.iommu_enabled",
+				 cap_fix(r, "kernel.iommu_enabled"),
+				 "the kernel has no IOMMU groups: the IOMMU is off");
+		else if (report_cap_flag(r, "fw.iommu") < 0 &&
+			 report_cap_flag(r, "kernel.iommu_enabled") < 0)
+			gate_set(g, VERDICT_UNKNOWN, "fw.iommu", NULL,
+				 "whether there is an IOMMU is unknown");
+		else if (report_cap_flag(r, "kernel.vfio") == 0)
+			gate_set(g, VERDICT_NO, "kernel.vfio", cap_fix(r, "kernel.vfio"),
+				 "VFIO is not available (module not loaded)");
+		break;
+	default:
+		if (pvm)
+			gate_set(g, VERDICT_UNKNOWN, "kernel.kvm_module", NULL,
+				 "%s; whether a plain 64-bit guest runs is for the proof to show",
+				 pvm_reason);
+		break;
+	}
+}
+
+/* OS-level virtualization needs no KVM: namespaces and cgroups. */
+static void gate_container(const struct report *r, struct gate *g)
+{
+	static const char *const needed[] = { "os.ns.mount", "os.ns.pid", "os.ns.net",
+					      "os.ns.uts", "os.ns.ipc" };
+
+	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+		int v = report_cap_flag(r, needed[i]);
+
+		if (v == 0) {
+			gate_set(g, VERDICT_NO, needed[i], cap_fix(r, needed[i]),
+				 "this process cannot create a %s namespace (%s)", needed[i] + 6,
+				 cap_detail(r, needed[i]));
+			return;
+		}
+		if (v < 0) {
+			gate_set(g, VERDICT_UNKNOWN, needed[i], NULL,
+				 "whether a %s namespace can be created is unknown", needed[i] + 6);
+			return;
+		}
+	}
+	if (!report_cap_string(r, "os.cgroup_version")) {
+		gate_set(g, VERDICT_UNKNOWN, "os.cgroup_version", NULL,
+			 "no cgroup hierarchy was found");
+		return;
+	}
+	gate_set(g, VERDICT_YES, NULL, NULL, "namespaces can be created and cgroups (%s) are mounted",
+		 report_cap_string(r, "os.cgroup_version"));
+}
+
+void report_matrix_derive(struct report *r)
+{
+	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
+		struct gate g = { 0 };
+		bool pvm = false;
+
+		if (k == GUEST_CONTAINER)
+			gate_container(r, &g);
+		else if (gate_cpu(r, &g, &pvm) && gate_host(r, &g, pvm))
+			gate_kind(r, (enum guest_kind)k, &g, pvm);
+		report_matrix_set(r, (enum guest_kind)k, g.verdict, g.blocked_by, g.reason,
+				  g.fix[0] ? g.fix : NULL);
+	}
+}

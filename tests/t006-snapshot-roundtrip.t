@@ -1,0 +1,40 @@
+#!/bin/sh
+# `virtcap snapshot` captures what the probe reads; probing the unpacked snapshot with --root
+# must give the same capabilities and matrix as the live run, and a failed write leaves nothing.
+. "$(dirname "$0")/lib/tap.sh"
+command -v python3 >/dev/null || skip_all "python3 is needed to compare the reports"
+plan 7
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+"$VIRTCAP" snapshot "$tmp/snap.tar.gz" 2>"$tmp/err"
+ok $? "snapshot of the live host exits 0"
+tar tzf "$tmp/snap.tar.gz" >"$tmp/list" 2>&1
+ok $? "the snapshot is a valid tar.gz"
+grep -qx '.virtcap/facts' "$tmp/list"
+ok $? "it holds the facts of the live actions"
+mkdir "$tmp/root" && tar xzf "$tmp/snap.tar.gz" -C "$tmp/root"
+"$VIRTCAP" --json >"$tmp/live.json" && "$VIRTCAP" --json --root "$tmp/root" >"$tmp/snap.json"
+ok $? "the unpacked snapshot probes without errors"
+python3 - "$tmp/live.json" "$tmp/snap.json" >"$tmp/diff" <<'PY'
+import json, sys
+live, snap = (json.load(open(f)) for f in sys.argv[1:3])
+bad = 0
+for section in ("capabilities", "matrix"):
+    for key in sorted(set(live[section]) | set(snap[section])):
+        a, b = live[section].get(key), snap[section].get(key)
+        if a != b:
+            bad += 1
+            print("%s %s:\n  live: %s\n  snap: %s" % (section, key, a, b))
+sys.exit(1 if bad else 0)
+PY
+ok $? "capabilities and matrix from the snapshot equal the live ones"
+[ -s "$tmp/diff" ] && diag "$(cat "$tmp/diff")"
+
+# a snapshot that cannot be written: exit 2, a message naming the file, no partial file
+"$VIRTCAP" snapshot "$tmp/no/such/dir/out.tar.gz" 2>"$tmp/err2"
+is "$?" 2 "an unwritable snapshot path exits 2"
+ls "$tmp/no" >/dev/null 2>&1 || ls "$tmp" | grep -q 'tmp\.' && bad=1 || bad=0
+grep -q "$tmp/no/such/dir/out.tar.gz" "$tmp/err2" && [ "$bad" -eq 0 ]
+ok $? "the error names the file and no temporary file is left behind"
+done_testing
