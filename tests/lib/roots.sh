@@ -1,0 +1,73 @@
+# Builders of captured roots for the scenario tests: a directory that looks, to
+# `virtcap --root DIR`, like a whole host. Each function writes one aspect; a scenario calls
+# several. The values are typical of real hosts of each kind, written out by hand here (the
+# reference dumps in ../shared are used in place by other tests, never copied).
+
+# root_file ROOT PATH CONTENT: write CONTENT (printf %s, newline added) to ROOT/PATH
+root_file() {
+	mkdir -p "$1/$(dirname "$2")" && printf '%s\n' "$3" >"$1/$2"
+}
+
+# root_fact ROOT KEY VALUE: one line of ROOT/.virtcap/facts
+root_fact() {
+	mkdir -p "$1/.virtcap" && printf '%s=%s\n' "$2" "$3" >>"$1/.virtcap/facts"
+}
+
+# root_cpuid ROOT VENDOR LEAF1_EAX LEAF1_ECX LEAF1_EDX EXT1_ECX EXT1_EDX [SVM_EDX]
+# A libcpuid 0.6.2 raw dump of one CPU, with leaves 0, 1, 0x80000000, 0x80000001 and, for AMD,
+# 0x8000000A (SVM revision 1, 32768 ASIDs, features SVM_EDX).
+root_cpuid() {
+	_r=$1 _vendor=$2 _eax=$3 _ecx=$4 _edx=$5 _xecx=$6 _xedx=$7 _svm=${8:-00000000}
+	case $_vendor in
+	GenuineIntel) _v="756e6547 6c65746e 49656e69" ;;	# EBX ECX EDX of "GenuineIntel"
+	AuthenticAMD) _v="68747541 444d4163 69746e65" ;;
+	*) echo "root_cpuid: unknown vendor $_vendor" >&2; return 1 ;;
+	esac
+	set -- $_v
+	mkdir -p "$_r/.virtcap"
+	{
+		echo "version=0.6.2"
+		i=0
+		while [ $i -lt 32 ]; do
+			case $i in
+			0) echo "basic_cpuid[0]=00000016 $1 $2 $3" ;;
+			1) echo "basic_cpuid[1]=$_eax 00100800 $_ecx $_edx" ;;
+			*) echo "basic_cpuid[$i]=00000000 00000000 00000000 00000000" ;;
+			esac
+			i=$((i + 1))
+		done
+		i=0
+		while [ $i -lt 32 ]; do
+			case $i in
+			0) echo "ext_cpuid[0]=8000000a 00000000 00000000 00000000" ;;
+			1) echo "ext_cpuid[1]=00000000 00000000 $_xecx $_xedx" ;;
+			10) echo "ext_cpuid[10]=00000001 00008000 00000000 $_svm" ;;
+			*) echo "ext_cpuid[$i]=00000000 00000000 00000000 00000000" ;;
+			esac
+			i=$((i + 1))
+		done
+		for blk in intel_fn4:8 intel_fn11:4 intel_fn12h:4 intel_fn14h:4 amd_fn8000001dh:4; do
+			i=0
+			while [ $i -lt "${blk#*:}" ]; do
+				echo "${blk%:*}[$i]=00000000 00000000 00000000 00000000"
+				i=$((i + 1))
+			done
+		done
+	} >"$_r/.virtcap/cpuid.raw"
+}
+
+# Typical CPUs. LEAF1 ECX bit 5 = VMX, bit 31 = hypervisor; EXT1 ECX bit 2 = SVM;
+# EXT1 EDX bit 29 = long mode, bit 20 = NX; LEAF1 EDX bit 6 = PAE.
+cpu_intel_vmx() { root_cpuid "$1" GenuineIntel 000506e3 7ffafbbf bfebfbff 00000121 2c100800; }
+cpu_intel_vmx_guest() { root_cpuid "$1" GenuineIntel 000506e3 fffafbbf bfebfbff 00000121 2c100800; }
+cpu_intel_novmx_guest() { root_cpuid "$1" GenuineIntel 000506e3 fffafb9f bfebfbff 00000121 2c100800; }
+cpu_amd_svm() { root_cpuid "$1" AuthenticAMD 00830f10 7ed8320b 178bfbff 75c237ff 2fd3fbff 0001bcff; }
+cpu_amd_svm_nonpt() { root_cpuid "$1" AuthenticAMD 00830f10 7ed8320b 178bfbff 75c237ff 2fd3fbff 0001bcfe; }
+
+# root_kernel ROOT RELEASE ARCH: uname as the kernel publishes it in /proc/sys/kernel
+root_kernel() {
+	root_file "$1" proc/sys/kernel/hostname "scenario"
+	root_file "$1" proc/sys/kernel/osrelease "$2"
+	root_file "$1" proc/sys/kernel/arch "$3"
+	root_fact "$1" process.bits 64
+}

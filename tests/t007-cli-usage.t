@@ -1,0 +1,29 @@
+#!/bin/sh
+# The command line: --help and --version exit 0; unknown commands, options and stray
+# arguments exit 2 with one line naming the problem; a bad --root exits 2 naming the directory.
+. "$(dirname "$0")/lib/tap.sh"
+plan 10
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+"$VIRTCAP" --help >"$tmp/out" 2>&1
+ok $? "--help exits 0"
+grep -q '^usage: virtcap' "$tmp/out"
+ok $? "--help prints the usage"
+"$VIRTCAP" --version | grep -Eq '^virtcap [0-9]+\.[0-9]+\.[0-9]+$'
+ok $? "--version prints the version"
+"$VIRTCAP" frobnicate >/dev/null 2>"$tmp/err"
+is "$?" 2 "an unknown command exits 2"
+grep -q "unknown command 'frobnicate'" "$tmp/err"
+ok $? "and names it"
+"$VIRTCAP" --no-such-option >/dev/null 2>&1
+is "$?" 2 "an unknown option exits 2"
+"$VIRTCAP" probe extra >/dev/null 2>"$tmp/err"
+is "$?" 2 "a stray argument exits 2"
+"$VIRTCAP" --root "$tmp/missing" >"$tmp/out" 2>"$tmp/err"
+is "$?" 2 "a missing --root exits 2"
+grep -q "$tmp/missing" "$tmp/err" && [ ! -s "$tmp/out" ]
+ok $? "names the directory and prints no partial report"
+"$VIRTCAP" snapshot >/dev/null 2>&1
+is "$?" 2 "snapshot without an output file exits 2"
+done_testing
