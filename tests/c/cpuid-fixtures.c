@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The CPU decoder against 112 real CPUs: every dump in $VIRTCAP_FIXTURES/cpuid is decoded by
+ * probe_cpu() and compared, column by column, with expected.tsv (ground truth computed by a
+ * decoder independent of libcpuid). One TAP test per CPU; a mismatch lists every differing
+ * column. Dumps that would crash libcpuid must still decode.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/probe.h"
+#include "tests/tap.h"
+
+#define MAX_COLUMNS 64
+
+/* expected.tsv column -> capability id, and how to compare */
+static const struct column {
+	const char *name;
+	const char *cap;
+	enum { AS_STRING, AS_INT, AS_FLAG } kind;
+} columns[] = {
+	{ "vendor", "cpu.vendor", AS_STRING },
+	{ "family", "cpu.family", AS_INT },
+	{ "model", "cpu.model", AS_INT },
+	{ "stepping", "cpu.stepping", AS_INT },
+	{ "brand", "cpu.brand", AS_STRING },
+	{ "lm", "cpu.lm", AS_FLAG },
+	{ "pae", "cpu.pae", AS_FLAG },
+	{ "pse", "cpu.pse", AS_FLAG },
+	{ "pse36", "cpu.pse36", AS_FLAG },
+	{ "nx", "cpu.nx", AS_FLAG },
+	{ "vmx", "cpu.vmx", AS_FLAG },
+	{ "smx", "cpu.smx", AS_FLAG },
+	{ "svm", "cpu.svm", AS_FLAG },
+	{ "hypervisor", "cpu.hypervisor", AS_FLAG },
+	{ "npt", "cpu.npt", AS_FLAG },
+	{ "nrip_save", "cpu.nrip_save", AS_FLAG },
+	{ "vmcb_clean", "cpu.vmcb_clean", AS_FLAG },
+	{ "decode_assists", "cpu.decode_assists", AS_FLAG },
+	{ "avic", "cpu.avic", AS_FLAG },
+	{ "lbrv", "cpu.lbrv", AS_FLAG },
+	{ "svm_lock", "cpu.svm_lock", AS_FLAG },
+	{ "tsc_rate_msr", "cpu.tsc_rate_msr", AS_FLAG },
+	{ "flush_by_asid", "cpu.flush_by_asid", AS_FLAG },
+	{ "pause_filter", "cpu.pause_filter", AS_FLAG },
+	{ "pause_filter_threshold", "cpu.pause_filter_threshold", AS_FLAG },
+	{ "vmsave_virt", "cpu.vmsave_virt", AS_FLAG },
+	{ "vgif", "cpu.vgif", AS_FLAG },
+	{ "gmet", "cpu.gmet", AS_FLAG },
+	{ "x2avic", "cpu.x2avic", AS_FLAG },
+	{ "asids", "cpu.svm_asids", AS_INT },
+};
+
+static int split(char *line, char **fields)
+{
+	int n = 0;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	fields[n++] = line;
+	for (char *p = line; *p && n < MAX_COLUMNS; p++) {
+		if (*p == '\t') {
+			*p = '\0';
+			fields[n++] = p + 1;
+		}
+	}
+	return n;
+}
+
+/* Compare one column; append "name: got X, want Y" to diff on a mismatch. */
+static bool check(const struct report *r, const struct column *c, const char *want, char *diff,
+		  size_t len)
+{
+	const struct cap *cap = report_cap(r, c->cap);
+	char got[128] = "(absent)";
+	bool same;
+
+	if (cap) {
+		switch (cap->kind) {
+		case CAP_BOOL:
+			snprintf(got, sizeof(got), "%d", cap->b);
+			break;
+		case CAP_INT:
+			snprintf(got, sizeof(got), "%lld", cap->i);
+			break;
+		case CAP_STRING:
+			snprintf(got, sizeof(got), "%s", cap->s);
+			break;
+		default:
+			snprintf(got, sizeof(got), "(unknown)");
+			break;
+		}
+	}
+	/* an SVM-less CPU has no ASID count: expected 0, we say unknown */
+	if (c->kind == AS_INT && cap && cap->kind == CAP_UNKNOWN && !strcmp(want, "0"))
+		return true;
+	/* a CPU without brand leaves: expected "", we say unknown */
+	if (c->kind == AS_STRING && cap && cap->kind == CAP_UNKNOWN && !*want)
+		return true;
+	same = strcmp(got, want) == 0;
+	if (!same) {
+		size_t used = strlen(diff);
+
+		snprintf(diff + used, len - used, "%s: got '%s', want '%s'; ", c->name, got, want);
+	}
+	return same;
+}
+
+int main(void)
+{
+	const char *dir = getenv("VIRTCAP_FIXTURES");
+	char path[4096], line[8192];
+	char *names[MAX_COLUMNS], *fields[MAX_COLUMNS];
+	int idx[sizeof(columns) / sizeof(columns[0])];
+	FILE *tsv;
+
+	if (!dir)
+		tap_skip_all("VIRTCAP_FIXTURES is not set (the reference CPUs live in ../shared)");
+	snprintf(path, sizeof(path), "%s/cpuid/expected.tsv", dir);
+	tsv = fopen(path, "r");
+	if (!tsv)
+		tap_skip_all("no %s: the reference CPUs are not beside this clone", path);
+	tap_plan_lazy();
+
+	static char header[8192];
+
+	if (!fgets(header, sizeof(header), tsv))
+		tap_bail("%s is empty", path);
+
+	int ncols = split(header, names);
+
+	for (size_t c = 0; c < sizeof(columns) / sizeof(columns[0]); c++) {
+		idx[c] = -1;
+		for (int i = 0; i < ncols; i++)
+			if (!strcmp(names[i], columns[c].name))
+				idx[c] = i;
+		if (idx[c] < 0)
+			tap_bail("%s has no column %s", path, columns[c].name);
+	}
+
+	while (fgets(line, sizeof(line), tsv)) {
+		int n = split(line, fields);
+		char dump[4096], err[256], diff[4096] = "";
+		struct probe_ctx ctx;
+		struct report *r = report_new();
+
+		if (n < ncols || !r)
+			tap_bail("short row in %s", path);
+		snprintf(dump, sizeof(dump), "%s/cpuid/%s", dir, fields[0]);
+		if (probe_ctx_init(&ctx, "/", dump, err, sizeof(err)))
+			tap_bail("%s", err);
+
+		int rc = probe_cpu(&ctx, r);
+		bool pass = rc == 0 && r->nerrors == 0;
+
+		for (size_t c = 0; c < sizeof(columns) / sizeof(columns[0]); c++)
+			pass &= check(r, &columns[c], fields[idx[c]], diff, sizeof(diff));
+		ok(pass, "%s decodes as expected.tsv says", fields[0]);
+		if (!pass)
+			diag("%s%s", r->nerrors ? r->errors[0].problem : "", diff);
+		report_free(r);
+		probe_ctx_release(&ctx);
+	}
+	fclose(tsv);
+	return tap_done();
+}
