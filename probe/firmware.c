@@ -1,8 +1,231 @@
 // SPDX-License-Identifier: MIT
-// TEMPORARY: replaced by the real area before the first commit.
+/*
+ * What the firmware (BIOS/UEFI) did to virtualization, and who made the machine.
+ *
+ * Firmware cannot remove VMX/SVM from CPUID; it switches them off in an MSR and locks it:
+ *   Intel: IA32_FEATURE_CONTROL (MSR 0x3A, SDM vol. 3C 23.7): bit 0 lock, bit 2 "enable VMX
+ *          outside SMX". Locked with bit 2 clear, VMXON faults until the next power cycle.
+ *          Unlocked, the kernel sets and locks it itself.
+ *   AMD:   VM_CR (MSR 0xC0010114, APM vol. 2 15.30.1): bit 4 SVMDIS makes EFER.SVME writes fault;
+ *          bit 3 LOCK keeps it so.
+ * Reading them needs root. Without root the kernel's own verdict is the evidence: Linux clears
+ * the "vmx" flag (arch/x86/kernel/cpu/feat_ctl.c) and the "svm" flag (amd.c, "SVM disabled (by
+ * BIOS) in MSR_VM_CR") of /proc/cpuinfo in exactly these cases, so CPUID with the bit set and
+ * cpuinfo without it means firmware switched it off.
+ *
+ * An IOMMU exists for the OS only when the firmware describes it in ACPI: a DMAR table (Intel
+ * VT-d) or an IVRS table (AMD-Vi). Device passthrough needs it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "probe/msr.h"
 #include "probe/probe.h"
+#include "probe/root.h"
+
+#define MSR_FEATURE_CONTROL 0x3A
+#define FEATURE_CONTROL_LOCK (1ull << 0)
+#define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
+#define MSR_VM_CR 0xC0010114
+#define VM_CR_LOCK (1ull << 3)
+#define VM_CR_SVMDIS (1ull << 4)
+
+static const char fix_vtx[] =
+	"enable \"Intel Virtualization Technology\" (VT-x, sometimes \"VMX\" or \"Vanderpool\") in the "
+	"BIOS/UEFI setup, usually under Advanced > CPU Configuration, save, then power the machine "
+	"off and on (a warm reboot keeps the MSR locked)";
+static const char fix_svm[] =
+	"enable \"SVM Mode\" (AMD-V, sometimes \"Secure Virtual Machine\") in the BIOS/UEFI setup, "
+	"usually under Advanced > CPU Configuration or M.I.T. > Advanced CPU Core Settings, save, "
+	"then power the machine off and on";
+
+/* Whether the kernel lists flag among the "flags" of the first CPU: 1, 0, or -1 unknown. */
+static int cpuinfo_has_flag(struct probe_ctx *ctx, const char *flag)
+{
+	char *buf, *line;
+	size_t len;
+	int found = -1;
+
+	if (root_read(ctx, "/proc/cpuinfo", &buf, &len))
+		return -1;
+	line = strstr(buf, "\nflags");
+	if (!line && !strncmp(buf, "flags", 5))
+		line = buf;
+	if (line && (line = strchr(line + 1, ':'))) {
+		size_t n = strlen(flag);
+
+		line[strcspn(line, "\n")] = '\0';
+		found = 0;
+		for (char *p = line; (p = strstr(p, flag)); p += n)
+			if (p[-1] == ' ' && (p[n] == ' ' || p[n] == '\0'))
+				found = 1;
+	}
+	free(buf);
+	return found;
+}
+
+static int fw_intel(struct probe_ctx *ctx, struct report *r)
+{
+	uint64_t fc;
+	int err = msr_read(ctx, 0, MSR_FEATURE_CONTROL, &fc);
+	const char *src = "MSR 0x3A IA32_FEATURE_CONTROL";
+
+	if (err == 0) {
+		bool locked = fc & FEATURE_CONTROL_LOCK, on = fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX;
+		int rc = report_cap_int(r, "fw.feature_control", (long long)fc, src, NULL);
+
+		if (locked && !on) {
+			rc |= report_cap_bool(r, "fw.virt_enabled", false, src,
+					      "locked with VMX disabled (0x%llx): the firmware turned "
+					      "VT-x off", (unsigned long long)fc);
+			rc |= report_cap_fix(r, "fw.virt_enabled", "%s", fix_vtx);
+		} else {
+			rc |= report_cap_bool(r, "fw.virt_enabled", true, src, "%s (0x%llx)",
+					      locked ? "locked with VMX enabled"
+					      : "not locked: the kernel enables VMX itself",
+					      (unsigned long long)fc);
+		}
+		return rc;
+	}
+
+	int flag = cpuinfo_has_flag(ctx, "vmx");
+
+	if (flag < 0)
+		return report_cap_unknown(r, "fw.virt_enabled", src, "%s; /proc/cpuinfo unreadable",
+					  msr_error_text(err));
+	if (flag == 1)
+		return report_cap_bool(r, "fw.virt_enabled", true, "/proc/cpuinfo flags",
+				       "the kernel lists vmx, which it hides when the firmware "
+				       "locked VT-x off (MSR 0x3A: %s)", msr_error_text(err));
+
+	int rc = report_cap_bool(r, "fw.virt_enabled", false, "/proc/cpuinfo flags",
+				 "CPUID has VMX but the kernel hides the vmx flag: the firmware "
+				 "locked VT-x off (MSR 0x3A: %s)", msr_error_text(err));
+
+	return rc | report_cap_fix(r, "fw.virt_enabled", "%s", fix_vtx);
+}
+
+static int fw_amd(struct probe_ctx *ctx, struct report *r)
+{
+	uint64_t vmcr;
+	int err = msr_read(ctx, 0, MSR_VM_CR, &vmcr);
+	const char *src = "MSR 0xC0010114 VM_CR";
+
+	if (err == 0) {
+		int rc = report_cap_int(r, "fw.vm_cr", (long long)vmcr, src, NULL);
+
+		if (vmcr & VM_CR_SVMDIS) {
+			rc |= report_cap_bool(r, "fw.virt_enabled", false, src,
+					      "SVMDIS is set%s (0x%llx): the firmware turned AMD-V off",
+					      vmcr & VM_CR_LOCK ? " and locked" : "",
+					      (unsigned long long)vmcr);
+			return rc | report_cap_fix(r, "fw.virt_enabled", "%s", fix_svm);
+		}
+		return rc | report_cap_bool(r, "fw.virt_enabled", true, src,
+					    "SVMDIS clear (0x%llx)", (unsigned long long)vmcr);
+	}
+
+	int flag = cpuinfo_has_flag(ctx, "svm");
+
+	if (flag < 0)
+		return report_cap_unknown(r, "fw.virt_enabled", src, "%s; /proc/cpuinfo unreadable",
+					  msr_error_text(err));
+	if (flag == 1)
+		return report_cap_bool(r, "fw.virt_enabled", true, "/proc/cpuinfo flags",
+				       "the kernel lists svm, which it hides when VM_CR.SVMDIS is "
+				       "set (MSR: %s)", msr_error_text(err));
+
+	int rc = report_cap_bool(r, "fw.virt_enabled", false, "/proc/cpuinfo flags",
+				 "CPUID has SVM but the kernel hides the svm flag: the firmware set "
+				 "VM_CR.SVMDIS (MSR: %s)", msr_error_text(err));
+
+	return rc | report_cap_fix(r, "fw.virt_enabled", "%s", fix_svm);
+}
+
+static int fw_dmi(struct probe_ctx *ctx, struct report *r)
+{
+	static const struct {
+		const char *id, *file;
+	} fields[] = {
+		{ "fw.dmi_sys_vendor", "sys_vendor" },
+		{ "fw.dmi_product_name", "product_name" },
+		{ "fw.bios_vendor", "bios_vendor" },
+		{ "fw.bios_version", "bios_version" },
+		{ "fw.bios_date", "bios_date" },
+	};
+	char path[96], value[256];
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		snprintf(path, sizeof(path), "/sys/class/dmi/id/%s", fields[i].file);
+		if (root_read_line(ctx, path, value, sizeof(value)) == 0)
+			rc |= report_cap_str(r, fields[i].id, value, path, NULL);
+		else
+			rc |= report_cap_unknown(r, fields[i].id, path, "no DMI/SMBIOS data (some "
+						 "VMMs, e.g. Firecracker, provide none)");
+	}
+	return rc;
+}
+
+static int fw_iommu(struct probe_ctx *ctx, struct report *r)
+{
+	char **tables = NULL, **units = NULL;
+	int ntables = root_list(ctx, "/sys/firmware/acpi/tables", &tables);
+	int nunits = root_list(ctx, "/sys/class/iommu", &units);
+	const char *table = NULL;
+	int rc = 0;
+
+	for (int i = 0; i < ntables; i++)
+		if (!strcmp(tables[i], "DMAR") || !strcmp(tables[i], "IVRS"))
+			table = tables[i];
+	if (table)
+		rc |= report_cap_str(r, "fw.iommu_table", table, "/sys/firmware/acpi/tables",
+				     "%s", !strcmp(table, "DMAR") ? "Intel VT-d" : "AMD-Vi");
+	else
+		rc |= report_cap_unknown(r, "fw.iommu_table", "/sys/firmware/acpi/tables",
+					 ntables >= 0 ? "no DMAR or IVRS table" : "no ACPI tables");
+	if (table || nunits > 0) {
+		rc |= report_cap_bool(r, "fw.iommu", true, table ? "/sys/firmware/acpi/tables"
+				      : "/sys/class/iommu", "%s%s%d IOMMU unit(s) registered",
+				      table ? table : "", table ? " table; " : "",
+				      nunits > 0 ? nunits : 0);
+	} else if (ntables >= 0) {
+		rc |= report_cap_bool(r, "fw.iommu", false, "/sys/firmware/acpi/tables",
+				      "the firmware describes no IOMMU (no ACPI DMAR or IVRS table)");
+		rc |= report_cap_fix(r, "fw.iommu", "enable the IOMMU in the BIOS/UEFI setup: "
+				     "\"Intel VT-d\" (Intel) or \"IOMMU\"/\"AMD-Vi\" (AMD); many "
+				     "VMs and older boards have none");
+	} else {
+		rc |= report_cap_unknown(r, "fw.iommu", "/sys/firmware/acpi/tables",
+					 "no ACPI tables visible: %s", strerror(-ntables));
+	}
+	root_list_free(tables);
+	root_list_free(units);
+	return rc;
+}
 
 int probe_firmware(struct probe_ctx *ctx, struct report *r)
 {
-	return 0;
+	int vmx = report_cap_flag(r, "cpu.vmx"), svm = report_cap_flag(r, "cpu.svm");
+	struct stat st;
+	int rc;
+
+	if (vmx == 1)
+		rc = fw_intel(ctx, r);
+	else if (svm == 1)
+		rc = fw_amd(ctx, r);
+	else
+		rc = report_cap_unknown(r, "fw.virt_enabled", "CPUID",
+					vmx == 0 && svm == 0 ? "the CPU (as it appears here) has no "
+					"VMX/SVM for the firmware to enable" : "CPUID was not read");
+	rc |= fw_dmi(ctx, r);
+	rc |= report_cap_bool(r, "fw.uefi", root_stat(ctx, "/sys/firmware/efi", &st) == 0,
+			      "/sys/firmware/efi", "booted by %s",
+			      root_stat(ctx, "/sys/firmware/efi", &st) == 0 ? "UEFI"
+			      : "legacy BIOS or direct kernel boot");
+	rc |= fw_iommu(ctx, r);
+	return rc ? -ENOMEM : 0;
 }

@@ -1,8 +1,266 @@
 // SPDX-License-Identifier: MIT
-// TEMPORARY: replaced by the real area before the first commit.
+/*
+ * The kernel's side of virtualization: which KVM module is loaded and with what parameters
+ * (nested, second-level paging, APIC virtualization), IOMMU groups and VFIO for passthrough,
+ * the devices virtual machines use (vhost-net, tun), huge pages, and the CPUs online.
+ *
+ * Module parameters are read from /sys/module/NAME/parameters, which exists for built-in
+ * modules too; booleans read "Y"/"N" (kvm_intel) or "1"/"0" (kvm_amd). Paravirtual KVM
+ * (kvm_pvm) is a KVM without VMX/SVM: it needs no hardware virtualization and runs only guest
+ * kernels built for it.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "probe/probe.h"
+#include "probe/root.h"
+
+/* The vendor modules, in the order they are looked for. */
+static const struct kvm_module {
+	const char *name;
+	const char *tdp_param;		/* second-level paging: EPT or NPT */
+	const char *apicv_param;	/* APIC virtualization */
+} kvm_modules[] = {
+	{ "kvm_intel", "ept", "enable_apicv" },
+	{ "kvm_amd", "npt", "avic" },
+	{ "kvm_pvm", NULL, NULL },
+};
+
+static bool path_exists(struct probe_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	return root_stat(ctx, path, &st) == 0;
+}
+
+/* A module parameter as a flag: 1, 0, or -1 when absent or not a boolean. */
+static int module_param_flag(struct probe_ctx *ctx, const char *mod, const char *param,
+			     char *path, size_t plen)
+{
+	char value[32];
+
+	snprintf(path, plen, "/sys/module/%s/parameters/%s", mod, param);
+	if (root_read_line(ctx, path, value, sizeof(value)))
+		return -1;
+	if (!strcmp(value, "Y") || !strcmp(value, "1"))
+		return 1;
+	if (!strcmp(value, "N") || !strcmp(value, "0"))
+		return 0;
+	return -1;
+}
+
+static int kernel_param_cap(struct probe_ctx *ctx, struct report *r, const char *id,
+			    const char *mod, const char *param, const char *meaning)
+{
+	char path[128];
+	int v;
+
+	if (!param)
+		return report_cap_unknown(r, id, mod, "%s: %s has no such parameter", meaning, mod);
+	v = module_param_flag(ctx, mod, param, path, sizeof(path));
+	if (v < 0)
+		return report_cap_unknown(r, id, path, "%s: parameter not readable", meaning);
+	return report_cap_bool(r, id, v == 1, path, "%s", meaning);
+}
+
+static const char *vendor_module(const struct report *r)
+{
+	if (report_cap_flag(r, "cpu.vmx") == 1)
+		return "kvm_intel";
+	if (report_cap_flag(r, "cpu.svm") == 1)
+		return "kvm_amd";
+	return NULL;
+}
+
+static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
+{
+	const struct kvm_module *m = NULL;
+	char path[128];
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(kvm_modules) / sizeof(kvm_modules[0]) && !m; i++) {
+		snprintf(path, sizeof(path), "/sys/module/%s", kvm_modules[i].name);
+		if (path_exists(ctx, path))
+			m = &kvm_modules[i];
+	}
+	rc |= report_cap_bool(r, "kernel.kvm_loaded", path_exists(ctx, "/sys/module/kvm"),
+			      "/sys/module/kvm", "the generic KVM module");
+
+	const char *want = vendor_module(r);
+
+	if (!m) {
+		rc |= report_cap_str(r, "kernel.kvm_module", "none", "/sys/module",
+				     "no kvm_intel, kvm_amd or kvm_pvm module is loaded");
+		if (want)
+			rc |= report_cap_fix(r, "kernel.kvm_module", "sudo modprobe %s; to load it at "
+					     "every boot: echo %s | sudo tee "
+					     "/etc/modules-load.d/kvm.conf (if modprobe fails with "
+					     "\"Operation not supported\", check fw.virt_enabled)", want,
+					     want);
+		rc |= report_cap_unknown(r, "kernel.nested", "/sys/module", "no KVM module loaded");
+		rc |= report_cap_unknown(r, "kernel.tdp", "/sys/module", "no KVM module loaded");
+		rc |= report_cap_unknown(r, "kernel.apicv", "/sys/module", "no KVM module loaded");
+		return rc;
+	}
+
+	snprintf(path, sizeof(path), "/sys/module/%s", m->name);
+	rc |= report_cap_str(r, "kernel.kvm_module", m->name, path, "%s",
+			     !strcmp(m->name, "kvm_pvm") ? "paravirtual KVM (PVM): no VT-x/AMD-V "
+			     "needed, runs only guest kernels built for PVM" : "hardware-assisted KVM");
+	if (!strcmp(m->name, "kvm_pvm")) {
+		rc |= report_cap_bool(r, "kernel.nested", false, path, "PVM does not offer "
+				      "VT-x/AMD-V to its guests");
+		rc |= report_cap_unknown(r, "kernel.tdp", path, "PVM uses shadow paging");
+		rc |= report_cap_unknown(r, "kernel.apicv", path, "not applicable to PVM");
+		return rc;
+	}
+
+	int nested = module_param_flag(ctx, m->name, "nested", path, sizeof(path));
+
+	if (nested < 0) {
+		rc |= report_cap_unknown(r, "kernel.nested", path, "parameter not readable");
+	} else {
+		rc |= report_cap_bool(r, "kernel.nested", nested == 1, path, "%s",
+				      nested ? "guests may run their own guests"
+				      : "guests cannot use VT-x/AMD-V");
+		if (!nested)
+			rc |= report_cap_fix(r, "kernel.nested", "stop all VMs, then: sudo modprobe "
+					     "-r %s && sudo modprobe %s nested=1; to keep it across "
+					     "reboots: echo 'options %s nested=1' | sudo tee "
+					     "/etc/modprobe.d/kvm-nested.conf", m->name, m->name,
+					     m->name);
+	}
+	rc |= kernel_param_cap(ctx, r, "kernel.tdp", m->name, m->tdp_param,
+			       "second-level paging (EPT/NPT) in use");
+	rc |= kernel_param_cap(ctx, r, "kernel.apicv", m->name, m->apicv_param,
+			       "APIC virtualization (APICv/AVIC) in use");
+	if (!strcmp(m->name, "kvm_intel")) {
+		rc |= kernel_param_cap(ctx, r, "kernel.unrestricted_guest", m->name,
+				       "unrestricted_guest", "real-mode guests run natively");
+		rc |= kernel_param_cap(ctx, r, "kernel.vpid", m->name, "vpid", "VPID in use");
+	}
+	return rc;
+}
+
+static int kernel_iommu(struct probe_ctx *ctx, struct report *r)
+{
+	char **groups;
+	int n = root_list(ctx, "/sys/kernel/iommu_groups", &groups);
+	int rc = 0;
+
+	root_list_free(groups);
+	if (n < 0 && n != -ENOENT)
+		return report_cap_unknown(r, "kernel.iommu_enabled", "/sys/kernel/iommu_groups",
+					  "%s", strerror(-n));
+	if (n < 0)
+		n = 0;
+	rc |= report_cap_int(r, "kernel.iommu_groups", n, "/sys/kernel/iommu_groups", NULL);
+	rc |= report_cap_bool(r, "kernel.iommu_enabled", n > 0, "/sys/kernel/iommu_groups",
+			      n > 0 ? "the kernel drives an IOMMU" : "no IOMMU groups: the kernel "
+			      "runs without an IOMMU");
+	if (n == 0)
+		rc |= report_cap_fix(r, "kernel.iommu_enabled", "add %s to the kernel command line "
+				     "(GRUB_CMDLINE_LINUX in /etc/default/grub, then sudo "
+				     "update-grub and reboot); the firmware must enable the IOMMU "
+				     "too (fw.iommu)",
+				     report_cap_flag(r, "cpu.svm") == 1 ? "amd_iommu=on iommu=pt"
+				     : "intel_iommu=on iommu=pt");
+
+	bool vfio = path_exists(ctx, "/dev/vfio/vfio") || path_exists(ctx, "/sys/module/vfio");
+
+	rc |= report_cap_bool(r, "kernel.vfio", vfio, "/dev/vfio/vfio, /sys/module/vfio",
+			      vfio ? "VFIO is available" : "VFIO is not loaded");
+	if (!vfio)
+		rc |= report_cap_fix(r, "kernel.vfio", "sudo modprobe vfio-pci; at every boot: echo "
+				     "vfio-pci | sudo tee /etc/modules-load.d/vfio.conf");
+	rc |= report_cap_bool(r, "kernel.vfio_pci", path_exists(ctx, "/sys/module/vfio_pci"),
+			      "/sys/module/vfio_pci", NULL);
+	return rc;
+}
+
+/* "0-3,5,7-8" -> 7; -1 when malformed. */
+static int cpu_list_count(const char *list)
+{
+	int count = 0;
+	const char *p = list;
+
+	while (*p) {
+		char *end;
+		long a = strtol(p, &end, 10), b;
+
+		if (end == p || a < 0)
+			return -1;
+		b = a;
+		if (*end == '-') {
+			p = end + 1;
+			b = strtol(p, &end, 10);
+			if (end == p || b < a || b - a > 1 << 20)
+				return -1;
+		}
+		count += (int)(b - a + 1);
+		p = end;
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -1;
+	}
+	return count;
+}
+
+static int kernel_misc(struct probe_ctx *ctx, struct report *r)
+{
+	char line[4096];
+	int rc = 0;
+
+	if (root_read_line(ctx, "/proc/cmdline", line, sizeof(line)) == 0)
+		rc |= report_cap_str(r, "kernel.cmdline", line, "/proc/cmdline", NULL);
+	else
+		rc |= report_cap_unknown(r, "kernel.cmdline", "/proc/cmdline", "not readable");
+	rc |= report_cap_bool(r, "kernel.vhost_net", path_exists(ctx, "/dev/vhost-net"),
+			      "/dev/vhost-net", "in-kernel virtio-net backend");
+	rc |= report_cap_bool(r, "kernel.tun", path_exists(ctx, "/dev/net/tun"), "/dev/net/tun",
+			      "TAP devices for guest networking");
+
+	if (root_read_line(ctx, "/sys/devices/system/cpu/online", line, sizeof(line)) == 0 &&
+	    cpu_list_count(line) > 0)
+		rc |= report_cap_int(r, "kernel.cpus_online", cpu_list_count(line),
+				     "/sys/devices/system/cpu/online", "%s", line);
+	else
+		rc |= report_cap_unknown(r, "kernel.cpus_online", "/sys/devices/system/cpu/online",
+					 "not readable");
+
+	char *meminfo;
+	size_t len;
+	long long total = -1, size_kb = -1;
+
+	if (root_read(ctx, "/proc/meminfo", &meminfo, &len) == 0) {
+		const char *p;
+
+		if ((p = strstr(meminfo, "HugePages_Total:")))
+			total = strtoll(p + 16, NULL, 10);
+		if ((p = strstr(meminfo, "Hugepagesize:")))
+			size_kb = strtoll(p + 13, NULL, 10);
+		free(meminfo);
+	}
+	if (total >= 0)
+		rc |= report_cap_int(r, "kernel.hugepages_total", total, "/proc/meminfo", NULL);
+	else
+		rc |= report_cap_unknown(r, "kernel.hugepages_total", "/proc/meminfo", NULL);
+	if (size_kb >= 0)
+		rc |= report_cap_int(r, "kernel.hugepage_size_kb", size_kb, "/proc/meminfo", NULL);
+	else
+		rc |= report_cap_unknown(r, "kernel.hugepage_size_kb", "/proc/meminfo", NULL);
+	return rc;
+}
 
 int probe_kernel(struct probe_ctx *ctx, struct report *r)
 {
-	return 0;
+	int rc = kernel_kvm(ctx, r);
+
+	rc |= kernel_iommu(ctx, r);
+	rc |= kernel_misc(ctx, r);
+	return rc ? -ENOMEM : 0;
 }

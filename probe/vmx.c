@@ -1,8 +1,190 @@
 // SPDX-License-Identifier: MIT
-// TEMPORARY: replaced by the real area before the first commit.
+/*
+ * Intel VMX capabilities: which VM-execution controls this CPU lets a hypervisor turn on
+ * (Intel SDM vol. 3D appendix A). Each control MSR holds in its upper 32 bits the "allowed-1"
+ * settings: a control may be 1 only where that bit is 1 (A.3). The secondary controls exist only
+ * when the primary processor-based control bit 31 may be 1 (A.3.3), and IA32_VMX_EPT_VPID_CAP
+ * exists only when the secondary controls allow EPT or VPID (A.10): reading it otherwise raises
+ * #GP, as on a Core 2 "Penryn".
+ *
+ * Without root the MSRs cannot be read; the kernel then publishes the same controls as the
+ * "vmx flags" line of /proc/cpuinfo (Linux 5.8+). Without either the values are unknown, and the
+ * detail says how to learn them.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/msr.h"
 #include "probe/probe.h"
+#include "probe/root.h"
+
+#define MSR_VMX_BASIC 0x480
+#define MSR_VMX_PINBASED 0x481
+#define MSR_VMX_PROCBASED 0x482
+#define MSR_VMX_SECONDARY 0x48B
+#define MSR_VMX_EPT_VPID_CAP 0x48C
+#define PROCBASED_SECONDARY_BIT 31	/* "activate secondary controls" */
+#define SECONDARY_EPT_BIT 1
+#define SECONDARY_VPID_BIT 5
+
+static const struct vmx_feature {
+	const char *id;
+	uint32_t msr;
+	unsigned bit;		/* in the allowed-1 half, or in EPT_VPID_CAP itself */
+	const char *flag;	/* the word in /proc/cpuinfo "vmx flags" */
+	const char *meaning;
+} vmx_features[] = {
+	{ "cpu.ept", MSR_VMX_SECONDARY, 1, "ept", "extended page tables (Intel's second-level paging)" },
+	{ "cpu.vpid", MSR_VMX_SECONDARY, 5, "vpid", "virtual processor ids (no TLB flush on VM exit)" },
+	{ "cpu.unrestricted_guest", MSR_VMX_SECONDARY, 7, "unrestricted_guest",
+	  "guests may run in real mode and unpaged protected mode" },
+	{ "cpu.apic_register_virt", MSR_VMX_SECONDARY, 8, "vapic_reg", "APIC-register virtualization" },
+	{ "cpu.virtual_interrupt_delivery", MSR_VMX_SECONDARY, 9, "vid",
+	  "virtual-interrupt delivery" },
+	{ "cpu.vmcs_shadowing", MSR_VMX_SECONDARY, 14, "shadow_vmcs",
+	  "VMCS shadowing (faster nested VMX)" },
+	{ "cpu.preemption_timer", MSR_VMX_PINBASED, 6, "preemption_timer", "VMX-preemption timer" },
+	{ "cpu.posted_interrupts", MSR_VMX_PINBASED, 7, "posted_intr", "posted interrupts" },
+	{ "cpu.ept_1gb", MSR_VMX_EPT_VPID_CAP, 17, "ept_1gb", "1 GiB pages in EPT" },
+	{ "cpu.ept_ad", MSR_VMX_EPT_VPID_CAP, 21, "ept_ad", "accessed and dirty flags in EPT" },
+};
+
+#define VMX_FEATURES (sizeof(vmx_features) / sizeof(vmx_features[0]))
+
+static const char *msr_name(uint32_t msr)
+{
+	switch (msr) {
+	case MSR_VMX_PINBASED:
+		return "MSR 0x481 IA32_VMX_PINBASED_CTLS";
+	case MSR_VMX_SECONDARY:
+		return "MSR 0x48B IA32_VMX_PROCBASED_CTLS2";
+	default:
+		return "MSR 0x48C IA32_VMX_EPT_VPID_CAP";
+	}
+}
+
+/* From the capability MSRs. Returns 0, or a negative errno when they cannot be read. */
+static int vmx_from_msrs(struct probe_ctx *ctx, struct report *r)
+{
+	uint64_t basic, pin, proc, sec = 0, ept = 0;
+	int err = msr_read(ctx, 0, MSR_VMX_BASIC, &basic);
+
+	if (err)
+		return err;
+	if ((err = msr_read(ctx, 0, MSR_VMX_PINBASED, &pin)) ||
+	    (err = msr_read(ctx, 0, MSR_VMX_PROCBASED, &proc)))
+		return err;
+
+	bool have_sec = proc >> 32 >> PROCBASED_SECONDARY_BIT & 1;
+
+	if (have_sec && msr_read(ctx, 0, MSR_VMX_SECONDARY, &sec))
+		have_sec = false;
+
+	uint32_t sec1 = have_sec ? (uint32_t)(sec >> 32) : 0;
+	bool have_ept_cap = (sec1 >> SECONDARY_EPT_BIT & 1) || (sec1 >> SECONDARY_VPID_BIT & 1);
+
+	if (have_ept_cap && msr_read(ctx, 0, MSR_VMX_EPT_VPID_CAP, &ept))
+		have_ept_cap = false;
+
+	int rc = 0;
+
+	for (size_t i = 0; i < VMX_FEATURES; i++) {
+		const struct vmx_feature *f = &vmx_features[i];
+		bool v;
+		const char *why = NULL;
+
+		switch (f->msr) {
+		case MSR_VMX_PINBASED:
+			v = pin >> 32 >> f->bit & 1;
+			break;
+		case MSR_VMX_SECONDARY:
+			v = sec1 >> f->bit & 1;
+			why = have_sec ? NULL : "no secondary controls on this CPU";
+			break;
+		default:
+			v = have_ept_cap && (ept >> f->bit & 1);
+			why = have_ept_cap ? NULL : "no EPT/VPID capability MSR (no EPT or VPID)";
+			break;
+		}
+		rc |= report_cap_bool(r, f->id, v, msr_name(f->msr), "%s%s%s", f->meaning,
+				      why ? ": " : "", why ? why : "");
+	}
+	rc |= report_cap_int(r, "cpu.vmcs_revision", (long long)(basic & 0x7FFFFFFF),
+			     "MSR 0x480 IA32_VMX_BASIC[30:0]", NULL);
+	return rc ? -ENOMEM : 0;
+}
+
+/* The "vmx flags" line of the first CPU in /proc/cpuinfo, or NULL. Caller frees *buf. */
+static const char *vmx_flags_line(struct probe_ctx *ctx, char **buf)
+{
+	size_t len;
+	char *line;
+
+	*buf = NULL;
+	if (root_read(ctx, "/proc/cpuinfo", buf, &len))
+		return NULL;
+	line = strstr(*buf, "\nvmx flags");
+	if (!line)
+		return NULL;
+	line = strchr(line + 1, ':');
+	if (!line)
+		return NULL;
+	line[strcspn(line, "\n")] = '\0';
+	return line + 1;
+}
+
+static bool word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
 
 int probe_vmx(struct probe_ctx *ctx, struct report *r)
 {
-	return 0;
+	int vmx = report_cap_flag(r, "cpu.vmx");
+	int rc = 0;
+
+	if (vmx != 1) {
+		const char *why = vmx == 0 ? "the CPU has no VMX (AMD's second-level paging is NPT: "
+					     "cpu.npt)"
+					   : "unknown: CPUID was not read";
+
+		for (size_t i = 0; i < VMX_FEATURES; i++) {
+			if (vmx == 0)
+				rc |= report_cap_bool(r, vmx_features[i].id, false, "CPUID 0x00000001 "
+						      "ECX[5]", "%s", why);
+			else
+				rc |= report_cap_unknown(r, vmx_features[i].id, "CPUID", "%s", why);
+		}
+		return rc ? -ENOMEM : 0;
+	}
+
+	int err = vmx_from_msrs(ctx, r);
+
+	if (err == 0 || err == -ENOMEM)
+		return err;
+
+	char *buf;
+	const char *flags = vmx_flags_line(ctx, &buf);
+
+	for (size_t i = 0; i < VMX_FEATURES; i++) {
+		const struct vmx_feature *f = &vmx_features[i];
+
+		if (flags)
+			rc |= report_cap_bool(r, f->id, word_in(flags, f->flag),
+					      "/proc/cpuinfo \"vmx flags\"", "%s (MSRs: %s)", f->meaning,
+					      msr_error_text(err));
+		else
+			rc |= report_cap_unknown(r, f->id, "IA32_VMX_* MSRs", "%s; the kernel shows no "
+						 "\"vmx flags\" (Linux 5.8+ with VT-x enabled does)",
+						 msr_error_text(err));
+	}
+	free(buf);
+	return rc ? -ENOMEM : 0;
 }

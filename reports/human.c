@@ -96,10 +96,23 @@ static void print_matrix(const struct out *o, const struct report *r)
 			verdict_colour(o, row->verdict), v, paint(o, ANSI_RESET));
 		print_wrapped(o, row->reason ? row->reason : guest_kind_title((enum guest_kind)k),
 			      23, 23);
-		if (row->verdict != VERDICT_YES && row->fix) {
-			fprintf(o->f, "%*s%sfix:%s", 23, "", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
-			print_wrapped(o, row->fix, 27, 27);
-		}
+		if (row->verdict == VERDICT_YES || !row->fix)
+			continue;
+
+		/* one fix often unblocks many rows: spell it out once */
+		int first = k;
+
+		for (int j = 0; j < k; j++)
+			if (r->matrix[j].verdict != VERDICT_YES && r->matrix[j].fix &&
+			    !strcmp(r->matrix[j].fix, row->fix)) {
+				first = j;
+				break;
+			}
+		fprintf(o->f, "%*s%sfix:%s ", 23, "", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
+		if (first < k)
+			fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)first));
+		else
+			print_wrapped(o, row->fix, 28, 28);
 	}
 }
 
@@ -174,14 +187,14 @@ static void print_cap(const struct out *o, const struct cap *c, size_t prefix_le
 		fputc('\n', o->f);
 	}
 	if (c->fix && c->kind == CAP_BOOL && !c->b) {
-		fprintf(o->f, "%*s%sfix:%s", NAME_COLUMN + 3, "", paint(o, ANSI_BOLD),
+		fprintf(o->f, "%*s%sfix:%s ", NAME_COLUMN + 3, "", paint(o, ANSI_BOLD),
 			paint(o, ANSI_RESET));
-		print_wrapped(o, c->fix, NAME_COLUMN + 7, NAME_COLUMN + 7);
+		print_wrapped(o, c->fix, NAME_COLUMN + 8, NAME_COLUMN + 8);
 	}
 	if (o->opts->verbose && c->source) {
-		fprintf(o->f, "%*s%sfrom:%s", NAME_COLUMN + 3, "", paint(o, ANSI_DIM),
+		fprintf(o->f, "%*s%sfrom:%s ", NAME_COLUMN + 3, "", paint(o, ANSI_DIM),
 			paint(o, ANSI_RESET));
-		print_wrapped(o, c->source, NAME_COLUMN + 8, NAME_COLUMN + 8);
+		print_wrapped(o, c->source, NAME_COLUMN + 9, NAME_COLUMN + 9);
 	}
 }
 

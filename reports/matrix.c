@@ -135,6 +135,12 @@ static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 			 cap_detail(r, "kernel.dev_kvm"));
 		return false;
 	}
+	if (report_cap_flag(r, "kernel.kvm_create_vm") == 0) {
+		gate_set(g, VERDICT_NO, "kernel.kvm_create_vm", NULL,
+			 "/dev/kvm opens but KVM refuses to create a VM (%s)",
+			 cap_detail(r, "kernel.kvm_create_vm"));
+		return false;
+	}
 	if (fw < 0 && !pvm && !str_is(dev, "ok")) {
 		gate_set(g, VERDICT_UNKNOWN, "fw.virt_enabled", NULL,
 			 "whether the firmware enabled VT-x/AMD-V is unknown");
@@ -205,12 +211,12 @@ static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g,
 				 "VFIO is not available (module not loaded)");
 		break;
 	default:
-		if (pvm)
-			gate_set(g, VERDICT_UNKNOWN, "kernel.kvm_module", NULL,
-				 "%s; whether a plain 64-bit guest runs is for the proof to show",
-				 pvm_reason);
 		break;
 	}
+	if (pvm && g->verdict == VERDICT_YES)
+		gate_set(g, VERDICT_UNKNOWN, "kernel.kvm_module", NULL,
+			 "%s; whether a plain 64-bit guest runs is for the proof to show",
+			 pvm_reason);
 }
 
 /* OS-level virtualization needs no KVM: namespaces and cgroups. */
