@@ -1,8 +1,420 @@
 // SPDX-License-Identifier: MIT
-// TEMPORARY: replaced by the real area before the first commit.
+/*
+ * OS-level virtualization: can this process make the namespaces containers are built from, are
+ * cgroups there (v1, v2 or both), and are we ourselves inside a container?
+ *
+ * Namespaces are tried, not listed: a short-lived child calls unshare(2) for each kind, and, when
+ * that is refused (unprivileged), again inside a new user namespace, which is how rootless
+ * containers get them. /proc/self/ns listing the kind says only that the kernel has it.
+ *
+ * cgroup v2 controllers are those in the root cgroup's cgroup.controllers; a tool that only
+ * knows v1 would find no "memory" hierarchy on a v2 host and warn falsely.
+ *
+ * Container evidence is weighed, never taken from marker files alone: a PID namespace other
+ * than the initial one (its inode is fixed: PROC_PID_INIT_INO in include/linux/proc_ns.h), the
+ * cgroup path of process 1, the root mount, the uid map, then marker files with low confidence.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
 #include "probe/probe.h"
+#include "probe/root.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080	/* Linux 5.6 */
+#endif
+
+#define PROC_PID_INIT_INO 0xEFFFFFFCu	/* the initial PID namespace (include/linux/proc_ns.h) */
+#define UNSHARE_WAIT_MS 2000		/* a child doing one syscall; never wait longer */
+
+static const struct {
+	const char *name;
+	int flag;
+} namespaces[] = {
+	{ "user", CLONE_NEWUSER }, { "mount", CLONE_NEWNS }, { "pid", CLONE_NEWPID },
+	{ "net", CLONE_NEWNET }, { "uts", CLONE_NEWUTS }, { "ipc", CLONE_NEWIPC },
+	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
+};
+
+static const char *errno_name(int err)
+{
+	switch (err) {
+	case EPERM:
+		return "EPERM";
+	case EINVAL:
+		return "EINVAL";
+	case ENOSPC:
+		return "ENOSPC";
+	case ENOMEM:
+		return "ENOMEM";
+	case EUSERS:
+		return "EUSERS";
+	default:
+		return "error";
+	}
+}
+
+/* unshare(flags) in a child; 0 or the child's errno. */
+static int try_unshare(int flags)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0)
+		_exit(unshare(flags) == 0 ? 0 : (errno & 0x7f));
+
+	struct timespec tick = { 0, 1000000 };
+	int status;
+
+	for (int waited = 0; waited < UNSHARE_WAIT_MS; waited++) {
+		pid_t done = waitpid(pid, &status, WNOHANG);
+
+		if (done == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
+		if (done < 0)
+			return errno;
+		nanosleep(&tick, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return ETIMEDOUT;
+}
+
+static void osvirt_record_namespaces(struct probe_ctx *ctx)
+{
+	char key[32];
+
+	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
+		int err = try_unshare(namespaces[i].flag);
+
+		if (err == EPERM && namespaces[i].flag != CLONE_NEWUSER &&
+		    try_unshare(CLONE_NEWUSER | namespaces[i].flag) == 0)
+			err = -1;	/* refused alone, granted inside a user namespace */
+		snprintf(key, sizeof(key), "ns.%s", namespaces[i].name);
+		facts_set(&ctx->facts, key, "%s", err == 0 ? "ok" : err < 0 ? "ok-userns"
+			  : errno_name(err));
+	}
+}
+
+static int osvirt_namespaces(struct probe_ctx *ctx, struct report *r)
+{
+	int rc = 0;
+
+	if (ctx->live)
+		osvirt_record_namespaces(ctx);
+	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
+		char key[32], id[32];
+		const char *v;
+
+		snprintf(key, sizeof(key), "ns.%s", namespaces[i].name);
+		snprintf(id, sizeof(id), "os.ns.%s", namespaces[i].name);
+		v = facts_get(&ctx->facts, key);
+		if (!v) {
+			rc |= report_cap_unknown(r, id, "unshare(2)", "not recorded in this capture");
+		} else if (!strcmp(v, "ok")) {
+			rc |= report_cap_bool(r, id, true, "unshare(2) in a child", NULL);
+		} else if (!strcmp(v, "ok-userns")) {
+			rc |= report_cap_bool(r, id, true, "unshare(2) in a child",
+					      "inside a new user namespace (rootless)");
+		} else {
+			rc |= report_cap_bool(r, id, false, "unshare(2) in a child", "refused: %s%s", v,
+					      !strcmp(v, "EINVAL") ? " (kernel built without it)" : "");
+			if (!strcmp(v, "EPERM"))
+				rc |= report_cap_fix(r, id, "run as root, or allow unprivileged user "
+						     "namespaces (os.userns_allowed)");
+		}
+	}
+	return rc;
+}
+
+/* May unprivileged users create user namespaces? The three knobs distributions use. */
+static int osvirt_userns_policy(struct probe_ctx *ctx, struct report *r)
+{
+	char v[32];
+	const char *src = "/proc/sys/user/max_user_namespaces";
+
+	if (root_read_line(ctx, src, v, sizeof(v)) == 0 && atol(v) == 0) {
+		report_cap_bool(r, "os.userns_allowed", false, src, "max_user_namespaces is 0");
+		return report_cap_fix(r, "os.userns_allowed", "sudo sysctl -w "
+				      "user.max_user_namespaces=15000 (and in /etc/sysctl.d/)");
+	}
+	src = "/proc/sys/kernel/unprivileged_userns_clone";
+	if (root_read_line(ctx, src, v, sizeof(v)) == 0 && !strcmp(v, "0")) {
+		report_cap_bool(r, "os.userns_allowed", false, src, "Debian's switch is off: only "
+				"root may create user namespaces");
+		return report_cap_fix(r, "os.userns_allowed", "sudo sysctl -w "
+				      "kernel.unprivileged_userns_clone=1 (and in /etc/sysctl.d/)");
+	}
+	src = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
+	if (root_read_line(ctx, src, v, sizeof(v)) == 0 && !strcmp(v, "1"))
+		return report_cap_bool(r, "os.userns_allowed", false, src, "AppArmor restricts "
+				       "them to programs with a profile that allows userns");
+	if (root_read_line(ctx, "/proc/sys/user/max_user_namespaces", v, sizeof(v)))
+		return report_cap_unknown(r, "os.userns_allowed", "/proc/sys/user", "not readable");
+	return report_cap_bool(r, "os.userns_allowed", true, "/proc/sys/user/max_user_namespaces",
+			       "up to %s user namespaces", v);
+}
+
+static bool word_in(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* cgroup hierarchies from the mount table. */
+static int osvirt_cgroups(struct probe_ctx *ctx, struct report *r)
+{
+	char *mi, *save = NULL;
+	size_t len;
+	bool v1 = false, v2 = false;
+	char v2_mount[512] = "";
+	int rc = 0;
+
+	if (root_read(ctx, "/proc/self/mountinfo", &mi, &len))
+		return report_cap_unknown(r, "os.cgroup_version", "/proc/self/mountinfo",
+					  "not readable");
+	for (char *line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sep = strstr(line, " - "), mount[512];
+
+		/* fields: id parent dev root MOUNTPOINT ...; after " - ": FSTYPE source opts */
+		if (!sep || sscanf(line, "%*s %*s %*s %*s %511s", mount) != 1)
+			continue;
+		if (!strncmp(sep + 3, "cgroup2 ", 8)) {
+			if (!v2)
+				snprintf(v2_mount, sizeof(v2_mount), "%s", mount);
+			v2 = true;
+		} else if (!strncmp(sep + 3, "cgroup ", 7)) {
+			v1 = true;
+		}
+	}
+	free(mi);
+	if (!v1 && !v2)
+		return report_cap_unknown(r, "os.cgroup_version", "/proc/self/mountinfo",
+					  "no cgroup file system is mounted");
+
+	const char *version = v1 && v2 ? "hybrid" : v2 ? "v2" : "v1";
+
+	rc |= report_cap_str(r, "os.cgroup_version", version, "/proc/self/mountinfo", "%s",
+			     v1 && v2 ? "v1 controller hierarchies plus a v2 hierarchy" : "");
+
+	char path[600], controllers[1024] = "";
+
+	if (v2) {
+		snprintf(path, sizeof(path), "%s/cgroup.controllers", v2_mount);
+		root_read_line(ctx, path, controllers, sizeof(controllers));
+	}
+	/* v1 controllers sit in their own hierarchies; v2's file lists only the rest */
+	if (v1) {
+		/* /proc/cgroups: "name hierarchy num_cgroups enabled" */
+		char *pc, *s2 = NULL;
+
+		snprintf(path, sizeof(path), v2 ? "/proc/cgroups and %s/cgroup.controllers"
+			 : "/proc/cgroups", v2_mount);
+		if (root_read(ctx, "/proc/cgroups", &pc, &len) == 0) {
+			for (char *l = strtok_r(pc, "\n", &s2); l; l = strtok_r(NULL, "\n", &s2)) {
+				char name[64];
+				int hier, enabled;
+
+				if (l[0] == '#' || sscanf(l, "%63s %d %*d %d", name, &hier, &enabled) != 3)
+					continue;
+				if (enabled && hier > 0 && !word_in(controllers, name) &&
+				    strlen(controllers) + strlen(name) + 2 < sizeof(controllers)) {
+					if (controllers[0])
+						strcat(controllers, " ");
+					strcat(controllers, name);
+				}
+			}
+			free(pc);
+		}
+	}
+	if (controllers[0])
+		rc |= report_cap_str(r, "os.cgroup_controllers", controllers, path, NULL);
+	else
+		rc |= report_cap_str(r, "os.cgroup_controllers", "", path,
+				     "no controllers are enabled for this hierarchy");
+	return rc;
+}
+
+struct evidence {
+	struct json_object *list;
+	const char *kind;	/* strongest container kind seen */
+	int score;		/* 3 high, 2 medium, 1 low */
+};
+
+static void evidence_add(struct evidence *ev, const char *source, const char *says,
+			 const char *kind, int confidence)
+{
+	static const char *const names[] = { "none", "low", "medium", "high" };
+	struct json_object *e = json_object_new_object();
+
+	if (!e)
+		return;
+	json_object_object_add(e, "source", json_object_new_string(source));
+	json_object_object_add(e, "says", json_object_new_string(says));
+	json_object_object_add(e, "confidence", json_object_new_string(names[confidence]));
+	if (json_object_array_add(ev->list, e))
+		json_object_put(e);
+	if (kind && confidence > ev->score) {
+		ev->kind = kind;
+		ev->score = confidence;
+	}
+}
+
+static const char *cgroup_path_kind(const char *text)
+{
+	if (strstr(text, "kubepods"))
+		return "kubernetes";
+	if (strstr(text, "docker"))
+		return "docker";
+	if (strstr(text, "libpod"))
+		return "podman";
+	if (strstr(text, "lxc"))
+		return "lxc";
+	if (strstr(text, "machine.slice") || strstr(text, "nspawn"))
+		return "systemd-nspawn";
+	return NULL;
+}
+
+static void container_evidence(struct probe_ctx *ctx, struct evidence *ev)
+{
+	char link[128], line[512], buf[256];
+	char *text;
+	size_t len;
+	struct stat st;
+	unsigned long long ino;
+
+	if (root_readlink(ctx, "/proc/self/ns/pid", link, sizeof(link)) > 0 &&
+	    sscanf(link, "pid:[%llu]", &ino) == 1) {
+		if (ino == PROC_PID_INIT_INO)
+			evidence_add(ev, "/proc/self/ns/pid", "the initial PID namespace: not in "
+				     "a container", NULL, 3);
+		else
+			evidence_add(ev, "/proc/self/ns/pid", "a PID namespace other than the "
+				     "initial one", "unknown", 3);
+	}
+	if (root_read(ctx, "/proc/1/cgroup", &text, &len) == 0) {
+		const char *kind = cgroup_path_kind(text);
+
+		if (kind) {
+			snprintf(buf, sizeof(buf), "process 1 is in a %s cgroup", kind);
+			evidence_add(ev, "/proc/1/cgroup", buf, kind, 2);
+		}
+		free(text);
+	}
+	if (root_read(ctx, "/proc/self/mountinfo", &text, &len) == 0) {
+		char *root_line = strstr(text, " / / ");
+
+		if (root_line) {
+			char *eol = strchr(root_line, '\n');
+
+			if (eol)
+				*eol = '\0';
+			if (strstr(root_line, " - overlay ")) {
+				const char *kind = strstr(root_line, "/var/lib/docker") ? "docker"
+						   : strstr(root_line, "/containers/") ? "podman" : NULL;
+
+				evidence_add(ev, "/proc/self/mountinfo", "the root file system is an "
+					     "overlay, as container images are", kind ? kind : "unknown",
+					     kind ? 2 : 1);
+			}
+		}
+		free(text);
+	}
+	if (root_read_line(ctx, "/proc/self/uid_map", line, sizeof(line)) == 0 && line[0]) {
+		unsigned long long in, out, count;
+
+		if (sscanf(line, "%llu %llu %llu", &in, &out, &count) == 3 &&
+		    !(in == 0 && out == 0 && count == 4294967295ull))
+			evidence_add(ev, "/proc/self/uid_map", "in a user namespace (uids are "
+				     "mapped)", "unknown", 2);
+	}
+	if (ctx->live) {
+		/* only the container= variable is kept: the rest of pid 1's environment may
+		 * hold secrets that must not reach a snapshot */
+		int fd = open("/proc/1/environ", O_RDONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			char env[8192];
+			ssize_t n = read(fd, env, sizeof(env) - 1);
+
+			close(fd);
+			for (ssize_t i = 0; n > 0 && i < n; i += (ssize_t)strlen(env + i) + 1) {
+				env[n] = '\0';
+				if (!strncmp(env + i, "container=", 10))
+					facts_set(&ctx->facts, "container.env", "%.64s", env + i + 10);
+			}
+		}
+	}
+
+	const char *cenv = facts_get(&ctx->facts, "container.env");
+
+	if (cenv && *cenv) {
+		snprintf(buf, sizeof(buf), "process 1 has container=%s", cenv);
+		evidence_add(ev, "/proc/1/environ", buf, cenv, 3);
+	}
+	if (root_read_line(ctx, "/proc/sys/kernel/osrelease", line, sizeof(line)) == 0 &&
+	    (strstr(line, "microsoft") || strstr(line, "Microsoft")))
+		evidence_add(ev, "/proc/sys/kernel/osrelease", "a WSL kernel", "wsl", 2);
+	if (root_stat(ctx, "/proc/vz", &st) == 0 && root_stat(ctx, "/proc/bc", &st) != 0)
+		evidence_add(ev, "/proc/vz", "an OpenVZ container", "openvz", 2);
+	if (root_stat(ctx, "/run/.containerenv", &st) == 0)
+		evidence_add(ev, "/run/.containerenv", "podman's marker file", "podman", 1);
+	if (root_stat(ctx, "/.dockerenv", &st) == 0)
+		evidence_add(ev, "/.dockerenv", "docker's marker file", "docker", 1);
+}
+
+static int osvirt_container(struct probe_ctx *ctx, struct report *r)
+{
+	struct evidence ev = { .list = json_object_new_array() };
+	int rc = 0;
+
+	if (!ev.list)
+		return -ENOMEM;
+	container_evidence(ctx, &ev);
+
+	size_t n = json_object_array_length(ev.list);
+
+	if (ev.score >= 2)
+		rc |= report_cap_bool(r, "os.container", true, "container evidence",
+				      "%s (details: container_evidence)", ev.kind);
+	else if (n)
+		rc |= report_cap_bool(r, "os.container", false, "container evidence", "%s",
+				      ev.score ? "only marker files, which are not trusted alone (see "
+				      "container_evidence)" : "no sign of one (see container_evidence)");
+	else
+		rc |= report_cap_unknown(r, "os.container", "container evidence",
+					 "no evidence either way could be read");
+	if (ev.score >= 2)
+		rc |= report_cap_str(r, "os.container_kind", ev.kind, "container evidence", NULL);
+	else
+		rc |= report_cap_unknown(r, "os.container_kind", "container evidence", NULL);
+	if (report_section_set(r, "container_evidence", ev.list))
+		rc = -1;
+	return rc;
+}
 
 int probe_osvirt(struct probe_ctx *ctx, struct report *r)
 {
-	return 0;
+	int rc = osvirt_namespaces(ctx, r);
+
+	rc |= osvirt_userns_policy(ctx, r);
+	rc |= osvirt_cgroups(ctx, r);
+	rc |= osvirt_container(ctx, r);
+	return rc ? -ENOMEM : 0;
 }
