@@ -1,8 +1,386 @@
 // SPDX-License-Identifier: MIT
-// TEMPORARY: replaced by the real area before the first commit.
+/*
+ * Where this host sits: is it itself a guest, of what, and what is underneath? Answered as
+ * layers, outermost first, each backed by evidence with a confidence, because the sources name
+ * different things and each is right about its own layer:
+ *   - CPUID 0x40000000 names the hypervisor the vCPU runs on (the kernel: "KVMKVMKVM");
+ *   - the kernel log's "Hypervisor detected" line is the kernel's reading of that same leaf,
+ *     and "Booting paravirtualized kernel on" says which paravirt interface it uses;
+ *   - ACPI table OEM ids and DMI name the VMM program that built the virtual machine
+ *     (Firecracker writes "FIRECK", QEMU "BOCHS "/"BXPC", Hyper-V "VRTUAL");
+ *   - a KVM module loaded here makes this kernel a hypervisor in turn (kvm_pvm: a paravirtual
+ *     one, possible without VT-x/AMD-V);
+ *   - namespaces and cgroups tell whether this process is in a container.
+ * Where two sources name different products, both are reported with what each one measures.
+ *
+ * The kernel log needs CAP_SYSLOG (or dmesg_restrict=0) and the ACPI tables root; unprivileged
+ * runs say so and use what they can read.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/klog.h>
+
+#include <json-c/json.h>
+
 #include "probe/probe.h"
+#include "probe/root.h"
+
+#define SYSLOG_ACTION_READ_ALL 3
+#define SYSLOG_ACTION_SIZE_BUFFER 10
+#define KLOG_MAX (1 << 22)		/* the ring buffer is at most a few MiB */
+#define ACPI_OEMID_OFFSET 10		/* ACPI 6.5 table 5.4: OEMID, 6 bytes */
+#define ACPI_OEM_TABLE_ID_OFFSET 16	/* OEM Table ID, 8 bytes */
+#define ACPI_HEADER_SIZE 36
+
+/* What ACPI OEM ids and DMI vendors say about the VMM that made the machine. */
+static const struct {
+	const char *match;
+	const char *vmm;
+	const char *hypervisor;		/* when the product is its own hypervisor */
+} vmm_marks[] = {
+	{ "FIRECK", "Firecracker", NULL },
+	{ "BOCHS", "QEMU", NULL },
+	{ "BXPC", "QEMU", NULL },
+	{ "QEMU", "QEMU", NULL },
+	{ "CLOUDH", "Cloud Hypervisor", NULL },
+	{ "VRTUAL", "Hyper-V", "Microsoft Hyper-V" },
+	{ "Microsoft Corporation", "Hyper-V", "Microsoft Hyper-V" },
+	{ "VMware", "VMware", "VMware" },
+	{ "VBOX", "VirtualBox", "Oracle VirtualBox" },
+	{ "innotek", "VirtualBox", "Oracle VirtualBox" },
+	{ "Xen", "Xen", "Xen" },
+	{ "Amazon EC2", "Amazon EC2 (Nitro)", NULL },
+	{ "Google", "Google Compute Engine", NULL },
+	{ "Parallels", "Parallels", "Parallels" },
+	{ "bhyve", "bhyve", "bhyve" },
+};
+
+struct layers {
+	struct json_object *list;	/* the layers, outermost first */
+	struct json_object *disagreements;
+	const char *hypervisor;		/* best name of the outer hypervisor */
+	const char *vmm;
+};
+
+static struct json_object *evidence(const char *source, const char *says, const char *confidence)
+{
+	struct json_object *e = json_object_new_object();
+
+	if (!e)
+		return NULL;
+	json_object_object_add(e, "source", json_object_new_string(source));
+	json_object_object_add(e, "says", json_object_new_string(says));
+	json_object_object_add(e, "confidence", json_object_new_string(confidence));
+	return e;
+}
+
+/* A layer {level, kind, name, evidence: []}; returns its evidence array. */
+static struct json_object *layer_add(struct layers *l, const char *kind, const char *name)
+{
+	struct json_object *layer = json_object_new_object(), *ev = json_object_new_array();
+
+	if (!layer || !ev) {
+		json_object_put(layer);
+		json_object_put(ev);
+		return NULL;
+	}
+	json_object_object_add(layer, "level",
+			       json_object_new_int((int)json_object_array_length(l->list)));
+	json_object_object_add(layer, "kind", json_object_new_string(kind));
+	json_object_object_add(layer, "name", json_object_new_string(name));
+	json_object_object_add(layer, "evidence", ev);
+	json_object_array_add(l->list, layer);
+	return ev;
+}
+
+static void ev_add(struct json_object *list, const char *source, const char *says,
+		   const char *confidence)
+{
+	struct json_object *e = list ? evidence(source, says, confidence) : NULL;
+
+	if (e && json_object_array_add(list, e))
+		json_object_put(e);
+}
+
+/* Lines of the kernel log that describe the platform, kept as facts. */
+static void klog_record(struct probe_ctx *ctx)
+{
+	static const struct {
+		const char *key, *prefix;
+	} wanted[] = {
+		{ "klog.hypervisor_detected", "Hypervisor detected: " },
+		{ "klog.paravirt", "Booting paravirtualized kernel on " },
+		{ "klog.dmi", "DMI: " },
+		{ "klog.acpi_rsdp", "ACPI: RSDP " },
+		{ "klog.acpi_xsdt", "ACPI: XSDT " },
+		{ "klog.kvm_pvm", "kvm-pvm: " },
+	};
+	int size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
+
+	if (size <= 0 || size > KLOG_MAX) {
+		facts_set(&ctx->facts, "klog.status", "%s", size < 0 ? "EPERM" : "empty");
+		return;
+	}
+
+	char *buf = malloc((size_t)size + 1);
+
+	if (!buf)
+		return;
+
+	int n = klogctl(SYSLOG_ACTION_READ_ALL, buf, size);
+
+	if (n < 0) {
+		facts_set(&ctx->facts, "klog.status", "EPERM");
+		free(buf);
+		return;
+	}
+	buf[n] = '\0';
+	facts_set(&ctx->facts, "klog.status", "ok");
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		/* "<6>[    0.000000] Hypervisor detected: KVM" */
+		char *text = strstr(line, "] ");
+
+		text = text ? text + 2 : line;
+		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+			if (!strncmp(text, wanted[i].prefix, strlen(wanted[i].prefix)) &&
+			    !facts_get(&ctx->facts, wanted[i].key))
+				facts_set(&ctx->facts, wanted[i].key, "%.200s",
+					  text + strlen(wanted[i].prefix));
+	}
+	free(buf);
+}
+
+static const char *vmm_lookup(const char *text, const char **hypervisor)
+{
+	for (size_t i = 0; i < sizeof(vmm_marks) / sizeof(vmm_marks[0]); i++) {
+		if (text && strstr(text, vmm_marks[i].match)) {
+			if (hypervisor)
+				*hypervisor = vmm_marks[i].hypervisor;
+			return vmm_marks[i].vmm;
+		}
+	}
+	return NULL;
+}
+
+/* OEMID of the FADT ("FACP"): root-only readable, else from the kernel log. */
+static void acpi_oem(struct probe_ctx *ctx, char *out, size_t len, const char **source)
+{
+	char *buf;
+	size_t n;
+
+	out[0] = '\0';
+	*source = "/sys/firmware/acpi/tables/FACP";
+	if (root_read(ctx, *source, &buf, &n) == 0) {
+		if (n >= ACPI_HEADER_SIZE)
+			snprintf(out, len, "%.6s %.8s", buf + ACPI_OEMID_OFFSET,
+				 buf + ACPI_OEM_TABLE_ID_OFFSET);
+		free(buf);
+		for (char *c = out; *c; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+				*c = '?';
+		if (out[0])
+			return;
+	}
+
+	/* "0x00000000000E0000 000024 (v02 FIRECK)" */
+	const char *rsdp = facts_get(&ctx->facts, "klog.acpi_rsdp");
+	const char *open = rsdp ? strchr(rsdp, '(') : NULL;
+
+	if (open && strlen(open) > 5) {
+		*source = "kernel log \"ACPI: RSDP\"";
+		snprintf(out, len, "%.*s", (int)strcspn(open + 5, ")"), open + 5);
+	}
+}
+
+static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct layers *l)
+{
+	const char *sig = report_cap_string(r, "cpu.hypervisor_signature");
+	const char *name = report_cap_string(r, "cpu.hypervisor_name");
+	const char *klog = facts_get(&ctx->facts, "klog.hypervisor_detected");
+	const char *pv = facts_get(&ctx->facts, "klog.paravirt");
+	int bit = report_cap_flag(r, "cpu.hypervisor");
+	char says[256];
+
+	if (bit != 1 && !klog)
+		return;
+	l->hypervisor = name ? name : klog ? klog : "an unnamed hypervisor";
+
+	struct json_object *ev = layer_add(l, "hypervisor", l->hypervisor);
+
+	if (bit == 1)
+		ev_add(ev, "CPUID 0x00000001 ECX[31]", "running under a hypervisor", "high");
+	if (sig) {
+		snprintf(says, sizeof(says), "signature \"%s\"%s%s", sig, name ? ": " : "",
+			 name ? name : "");
+		ev_add(ev, "CPUID 0x40000000", says, "high");
+	}
+	if (klog) {
+		snprintf(says, sizeof(says), "Hypervisor detected: %s", klog);
+		ev_add(ev, "kernel log", says, "high");
+		if (name && !strstr(name, klog) && !strstr(klog, name)) {
+			snprintf(says, sizeof(says), "CPUID names the hypervisor %s, the kernel log "
+				 "%s", name, klog);
+			json_object_array_add(l->disagreements, json_object_new_string(says));
+		}
+	}
+	if (pv) {
+		snprintf(says, sizeof(says), "the kernel uses the %s paravirtual interface", pv);
+		ev_add(ev, "kernel log \"Booting paravirtualized kernel\"", says, "medium");
+	}
+
+	char clock[64];
+
+	if (root_read_line(ctx, "/sys/devices/system/clocksource/clocksource0/current_clocksource",
+			   clock, sizeof(clock)) == 0 && strcmp(clock, "tsc") && strcmp(clock, "hpet")) {
+		snprintf(says, sizeof(says), "clock source %s", clock);
+		ev_add(ev, "/sys/devices/system/clocksource/clocksource0", says, "medium");
+	}
+
+	char xen[32];
+
+	if (root_read_line(ctx, "/sys/hypervisor/type", xen, sizeof(xen)) == 0 && xen[0]) {
+		snprintf(says, sizeof(says), "hypervisor type %s", xen);
+		ev_add(ev, "/sys/hypervisor/type", says, "high");
+	}
+}
+
+static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers *l)
+{
+	char oem[32], says[256];
+	const char *oem_source;
+	const char *dmi = report_cap_string(r, "fw.dmi_sys_vendor");
+	const char *product = report_cap_string(r, "fw.dmi_product_name");
+	const char *hv_acpi = NULL, *hv_dmi = NULL;
+
+	acpi_oem(ctx, oem, sizeof(oem), &oem_source);
+
+	const char *by_acpi = oem[0] ? vmm_lookup(oem, &hv_acpi) : NULL;
+	const char *by_dmi = dmi ? vmm_lookup(dmi, &hv_dmi) : NULL;
+
+	if (!by_dmi && product)
+		by_dmi = vmm_lookup(product, &hv_dmi);
+
+	const char *vmm = by_acpi ? by_acpi : by_dmi;
+
+	if (!vmm)
+		return;
+	l->vmm = vmm;
+	if (!l->hypervisor && (hv_acpi || hv_dmi))
+		l->hypervisor = hv_acpi ? hv_acpi : hv_dmi;
+
+	struct json_object *ev = layer_add(l, "vmm", vmm);
+
+	if (by_acpi) {
+		snprintf(says, sizeof(says), "ACPI OEM id \"%s\": %s", oem, by_acpi);
+		ev_add(ev, oem_source, says, "high");
+	}
+	if (dmi) {
+		snprintf(says, sizeof(says), "DMI vendor \"%s\"%s%s%s", dmi, product ? ", product \""
+			 : "", product ? product : "", product ? "\"" : "");
+		ev_add(ev, "/sys/class/dmi/id", says, by_dmi ? "high" : "low");
+	} else if (report_cap(r, "fw.dmi_sys_vendor")) {
+		ev_add(ev, "/sys/class/dmi/id", "no DMI tables (Firecracker provides none)", "low");
+	}
+	if (by_acpi && by_dmi && strcmp(by_acpi, by_dmi)) {
+		snprintf(says, sizeof(says), "ACPI names the VMM %s, DMI %s", by_acpi, by_dmi);
+		json_object_array_add(l->disagreements, json_object_new_string(says));
+	}
+	if (l->hypervisor && strcmp(l->hypervisor, vmm) && !strstr(l->hypervisor, vmm)) {
+		snprintf(says, sizeof(says), "CPUID names the hypervisor %s while %s names the VMM %s: "
+			 "%s is the program that drives %s to make this virtual machine", l->hypervisor,
+			 by_acpi ? "ACPI" : "DMI", vmm, vmm, l->hypervisor);
+		json_object_array_add(l->disagreements, json_object_new_string(says));
+	}
+}
+
+static void env_kernel(struct probe_ctx *ctx, const struct report *r, struct layers *l)
+{
+	const char *mod = report_cap_string(r, "kernel.kvm_module");
+	char name[160], says[320];
+
+	snprintf(name, sizeof(name), "Linux %s%s%s", r->kernel_release ? r->kernel_release : "",
+		 mod && strcmp(mod, "none") ? ", itself a KVM host" : "",
+		 mod && !strcmp(mod, "kvm_pvm") ? " (PVM)" : "");
+
+	struct json_object *ev = layer_add(l, "kernel", name);
+
+	if (mod && strcmp(mod, "none")) {
+		snprintf(says, sizeof(says), "%s is loaded", mod);
+		ev_add(ev, "/sys/module", says, "high");
+	}
+
+	const char *pvm = facts_get(&ctx->facts, "klog.kvm_pvm");
+
+	if (pvm) {
+		snprintf(says, sizeof(says), "kvm-pvm: %s", pvm);
+		ev_add(ev, "kernel log", says, "high");
+		if (l->hypervisor) {
+			snprintf(says, sizeof(says), "this kernel runs on %s and is itself a PVM "
+				 "hypervisor: a third layer that neither CPUID nor ACPI shows",
+				 l->hypervisor);
+			json_object_array_add(l->disagreements, json_object_new_string(says));
+		}
+	}
+
+	const char *status = facts_get(&ctx->facts, "klog.status");
+
+	if (status && strcmp(status, "ok"))
+		ev_add(ev, "kernel log", "not readable by this user (dmesg_restrict): run as root "
+		       "for the kernel's own view", "low");
+}
+
+static void env_container(const struct report *r, struct layers *l)
+{
+	if (report_cap_flag(r, "os.container") != 1)
+		return;
+
+	const char *kind = report_cap_string(r, "os.container_kind");
+	struct json_object *ev = layer_add(l, "container", kind ? kind : "container");
+
+	ev_add(ev, "os.container", "see container_evidence", "high");
+}
 
 int probe_environment(struct probe_ctx *ctx, struct report *r)
 {
-	return 0;
+	struct layers l = { .list = json_object_new_array(),
+			    .disagreements = json_object_new_array() };
+	struct json_object *env = json_object_new_object();
+	int rc = 0;
+
+	if (!l.list || !l.disagreements || !env) {
+		json_object_put(l.list);
+		json_object_put(l.disagreements);
+		json_object_put(env);
+		return -ENOMEM;
+	}
+	if (ctx->live)
+		klog_record(ctx);
+	env_hypervisor(ctx, r, &l);
+	env_vmm(ctx, r, &l);
+	env_kernel(ctx, r, &l);
+	env_container(r, &l);
+
+	bool guest = l.hypervisor || l.vmm;
+	size_t nlayers = json_object_array_length(l.list);
+
+	json_object_object_add(env, "layers", l.list);
+	json_object_object_add(env, "disagreements", l.disagreements);
+	if (report_section_set(r, "environment", env))
+		return -ENOMEM;
+
+	rc |= report_cap_bool(r, "env.is_guest", guest, "environment layers", "%s",
+			      guest ? "this host is a virtual machine" : "no sign of a hypervisor");
+	if (l.hypervisor)
+		rc |= report_cap_str(r, "env.hypervisor", l.hypervisor, "environment layers", NULL);
+	else
+		rc |= report_cap_unknown(r, "env.hypervisor", "environment layers", "%s",
+					 guest ? "a VMM without a named hypervisor" : "not a guest");
+	if (l.vmm)
+		rc |= report_cap_str(r, "env.vmm", l.vmm, "ACPI OEM id, DMI", NULL);
+	else
+		rc |= report_cap_unknown(r, "env.vmm", "ACPI OEM id, DMI", "no VMM named");
+	rc |= report_cap_int(r, "env.layers", (long long)nlayers, "environment layers", NULL);
+	return rc ? -ENOMEM : 0;
 }
