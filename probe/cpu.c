@@ -155,8 +155,8 @@ static void cpu_hv_leaves(struct probe_ctx *ctx)
 
 		if (!v || sscanf(v, "%8x %8x %8x %8x", &r->r[0], &r->r[1], &r->r[2], &r->r[3]) != 4)
 			return;
-		if (i == CPUID_RAW_HV - 1)
-			ctx->cpuid.hv_known = true;
+		/* 0x40000000 (the signature) is what makes the leaves known */
+		ctx->cpuid.hv_known = true;
 	}
 }
 

@@ -285,7 +285,19 @@ int root_stat(struct probe_ctx *ctx, const char *path, struct stat *st)
 	err = root_resolve(ctx, path, true, rel);
 	if (err)
 		return err;
-	return fstatat(ctx->root_fd, rel[0] ? rel : ".", st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+	if (fstatat(ctx->root_fd, rel[0] ? rel : ".", st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	if (ctx->capture && rel[0]) {
+		/* existence is what a stat tells: a placeholder keeps it in a snapshot (device
+		 * nodes become empty files, which answer the same to root_stat) */
+		char abs[RESOLVED_MAX];
+
+		snprintf(abs, sizeof(abs), "/%s", rel);
+		if (capture_add(ctx->capture, S_ISDIR(st->st_mode) ? CAPTURE_DIR : CAPTURE_FILE, abs,
+				"", 0, 1))
+			return -ENOMEM;
+	}
+	return 0;
 }
 
 int root_readlink(struct probe_ctx *ctx, const char *path, char *out, size_t outlen)

@@ -124,6 +124,14 @@ static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 			 "whether /dev/kvm is usable is unknown: %s", cap_detail(r, "kernel.dev_kvm"));
 		return false;
 	}
+	if (str_is(dev, "absent") && report_cap_flag(r, "os.container") == 1) {
+		gate_set(g, VERDICT_NO, "kernel.dev_kvm",
+			 "give the container the device: docker/podman run --device /dev/kvm "
+			 "(and the kvm group); in Kubernetes, a device plugin such as KubeVirt's",
+			 "this is a container (%s) without /dev/kvm",
+			 report_cap_string(r, "os.container_kind") ?: "unknown kind");
+		return false;
+	}
 	if (str_is(dev, "absent")) {
 		gate_set(g, VERDICT_NO, "kernel.dev_kvm", cap_fix(r, "kernel.dev_kvm"),
 			 "/dev/kvm does not exist");
