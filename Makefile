@@ -66,9 +66,24 @@ MAIN_OBJS += cli/main.o
 # $(BUILD)/tests/c/NAME and run by a tests/tNNN-area-what.t script through $TEST_BIN.
 TEST_PROGS := $(patsubst %.c,%,$(wildcard tests/c/*.c))
 
-BUILD := build/host
+BUILD ?= build/host
 HOST_CFLAGS = $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -DHAVE_LIBPCI=1 $(CFLAGS)
 HOST_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+# Static builds (scripts/static.sh sets these): no libpci, whose static library Debian does not
+# ship; the headers and libraries of the target architecture come from STATIC_INCDIR/LIBDIR.
+STATIC_FLAGS ?=
+STATIC_INCDIR ?= /usr/include
+STATIC_LIBDIR ?= /usr/lib/x86_64-linux-gnu
+STATIC_CFLAGS = $(BASE_CFLAGS) $(STATIC_FLAGS) -I$(STATIC_INCDIR) \
+	$(addprefix -I,$(wildcard $(STATIC_INCDIR)/i386-linux-gnu)) -DHAVE_LIBPCI=0 $(CFLAGS)
+STATIC_LIBS = -L$(STATIC_LIBDIR) -lcpuid -ljson-c -lz
+
+ifneq ($(STATIC_FLAGS),)
+COMPILE_CFLAGS = $(STATIC_CFLAGS)
+else
+COMPILE_CFLAGS = $(HOST_CFLAGS)
+endif
 
 .PHONY: all deps run check static install bench clean test-progs
 all: virtcap
@@ -76,7 +91,7 @@ all: virtcap
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
-	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(COMPILE_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/libvirtcap.a: $(addprefix $(BUILD)/,$(LIB_OBJS))
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -88,6 +103,10 @@ virtcap: $(addprefix $(BUILD)/,$(MAIN_OBJS)) $(BUILD)/libvirtcap.a
 $(BUILD)/tests/c/%: $(BUILD)/tests/c/%.o $(BUILD)/tests/tap.o $(BUILD)/libvirtcap.a
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
+virtcap-static-%: $(addprefix $(BUILD)/,$(MAIN_OBJS) $(LIB_OBJS))
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) -static $(STATIC_FLAGS) $(LDFLAGS) -o $@ $^ $(STATIC_LIBS)
 
 test-progs: $(addprefix $(BUILD)/,$(TEST_PROGS))
 

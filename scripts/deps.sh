@@ -1,0 +1,37 @@
+#!/bin/sh
+# make deps: install the Debian packages virtcap needs to build, test and benchmark.
+# As root, installs what is missing; otherwise prints the exact command to run. One dpkg-query
+# call when everything is present, so it costs nothing on every `make check`.
+set -eu
+
+# build: compiler, pkg-config and the three libraries chosen for the field (+ zlib, pci.ids)
+PKGS="gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev pci.ids"
+# static binaries: 32-bit libc for gcc -m32 (the i386 libraries are fetched by scripts/static.sh)
+PKGS="$PKGS gcc-multilib"
+# tests: prove (perl), the system python3 with jsonschema to validate reports, groff for man
+PKGS="$PKGS perl python3 python3-jsonschema groff-base"
+# bench: the tools virtcap is measured against, and the timer
+PKGS="$PKGS libvirt-clients cpu-checker hyperfine"
+
+missing=""
+installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' $PKGS 2>/dev/null |
+	awk '$2 == "ii" { print $1 }')
+for p in $PKGS; do
+	echo "$installed" | grep -qx "$p" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "virtcap needs these Debian packages:$missing" >&2
+	echo "install them with:" >&2
+	echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends$missing" >&2
+	exit 1
+fi
+
+echo "make deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+# a mirror in the middle of a sync fails one index ("File has unexpected size"): retry once,
+# then go on with the lists we have rather than stop
+apt-get update -qq || { sleep 5; apt-get update -qq; } ||
+	echo "make deps: apt-get update failed for some lists; trying with those it has" >&2
+apt-get install -y -qq --no-install-recommends $missing
