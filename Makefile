@@ -41,6 +41,7 @@ LDFLAGS ?=
 LIB_OBJS += probe/capture.o
 LIB_OBJS += probe/confidential.o
 LIB_OBJS += probe/cpu.o
+LIB_OBJS += probe/cpuinfo.o
 LIB_OBJS += probe/cpuid_raw.o
 LIB_OBJS += probe/environment.o
 LIB_OBJS += probe/facts.o
@@ -86,6 +87,8 @@ COMPILE_CFLAGS = $(HOST_CFLAGS)
 endif
 
 .PHONY: all deps run check static install bench clean test-progs
+# test programs link from objects make would otherwise delete as intermediates
+.SECONDARY:
 all: virtcap
 
 $(BUILD)/%.o: %.c
@@ -119,6 +122,7 @@ run: deps
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory virtcap test-progs
+	$(Q)scripts/static.sh >/dev/null
 	VIRTCAP=$(CURDIR)/virtcap VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) TEST_BIN=$(CURDIR)/$(BUILD)/tests/c prove -r tests
 
 static:
@@ -129,7 +133,9 @@ install: virtcap
 	install -m 0755 virtcap $(DESTDIR)$(PREFIX)/bin/virtcap
 	install -m 0644 man/virtcap.1 $(DESTDIR)$(PREFIX)/share/man/man1/virtcap.1
 
-bench: virtcap
+bench: deps
+	$(Q)$(MAKE) --no-print-directory virtcap
+	$(Q)scripts/static.sh >/dev/null
 	$(Q)scripts/bench.sh
 
 clean:

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "probe/cpuinfo.h"
 #include "probe/msr.h"
 #include "probe/probe.h"
 #include "probe/root.h"
@@ -48,25 +49,6 @@ static int param_cap(struct probe_ctx *ctx, struct report *r, const char *id, co
 	if (root_read_line(ctx, path, v, sizeof(v)))
 		return report_cap_unknown(r, id, path, "not exposed by this kernel or module");
 	return report_cap_bool(r, id, !strcmp(v, "Y") || !strcmp(v, "1"), path, NULL);
-}
-
-static bool cpuinfo_flag(struct probe_ctx *ctx, const char *flag)
-{
-	char *buf, *line;
-	size_t len, n = strlen(flag);
-	bool found = false;
-
-	if (root_read(ctx, "/proc/cpuinfo", &buf, &len))
-		return false;
-	line = strstr(buf, "\nflags");
-	if (line && (line = strchr(line, ':'))) {
-		line[strcspn(line, "\n")] = '\0';
-		for (char *p = line; (p = strstr(p, flag)); p += n)
-			if (p[-1] == ' ' && (p[n] == ' ' || p[n] == '\0'))
-				found = true;
-	}
-	free(buf);
-	return found;
 }
 
 static int cc_sev(struct probe_ctx *ctx, struct report *r)
@@ -190,13 +172,13 @@ static int cc_tdx_and_guest(struct probe_ctx *ctx, struct report *r)
 	int rc = 0;
 
 	if (report_cap_flag(r, "cpu.vmx") == 1) {
-		rc |= report_cap_bool(r, "cc.tdx", cpuinfo_flag(ctx, "tdx_host_platform"),
+		rc |= report_cap_bool(r, "cc.tdx", cpuinfo_has(ctx, "flags", "tdx_host_platform") == 1,
 				      "/proc/cpuinfo flags", "the kernel found a TDX module "
 				      "(\"tdx_host_platform\")");
 		rc |= param_cap(ctx, r, "cc.tdx_kernel", "/sys/module/kvm_intel/parameters/tdx");
 	}
 
-	bool tdx_guest = cpuinfo_flag(ctx, "tdx_guest");
+	bool tdx_guest = cpuinfo_has(ctx, "flags", "tdx_guest") == 1;
 	bool snp_guest = exists(ctx, "/dev/sev-guest");
 
 	rc |= report_cap_bool(r, "cc.guest", tdx_guest || snp_guest,

@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "probe/cpuinfo.h"
 #include "probe/msr.h"
 #include "probe/probe.h"
 #include "probe/root.h"
@@ -41,31 +42,6 @@ static const char fix_svm[] =
 	"enable \"SVM Mode\" (AMD-V, sometimes \"Secure Virtual Machine\") in the BIOS/UEFI setup, "
 	"usually under Advanced > CPU Configuration or M.I.T. > Advanced CPU Core Settings, save, "
 	"then power the machine off and on";
-
-/* Whether the kernel lists flag among the "flags" of the first CPU: 1, 0, or -1 unknown. */
-static int cpuinfo_has_flag(struct probe_ctx *ctx, const char *flag)
-{
-	char *buf, *line;
-	size_t len;
-	int found = -1;
-
-	if (root_read(ctx, "/proc/cpuinfo", &buf, &len))
-		return -1;
-	line = strstr(buf, "\nflags");
-	if (!line && !strncmp(buf, "flags", 5))
-		line = buf;
-	if (line && (line = strchr(line + 1, ':'))) {
-		size_t n = strlen(flag);
-
-		line[strcspn(line, "\n")] = '\0';
-		found = 0;
-		for (char *p = line; (p = strstr(p, flag)); p += n)
-			if (p[-1] == ' ' && (p[n] == ' ' || p[n] == '\0'))
-				found = 1;
-	}
-	free(buf);
-	return found;
-}
 
 static int fw_intel(struct probe_ctx *ctx, struct report *r)
 {
@@ -91,7 +67,7 @@ static int fw_intel(struct probe_ctx *ctx, struct report *r)
 		return rc;
 	}
 
-	int flag = cpuinfo_has_flag(ctx, "vmx");
+	int flag = cpuinfo_has(ctx, "flags", "vmx");
 
 	if (flag < 0)
 		return report_cap_unknown(r, "fw.virt_enabled", src, "%s; /proc/cpuinfo unreadable",
@@ -128,7 +104,7 @@ static int fw_amd(struct probe_ctx *ctx, struct report *r)
 					    "SVMDIS clear (0x%llx)", (unsigned long long)vmcr);
 	}
 
-	int flag = cpuinfo_has_flag(ctx, "svm");
+	int flag = cpuinfo_has(ctx, "flags", "svm");
 
 	if (flag < 0)
 		return report_cap_unknown(r, "fw.virt_enabled", src, "%s; /proc/cpuinfo unreadable",

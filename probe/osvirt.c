@@ -21,13 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
+#include "probe/cpuinfo.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 
@@ -60,48 +61,114 @@ static const char *errno_name(int err)
 		return "ENOMEM";
 	case EUSERS:
 		return "EUSERS";
+	case ETIMEDOUT:
+		return "ETIMEDOUT";
 	default:
 		return "error";
 	}
 }
 
-/* unshare(flags) in a child; 0 or the child's errno. */
-static int try_unshare(int flags)
+/*
+ * Try each namespace kind in one child, which writes one result byte per kind to a pipe: 0
+ * granted, else the errno. The user namespace comes last, because once inside one every later
+ * unshare would succeed. rootless: wrap each try in CLONE_NEWUSER (a grandchild per kind, since
+ * the first would grant the rest). Returns the child's pid with *fd the pipe, or -1.
+ */
+static pid_t namespaces_spawn(bool rootless, int *fd)
 {
+	size_t n = sizeof(namespaces) / sizeof(namespaces[0]);
+	int fds[2];
+
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -1;
+
 	pid_t pid = fork();
 
-	if (pid < 0)
-		return errno;
-	if (pid == 0)
-		_exit(unshare(flags) == 0 ? 0 : (errno & 0x7f));
-
-	struct timespec tick = { 0, 1000000 };
-	int status;
-
-	for (int waited = 0; waited < UNSHARE_WAIT_MS; waited++) {
-		pid_t done = waitpid(pid, &status, WNOHANG);
-
-		if (done == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : EINTR;
-		if (done < 0)
-			return errno;
-		nanosleep(&tick, NULL);
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
 	}
+	if (pid == 0) {
+		close(fds[0]);
+		for (size_t i = 1; i <= n; i++) {
+			size_t k = i % n;	/* user (index 0) last */
+			int flags = namespaces[k].flag;
+			unsigned char res;
+
+			if (rootless && k != 0) {
+				pid_t inner = fork();
+				int st;
+
+				if (inner == 0)
+					_exit(unshare(CLONE_NEWUSER | flags) == 0 ? 0 : (errno & 0x7f));
+				res = inner > 0 && waitpid(inner, &st, 0) == inner && WIFEXITED(st)
+					      ? (unsigned char)WEXITSTATUS(st) : EINTR;
+			} else {
+				res = unshare(flags) == 0 ? 0 : (unsigned char)(errno & 0x7f);
+			}
+			unsigned char msg[2] = { (unsigned char)k, res };
+
+			if (write(fds[1], msg, sizeof(msg)) != sizeof(msg))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	*fd = fds[0];
+	return pid;
+}
+
+/* Collect a child's results; every kind it did not report stays ETIMEDOUT. */
+static void namespaces_collect(pid_t pid, int fd, int results[])
+{
+	size_t n = sizeof(namespaces) / sizeof(namespaces[0]);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	unsigned char msg[2];
+
+	for (size_t i = 0; i < n; i++)
+		results[i] = ETIMEDOUT;
+	if (pid < 0)
+		return;
+	/* the child makes a handful of syscalls: never wait longer than UNSHARE_WAIT_MS */
+	while (poll(&pfd, 1, UNSHARE_WAIT_MS) > 0 && read(fd, msg, sizeof(msg)) == sizeof(msg))
+		if (msg[0] < n)
+			results[msg[0]] = msg[1];
+	close(fd);
 	kill(pid, SIGKILL);
-	waitpid(pid, &status, 0);
-	return ETIMEDOUT;
+	waitpid(pid, NULL, 0);
+}
+
+void probe_osvirt_start(struct probe_ctx *ctx)
+{
+	ctx->ns_trial_pid = namespaces_spawn(false, &ctx->ns_trial_fd);
 }
 
 static void osvirt_record_namespaces(struct probe_ctx *ctx)
 {
+	int direct[sizeof(namespaces) / sizeof(namespaces[0])];
+	int userns[sizeof(namespaces) / sizeof(namespaces[0])];
+	bool refused = false;
 	char key[32];
 
-	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
-		int err = try_unshare(namespaces[i].flag);
+	if (ctx->ns_trial_fd < 0)
+		probe_osvirt_start(ctx);
+	namespaces_collect(ctx->ns_trial_pid, ctx->ns_trial_fd, direct);
+	ctx->ns_trial_fd = -1;
+	for (size_t i = 1; i < sizeof(namespaces) / sizeof(namespaces[0]); i++)
+		refused |= direct[i] == EPERM;
+	/* refused alone: unprivileged; rootless containers get them inside a user namespace */
+	if (refused && direct[0] == 0) {
+		int fd = -1;
+		pid_t pid = namespaces_spawn(true, &fd);
 
-		if (err == EPERM && namespaces[i].flag != CLONE_NEWUSER &&
-		    try_unshare(CLONE_NEWUSER | namespaces[i].flag) == 0)
-			err = -1;	/* refused alone, granted inside a user namespace */
+		namespaces_collect(pid, fd, userns);
+	}
+	for (size_t i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
+		int err = direct[i];
+
+		if (err == EPERM && refused && direct[0] == 0 && userns[i] == 0)
+			err = -1;
 		snprintf(key, sizeof(key), "ns.%s", namespaces[i].name);
 		facts_set(&ctx->facts, key, "%s", err == 0 ? "ok" : err < 0 ? "ok-userns"
 			  : errno_name(err));
@@ -167,16 +234,6 @@ static int osvirt_userns_policy(struct probe_ctx *ctx, struct report *r)
 			       "up to %s user namespaces", v);
 }
 
-static bool word_in(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = list; (p = strstr(p, word)); p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-	return false;
-}
-
 /* cgroup hierarchies from the mount table. */
 static int osvirt_cgroups(struct probe_ctx *ctx, struct report *r)
 {
@@ -233,7 +290,7 @@ static int osvirt_cgroups(struct probe_ctx *ctx, struct report *r)
 
 				if (l[0] == '#' || sscanf(l, "%63s %d %*d %d", name, &hier, &enabled) != 3)
 					continue;
-				if (enabled && hier > 0 && !word_in(controllers, name) &&
+				if (enabled && hier > 0 && !word_in_list(controllers, name) &&
 				    strlen(controllers) + strlen(name) + 2 < sizeof(controllers)) {
 					if (controllers[0])
 						strcat(controllers, " ");

@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "probe/probe.h"
@@ -12,6 +14,7 @@ int probe_ctx_init(struct probe_ctx *ctx, const char *root, const char *cpuid_du
 		   size_t errlen)
 {
 	memset(ctx, 0, sizeof(*ctx));
+	ctx->ns_trial_fd = -1;
 	ctx->root = root ? root : "/";
 	ctx->cpuid_dump = cpuid_dump;
 	ctx->root_fd = root_open_dir(ctx->root);
@@ -53,6 +56,15 @@ int probe_ctx_init(struct probe_ctx *ctx, const char *root, const char *cpuid_du
 
 void probe_ctx_release(struct probe_ctx *ctx)
 {
+	/* a run that stopped before probe_osvirt() leaves its namespace child behind */
+	if (ctx->ns_trial_fd >= 0) {
+		close(ctx->ns_trial_fd);
+		kill(ctx->ns_trial_pid, SIGKILL);
+		waitpid(ctx->ns_trial_pid, NULL, 0);
+		ctx->ns_trial_fd = -1;
+	}
+	free(ctx->cpuinfo);
+	ctx->cpuinfo = NULL;
 	if (ctx->root_fd >= 0)
 		close(ctx->root_fd);
 	ctx->root_fd = -1;
@@ -79,6 +91,8 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		return -ENOMEM;
 	free(r->root);
 	r->root = root;
+	if (ctx->live)
+		probe_osvirt_start(ctx);
 	for (size_t i = 0; i < sizeof(areas) / sizeof(areas[0]); i++) {
 		int err = areas[i](ctx, r);
 

@@ -38,6 +38,14 @@ struct probe_ctx {
 	struct facts facts;	/* live results, or those read from ROOT/.virtcap/facts */
 	struct capture *capture;	/* non-NULL while taking a snapshot: records every file read */
 
+	/* The namespace trial runs in a child while the other areas probe (probe/osvirt.c). */
+	int ns_trial_pid;
+	int ns_trial_fd;
+
+	/* /proc/cpuinfo, read once (probe/cpuinfo.c) */
+	char *cpuinfo;
+	bool cpuinfo_read;
+
 	/* Filled by probe_cpu(), read by later areas. */
 	struct cpuid_raw cpuid;
 	bool cpuid_ok;		/* cpuid holds a usable dump */
@@ -54,6 +62,9 @@ void probe_ctx_release(struct probe_ctx *ctx);
 
 /* Run every probe area into r, then derive the matrix. Returns 0 or a negative errno. */
 int probe_run(struct probe_ctx *ctx, struct report *r);
+
+/* Start the namespace trials in a child at once, so they overlap the other areas. */
+void probe_osvirt_start(struct probe_ctx *ctx);
 
 /* The areas, in the order probe_run() calls them. */
 int probe_host(struct probe_ctx *ctx, struct report *r);		/* probe/host.c */

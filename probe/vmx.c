@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probe/cpuinfo.h"
 #include "probe/msr.h"
 #include "probe/probe.h"
 #include "probe/root.h"
@@ -116,35 +117,6 @@ static int vmx_from_msrs(struct probe_ctx *ctx, struct report *r)
 	return rc ? -ENOMEM : 0;
 }
 
-/* The "vmx flags" line of the first CPU in /proc/cpuinfo, or NULL. Caller frees *buf. */
-static const char *vmx_flags_line(struct probe_ctx *ctx, char **buf)
-{
-	size_t len;
-	char *line;
-
-	*buf = NULL;
-	if (root_read(ctx, "/proc/cpuinfo", buf, &len))
-		return NULL;
-	line = strstr(*buf, "\nvmx flags");
-	if (!line)
-		return NULL;
-	line = strchr(line + 1, ':');
-	if (!line)
-		return NULL;
-	line[strcspn(line, "\n")] = '\0';
-	return line + 1;
-}
-
-static bool word_in(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = list; (p = strstr(p, word)); p += n)
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
-			return true;
-	return false;
-}
-
 int probe_vmx(struct probe_ctx *ctx, struct report *r)
 {
 	int vmx = report_cap_flag(r, "cpu.vmx");
@@ -170,14 +142,13 @@ int probe_vmx(struct probe_ctx *ctx, struct report *r)
 	if (err == 0 || err == -ENOMEM)
 		return err;
 
-	char *buf;
-	const char *flags = vmx_flags_line(ctx, &buf);
+	bool flags = cpuinfo_has(ctx, "vmx flags", "vmx") >= 0;
 
 	for (size_t i = 0; i < VMX_FEATURES; i++) {
 		const struct vmx_feature *f = &vmx_features[i];
 
 		if (flags)
-			rc |= report_cap_bool(r, f->id, word_in(flags, f->flag),
+			rc |= report_cap_bool(r, f->id, cpuinfo_has(ctx, "vmx flags", f->flag) == 1,
 					      "/proc/cpuinfo \"vmx flags\"", "%s (MSRs: %s)", f->meaning,
 					      msr_error_text(err));
 		else
@@ -185,6 +156,5 @@ int probe_vmx(struct probe_ctx *ctx, struct report *r)
 						 "\"vmx flags\" (Linux 5.8+ with VT-x enabled does)",
 						 msr_error_text(err));
 	}
-	free(buf);
 	return rc ? -ENOMEM : 0;
 }

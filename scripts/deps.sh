@@ -9,7 +9,7 @@ PKGS="gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev pci.i
 # static binaries: 32-bit libc for gcc -m32 (the i386 libraries are fetched by scripts/static.sh)
 PKGS="$PKGS gcc-multilib"
 # tests: prove (perl), the system python3 with jsonschema to validate reports, groff for man
-PKGS="$PKGS perl python3 python3-jsonschema groff-base"
+PKGS="$PKGS perl python3 python3-jsonschema groff-base file"
 # bench: the tools virtcap is measured against, and the timer
 PKGS="$PKGS libvirt-clients cpu-checker hyperfine"
 

@@ -152,4 +152,10 @@ verdict "$r" long64 no kernel.dev_kvm
 is "$(jget "$r.json" "d['capabilities']['kernel.dev_kvm']['value']")" no-access \
 	"no-access: /dev/kvm is no-access"
 
+# every scenario's report is valid against the published schema
+/usr/bin/python3 "$(dirname "$0")/lib/validate.py" \
+	"$(dirname "$0")/../reports/schema/report-v1.json" "$tmp"/*.json >"$tmp/schema.out" 2>&1
+ok $? "every scenario's report validates against report-v1.json"
+[ -s "$tmp/schema.out" ] && diag "$(head -20 "$tmp/schema.out")"
+
 done_testing

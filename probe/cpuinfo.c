@@ -1,0 +1,70 @@
+// SPDX-License-Identifier: MIT
+#include <stdlib.h>
+#include <string.h>
+
+#include "probe/cpuinfo.h"
+#include "probe/probe.h"
+#include "probe/root.h"
+
+bool word_in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; n && (p = strstr(p, word)); p += n)
+		if ((p == list || p[-1] == ' ' || p[-1] == '\t') &&
+		    (p[n] == ' ' || p[n] == '\t' || p[n] == '\n' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
+/* The value of the first line "field<tabs>: value" of the first CPU, or NULL. */
+static const char *cpuinfo_field(const char *text, const char *field, size_t *len)
+{
+	size_t flen = strlen(field);
+
+	for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (*line == '\n')
+			return NULL;	/* the blank line after the first CPU */
+		if (strncmp(line, field, flen) || (line[flen] != '\t' && line[flen] != ' ' &&
+						   line[flen] != ':'))
+			continue;
+
+		const char *colon = strchr(line, ':');
+		const char *eol = strchr(line, '\n');
+
+		if (!colon || (eol && colon > eol))
+			return NULL;
+		*len = (size_t)((eol ? eol : colon + strlen(colon)) - (colon + 1));
+		return colon + 1;
+	}
+	return NULL;
+}
+
+int cpuinfo_has(struct probe_ctx *ctx, const char *field, const char *word)
+{
+	if (!ctx->cpuinfo_read) {
+		size_t len;
+
+		ctx->cpuinfo_read = true;
+		if (root_read(ctx, "/proc/cpuinfo", &ctx->cpuinfo, &len))
+			ctx->cpuinfo = NULL;
+	}
+	if (!ctx->cpuinfo)
+		return -1;
+
+	size_t len;
+	const char *value = cpuinfo_field(ctx->cpuinfo, field, &len);
+
+	if (!value)
+		return -1;
+
+	char *copy = strndup(value, len);
+
+	if (!copy)
+		return -1;
+
+	int found = word_in_list(copy, word);
+
+	free(copy);
+	return found;
+}

@@ -1,0 +1,24 @@
+#!/bin/sh
+# make install puts the binary and the man page where PREFIX and DESTDIR say, and the man page
+# renders without warnings and documents every option --help lists.
+. "$(dirname "$0")/lib/tap.sh"
+plan 4
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+make -s -C "$top" install DESTDIR="$tmp/dest" PREFIX=/usr >"$tmp/out" 2>&1
+ok $? "make install DESTDIR=... PREFIX=/usr"
+[ -x "$tmp/dest/usr/bin/virtcap" ] && [ -f "$tmp/dest/usr/share/man/man1/virtcap.1" ]
+ok $? "installs bin/virtcap and share/man/man1/virtcap.1"
+groff -man -Tutf8 -ww "$top/man/virtcap.1" >"$tmp/man.txt" 2>"$tmp/man.err" && [ ! -s "$tmp/man.err" ]
+ok $? "the man page renders without warnings"
+[ -s "$tmp/man.err" ] && diag "$(head -5 "$tmp/man.err")"
+missing=""
+for opt in $("$VIRTCAP" --help | grep -o -- '--[a-z-]*' | sort -u); do
+	grep -q -- "$(echo "$opt" | sed 's/-/\\\\-/g')" "$top/man/virtcap.1" || missing="$missing $opt"
+done
+[ -z "$missing" ]
+ok $? "the man page documents every option of --help"
+[ -n "$missing" ] && diag "missing:$missing"
+done_testing
