@@ -237,6 +237,7 @@ static int cpu_identity(struct probe_ctx *ctx, struct report *r)
 	err |= report_cap_int(r, "cpu.max_ext_leaf",
 			      cpuid_raw_leaf(&ctx->cpuid, 0x80000000, 0, &b) ? b.r[CPUID_EAX] : 0,
 			      "CPUID 0x80000000 EAX", NULL);
+	err |= report_cap_hex(r, "cpu.max_basic_leaf") | report_cap_hex(r, "cpu.max_ext_leaf");
 	if (cpuid_raw_leaf(&ctx->cpuid, 1, 0, &l1)) {
 		uint32_t sig = l1.r[CPUID_EAX];
 		unsigned family = sig >> 8 & 0xF, model = sig >> 4 & 0xF;

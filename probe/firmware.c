@@ -53,6 +53,8 @@ static int fw_intel(struct probe_ctx *ctx, struct report *r)
 		bool locked = fc & FEATURE_CONTROL_LOCK, on = fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX;
 		int rc = report_cap_int(r, "fw.feature_control", (long long)fc, src, NULL);
 
+		rc |= report_cap_hex(r, "fw.feature_control");
+
 		if (locked && !on) {
 			rc |= report_cap_bool(r, "fw.virt_enabled", false, src,
 					      "locked with VMX disabled (0x%llx): the firmware turned "
@@ -92,6 +94,8 @@ static int fw_amd(struct probe_ctx *ctx, struct report *r)
 
 	if (err == 0) {
 		int rc = report_cap_int(r, "fw.vm_cr", (long long)vmcr, src, NULL);
+
+		rc |= report_cap_hex(r, "fw.vm_cr");
 
 		if (vmcr & VM_CR_SVMDIS) {
 			rc |= report_cap_bool(r, "fw.virt_enabled", false, src,

@@ -94,6 +94,18 @@ static void print_matrix(const struct out *o, const struct report *r)
 
 		fprintf(o->f, "  %-12s %s%-7s%s ", guest_kind_id((enum guest_kind)k),
 			verdict_colour(o, row->verdict), v, paint(o, ANSI_RESET));
+
+		/* many rows share one reason: say it once, then refer to it */
+		int same = -1;
+
+		for (int j = 0; j < k && same < 0; j++)
+			if (row->reason && r->matrix[j].reason &&
+			    !strcmp(row->reason, r->matrix[j].reason) && row->verdict != VERDICT_YES)
+				same = j;
+		if (same >= 0) {
+			fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)same));
+			continue;
+		}
 		print_wrapped(o, row->reason ? row->reason : guest_kind_title((enum guest_kind)k),
 			      23, 23);
 		if (row->verdict == VERDICT_YES || !row->fix)
@@ -139,8 +151,8 @@ static void print_environment(const struct out *o, const struct report *r)
 		for (size_t i = 0; i < json_object_array_length(dis); i++) {
 			const char *s = json_object_get_string(json_object_array_get_idx(dis, i));
 
-			fprintf(o->f, "  %snote:%s", paint(o, ANSI_YELLOW), paint(o, ANSI_RESET));
-			print_wrapped(o, s ? s : "", 7, 8);
+			fprintf(o->f, "  %snote:%s ", paint(o, ANSI_YELLOW), paint(o, ANSI_RESET));
+			print_wrapped(o, s ? s : "", 8, 8);
 		}
 	}
 }
@@ -152,7 +164,7 @@ static void cap_value_text(const struct cap *c, char *buf, size_t len)
 		snprintf(buf, len, "%s", c->b ? "yes" : "no");
 		break;
 	case CAP_INT:
-		snprintf(buf, len, "%lld", c->i);
+		snprintf(buf, len, c->hex ? "0x%llx" : "%lld", c->i);
 		break;
 	case CAP_STRING:
 		snprintf(buf, len, "%s", c->s[0] ? c->s : "\"\"");
@@ -175,11 +187,25 @@ static void print_cap(const struct out *o, const struct cap *c, size_t prefix_le
 	else if (c->kind == CAP_BOOL && !c->b && c->fix)
 		colour = paint(o, ANSI_RED);
 
-	int used = fprintf(o->f, "  %-*s %s%s%s", NAME_COLUMN, name, colour, value,
-			   paint(o, ANSI_RESET));
+	int used = fprintf(o->f, "  %-*s %s", NAME_COLUMN, name, colour) - (int)strlen(colour);
 
-	used -= (int)(strlen(colour) + strlen(paint(o, ANSI_RESET)));
-	if (c->detail && (o->opts->verbose || c->kind == CAP_UNKNOWN || c->fix)) {
+	if (c->kind == CAP_STRING && used + (int)strlen(value) > o->opts->width) {
+		/* a long value (a kernel command line) wraps under itself */
+		print_wrapped(o, value, used, NAME_COLUMN + 3);
+		fprintf(o->f, "%s", paint(o, ANSI_RESET));
+		used = o->opts->width;	/* the detail, if any, starts on a line of its own */
+	} else {
+		used += fprintf(o->f, "%s%s", value, paint(o, ANSI_RESET)) -
+			(int)strlen(paint(o, ANSI_RESET));
+	}
+	if (used >= o->opts->width && c->detail &&
+	    (o->opts->verbose || c->kind == CAP_UNKNOWN || c->fix)) {
+		fprintf(o->f, "%*s%s", NAME_COLUMN + 3, "", paint(o, ANSI_DIM));
+		print_wrapped(o, c->detail, NAME_COLUMN + 3, NAME_COLUMN + 3);
+		fprintf(o->f, "%s", paint(o, ANSI_RESET));
+	} else if (used >= o->opts->width) {
+		/* the value's own line is already ended */
+	} else if (c->detail && (o->opts->verbose || c->kind == CAP_UNKNOWN || c->fix)) {
 		fprintf(o->f, "%s", paint(o, ANSI_DIM));
 		print_wrapped(o, c->detail, used, NAME_COLUMN + 3);
 		fprintf(o->f, "%s", paint(o, ANSI_RESET));

@@ -246,6 +246,16 @@ int report_cap_fix(struct report *r, const char *id, const char *fix_fmt, ...)
 	return 0;
 }
 
+int report_cap_hex(struct report *r, const char *id)
+{
+	struct cap *c = cap_find(r, id);
+
+	if (!c)
+		return -ENOENT;
+	c->hex = true;
+	return 0;
+}
+
 const struct cap *report_cap(const struct report *r, const char *id)
 {
 	return cap_find(r, id);

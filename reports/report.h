@@ -43,6 +43,7 @@ struct cap {
 	char *source;	/* CPUID leaf, MSR, file or ioctl the value came from */
 	char *detail;	/* what a person should know about the value; may be NULL */
 	char *fix;	/* how to change it, when it blocks a guest; may be NULL */
+	bool hex;	/* people read this integer in hex (leaf numbers, MSR values) */
 };
 
 enum verdict {
@@ -126,6 +127,9 @@ int report_cap_unknown(struct report *r, const char *id, const char *source,
 /* Attach the fix to an existing capability (-ENOENT when it is not recorded yet). */
 int report_cap_fix(struct report *r, const char *id, const char *fix_fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Show an integer capability in hex to people; JSON keeps the number. */
+int report_cap_hex(struct report *r, const char *id);
 
 /* Look a capability up; NULL when not recorded. */
 const struct cap *report_cap(const struct report *r, const char *id);

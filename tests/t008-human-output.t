@@ -1,0 +1,31 @@
+#!/bin/sh
+# The human output: the matrix first, every line within 80 columns, no colour unless on a
+# terminal (and never with NO_COLOR), --verbose adds where each finding came from.
+. "$(dirname "$0")/lib/tap.sh"
+plan 7
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+"$VIRTCAP" >"$tmp/out" 2>"$tmp/err"
+ok $? "plain virtcap exits 0"
+sed -n 3p "$tmp/out" | grep -q '^What guests can run here'
+ok $? "the matrix comes first"
+n=0
+for k in real16 prot32 pae32 long64 smp irq hypercall pio mmio disk nested passthrough container; do
+	grep -Eq "^  $k +(yes|no|unknown) " "$tmp/out" && n=$((n + 1))
+done
+is "$n" 13 "all 13 guest kinds have a verdict line"
+long=$(awk 'length($0) > 80' "$tmp/out" | head -3)
+is "$long" "" "no line is wider than 80 columns"
+grep -q "$(printf '\033')" "$tmp/out"
+is "$?" 1 "no colour codes when the output is not a terminal"
+if command -v script >/dev/null; then
+	NO_COLOR=1 script -qec "$VIRTCAP" /dev/null >"$tmp/tty" 2>&1
+	grep -q "$(printf '\033\\[3')" "$tmp/tty"
+	is "$?" 1 "NO_COLOR turns colours off on a terminal too"
+else
+	ok 0 "# SKIP script(1) is not installed"
+fi
+"$VIRTCAP" --verbose >"$tmp/v" && grep -q 'from: CPUID 0x80000001 ECX\[2\]' "$tmp/v"
+ok $? "--verbose names where each finding came from"
+done_testing
