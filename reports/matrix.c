@@ -138,8 +138,7 @@ static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 		return false;
 	}
 	if (str_is(dev, "no-access")) {
-		gate_set(g, VERDICT_NO, "kernel.dev_kvm", cap_fix(r, "kernel.dev_kvm"),
-			 "/dev/kvm exists but this user cannot open it (%s)",
+		gate_set(g, VERDICT_NO, "kernel.dev_kvm", cap_fix(r, "kernel.dev_kvm"), "%s",
 			 cap_detail(r, "kernel.dev_kvm"));
 		return false;
 	}
