@@ -1,0 +1,72 @@
+#!/bin/sh
+# Environment as layers, from captured roots: the sources each name their own layer (CPUID the
+# hypervisor, ACPI/DMI the VMM, a KVM module this kernel), disagreements are reported, marker
+# files alone do not make a container, and bare metal is not called a guest. Then this machine.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/roots.sh"
+plan 14
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+cap() { jget "$1" "d['capabilities']['$2']['value']"; }
+
+# acpi_table ROOT NAME OEMID TABLEID: a 36-byte ACPI header
+acpi_table() {
+	mkdir -p "$1/sys/firmware/acpi/tables"
+	# signature, length 36, revision, checksum, OEMID, OEM table id, then 12 bytes of
+	# OEM revision, creator id and creator revision
+	printf '%-4s\044\000\000\000\006\000%-6s%-8s\001\000\000\000VCAP\001\000\000\000' \
+		"$2" "$3" "$4" >"$1/sys/firmware/acpi/tables/$2"
+}
+kvm_sig() { root_fact "$1" cpuid.0x40000000 "40000001 4b4d564b 564b4d56 0000004d"; }
+
+r=$tmp/firecracker
+root_kernel "$r" 6.1.0 x86_64; cpu_intel_novmx_guest "$r"; kvm_sig "$r"
+acpi_table "$r" FACP FIRECK FCVMFADT
+root_fact "$r" klog.hypervisor_detected KVM
+"$VIRTCAP" --root "$r" --json >"$r.json" 2>"$r.err"
+is "$(cap "$r.json" env.is_guest)" true "firecracker: a guest"
+is "$(cap "$r.json" env.hypervisor)" KVM "firecracker: the hypervisor is KVM (CPUID)"
+is "$(cap "$r.json" env.vmm)" Firecracker "firecracker: the VMM is Firecracker (ACPI FIRECK)"
+jget "$r.json" "d['details']['environment']['disagreements']" | grep -q 'Firecracker'
+ok $? "firecracker: the CPUID/ACPI difference is explained"
+
+r=$tmp/qemu
+root_kernel "$r" 6.1.0 x86_64; cpu_intel_vmx_guest "$r"; kvm_sig "$r"
+acpi_table "$r" FACP BOCHS BXPCFACP
+root_file "$r" sys/class/dmi/id/sys_vendor QEMU
+root_file "$r" sys/class/dmi/id/product_name "Standard PC (Q35 + ICH9, 2009)"
+"$VIRTCAP" --root "$r" --json >"$r.json" 2>"$r.err"
+is "$(cap "$r.json" env.vmm)" QEMU "qemu: ACPI BOCHS and DMI QEMU name QEMU"
+is "$(jget "$r.json" "d['details']['environment']['layers'][1]['kind']")" vmm \
+	"qemu: the VMM is the second layer"
+
+r=$tmp/hyperv
+root_kernel "$r" 6.1.0 x86_64; cpu_intel_novmx_guest "$r"
+root_fact "$r" cpuid.0x40000000 "40000006 7263694d 666f736f 76482074"
+root_file "$r" sys/class/dmi/id/sys_vendor "Microsoft Corporation"
+root_file "$r" sys/class/dmi/id/product_name "Virtual Machine"
+"$VIRTCAP" --root "$r" --json >"$r.json" 2>"$r.err"
+is "$(cap "$r.json" cpu.hypervisor_name)" "Microsoft Hyper-V" "hyper-v: the signature is known"
+is "$(cap "$r.json" env.vmm)" Hyper-V "hyper-v: DMI names Hyper-V"
+fix=$(jget "$r.json" "d['matrix']['real16']['fix']")
+case $fix in *ExposeVirtualizationExtensions*) ok 0 "hyper-v: the fix names Hyper-V's switch" ;;
+*) ok 1 "hyper-v: the fix names Hyper-V's switch"; diag "$fix" ;; esac
+
+r=$tmp/metal
+root_kernel "$r" 6.1.0 x86_64; cpu_intel_vmx "$r"
+acpi_table "$r" FACP ALASKA "A M I"
+root_file "$r" sys/class/dmi/id/sys_vendor "Supermicro"
+root_file "$r" .dockerenv ""
+root_file "$r" proc/self/ns/pid ""; rm "$r/proc/self/ns/pid"
+ln -s "pid:[4026531836]" "$r/proc/self/ns/pid"
+"$VIRTCAP" --root "$r" --json >"$r.json" 2>"$r.err"
+is "$(cap "$r.json" env.is_guest)" false "bare metal: not a guest"
+is "$(cap "$r.json" os.container)" false "bare metal: a /.dockerenv alone is not a container"
+
+"$VIRTCAP" --json >"$tmp/live.json"
+is "$(cap "$tmp/live.json" env.is_guest)" true "this machine: a guest"
+names=$(jget "$tmp/live.json" "' '.join(l['name'] for l in d['details']['environment']['layers'])")
+case $names in *KVM*Firecracker*) ok 0 "this machine: layers name KVM, then Firecracker" ;;
+*) ok 1 "this machine: layers name KVM, then Firecracker"; diag "$names" ;; esac
+is "$(cap "$tmp/live.json" os.container)" false "this machine: not a container (initial PID namespace)"
+done_testing

@@ -1,0 +1,56 @@
+#!/bin/sh
+# PCI passthrough readiness from captured sysfs trees built here, with links laid out as the
+# kernel lays them: a GPU alone in its IOMMU group (with its own HDMI audio function), a GPU
+# sharing its group with another card, an SR-IOV NIC, and a host without IOMMU groups.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/roots.sh"
+plan 9
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+cap() { jget "$1" "d['capabilities']['$2']['value']"; }
+
+# pci_dev ROOT SLOT VENDOR DEVICE CLASS [GROUP] [DRIVER] [TOTALVFS]
+pci_dev() {
+	d="$1/sys/devices/pci0000:00/$2"
+	mkdir -p "$d" "$1/sys/bus/pci/devices"
+	echo "0x$3" >"$d/vendor"; echo "0x$4" >"$d/device"; echo "0x$5" >"$d/class"
+	ln -s "../../../devices/pci0000:00/$2" "$1/sys/bus/pci/devices/$2"
+	if [ -n "${6:-}" ]; then
+		mkdir -p "$1/sys/kernel/iommu_groups/$6/devices"
+		ln -s "../../../../kernel/iommu_groups/$6" "$d/iommu_group"
+		ln -s "../../../../devices/pci0000:00/$2" "$1/sys/kernel/iommu_groups/$6/devices/$2"
+	fi
+	if [ -n "${7:-}" ]; then
+		mkdir -p "$1/sys/bus/pci/drivers/$7"
+		ln -s "../../../bus/pci/drivers/$7" "$d/driver"
+	fi
+	[ -n "${8:-}" ] && echo "$8" >"$d/sriov_totalvfs" && echo 0 >"$d/sriov_numvfs"
+	return 0
+}
+
+r=$tmp/iommu
+root_kernel "$r" 6.1.0 x86_64
+pci_dev "$r" 0000:01:00.0 10de 2204 030000 12 vfio-pci	# GPU
+pci_dev "$r" 0000:01:00.1 10de 1aef 040300 12 vfio-pci	# its HDMI audio
+pci_dev "$r" 0000:02:00.0 1002 73bf 030000 13 amdgpu	# GPU sharing group 13
+pci_dev "$r" 0000:03:00.0 8086 1533 020000 13 igb	# with a NIC
+pci_dev "$r" 0000:04:00.0 8086 1521 020000 14 igb 7	# SR-IOV NIC
+"$VIRTCAP" --root "$r" --json >"$r.json" 2>"$r.err"
+is "$(cap "$r.json" pci.devices)" 5 "five devices"
+is "$(cap "$r.json" pci.gpus)" 2 "two GPUs (class 0x03)"
+is "$(cap "$r.json" pci.gpus_passthrough_ready)" 1 "one GPU is alone in its group, its audio aside"
+is "$(jget "$r.json" "[x for x in d['details']['pci_devices'] if x['slot']=='0000:02:00.0'][0]['group_shared_with']")" \
+	'["0000:03:00.0"]' "the other shares group 13 with the NIC, and says so"
+is "$(cap "$r.json" pci.sriov_capable)" 1 "one SR-IOV device"
+is "$(cap "$r.json" pci.vfio_bound)" 2 "two devices bound to vfio-pci"
+is "$(cap "$r.json" kernel.iommu_groups)" 3 "three IOMMU groups"
+
+r=$tmp/noiommu
+root_kernel "$r" 6.1.0 x86_64
+pci_dev "$r" 0000:01:00.0 10de 2204 030000
+"$VIRTCAP" --root "$r" --json >"$r.json" 2>"$r.err"
+is "$(cap "$r.json" kernel.iommu_enabled)" false "no IOMMU groups: the IOMMU is off"
+fix=$(jget "$r.json" "d['capabilities']['kernel.iommu_enabled']['fix']")
+case $fix in *iommu=on*) ok 0 "the fix gives the kernel parameter" ;;
+*) ok 1 "the fix gives the kernel parameter"; diag "$fix" ;; esac
+done_testing
