@@ -96,6 +96,32 @@ bool facts_get_u64(const struct facts *f, const char *key, unsigned long long *o
 	return errno == 0 && *end == '\0';
 }
 
+static const struct {
+	int err;
+	const char *name;
+} errno_names[] = {
+	{ ENOENT, "ENOENT" }, { ENODEV, "ENODEV" }, { ENXIO, "ENXIO" }, { EACCES, "EACCES" },
+	{ EPERM, "EPERM" }, { EBUSY, "EBUSY" }, { EINVAL, "EINVAL" }, { ENOMEM, "ENOMEM" },
+	{ EIO, "EIO" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { ENOSPC, "ENOSPC" }, { EUSERS, "EUSERS" },
+	{ ETIMEDOUT, "ETIMEDOUT" }, { EINTR, "EINTR" },
+};
+
+const char *facts_errno_name(int err)
+{
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+		if (errno_names[i].err == err)
+			return errno_names[i].name;
+	return "EIO";
+}
+
+int facts_errno_value(const char *name)
+{
+	for (size_t i = 0; i < sizeof(errno_names) / sizeof(errno_names[0]); i++)
+		if (!strcmp(errno_names[i].name, name))
+			return errno_names[i].err;
+	return EIO;
+}
+
 int facts_parse(struct facts *f, const char *text, size_t len, char *err, size_t errlen)
 {
 	size_t line = 0;

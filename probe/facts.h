@@ -37,6 +37,14 @@ bool facts_get_ll(const struct facts *f, const char *key, long long *out);
 bool facts_get_u64(const struct facts *f, const char *key, unsigned long long *out);
 
 /*
+ * Failures are recorded by errno name ("EACCES"), which reads the same on every host.
+ * facts_errno_name() knows the errnos the probe meets (unknown ones read "EIO");
+ * facts_errno_value() maps a name back (EIO when unknown).
+ */
+const char *facts_errno_name(int err);
+int facts_errno_value(const char *name);
+
+/*
  * Read "key=value" lines from text[0..len). Blank lines and lines starting with '#' are
  * skipped. Returns 0, or -EINVAL with the line number and problem in err.
  */

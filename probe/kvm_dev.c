@@ -60,23 +60,6 @@ static const struct {
 	{ "guest_memfd", KVM_CAP_GUEST_MEMFD, "private guest memory (confidential VMs)" },
 };
 
-static const struct {
-	int err;
-	const char *name;
-} errnos[] = {
-	{ ENOENT, "ENOENT" }, { ENODEV, "ENODEV" }, { ENXIO, "ENXIO" }, { EACCES, "EACCES" },
-	{ EPERM, "EPERM" }, { EBUSY, "EBUSY" }, { EINVAL, "EINVAL" }, { ENOMEM, "ENOMEM" },
-	{ EIO, "EIO" }, { EOPNOTSUPP, "EOPNOTSUPP" }, { ENOSPC, "ENOSPC" },
-};
-
-static const char *errno_name(int err)
-{
-	for (size_t i = 0; i < sizeof(errnos) / sizeof(errnos[0]); i++)
-		if (errnos[i].err == err)
-			return errnos[i].name;
-	return "EIO";
-}
-
 /* Do what the facts describe, on the live host. */
 static void kvm_dev_record_live(struct probe_ctx *ctx)
 {
@@ -92,7 +75,7 @@ static void kvm_dev_record_live(struct probe_ctx *ctx)
 	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 
 	if (fd < 0) {
-		facts_set(f, "kvm.open", "%s", errno_name(errno));
+		facts_set(f, "kvm.open", "%s", facts_errno_name(errno));
 		return;
 	}
 	facts_set(f, "kvm.open", "ok");
@@ -111,7 +94,7 @@ static void kvm_dev_record_live(struct probe_ctx *ctx)
 		facts_set(f, "kvm.create_vm", "ok");
 		close(vm);
 	} else {
-		facts_set(f, "kvm.create_vm", "%s", errno_name(errno));
+		facts_set(f, "kvm.create_vm", "%s", facts_errno_name(errno));
 	}
 	close(fd);
 }

@@ -14,30 +14,6 @@
 #include "probe/msr.h"
 #include "probe/probe.h"
 
-static const struct {
-	int err;
-	const char *name;
-} msr_errors[] = {
-	{ ENOENT, "ENOENT" }, { ENXIO, "ENXIO" }, { EACCES, "EACCES" },
-	{ EPERM, "EPERM" }, { EIO, "EIO" }, { ENODEV, "ENODEV" },
-};
-
-static const char *errno_name(int err)
-{
-	for (size_t i = 0; i < sizeof(msr_errors) / sizeof(msr_errors[0]); i++)
-		if (msr_errors[i].err == err)
-			return msr_errors[i].name;
-	return "EIO";
-}
-
-static int errno_from_name(const char *name)
-{
-	for (size_t i = 0; i < sizeof(msr_errors) / sizeof(msr_errors[0]); i++)
-		if (!strcmp(msr_errors[i].name, name))
-			return msr_errors[i].err;
-	return EIO;
-}
-
 static int msr_read_live(unsigned cpu, uint32_t addr, uint64_t *value)
 {
 	char path[64];
@@ -64,7 +40,7 @@ int msr_read(struct probe_ctx *ctx, unsigned cpu, uint32_t addr, uint64_t *value
 		int err = msr_read_live(cpu, addr, value);
 
 		if (err)
-			facts_set(&ctx->facts, key, "error:%s", errno_name(-err));
+			facts_set(&ctx->facts, key, "error:%s", facts_errno_name(-err));
 		else
 			facts_set(&ctx->facts, key, "0x%016llx", (unsigned long long)*value);
 		return err;
@@ -76,7 +52,7 @@ int msr_read(struct probe_ctx *ctx, unsigned cpu, uint32_t addr, uint64_t *value
 	if (!v)
 		return -ENODATA;
 	if (!strncmp(v, "error:", 6))
-		return -errno_from_name(v + 6);
+		return -facts_errno_value(v + 6);
 	if (!facts_get_u64(&ctx->facts, key, &u))
 		return -ENODATA;
 	*value = u;

@@ -48,26 +48,6 @@ static const struct {
 	{ "cgroup", CLONE_NEWCGROUP }, { "time", CLONE_NEWTIME },
 };
 
-static const char *errno_name(int err)
-{
-	switch (err) {
-	case EPERM:
-		return "EPERM";
-	case EINVAL:
-		return "EINVAL";
-	case ENOSPC:
-		return "ENOSPC";
-	case ENOMEM:
-		return "ENOMEM";
-	case EUSERS:
-		return "EUSERS";
-	case ETIMEDOUT:
-		return "ETIMEDOUT";
-	default:
-		return "error";
-	}
-}
-
 /*
  * Try each namespace kind in one child, which writes one result byte per kind to a pipe: 0
  * granted, else the errno. The user namespace comes last, because once inside one every later
@@ -171,7 +151,7 @@ static void osvirt_record_namespaces(struct probe_ctx *ctx)
 			err = -1;
 		snprintf(key, sizeof(key), "ns.%s", namespaces[i].name);
 		facts_set(&ctx->facts, key, "%s", err == 0 ? "ok" : err < 0 ? "ok-userns"
-			  : errno_name(err));
+			  : facts_errno_name(err));
 	}
 }
 
