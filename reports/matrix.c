@@ -9,9 +9,10 @@
  * then the kind's own needs (long mode, PAE, nested=1, an IOMMU...). An unknown link makes the
  * verdict unknown, never yes: virtcap does not guess.
  *
- * Paravirtual KVM (kvm_pvm) is a /dev/kvm without VMX/SVM: it runs only 64-bit guest kernels
- * built for PVM, so real-mode and 32-bit guests cannot run, and whether our 64-bit test guests
- * run is for the proofs to say.
+ * Paravirtual KVM (kvm_pvm) is a /dev/kvm without VMX/SVM. It is made for 64-bit guest kernels
+ * built for PVM, yet on this project's machine it ran a real-mode test guest (through KVM's
+ * instruction emulator): what it can run is for the proofs to say, so the probe answers
+ * "unknown", never a guess either way. Nested needs VMX/SVM in the guest, which PVM has not.
  *
  * The proofs of hv-mini (later) override a verdict from what a guest really did.
  */
@@ -160,14 +161,13 @@ static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g, bool pvm)
 {
 	static const char pvm_reason[] =
-		"this KVM is PVM (paravirtual, no VT-x/AMD-V): it runs only 64-bit guest kernels "
-		"built for PVM";
+		"this KVM is PVM (paravirtual, no VT-x/AMD-V), made for 64-bit guest kernels built "
+		"for it";
 
 	gate_set(g, VERDICT_YES, NULL, NULL, "KVM is usable and nothing else is needed");
-	if (pvm && (k == GUEST_REAL16 || k == GUEST_PROT32 || k == GUEST_PAE32 ||
-		    k == GUEST_NESTED)) {
-		gate_set(g, VERDICT_NO, "kernel.kvm_module", cap_fix(r, "cpu.vmx"), "%s",
-			 pvm_reason);
+	if (pvm && k == GUEST_NESTED) {
+		gate_set(g, VERDICT_NO, "kernel.kvm_module", cap_fix(r, "cpu.vmx"),
+			 "%s: it gives its guests no VT-x/AMD-V to nest with", pvm_reason);
 		return;
 	}
 
@@ -222,7 +222,7 @@ static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g,
 	}
 	if (pvm && g->verdict == VERDICT_YES)
 		gate_set(g, VERDICT_UNKNOWN, "kernel.kvm_module", NULL,
-			 "%s; whether a plain 64-bit guest runs is for the proof to show",
+			 "%s; whether this kind of guest runs on it is for the proof to show",
 			 pvm_reason);
 }
 
