@@ -9,9 +9,16 @@
  * asked only for the codename, and only on dumps it can take without crashing.
  *
  * CPUID is where firmware cannot hide VT-x: a firmware that disables VMX locks
- * IA32_FEATURE_CONTROL, but CPUID.1:ECX[5] still reads 1 (the kernel then hides the "vmx" flag in
- * /proc/cpuinfo; probe/firmware.c tells the two apart). A hypervisor, on the other hand, decides
+ * IA32_FEATURE_CONTROL (SDM vol. 3C 24.7 "Enabling and entering VMX operation"), and one that
+ * disables SVM sets VM_CR.SVMDIS (APM vol. 2 15.4 "Enabling SVM"), but CPUID.1:ECX[5] and
+ * CPUID 0x80000001 ECX[2] still read 1; only the kernel then hides the "vmx"/"svm" flag in
+ * /proc/cpuinfo (probe/firmware.c tells the two apart). A hypervisor, on the other hand, decides
  * what CPUID its guest sees, so a guest without VMX/SVM in CPUID has an outer host to fix.
+ *
+ * Where CPUID comes from: --cpuid-dump FILE (a user's file: read with plain open, bounded, never
+ * blocking), else ROOT/.virtcap/cpuid.raw on a captured root, else this CPU. The hypervisor
+ * leaves are not in a dump: live they are recorded as the facts cpuid.0x40000000 and
+ * cpuid.0x40000001 ("EAX EBX ECX EDX" in hex), and a captured root gives them back.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -23,12 +30,21 @@
 
 #include <libcpuid/libcpuid.h>
 
+#include "probe/cpu_hypervisors.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 
-#define CPUID_DUMP_MAX (4u << 20)	/* a real dump is about 6 KiB; refuse anything huge */
+#define CPUID_DUMP_MAX ROOT_READ_MAX	/* a real dump is about 6 KiB per CPU */
 #define CPUID_RAW_PATH "/.virtcap/cpuid.raw"
 #define LEAF_HV 0x40000000u
+#define LEAF_EXT 0x80000000u
+#define LEAF_BRAND 0x80000002u		/* 0x80000002..4: 48 bytes of brand string */
+#define BRAND_LEAVES 3
+#define LEAF_SVM 0x8000000Au
+#define SVM_REVISION_MASK 0xFFu		/* Fn8000_000A EAX[7:0] */
+#define FACT_REGS_LEN 35		/* "%08x %08x %08x %08x" */
+
+enum { ID_BITS_FAMILY = 8, ID_BITS_MODEL = 4, ID_BITS_EXT_MODEL = 16, ID_BITS_EXT_FAMILY = 20 };
 
 /* Feature bits as data. Leaves: Intel SDM vol. 2A "CPUID"; AMD APM vol. 3 appendix E. */
 static const struct cpu_flag {
@@ -49,57 +65,43 @@ static const struct cpu_flag {
 
 /* CPUID Fn8000_000A EDX: what SVM offers a hypervisor (APM vol. 3, E.4.9). */
 static const struct cpu_flag svm_flags[] = {
-	{ "cpu.npt", { 0x8000000A, 0, CPUID_EDX, 0 }, "nested page tables (AMD's second-level paging)" },
-	{ "cpu.lbrv", { 0x8000000A, 0, CPUID_EDX, 1 }, "LBR virtualization" },
-	{ "cpu.svm_lock", { 0x8000000A, 0, CPUID_EDX, 2 }, "SVM lock (VM_CR.LOCK)" },
-	{ "cpu.nrip_save", { 0x8000000A, 0, CPUID_EDX, 3 }, "next RIP saved on #VMEXIT" },
-	{ "cpu.tsc_rate_msr", { 0x8000000A, 0, CPUID_EDX, 4 }, "TSC ratio MSR" },
-	{ "cpu.vmcb_clean", { 0x8000000A, 0, CPUID_EDX, 5 }, "VMCB clean bits" },
-	{ "cpu.flush_by_asid", { 0x8000000A, 0, CPUID_EDX, 6 }, "TLB flush by ASID" },
-	{ "cpu.decode_assists", { 0x8000000A, 0, CPUID_EDX, 7 }, "decode assists" },
-	{ "cpu.pause_filter", { 0x8000000A, 0, CPUID_EDX, 10 }, "PAUSE intercept filter" },
-	{ "cpu.pause_filter_threshold", { 0x8000000A, 0, CPUID_EDX, 12 }, "PAUSE filter threshold" },
-	{ "cpu.avic", { 0x8000000A, 0, CPUID_EDX, 13 }, "AMD virtual interrupt controller" },
-	{ "cpu.vmsave_virt", { 0x8000000A, 0, CPUID_EDX, 15 }, "virtualized VMLOAD/VMSAVE" },
-	{ "cpu.vgif", { 0x8000000A, 0, CPUID_EDX, 16 }, "virtual global interrupt flag" },
-	{ "cpu.gmet", { 0x8000000A, 0, CPUID_EDX, 17 }, "guest mode execute trap" },
-	{ "cpu.x2avic", { 0x8000000A, 0, CPUID_EDX, 18 }, "AVIC in x2APIC mode" },
+	{ "cpu.npt", { LEAF_SVM, 0, CPUID_EDX, 0 }, "nested page tables (AMD's second-level paging)" },
+	{ "cpu.lbrv", { LEAF_SVM, 0, CPUID_EDX, 1 }, "LBR virtualization" },
+	{ "cpu.svm_lock", { LEAF_SVM, 0, CPUID_EDX, 2 }, "SVM lock (VM_CR.LOCK)" },
+	{ "cpu.nrip_save", { LEAF_SVM, 0, CPUID_EDX, 3 }, "next RIP saved on #VMEXIT" },
+	{ "cpu.tsc_rate_msr", { LEAF_SVM, 0, CPUID_EDX, 4 }, "TSC ratio MSR" },
+	{ "cpu.vmcb_clean", { LEAF_SVM, 0, CPUID_EDX, 5 }, "VMCB clean bits" },
+	{ "cpu.flush_by_asid", { LEAF_SVM, 0, CPUID_EDX, 6 }, "TLB flush by ASID" },
+	{ "cpu.decode_assists", { LEAF_SVM, 0, CPUID_EDX, 7 }, "decode assists" },
+	{ "cpu.pause_filter", { LEAF_SVM, 0, CPUID_EDX, 10 }, "PAUSE intercept filter" },
+	{ "cpu.pause_filter_threshold", { LEAF_SVM, 0, CPUID_EDX, 12 }, "PAUSE filter threshold" },
+	{ "cpu.avic", { LEAF_SVM, 0, CPUID_EDX, 13 }, "AMD virtual interrupt controller" },
+	{ "cpu.vmsave_virt", { LEAF_SVM, 0, CPUID_EDX, 15 }, "virtualized VMLOAD/VMSAVE" },
+	{ "cpu.vgif", { LEAF_SVM, 0, CPUID_EDX, 16 }, "virtual global interrupt flag" },
+	{ "cpu.gmet", { LEAF_SVM, 0, CPUID_EDX, 17 }, "guest mode execute trap" },
+	{ "cpu.x2avic", { LEAF_SVM, 0, CPUID_EDX, 18 }, "AVIC in x2APIC mode" },
 };
 
-/* CPUID 0x40000000 signatures (EBX, ECX, EDX) of the hypervisors seen in the field. */
-static const struct {
-	const char *signature;
-	const char *name;
-} hypervisors[] = {
-	{ "KVMKVMKVM", "KVM" },
-	{ "Linux KVM Hv", "KVM (with Hyper-V enlightenments)" },
-	{ "Microsoft Hv", "Microsoft Hyper-V" },
-	{ "VMwareVMware", "VMware" },
-	{ "XenVMMXenVMM", "Xen" },
-	{ "bhyve bhyve ", "bhyve" },
-	{ "TCGTCGTCGTCG", "QEMU TCG (emulation)" },
-	{ " lrpepyh  vr", "Parallels" },
-	{ "VBoxVBoxVBox", "Oracle VirtualBox" },
-	{ "ACRNACRNACRN", "ACRN" },
-	{ "QNXQVMBSQG", "QNX hypervisor" },
-	{ "Jailhouse", "Jailhouse" },
-	{ "OpenBSDVMM58", "OpenBSD vmm" },
-	{ "HAXMHAXMHAXM", "Intel HAXM" },
-	{ "EVMMEVMMEVMM", "Intel KGT" },
-	{ "UnisysSpar64", "Unisys s-Par" },
-	{ "SRESRESRESRE", "Lockheed Martin LMHS" },
-	{ "VirtualApple", "Apple Virtualization" },
+/* Everything this area reports besides the flags above: all unknown when CPUID is missing. */
+static const char *const cpu_value_ids[] = {
+	"cpu.vendor", "cpu.family", "cpu.model", "cpu.stepping", "cpu.brand", "cpu.codename",
+	"cpu.max_basic_leaf", "cpu.max_ext_leaf", "cpu.svm_revision", "cpu.svm_asids",
+	"cpu.hypervisor_signature", "cpu.hypervisor_name",
 };
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Read a --cpuid-dump the user named: bounded, regular files only, never blocking. */
 static int cpu_read_dump_file(const char *path, char **text, size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open: %s", strerror(errno));
-		return -errno;
+		int e = errno;
+
+		snprintf(err, errlen, "cannot open: %s", strerror(e));
+		return -e;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		close(fd);
@@ -113,102 +115,170 @@ static int cpu_read_dump_file(const char *path, char **text, size_t *len, char *
 		return -EFBIG;
 	}
 
-	char *buf = malloc((size_t)st.st_size + 1);
+	/* one byte more than allowed, to notice a file that grew since fstat() */
+	char *buf = malloc(CPUID_DUMP_MAX + 2);
 	size_t used = 0;
 
 	if (!buf) {
 		close(fd);
 		return -ENOMEM;
 	}
-	while (used < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + used, (size_t)st.st_size - used);
+	while (used <= CPUID_DUMP_MAX) {
+		ssize_t n = read(fd, buf + used, CPUID_DUMP_MAX + 1 - used);
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
+		if (n < 0) {
+			int e = errno;
+
+			snprintf(err, errlen, "read failed: %s", strerror(e));
+			free(buf);
+			close(fd);
+			return -e;
+		}
+		if (n == 0)
 			break;
 		used += (size_t)n;
 	}
 	close(fd);
+	if (used > CPUID_DUMP_MAX) {
+		snprintf(err, errlen, "grew beyond %u bytes while being read", CPUID_DUMP_MAX);
+		free(buf);
+		return -EFBIG;
+	}
 	buf[used] = '\0';
 	*text = buf;
 	*len = used;
 	return 0;
 }
 
-/* Hypervisor leaves: live from the CPU, or from the facts of a captured root. */
-static void cpu_hv_leaves(struct probe_ctx *ctx)
+/* "eeeeeeee bbbbbbbb cccccccc dddddddd" as recorded by cpu_hv_record(); false if malformed. */
+static bool cpu_parse_fact_regs(const char *v, struct cpuid_regs *out)
+{
+	if (strlen(v) != FACT_REGS_LEN)
+		return false;
+	for (int r = 0; r < 4; r++) {
+		char word[9];
+		char *end;
+
+		memcpy(word, v + r * 9, 8);
+		word[8] = '\0';
+		if ((r < 3 && v[r * 9 + 8] != ' ') || strspn(word, "0123456789abcdefABCDEF") != 8)
+			return false;
+		out->r[r] = (uint32_t)strtoul(word, &end, 16);
+	}
+	return true;
+}
+
+/* Live: the hypervisor leaves as facts, so a snapshot of this host carries them. */
+static int cpu_hv_record(struct probe_ctx *ctx)
+{
+	char key[32];
+	int err = 0;
+
+	for (unsigned i = 0; i < CPUID_RAW_HV; i++) {
+		const struct cpuid_regs *r = &ctx->cpuid.hv[i];
+
+		snprintf(key, sizeof(key), "cpuid.0x%08x", LEAF_HV + i);
+		err |= facts_set(&ctx->facts, key, "%08x %08x %08x %08x", r->r[CPUID_EAX],
+				 r->r[CPUID_EBX], r->r[CPUID_ECX], r->r[CPUID_EDX]);
+	}
+	return err;
+}
+
+/*
+ * Captured root: the hypervisor leaves from its facts. 0x40000000 (the signature) is what makes
+ * them known; 0x40000001 is optional. A malformed value is an input error.
+ */
+static int cpu_hv_from_facts(struct probe_ctx *ctx, struct report *r)
 {
 	char key[32];
 
 	for (unsigned i = 0; i < CPUID_RAW_HV; i++) {
-		struct cpuid_regs *r = &ctx->cpuid.hv[i];
-
 		snprintf(key, sizeof(key), "cpuid.0x%08x", LEAF_HV + i);
-		if (ctx->live && ctx->cpuid.hv_known) {
-			facts_set(&ctx->facts, key, "%08x %08x %08x %08x", r->r[0], r->r[1], r->r[2],
-				  r->r[3]);
-			continue;
-		}
 
 		const char *v = facts_get(&ctx->facts, key);
 
-		if (!v || sscanf(v, "%8x %8x %8x %8x", &r->r[0], &r->r[1], &r->r[2], &r->r[3]) != 4)
-			return;
-		/* 0x40000000 (the signature) is what makes the leaves known */
+		if (!v)
+			return 0;
+		if (!cpu_parse_fact_regs(v, &ctx->cpuid.hv[i])) {
+			char input[4200];
+
+			memset(&ctx->cpuid.hv[i], 0, sizeof(ctx->cpuid.hv[i]));
+			snprintf(input, sizeof(input), "%s%s", ctx->root, FACTS_PATH);
+			return report_input_error(r, input, "%s: expected four 8-digit hex values "
+						  "(EAX EBX ECX EDX), got '%.40s'", key, v);
+		}
 		ctx->cpuid.hv_known = true;
 	}
+	return 0;
 }
 
-/* Fill ctx->cpuid from the dump, the captured root or the CPU; source says which. */
-static int cpu_load(struct probe_ctx *ctx, struct report *r, char *source, size_t slen)
+/* Parse text as the dump named input; on failure an input error, and why for the detail. */
+static int cpu_parse(struct probe_ctx *ctx, struct report *r, const char *input, int rc,
+		     const char *text, size_t len, char *err, size_t errlen)
 {
-	char err[256];
+	if (rc == 0)
+		rc = cpuid_raw_parse(text, len, &ctx->cpuid, err, errlen);
+	if (rc == 0) {
+		ctx->cpuid_ok = true;
+		return 0;
+	}
+	return report_input_error(r, input, "%s", err) ? -ENOMEM : 1;
+}
+
+/*
+ * Fill ctx->cpuid from the dump, the captured root or the CPU. Returns 0 when usable, 1 when
+ * not (why says so), or -ENOMEM. source names where CPUID came from.
+ */
+static int cpu_load(struct probe_ctx *ctx, struct report *r, char *source, size_t slen, char *why,
+		    size_t wlen)
+{
+	char err[256] = "";
 	char *text = NULL;
 	size_t len = 0;
 	int rc;
 
 	if (ctx->cpuid_dump) {
-		snprintf(source, slen, "%s", ctx->cpuid_dump);
+		snprintf(source, slen, "--cpuid-dump %s", ctx->cpuid_dump);
 		rc = cpu_read_dump_file(ctx->cpuid_dump, &text, &len, err, sizeof(err));
-		if (rc == 0)
-			rc = cpuid_raw_parse(text, len, &ctx->cpuid, err, sizeof(err));
+		rc = cpu_parse(ctx, r, ctx->cpuid_dump, rc, text, len, err, sizeof(err));
 		free(text);
-		if (rc)
-			return report_input_error(r, ctx->cpuid_dump, "%s", err) ? -ENOMEM : 1;
-		cpu_hv_leaves(ctx);	/* only a captured root's facts: not this CPU's */
-		ctx->cpuid_ok = true;
-		return 0;
+		snprintf(why, wlen, "the CPUID dump %.200s is unusable: %.250s", ctx->cpuid_dump, err);
+		/* hypervisor leaves are not in the format: unknown, never taken from this CPU */
+		return rc;
 	}
 	if (!ctx->live) {
 		snprintf(source, slen, "%s%s", ctx->root, CPUID_RAW_PATH);
 		rc = root_read(ctx, CPUID_RAW_PATH, &text, &len);
-		if (rc == -ENOENT)
+		if (rc == -ENOENT) {
+			snprintf(why, wlen, "no CPUID capture in this root (%s)", CPUID_RAW_PATH + 1);
 			return 1;
-		if (rc == 0)
-			rc = cpuid_raw_parse(text, len, &ctx->cpuid, err, sizeof(err));
-		else
-			snprintf(err, sizeof(err), "%s", strerror(-rc));
-		free(text);
+		}
 		if (rc)
-			return report_input_error(r, source, "%s", err) ? -ENOMEM : 1;
-		cpu_hv_leaves(ctx);
-		ctx->cpuid_ok = true;
-		return 0;
+			snprintf(err, sizeof(err), "cannot read: %s", strerror(-rc));
+		rc = cpu_parse(ctx, r, source, rc, text, len, err, sizeof(err));
+		free(text);
+		snprintf(why, wlen, "the CPUID capture %.200s is unusable: %.250s", source, err);
+		if (rc)
+			return rc;
+		return cpu_hv_from_facts(ctx, r) ? -ENOMEM : 0;
 	}
-	snprintf(source, slen, "this CPU");
-	if (cpuid_raw_read_live(&ctx->cpuid))
+	snprintf(source, slen, "CPUID instruction on this CPU");
+	rc = cpuid_raw_read_live(&ctx->cpuid);
+	if (rc) {
+		snprintf(why, wlen, "CPUID could not be executed: %s", strerror(-rc));
 		return 1;
-	cpu_hv_leaves(ctx);
+	}
 	ctx->cpuid_ok = true;
-	return 0;
+	return cpu_hv_record(ctx) ? -ENOMEM : 0;
 }
 
 static void bit_source(const struct cpuid_bit *b, char *out, size_t len)
 {
 	static const char *const regs[] = { "EAX", "EBX", "ECX", "EDX" };
 
-	snprintf(out, len, "CPUID 0x%08x %s[%u]", b->leaf, regs[b->reg], b->bit);
+	snprintf(out, len, "CPUID 0x%08X %s[%u]", b->leaf, regs[b->reg], b->bit);
 }
 
 static int cpu_flag_report(struct probe_ctx *ctx, struct report *r, const struct cpu_flag *f)
@@ -218,53 +288,56 @@ static int cpu_flag_report(struct probe_ctx *ctx, struct report *r, const struct
 
 	bit_source(&f->bit, src, sizeof(src));
 	if (v < 0)
-		return report_cap_bool(r, f->id, false, src, "%s: leaf 0x%08x not implemented by "
-				       "this CPU", f->meaning, f->bit.leaf);
+		return report_cap_bool(r, f->id, false, src, "%s: leaf 0x%08X is beyond this CPU's "
+				       "maximum leaf, so the feature is absent", f->meaning,
+				       f->bit.leaf);
 	return report_cap_bool(r, f->id, v == 1, src, "%s", f->meaning);
 }
 
-/* family/model as Linux's x86_family()/x86_model() compute them from CPUID.1:EAX. */
-static int cpu_identity(struct probe_ctx *ctx, struct report *r)
+/* family/model/stepping as Linux's x86_family()/x86_model() compute them from CPUID.1:EAX. */
+static int cpu_signature(struct probe_ctx *ctx, struct report *r)
 {
-	struct cpuid_regs l1, b;
-	char vendor[13];
+	static const char src[] = "CPUID 0x00000001 EAX";
+	struct cpuid_regs l1;
 	int err = 0;
 
-	cpuid_raw_vendor(&ctx->cpuid, vendor);
-	err |= report_cap_str(r, "cpu.vendor", vendor, "CPUID 0x00000000 EBX,EDX,ECX", NULL);
-	err |= report_cap_int(r, "cpu.max_basic_leaf", ctx->cpuid.basic[0].r[CPUID_EAX],
-			      "CPUID 0x00000000 EAX", NULL);
-	err |= report_cap_int(r, "cpu.max_ext_leaf",
-			      cpuid_raw_leaf(&ctx->cpuid, 0x80000000, 0, &b) ? b.r[CPUID_EAX] : 0,
-			      "CPUID 0x80000000 EAX", NULL);
-	err |= report_cap_hex(r, "cpu.max_basic_leaf") | report_cap_hex(r, "cpu.max_ext_leaf");
-	if (cpuid_raw_leaf(&ctx->cpuid, 1, 0, &l1)) {
-		uint32_t sig = l1.r[CPUID_EAX];
-		unsigned family = sig >> 8 & 0xF, model = sig >> 4 & 0xF;
+	if (!cpuid_raw_leaf(&ctx->cpuid, 1, 0, &l1)) {
+		static const char *const ids[] = { "cpu.family", "cpu.model", "cpu.stepping" };
 
-		if (family == 0xF)
-			family += sig >> 20 & 0xFF;
-		if (family >= 6)
-			model += (sig >> 16 & 0xF) << 4;
-		err |= report_cap_int(r, "cpu.family", family, "CPUID 0x00000001 EAX", NULL);
-		err |= report_cap_int(r, "cpu.model", model, "CPUID 0x00000001 EAX", NULL);
-		err |= report_cap_int(r, "cpu.stepping", sig & 0xF, "CPUID 0x00000001 EAX", NULL);
-	} else {
-		err |= report_cap_unknown(r, "cpu.family", "CPUID 0x00000001 EAX", "no leaf 1");
-		err |= report_cap_unknown(r, "cpu.model", "CPUID 0x00000001 EAX", "no leaf 1");
-		err |= report_cap_unknown(r, "cpu.stepping", "CPUID 0x00000001 EAX", "no leaf 1");
+		for (size_t i = 0; i < COUNT(ids); i++)
+			err |= report_cap_unknown(r, ids[i], src, "the CPU has no leaf 1 (maximum "
+						  "basic leaf 0)");
+		return err;
 	}
 
-	char brand[49] = "";
+	uint32_t sig = l1.r[CPUID_EAX];
+	unsigned family = sig >> ID_BITS_FAMILY & 0xF, model = sig >> ID_BITS_MODEL & 0xF;
 
-	for (unsigned i = 0; i < 3; i++) {
-		if (!cpuid_raw_leaf(&ctx->cpuid, 0x80000002 + i, 0, &b)) {
-			brand[0] = '\0';
-			break;
-		}
+	/* SDM: extended family only with family 0xF; Linux adds extended model from family 6 */
+	if (family == 0xF)
+		family += sig >> ID_BITS_EXT_FAMILY & 0xFF;
+	if (family >= 6)
+		model += (sig >> ID_BITS_EXT_MODEL & 0xF) << 4;
+	err |= report_cap_int(r, "cpu.family", family, src, "CPUID.1:EAX = 0x%08x", sig);
+	err |= report_cap_int(r, "cpu.model", model, src, NULL);
+	err |= report_cap_int(r, "cpu.stepping", sig & 0xF, src, NULL);
+	return err;
+}
+
+/* The brand string, up to its first NUL, outer spaces trimmed; unknown without the leaves. */
+static int cpu_brand(struct probe_ctx *ctx, struct report *r)
+{
+	static const char src[] = "CPUID 0x80000002-0x80000004";
+	char brand[BRAND_LEAVES * 16 + 1];
+	struct cpuid_regs b;
+
+	for (unsigned i = 0; i < BRAND_LEAVES; i++) {
+		if (!cpuid_raw_leaf(&ctx->cpuid, LEAF_BRAND + i, 0, &b))
+			return report_cap_unknown(r, "cpu.brand", src, "the CPU has no brand string "
+						  "leaves (maximum extended leaf below 0x80000004)");
 		memcpy(brand + 16 * i, b.r, 16);
 	}
-	brand[48] = '\0';
+	brand[sizeof(brand) - 1] = '\0';
 
 	char *start = brand, *end;
 
@@ -275,23 +348,43 @@ static int cpu_identity(struct probe_ctx *ctx, struct report *r)
 		*--end = '\0';
 	for (char *c = start; *c; c++)
 		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
-			*c = '?';
-	if (*start || cpuid_raw_leaf(&ctx->cpuid, 0x80000004, 0, &b))
-		err |= report_cap_str(r, "cpu.brand", start, "CPUID 0x80000002-0x80000004", NULL);
-	else
-		err |= report_cap_unknown(r, "cpu.brand", "CPUID 0x80000002-0x80000004",
-					  "the CPU has no brand string leaves");
+			*c = '?';	/* keep the report printable */
+	return report_cap_str(r, "cpu.brand", start, src, NULL);
+}
+
+static int cpu_identity(struct probe_ctx *ctx, struct report *r)
+{
+	struct cpuid_regs x;
+	char vendor[13];
+	int err = 0;
+	bool ext = cpuid_raw_leaf(&ctx->cpuid, LEAF_EXT, 0, &x);
+
+	cpuid_raw_vendor(&ctx->cpuid, vendor);
+	err |= report_cap_str(r, "cpu.vendor", vendor, "CPUID 0x00000000 EBX,EDX,ECX", NULL);
+	err |= report_cap_int(r, "cpu.max_basic_leaf", ctx->cpuid.basic[0].r[CPUID_EAX],
+			      "CPUID 0x00000000 EAX", NULL);
+	err |= report_cap_int(r, "cpu.max_ext_leaf", ext ? x.r[CPUID_EAX] : 0,
+			      "CPUID 0x80000000 EAX", ext ? NULL : "no extended leaves (EAX is "
+			      "not 0x8000xxxx): reported as 0");
+	err |= report_cap_hex(r, "cpu.max_basic_leaf") | report_cap_hex(r, "cpu.max_ext_leaf");
+	err |= cpu_signature(ctx, r);
+	err |= cpu_brand(ctx, r);
 	return err;
+}
+
+static void cpu_libcpuid_quiet(const char *msg)
+{
+	(void)msg;	/* its warnings are about its own decode, which we do not use */
 }
 
 /* The codename from libcpuid's database, where libcpuid can take the dump. */
 static int cpu_codename(struct probe_ctx *ctx, struct report *r)
 {
+	static const char src[] = "libcpuid cpu_identify()";
 	const char *why;
 
 	if (!cpuid_raw_safe_for_libcpuid(&ctx->cpuid, &why))
-		return report_cap_unknown(r, "cpu.codename", "libcpuid cpu_identify()",
-					  "not asked: %s", why);
+		return report_cap_unknown(r, "cpu.codename", src, "libcpuid not asked: %s", why);
 
 	struct cpu_raw_data_t raw;
 	struct cpu_id_t id;
@@ -303,6 +396,7 @@ static int cpu_codename(struct probe_ctx *ctx, struct report *r)
 	_Static_assert(sizeof(raw.intel_fn12h) == sizeof(ctx->cpuid.fn12h), "leaf 0x12");
 	_Static_assert(sizeof(raw.intel_fn14h) == sizeof(ctx->cpuid.fn14h), "leaf 0x14");
 	_Static_assert(sizeof(raw.amd_fn8000001dh) == sizeof(ctx->cpuid.fn8000001dh), "0x8000001D");
+	memset(&raw, 0, sizeof(raw));
 	memcpy(raw.basic_cpuid, ctx->cpuid.basic, sizeof(raw.basic_cpuid));
 	memcpy(raw.ext_cpuid, ctx->cpuid.ext, sizeof(raw.ext_cpuid));
 	memcpy(raw.intel_fn4, ctx->cpuid.fn4, sizeof(raw.intel_fn4));
@@ -310,56 +404,85 @@ static int cpu_codename(struct probe_ctx *ctx, struct report *r)
 	memcpy(raw.intel_fn12h, ctx->cpuid.fn12h, sizeof(raw.intel_fn12h));
 	memcpy(raw.intel_fn14h, ctx->cpuid.fn14h, sizeof(raw.intel_fn14h));
 	memcpy(raw.amd_fn8000001dh, ctx->cpuid.fn8000001dh, sizeof(raw.amd_fn8000001dh));
-	if (cpu_identify(&raw, &id) != 0)
-		return report_cap_unknown(r, "cpu.codename", "libcpuid cpu_identify()",
-					  "libcpuid does not know this CPU: %s", cpuid_error());
-	if (!id.cpu_codename[0])
-		return report_cap_unknown(r, "cpu.codename", "libcpuid cpu_identify()",
-					  "not in libcpuid's database");
+
+	/* never cpu_identify(NULL): that executes CPUID here, whatever the dump says */
+	libcpuid_warn_fn_t old = cpuid_set_warn_function(cpu_libcpuid_quiet);
+	int rc = cpu_identify(&raw, &id);
+
+	cpuid_set_warn_function(old);
+	if (rc != 0)
+		return report_cap_unknown(r, "cpu.codename", src, "libcpuid does not know this "
+					  "CPU: %s", cpuid_error());
 	id.cpu_codename[sizeof(id.cpu_codename) - 1] = '\0';
-	return report_cap_str(r, "cpu.codename", id.cpu_codename, "libcpuid cpu_identify()", NULL);
+	if (!id.cpu_codename[0] || !strcmp(id.cpu_codename, "Unknown"))
+		return report_cap_unknown(r, "cpu.codename", src, "not in libcpuid's database");
+	return report_cap_str(r, "cpu.codename", id.cpu_codename, src, NULL);
+}
+
+/* Why the hypervisor leaves are unknown, for the detail. */
+static const char *cpu_hv_unknown_reason(const struct probe_ctx *ctx)
+{
+	if (ctx->cpuid_dump)
+		return "hypervisor leaves 0x40000000+ are not part of a libcpuid dump";
+	return "not recorded in this capture (fact cpuid.0x40000000 in .virtcap/facts)";
+}
+
+static int cpu_hv_unknown(struct report *r, const char *src, const char *why)
+{
+	return report_cap_unknown(r, "cpu.hypervisor_signature", src, "%s", why) |
+	       report_cap_unknown(r, "cpu.hypervisor_name", src, "%s", why);
+}
+
+/* The 12-byte signature, trailing NULs stripped, anything unprintable shown as '?'. */
+static void cpu_hv_signature(const struct cpuid_regs *hv, char sig[13])
+{
+	memcpy(sig, &hv->r[CPUID_EBX], 4);
+	memcpy(sig + 4, &hv->r[CPUID_ECX], 4);
+	memcpy(sig + 8, &hv->r[CPUID_EDX], 4);
+	sig[12] = '\0';
+
+	int len = 12;
+
+	while (len > 0 && sig[len - 1] == '\0')
+		len--;
+	for (int i = 0; i < len; i++)
+		if ((unsigned char)sig[i] < 0x20 || (unsigned char)sig[i] > 0x7e)
+			sig[i] = '?';
+}
+
+static const struct cpu_hypervisor *cpu_hypervisor_find(const char *sig)
+{
+	for (size_t i = 0; sig && i < COUNT(cpu_hypervisors); i++)
+		if (!strcmp(sig, cpu_hypervisors[i].signature))
+			return &cpu_hypervisors[i];
+	return NULL;
 }
 
 static int cpu_hypervisor(struct probe_ctx *ctx, struct report *r)
 {
+	static const char src[] = "CPUID 0x40000000 EBX,ECX,EDX";
 	struct cpuid_regs hv;
 	char sig[13];
-	const char *src = "CPUID 0x40000000 EBX,ECX,EDX";
 
-	if (!ctx->cpuid.hv_known) {
-		report_cap_unknown(r, "cpu.hypervisor_signature", src,
-				   "hypervisor leaves are not in a libcpuid dump");
-		return report_cap_unknown(r, "cpu.hypervisor_name", src, NULL);
-	}
-	if (report_cap_flag(r, "cpu.hypervisor") != 1 ||
-	    !cpuid_raw_leaf(&ctx->cpuid, LEAF_HV, 0, &hv)) {
-		report_cap_unknown(r, "cpu.hypervisor_signature", src, "no hypervisor bit: the leaf "
-				   "is undefined on bare metal");
-		return report_cap_unknown(r, "cpu.hypervisor_name", src, NULL);
-	}
-	memcpy(sig, &hv.r[CPUID_EBX], 4);
-	memcpy(sig + 4, &hv.r[CPUID_ECX], 4);
-	memcpy(sig + 8, &hv.r[CPUID_EDX], 4);
-	sig[12] = '\0';
-	for (int i = 0; i < 12 && sig[i]; i++)
-		if ((unsigned char)sig[i] < 0x20 || (unsigned char)sig[i] > 0x7e)
-			sig[i] = '?';
+	if (!ctx->cpuid.hv_known || !cpuid_raw_leaf(&ctx->cpuid, LEAF_HV, 0, &hv))
+		return cpu_hv_unknown(r, src, cpu_hv_unknown_reason(ctx));
+	if (report_cap_flag(r, "cpu.hypervisor") != 1)
+		return cpu_hv_unknown(r, src, "CPUID.1:ECX[31] is clear: no hypervisor announces "
+				      "itself, and leaf 0x40000000 means nothing on bare metal");
+	cpu_hv_signature(&hv, sig);
+	if (!sig[0])
+		return cpu_hv_unknown(r, src, "the hypervisor returns an empty signature in leaf "
+				      "0x40000000");
 
-	const char *name = NULL;
+	const struct cpu_hypervisor *known = cpu_hypervisor_find(sig);
 
-	for (size_t i = 0; i < sizeof(hypervisors) / sizeof(hypervisors[0]); i++)
-		if (!strcmp(sig, hypervisors[i].signature))
-			name = hypervisors[i].name;
-	if (!sig[0]) {
-		report_cap_unknown(r, "cpu.hypervisor_signature", src,
-				   "the hypervisor leaves an empty signature");
-		return report_cap_unknown(r, "cpu.hypervisor_name", src, NULL);
-	}
 	int err = report_cap_str(r, "cpu.hypervisor_signature", sig, src,
-				 "max hypervisor leaf 0x%08x", hv.r[CPUID_EAX]);
+				 "maximum hypervisor leaf 0x%08x", hv.r[CPUID_EAX]);
 
-	if (name)
-		err |= report_cap_str(r, "cpu.hypervisor_name", name, src, NULL);
+	if (known && known->note)
+		err |= report_cap_str(r, "cpu.hypervisor_name", known->name, src, "%s", known->note);
+	else if (known)
+		err |= report_cap_str(r, "cpu.hypervisor_name", known->name, src, NULL);
 	else
 		err |= report_cap_unknown(r, "cpu.hypervisor_name", src,
 					  "signature '%s' is not one virtcap knows", sig);
@@ -368,31 +491,69 @@ static int cpu_hypervisor(struct probe_ctx *ctx, struct report *r)
 
 static int cpu_svm(struct probe_ctx *ctx, struct report *r)
 {
+	static const char no_svm_npt[] =
+		"no SVM: NPT is AMD's second-level paging; Intel's is EPT (cpu.ept)";
 	struct cpuid_regs l;
 	int err = 0;
 	bool svm = report_cap_flag(r, "cpu.svm") == 1;
-	bool have = svm && cpuid_raw_leaf(&ctx->cpuid, 0x8000000A, 0, &l);
+	bool have = svm && cpuid_raw_leaf(&ctx->cpuid, LEAF_SVM, 0, &l);
+	const char *why = svm ? "the CPU has SVM but no leaf 0x8000000A (maximum extended leaf "
+				"below it)" : "no SVM (AMD-V): the leaf is reserved without it";
 
-	for (size_t i = 0; i < sizeof(svm_flags) / sizeof(svm_flags[0]); i++) {
+	for (size_t i = 0; i < COUNT(svm_flags); i++) {
+		const struct cpu_flag *f = &svm_flags[i];
+		char fsrc[64];
+
 		if (have) {
-			err |= cpu_flag_report(ctx, r, &svm_flags[i]);
+			err |= cpu_flag_report(ctx, r, f);
 			continue;
 		}
-		char src[64];
-
-		bit_source(&svm_flags[i].bit, src, sizeof(src));
-		err |= report_cap_bool(r, svm_flags[i].id, false, src, "%s: %s", svm_flags[i].meaning,
-				       svm ? "leaf 0x8000000A not implemented"
-				       : "no SVM (Intel's second-level paging is EPT: cpu.ept)");
+		bit_source(&f->bit, fsrc, sizeof(fsrc));
+		if (!svm && !strcmp(f->id, "cpu.npt"))
+			err |= report_cap_bool(r, f->id, false, fsrc, "%s", no_svm_npt);
+		else
+			err |= report_cap_bool(r, f->id, false, fsrc, "%s: %s", f->meaning, why);
 	}
-	if (have) {
-		err |= report_cap_int(r, "cpu.svm_revision", l.r[CPUID_EAX] & 0xFF,
-				      "CPUID 0x8000000A EAX[7:0]", NULL);
-		err |= report_cap_int(r, "cpu.svm_asids", l.r[CPUID_EBX], "CPUID 0x8000000A EBX",
-				      "address space ids for guests");
-	} else {
-		err |= report_cap_unknown(r, "cpu.svm_revision", "CPUID 0x8000000A EAX[7:0]", "no SVM");
-		err |= report_cap_unknown(r, "cpu.svm_asids", "CPUID 0x8000000A EBX", "no SVM");
+	if (!have)
+		return err | report_cap_unknown(r, "cpu.svm_revision", "CPUID 0x8000000A EAX[7:0]",
+						"%s", why) |
+		       report_cap_unknown(r, "cpu.svm_asids", "CPUID 0x8000000A EBX", "%s", why);
+	err |= report_cap_int(r, "cpu.svm_revision", l.r[CPUID_EAX] & SVM_REVISION_MASK,
+			      "CPUID 0x8000000A EAX[7:0]", NULL);
+	err |= report_cap_int(r, "cpu.svm_asids", l.r[CPUID_EBX], "CPUID 0x8000000A EBX",
+			      "address space identifiers for guests' TLB entries");
+	return err;
+}
+
+/* No VMX and no SVM in CPUID: who can change that. Short: the matrix keeps 511 characters. */
+static int cpu_fix_virt(struct report *r)
+{
+	static const char outer[] =
+		"this host is a virtual machine whose hypervisor hides VT-x/AMD-V: enable nested "
+		"virtualization on the outer host. KVM: kvm_intel/kvm_amd nested=1 and QEMU -cpu "
+		"host (libvirt: host-passthrough); VMware: \"Expose hardware assisted virtualization "
+		"to the guest OS\"; Hyper-V: Set-VMProcessor -VMName NAME "
+		"-ExposeVirtualizationExtensions $true";
+	static const char bare[] =
+		"this CPU has no hardware virtualization (VT-x/AMD-V). No firmware setting changes "
+		"this: a BIOS that disables VT-x or SVM leaves the CPUID bit set (only the kernel "
+		"then hides the vmx/svm flag in /proc/cpuinfo), and CPUID here shows neither. Run "
+		"guests under emulation (QEMU TCG, slow) or on a CPU with VT-x/AMD-V";
+	const struct cpu_hypervisor *hv =
+		cpu_hypervisor_find(report_cap_string(r, "cpu.hypervisor_signature"));
+	int guest = report_cap_flag(r, "cpu.hypervisor");
+	int err = 0;
+
+	if (report_cap_flag(r, "cpu.vmx") != 0 || report_cap_flag(r, "cpu.svm") != 0)
+		return 0;
+	for (const char *const *id = (const char *const[]){ "cpu.vmx", "cpu.svm", NULL }; *id;
+	     id++) {
+		if (guest == 1 && hv && hv->nested_fix)
+			err |= report_cap_fix(r, *id, "this host is a %s virtual machine without "
+					      "VT-x/AMD-V: enable nested virtualization %s", hv->name,
+					      hv->nested_fix);
+		else
+			err |= report_cap_fix(r, *id, "%s", guest == 1 ? outer : bare);
 	}
 	return err;
 }
@@ -400,64 +561,60 @@ static int cpu_svm(struct probe_ctx *ctx, struct report *r)
 /* What to do when the CPU lacks something guests need. */
 static int cpu_fixes(struct report *r)
 {
-	int err = 0;
-	bool guest = report_cap_flag(r, "cpu.hypervisor") == 1;
-	const char *hv = report_cap_string(r, "cpu.hypervisor_name");
-	static const char outer[] =
-		"this host is a virtual machine: enable nested virtualization on the outer host "
-		"(KVM: load kvm_intel/kvm_amd with nested=1 and give the VM the host CPU model, "
-		"e.g. QEMU -cpu host or libvirt <cpu mode='host-passthrough'/>; VMware: "
-		"\"Expose hardware assisted virtualization to the guest OS\"; Hyper-V: "
-		"Set-VMProcessor -VMName NAME -ExposeVirtualizationExtensions $true), then reboot "
-		"this VM";
-	static const char bare[] =
-		"this CPU has no hardware virtualization: KVM cannot run here; use emulation "
-		"(QEMU TCG, slow) or a host whose CPU has VT-x/AMD-V";
+	int err = cpu_fix_virt(r);
 
-	for (const char *const *id = (const char *const[]){ "cpu.vmx", "cpu.svm", NULL }; *id; id++)
-		if (report_cap_flag(r, *id) == 0)
-			err |= report_cap_fix(r, *id, "%s%s%s%s", guest ? outer : bare,
-					      guest && hv ? " (outer hypervisor: " : "",
-					      guest && hv ? hv : "", guest && hv ? ")" : "");
 	if (report_cap_flag(r, "cpu.lm") == 0)
-		err |= report_cap_fix(r, "cpu.lm", "%s", guest ? "the outer hypervisor gives this VM a "
-				      "32-bit CPU model: give it a 64-bit one (e.g. QEMU -cpu host)"
-				      : "this CPU is 32-bit only: 64-bit guests need a 64-bit CPU");
+		err |= report_cap_fix(r, "cpu.lm", "%s", report_cap_flag(r, "cpu.hypervisor") == 1
+				      ? "this VM's CPU model has no long mode, so it cannot run 64-bit "
+				      "guests under hardware virtualization: give it a 64-bit CPU "
+				      "model on the outer host (QEMU: -cpu host or qemu64)"
+				      : "this CPU cannot run 64-bit guests under hardware "
+				      "virtualization; use a 64-bit capable CPU");
 	if (report_cap_flag(r, "cpu.pae") == 0)
-		err |= report_cap_fix(r, "cpu.pae", "PAE guests need a CPU with PAE");
+		err |= report_cap_fix(r, "cpu.pae", "PAE guests need a CPU with PAE; use a CPU "
+				      "that has it (every 64-bit CPU does)");
 	return err;
 }
 
 static int cpu_unknown_all(struct report *r, const char *why)
 {
-	static const char *const ids[] = {
-		"cpu.vendor", "cpu.family", "cpu.model", "cpu.brand", "cpu.lm", "cpu.pae", "cpu.nx",
-		"cpu.vmx", "cpu.svm", "cpu.smx", "cpu.npt", "cpu.hypervisor",
-		"cpu.hypervisor_signature", "cpu.hypervisor_name", "cpu.codename",
-	};
+	char src[64];
 	int err = 0;
 
-	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
-		err |= report_cap_unknown(r, ids[i], "CPUID", "%s", why);
+	for (size_t i = 0; i < COUNT(cpu_value_ids); i++)
+		err |= report_cap_unknown(r, cpu_value_ids[i], "CPUID", "%s", why);
+	for (size_t i = 0; i < COUNT(cpu_flags); i++) {
+		bit_source(&cpu_flags[i].bit, src, sizeof(src));
+		err |= report_cap_unknown(r, cpu_flags[i].id, src, "%s", why);
+	}
+	for (size_t i = 0; i < COUNT(svm_flags); i++) {
+		bit_source(&svm_flags[i].bit, src, sizeof(src));
+		err |= report_cap_unknown(r, svm_flags[i].id, src, "%s", why);
+	}
 	return err;
 }
 
 int probe_cpu(struct probe_ctx *ctx, struct report *r)
 {
-	char source[512];
-	int rc = cpu_load(ctx, r, source, sizeof(source));
+	char source[512], why[512] = "";
+	int rc;
 
+	ctx->cpuid_ok = false;
+	rc = cpu_load(ctx, r, source, sizeof(source), why, sizeof(why));
 	if (rc < 0)
 		return rc;
-	if (rc > 0)
-		return cpu_unknown_all(r, ctx->live ? "CPUID could not be read"
-				       : "no usable CPUID capture (.virtcap/cpuid.raw) in this root")
-			       ? -ENOMEM : 0;
+	if (rc > 0) {
+		memset(&ctx->cpuid, 0, sizeof(ctx->cpuid));
+		ctx->cpuid_ok = false;
+		return cpu_unknown_all(r, why) |
+		       report_cap_unknown(r, "cpu.cpuid_source", source, "%s", why) ? -ENOMEM : 0;
+	}
 
-	int err = report_cap_str(r, "cpu.cpuid_source", source, "virtcap", NULL);
+	int err = report_cap_str(r, "cpu.cpuid_source", source, "virtcap",
+				 "where the CPUID data below comes from");
 
 	err |= cpu_identity(ctx, r);
-	for (size_t i = 0; i < sizeof(cpu_flags) / sizeof(cpu_flags[0]); i++)
+	for (size_t i = 0; i < COUNT(cpu_flags); i++)
 		err |= cpu_flag_report(ctx, r, &cpu_flags[i]);
 	err |= cpu_svm(ctx, r);
 	err |= cpu_hypervisor(ctx, r);

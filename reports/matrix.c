@@ -27,7 +27,7 @@ struct gate {
 	enum verdict verdict;
 	const char *blocked_by;
 	char reason[384];
-	char fix[512];
+	char fix[1024];
 };
 
 static void gate_set(struct gate *g, enum verdict v, const char *cap, const char *fix,

@@ -19,7 +19,7 @@
 static const struct column {
 	const char *name;
 	const char *cap;
-	enum { AS_STRING, AS_INT, AS_FLAG } kind;
+	enum { AS_STRING, AS_INT, AS_HEX, AS_FLAG } kind;
 } columns[] = {
 	{ "vendor", "cpu.vendor", AS_STRING },
 	{ "family", "cpu.family", AS_INT },
@@ -51,6 +51,9 @@ static const struct column {
 	{ "gmet", "cpu.gmet", AS_FLAG },
 	{ "x2avic", "cpu.x2avic", AS_FLAG },
 	{ "asids", "cpu.svm_asids", AS_INT },
+	{ "svm_rev", "cpu.svm_revision", AS_INT },
+	{ "max_basic_leaf", "cpu.max_basic_leaf", AS_HEX },
+	{ "max_ext_leaf", "cpu.max_ext_leaf", AS_HEX },
 };
 
 static int split(char *line, char **fields)
@@ -74,6 +77,7 @@ static bool check(const struct report *r, const struct column *c, const char *wa
 {
 	const struct cap *cap = report_cap(r, c->cap);
 	char got[128] = "(absent)";
+	char want_dec[32];
 	bool same;
 
 	if (cap) {
@@ -92,7 +96,11 @@ static bool check(const struct report *r, const struct column *c, const char *wa
 			break;
 		}
 	}
-	/* an SVM-less CPU has no ASID count: expected 0, we say unknown */
+	if (c->kind == AS_HEX) {
+		snprintf(want_dec, sizeof(want_dec), "%llu", strtoull(want, NULL, 16));
+		want = want_dec;
+	}
+	/* an SVM-less CPU has no ASID count or revision: expected 0, we say unknown */
 	if (c->kind == AS_INT && cap && cap->kind == CAP_UNKNOWN && !strcmp(want, "0"))
 		return true;
 	/* a CPU without brand leaves: expected "", we say unknown */
@@ -105,6 +113,33 @@ static bool check(const struct report *r, const struct column *c, const char *wa
 		snprintf(diff + used, len - used, "%s: got '%s', want '%s'; ", c->name, got, want);
 	}
 	return same;
+}
+
+/*
+ * libcpuid was asked exactly when the dump is safe for it (reaching this point means it did not
+ * crash), and the hypervisor leaves, absent from the format, are unknown.
+ */
+static bool check_libcpuid(const struct probe_ctx *ctx, const struct report *r, char *diff,
+			   size_t len)
+{
+	const char *why;
+	bool safe = cpuid_raw_safe_for_libcpuid(&ctx->cpuid, &why);
+	const struct cap *c = report_cap(r, "cpu.codename");
+	const struct cap *sig = report_cap(r, "cpu.hypervisor_signature");
+	bool asked = c && !(c->kind == CAP_UNKNOWN && c->detail &&
+			    strstr(c->detail, "libcpuid not asked"));
+	size_t used = strlen(diff);
+
+	if (!c || asked != safe) {
+		snprintf(diff + used, len - used, "codename: libcpuid %s but the dump is %s; ",
+			 asked ? "asked" : "not asked", safe ? "safe" : "unsafe");
+		return false;
+	}
+	if (!sig || sig->kind != CAP_UNKNOWN) {
+		snprintf(diff + used, len - used, "hypervisor_signature: known from a dump; ");
+		return false;
+	}
+	return true;
 }
 
 int main(void)
@@ -156,6 +191,7 @@ int main(void)
 
 		for (size_t c = 0; c < sizeof(columns) / sizeof(columns[0]); c++)
 			pass &= check(r, &columns[c], fields[idx[c]], diff, sizeof(diff));
+		pass &= check_libcpuid(&ctx, r, diff, sizeof(diff));
 		ok(pass, "%s decodes as expected.tsv says", fields[0]);
 		if (!pass)
 			diag("%s%s", r->nerrors ? r->errors[0].problem : "", diff);
