@@ -58,8 +58,26 @@ LIB_OBJS += probe/vmx.o
 LIB_OBJS += reports/human.o
 LIB_OBJS += reports/json.o
 LIB_OBJS += reports/matrix.o
+LIB_OBJS += reports/proofs.o
 LIB_OBJS += reports/report.o
+LIB_OBJS += cli/prove.o
 LIB_OBJS += cli/snapshot.o
+LIB_OBJS += hv-mini/guest_images.o
+LIB_OBJS += hv-mini/proofs.o
+LIB_OBJS += hv-mini/run.o
+LIB_OBJS += hv-mini/vcpu.o
+LIB_OBJS += hv-mini/vm.o
+
+# Guests: freestanding code with its own rules, never the host's flags. Each is linked at
+# HV_GPA_CODE and cut to a flat binary, which hv-mini/guest_images.S embeds with .incbin.
+GUESTS := real16 prot32 pae32 long64 pio mmio hypercall irq smp disk
+GUESTS += hostile-spin hostile-triple-fault hostile-unmapped
+GUEST_CC := gcc
+GUEST_LD := ld
+GUEST_OBJCOPY := objcopy
+GUEST_FLAGS := -m64 -ffreestanding -nostdlib -I.
+GUEST_TEXT := 0x20000
+GUEST_BINS := $(patsubst %,build/guests/%.bin,$(GUESTS))
 
 MAIN_OBJS += cli/main.o
 
@@ -69,7 +87,7 @@ TEST_PROGS := $(patsubst %.c,%,$(wildcard tests/c/*.c))
 
 BUILD ?= build/host
 HOST_CFLAGS = $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -DHAVE_LIBPCI=1 $(CFLAGS)
-HOST_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+HOST_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lrt
 
 # Static builds (scripts/static.sh sets these): no libpci, whose static library Debian does not
 # ship; the headers and libraries of the target architecture come from STATIC_INCDIR/LIBDIR.
@@ -78,7 +96,7 @@ STATIC_INCDIR ?= /usr/include
 STATIC_LIBDIR ?= /usr/lib/x86_64-linux-gnu
 STATIC_CFLAGS = $(BASE_CFLAGS) $(STATIC_FLAGS) -I$(STATIC_INCDIR) \
 	$(addprefix -I,$(wildcard $(STATIC_INCDIR)/i386-linux-gnu)) -DHAVE_LIBPCI=0 $(CFLAGS)
-STATIC_LIBS = -L$(STATIC_LIBDIR) -lcpuid -ljson-c -lz
+STATIC_LIBS = -L$(STATIC_LIBDIR) -lcpuid -ljson-c -lz -lpthread -lrt
 
 ifneq ($(STATIC_FLAGS),)
 COMPILE_CFLAGS = $(STATIC_CFLAGS)
@@ -95,6 +113,21 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  CC      $<"
 	$(Q)$(CC) $(COMPILE_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/%.o: %.S
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  AS      $<"
+	$(Q)$(CC) $(COMPILE_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/hv-mini/guest_images.o: $(GUEST_BINS)
+
+build/guests/%.bin: hv-mini/guests/%.S hv-mini/guests/guest.h
+	@mkdir -p $(dir $@)
+	@[ "$(V)" = 1 ] || echo "  GUEST   $<"
+	$(Q)$(GUEST_CC) $(GUEST_FLAGS) -c -o build/guests/$*.o $<
+	$(Q)$(GUEST_LD) -m elf_x86_64 -Ttext=$(GUEST_TEXT) -e start --build-id=none \
+		-o build/guests/$*.elf build/guests/$*.o
+	$(Q)$(GUEST_OBJCOPY) -O binary -j .text build/guests/$*.elf $@
 
 $(BUILD)/libvirtcap.a: $(addprefix $(BUILD)/,$(LIB_OBJS))
 	$(Q)rm -f $@ && ar rcs $@ $^

@@ -2,6 +2,7 @@
 #ifndef VIRTCAP_CLI_H
 #define VIRTCAP_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct probe_ctx;
@@ -15,5 +16,16 @@ struct capture;
  */
 int snapshot_write(const char *path, struct probe_ctx *ctx, const struct capture *capture,
 		   char *err, size_t errlen);
+
+struct report;
+
+/* Check a --only list against the known proofs; -EINVAL with a message naming the bad id. */
+int cli_check_only(const char *only, char *err, size_t errlen);
+
+/*
+ * Run the proofs (all matrix rows', or those --only names) into r. live: this is the host the
+ * report describes; otherwise every proof is recorded as not-run. Returns 0 or -ENOMEM.
+ */
+int cli_run_proofs(struct report *r, const char *only, unsigned timeout_ms, bool live);
 
 #endif

@@ -30,8 +30,9 @@ static void usage(FILE *out)
 	      "Tells what virtual machines this Linux x86 host can run, and why not.\n"
 	      "\n"
 	      "commands:\n"
-	      "  (none)             probe the host and show the compatibility matrix\n"
-	      "  probe              the same, probe only\n"
+	      "  (none)             probe the host, prove with test guests, show the matrix\n"
+	      "  probe              the probe only, no test guests\n"
+	      "  prove              boot the test guests (hv-mini) and show what they proved\n"
 	      "  snapshot OUT.tar.gz  capture everything the probe reads, for a support ticket\n"
 	      "                     or a test; probe it later with --root\n"
 	      "\n"
@@ -39,6 +40,9 @@ static void usage(FILE *out)
 	      "  --json             print the report as JSON (schema virtcap/report/v1)\n"
 	      "  --root DIR         read every file relative to DIR (a captured root)\n"
 	      "  --cpuid-dump FILE  take CPUID from a libcpuid raw dump instead of this CPU\n"
+	      "  --only ID,...      prove: only these proofs (matrix rows, or hostile-spin,\n"
+	      "                     hostile-triple-fault, hostile-unmapped)\n"
+	      "  --timeout SEC      time limit of each proof (default 2)\n"
 	      "  --verbose          show where every finding came from\n"
 	      "  --no-color         no colours (also: NO_COLOR set, or not a terminal)\n"
 	      "  --help, --version\n"
@@ -52,6 +56,8 @@ struct options {
 	const char *root;
 	const char *cpuid_dump;
 	const char *snapshot_out;
+	const char *only;
+	unsigned timeout_ms;
 	bool json;
 	bool verbose;
 	bool no_colour;
@@ -59,7 +65,7 @@ struct options {
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR };
+	enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR, OPT_ONLY, OPT_TIMEOUT };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "root", required_argument, NULL, OPT_ROOT },
@@ -67,6 +73,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOUR },
 		{ "no-colour", no_argument, NULL, OPT_NO_COLOUR },
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -75,6 +83,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->root = "/";
+	o->timeout_ms = 2000;
 	/* GNU getopt permutes: options may stand before or after the command */
 	while ((c = getopt_long(argc, argv, "jvhV", longopts, NULL)) != -1) {
 		switch (c) {
@@ -93,6 +102,30 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_NO_COLOUR:
 			o->no_colour = true;
 			break;
+		case OPT_ONLY: {
+			char err[512];
+
+			o->only = optarg;
+			if (cli_check_only(optarg, err, sizeof(err))) {
+				fprintf(stderr, "virtcap: %s\n", err);
+				return -EINVAL;
+			}
+			break;
+		}
+		case OPT_TIMEOUT: {
+			char *end;
+			double sec = strtod(optarg, &end);
+
+			if (*end || !(sec > 0 && sec <= 3600)) {
+				fprintf(stderr, "virtcap: --timeout '%s': give seconds, more than 0 "
+					"and at most 3600\n", optarg);
+				return -EINVAL;
+			}
+			o->timeout_ms = (unsigned)(sec * 1000 + 0.5);
+			if (!o->timeout_ms)
+				o->timeout_ms = 1;
+			break;
+		}
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -115,7 +148,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (!o->command)
 		o->command = "check";
 	if (strcmp(o->command, "probe") && strcmp(o->command, "check") &&
-	    strcmp(o->command, "snapshot")) {
+	    strcmp(o->command, "snapshot") && strcmp(o->command, "prove")) {
 		fprintf(stderr, "virtcap: unknown command '%s' (try --help)\n", o->command);
 		return -EINVAL;
 	}
@@ -180,6 +213,12 @@ int main(int argc, char **argv)
 	if (rc) {
 		fprintf(stderr, "virtcap: probe failed: %s\n", strerror(-rc));
 		goto out;
+	}
+
+	if (!strcmp(o.command, "check") || !strcmp(o.command, "prove")) {
+		rc = cli_run_proofs(r, o.only, o.timeout_ms, ctx.live && !o.cpuid_dump);
+		if (rc)
+			goto out;
 	}
 
 	if (snapshot) {

@@ -85,6 +85,26 @@ static void print_header(const struct out *o, const struct report *r)
 		strcmp(r->root ? r->root : "/", "/") ? r->root : "");
 }
 
+/* Where a test guest contradicted the probe: the most important lines of the report. */
+static void print_disagreements(const struct out *o, const struct report *r)
+{
+	bool any = false;
+
+	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
+		const struct matrix_row *row = &r->matrix[k];
+
+		if (!row->disagreement)
+			continue;
+		if (!any)
+			fprintf(o->f, "\n%sThe probe and the proofs disagree%s\n", paint(o, ANSI_RED),
+				paint(o, ANSI_RESET));
+		any = true;
+		fprintf(o->f, "  %-12s probe said %s, proof says %s\n",
+			guest_kind_id((enum guest_kind)k), verdict_name(row->probe_verdict),
+			verdict_name(row->verdict));
+	}
+}
+
 static void print_matrix(const struct out *o, const struct report *r)
 {
 	fprintf(o->f, "\n%sWhat guests can run here%s\n", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
@@ -257,6 +277,7 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 	struct out o = { .f = file, .opts = opts };
 
 	print_header(&o, r);
+	print_disagreements(&o, r);
 	print_matrix(&o, r);
 	print_environment(&o, r);
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)

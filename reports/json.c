@@ -63,6 +63,8 @@ static struct json_object *row_to_json(const struct matrix_row *row)
 	if (put(obj, "verdict", json_object_new_string(verdict_name(row->verdict))) ||
 	    put(obj, "blocked_by", str_or_null(row->blocked_by)) ||
 	    put(obj, "reason", str_or_null(row->reason)) || put(obj, "fix", str_or_null(row->fix)) ||
+	    put(obj, "probe_verdict", json_object_new_string(verdict_name(row->probe_verdict))) ||
+	    put(obj, "disagreement", json_object_new_boolean(row->disagreement)) ||
 	    put(obj, "proof", row->proof ? json_object_get(row->proof) : NULL)) {
 		json_object_put(obj);
 		return NULL;

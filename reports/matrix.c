@@ -268,5 +268,7 @@ void report_matrix_derive(struct report *r)
 			gate_kind(r, (enum guest_kind)k, &g, pvm);
 		report_matrix_set(r, (enum guest_kind)k, g.verdict, g.blocked_by, g.reason,
 				  g.fix[0] ? g.fix : NULL);
+		r->matrix[k].probe_verdict = g.verdict;
+		r->matrix[k].disagreement = false;
 	}
 }

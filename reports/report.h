@@ -75,8 +75,10 @@ struct matrix_row {
 	char *blocked_by;	/* capability id that decides a "no" or "unknown"; NULL for "yes" */
 	char *reason;		/* one sentence for people */
 	char *fix;		/* what to do about a "no"; NULL when nothing can be done or needed */
-	/* proof: filled by hv-mini (next issue); NULL renders as JSON null */
+	/* proof: filled by hv-mini through report_matrix_prove(); NULL renders as JSON null */
 	struct json_object *proof;
+	enum verdict probe_verdict;	/* what the probe alone said, before any proof */
+	bool disagreement;		/* the proof contradicts the probe */
 };
 
 struct input_error {
@@ -157,6 +159,13 @@ void report_matrix_derive(struct report *r);
 /* Set one matrix row; strings copied, NULL allowed. */
 int report_matrix_set(struct report *r, enum guest_kind k, enum verdict v, const char *blocked_by,
 		      const char *reason, const char *fix);
+
+/*
+ * A proof's outcome decides row k: status "proven" (verdict yes), "failed" (no, blocked by
+ * "proof") or "not-run" (the probe's verdict stays). Call after report_matrix_derive().
+ */
+int report_matrix_prove(struct report *r, enum guest_kind k, const char *status,
+			const char *detail, unsigned long long duration_us);
 
 /* The whole report as a new json object (reports/json.c); NULL when out of memory. */
 struct json_object *report_to_json(const struct report *r);

@@ -14,15 +14,15 @@ trap 'rm -rf "$tmp"' EXIT
 have() { command -v "$1" >/dev/null 2>&1; }
 have hyperfine || { echo "bench: hyperfine is missing (make deps)" >&2; exit 1; }
 
-set -- "./virtcap --json" "./virtcap --no-color"
-[ -x ./virtcap-static-x86_64 ] && set -- "$@" "./virtcap-static-x86_64 --json"
+set -- "./virtcap probe --json" "./virtcap probe --no-color"
+[ -x ./virtcap-static-x86_64 ] && set -- "$@" "./virtcap-static-x86_64 probe --json"
 have virt-host-validate && set -- "$@" "virt-host-validate"
 have kvm-ok && set -- "$@" "kvm-ok"
 # the other tools exit non-zero on a host like this one: time them all the same
 hyperfine -N -i --warmup 3 --runs "$runs" --export-json "$tmp/h.json" "$@" >/dev/null 2>&1
 
 # what each one checks: virtcap's findings and matrix rows; the others' output lines
-./virtcap --json >"$tmp/v.json"
+./virtcap probe --json >"$tmp/v.json"
 checks_virtcap=$(/usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(len(d["capabilities"]) + len(d["matrix"]))' "$tmp/v.json")
 checks_vhv=$(virt-host-validate 2>/dev/null | grep -c ':' || true)
 checks_kvmok=$(kvm-ok 2>/dev/null | grep -c . || true)
@@ -30,8 +30,8 @@ checks_kvmok=$(kvm-ok 2>/dev/null | grep -c . || true)
 /usr/bin/python3 - "$tmp/h.json" "$checks_virtcap" "$checks_vhv" "$checks_kvmok" <<'PY' | tee "$out"
 import json, sys
 results = json.load(open(sys.argv[1]))["results"]
-checks = {"./virtcap --json": sys.argv[2], "./virtcap --no-color": sys.argv[2],
-          "./virtcap-static-x86_64 --json": sys.argv[2],
+checks = {"./virtcap probe --json": sys.argv[2], "./virtcap probe --no-color": sys.argv[2],
+          "./virtcap-static-x86_64 probe --json": sys.argv[2],
           "virt-host-validate": sys.argv[3], "kvm-ok": sys.argv[4]}
 print("%-32s %10s %10s %10s %8s" % ("tool", "median ms", "min ms", "max ms", "checks"))
 median = {}
@@ -41,11 +41,11 @@ for r in results:
     print("%-32s %10.2f %10.2f %10.2f %8s" % (name, r["median"] * 1000, r["min"] * 1000,
                                                r["max"] * 1000, checks.get(name, "?")))
 if "virt-host-validate" in median:
-    ratio = median["virt-host-validate"] / median["./virtcap --json"]
+    ratio = median["virt-host-validate"] / median["./virtcap probe --json"]
     print("virtcap --json is %.1fx faster than virt-host-validate (goal: 10x)" % ratio)
-    if "./virtcap-static-x86_64 --json" in median:
+    if "./virtcap-static-x86_64 probe --json" in median:
         print("virtcap-static-x86_64 is %.1fx faster than virt-host-validate" %
-              (median["virt-host-validate"] / median["./virtcap-static-x86_64 --json"]))
+              (median["virt-host-validate"] / median["./virtcap-static-x86_64 probe --json"]))
 if "kvm-ok" in median:
-    print("virtcap --json is %.1fx faster than kvm-ok" % (median["kvm-ok"] / median["./virtcap --json"]))
+    print("virtcap --json is %.1fx faster than kvm-ok" % (median["kvm-ok"] / median["./virtcap probe --json"]))
 PY

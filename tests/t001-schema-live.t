@@ -11,7 +11,7 @@ tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 validate() { $PY "$top/tests/lib/validate.py" "$schema" "$@"; }
 
-"$VIRTCAP" --json >"$tmp/live.json"
+"$VIRTCAP" probe --json >"$tmp/live.json"
 ok $? "virtcap --json runs on this machine"
 validate "$tmp/live.json" >"$tmp/out" 2>&1
 ok $? "its report validates against report-v1.json"

@@ -12,7 +12,7 @@ file "$top/virtcap-static-x86_64" 2>&1 | grep -q 'ELF 64-bit.*x86-64.*statically
 ok $? "virtcap-static-x86_64 is a static 64-bit x86-64 ELF"
 file "$top/virtcap-static-i386" 2>&1 | grep -q 'ELF 32-bit.*Intel 80386.*statically linked'
 ok $? "virtcap-static-i386 is a static 32-bit i386 ELF"
-"$top/virtcap-static-x86_64" --json >"$tmp/static.json" && "$VIRTCAP" --json >"$tmp/dyn.json"
+"$top/virtcap-static-x86_64" probe --json >"$tmp/static.json" && "$VIRTCAP" probe --json >"$tmp/dyn.json"
 ok $? "both run here"
 /usr/bin/python3 - "$tmp/static.json" "$tmp/dyn.json" <<'PY'
 import json, sys

@@ -14,7 +14,7 @@ ok $? "the snapshot is a valid tar.gz"
 grep -qx '.virtcap/facts' "$tmp/list"
 ok $? "it holds the facts of the live actions"
 mkdir "$tmp/root" && tar xzf "$tmp/snap.tar.gz" -C "$tmp/root"
-"$VIRTCAP" --json >"$tmp/live.json" && "$VIRTCAP" --json --root "$tmp/root" >"$tmp/snap.json"
+"$VIRTCAP" probe --json >"$tmp/live.json" && "$VIRTCAP" probe --json --root "$tmp/root" >"$tmp/snap.json"
 ok $? "the unpacked snapshot probes without errors"
 python3 - "$tmp/live.json" "$tmp/snap.json" >"$tmp/diff" <<'PY'
 import json, sys

@@ -20,12 +20,12 @@ is "$long" "" "no line is wider than 80 columns"
 grep -q "$(printf '\033')" "$tmp/out"
 is "$?" 1 "no colour codes when the output is not a terminal"
 if command -v script >/dev/null; then
-	NO_COLOR=1 script -qec "$VIRTCAP" /dev/null >"$tmp/tty" 2>&1
+	NO_COLOR=1 script -qec "$VIRTCAP probe" /dev/null >"$tmp/tty" 2>&1
 	grep -q "$(printf '\033\\[3')" "$tmp/tty"
 	is "$?" 1 "NO_COLOR turns colours off on a terminal too"
 else
 	ok 0 "# SKIP script(1) is not installed"
 fi
-"$VIRTCAP" --verbose >"$tmp/v" && grep -q 'from: CPUID 0x80000001 ECX\[2\]' "$tmp/v"
+"$VIRTCAP" probe --verbose >"$tmp/v" && grep -q 'from: CPUID 0x80000001 ECX\[2\]' "$tmp/v"
 ok $? "--verbose names where each finding came from"
 done_testing

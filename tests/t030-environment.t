@@ -63,7 +63,7 @@ ln -s "pid:[4026531836]" "$r/proc/self/ns/pid"
 is "$(cap "$r.json" env.is_guest)" false "bare metal: not a guest"
 is "$(cap "$r.json" os.container)" false "bare metal: a /.dockerenv alone is not a container"
 
-"$VIRTCAP" --json >"$tmp/live.json"
+"$VIRTCAP" probe --json >"$tmp/live.json"
 is "$(cap "$tmp/live.json" env.is_guest)" true "this machine: a guest"
 names=$(jget "$tmp/live.json" "' '.join(l['name'] for l in d['details']['environment']['layers'])")
 case $names in *KVM*Firecracker*) ok 0 "this machine: layers name KVM, then Firecracker" ;;

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Running the proofs for the command line: all the matrix rows' proofs, or the ones --only
+ * names (the hostile guests only by name), each recorded in the report's "proofs" section and,
+ * for matrix rows, in the row itself (reports/proofs.c).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cli/cli.h"
+#include "hv-mini/hv.h"
+#include "hv-mini/proofs.h"
+#include "reports/report.h"
+
+/* Whether id is in the comma-separated list (NULL: every matrix proof). */
+static bool selected(const char *only, const struct proof_def *p)
+{
+	if (!only)
+		return p->row >= 0;
+
+	size_t n = strlen(p->id);
+
+	for (const char *s = only; *s;) {
+		size_t len = strcspn(s, ",");
+
+		if (len == n && !strncmp(s, p->id, n))
+			return true;
+		s += len;
+		if (*s == ',')
+			s++;
+	}
+	return false;
+}
+
+int cli_check_only(const char *only, char *err, size_t errlen)
+{
+	char copy[512];
+
+	snprintf(copy, sizeof(copy), "%s", only);
+	for (char *id = strtok(copy, ","); id; id = strtok(NULL, ","))
+		if (!proof_find(id)) {
+			snprintf(err, errlen, "--only: no proof named '%s' (known: real16 prot32 pae32 "
+				 "long64 smp irq hypercall pio mmio disk hostile-spin "
+				 "hostile-triple-fault hostile-unmapped)", id);
+			return -EINVAL;
+		}
+	return 0;
+}
+
+int cli_run_proofs(struct report *r, const char *only, unsigned timeout_ms, bool live)
+{
+	struct json_object *section = json_object_new_object();
+	struct proof_opts opts = { .timeout_ms = timeout_ms };
+
+	if (!section)
+		return -ENOMEM;
+	for (size_t i = 0; i < proof_count; i++) {
+		const struct proof_def *p = &proof_defs[i];
+		struct proof_result res = { 0 };
+		uint64_t start = hv_now_ns();
+
+		if (!selected(only, p))
+			continue;
+		if (live) {
+			p->run(&opts, &res);
+		} else {
+			res.status = PROOF_NOT_RUN;
+			snprintf(res.detail, sizeof(res.detail), "a captured root: proofs run only on "
+				 "the live host");
+		}
+		res.duration_us = (hv_now_ns() - start) / 1000;
+
+		struct json_object *obj = json_object_new_object();
+
+		if (!obj)
+			break;
+		json_object_object_add(obj, "status",
+				       json_object_new_string(proof_status_name(res.status)));
+		json_object_object_add(obj, "detail", json_object_new_string(res.detail));
+		json_object_object_add(obj, "duration_us",
+				       json_object_new_int64((int64_t)res.duration_us));
+		json_object_object_add(section, p->id, obj);
+		if (p->row >= 0 && report_matrix_prove(r, (enum guest_kind)p->row,
+						       proof_status_name(res.status), res.detail,
+						       res.duration_us))
+			return -ENOMEM;
+	}
+	return report_section_set(r, "proofs", section);
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A host file as the guest's disk, through hv-mini's port-I/O disk: read sector 0 (which the
+ * host filled), sum its 128 dwords, write sector 1 with dword i = sum ^ i, and report the sum.
+ * The host then checks sector 1 in the file itself.
+ */
+#include "hv-mini/guests/guest.h"
+	.code32
+	.global start
+start:
+	xor %eax, %eax
+	mov $HV_DISK_SECTOR, %dx
+	out %eax, %dx
+	mov $1, %eax
+	mov $HV_DISK_CMD, %dx
+	out %eax, %dx
+	mov $HV_DISK_STATUS, %dx
+	in %dx, %eax
+	test %eax, %eax
+	jnz fail
+	xor %esi, %esi
+	mov $128, %ecx
+	mov $HV_DISK_DATA, %dx
+1:	in %dx, %eax
+	add %eax, %esi
+	loop 1b
+
+	mov $1, %eax
+	mov $HV_DISK_SECTOR, %dx
+	out %eax, %dx
+	mov $2, %eax
+	mov $HV_DISK_CMD, %dx
+	out %eax, %dx
+	xor %edi, %edi
+	mov $HV_DISK_DATA, %dx
+2:	mov %esi, %eax
+	xor %edi, %eax
+	out %eax, %dx
+	inc %edi
+	cmp $128, %edi
+	jne 2b
+	mov $HV_DISK_STATUS, %dx
+	in %dx, %eax
+	test %eax, %eax
+	jnz fail
+	mov %esi, %ebx
+	UCALL(UCALL_DONE)
+	hlt
+fail:
+	mov %eax, %ebx
+	mov $__LINE__, %ecx
+	UCALL(UCALL_ABORT)
+	hlt

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A virtual device programmed through port I/O: write a value to hv-mini's register, read back
+ * what the device computed from it (byte-swapped, xor 0xA5A5A5A5). Reports what was read.
+ */
+#include "hv-mini/guests/guest.h"
+	.code32
+	.global start
+start:
+	mov $HV_PIO_PORT, %dx
+	mov $0x11223344, %eax
+	out %eax, %dx
+	in %dx, %eax
+	mov %eax, %ebx
+	UCALL(UCALL_DONE)
+	hlt

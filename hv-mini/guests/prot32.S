@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * 32-bit protected mode, paging off then on. Started flat with paging off, the guest reads
+ * magic 1 at its physical address, then turns on 32-bit paging itself (CR4.PSE, CR3 = the
+ * host's page directory, CR0.PG; SDM vol. 3A 4.3) and reads magic 2 through the alias the
+ * directory maps at 0x40000000, which exists only with paging on. Reports the sum.
+ */
+#include "hv-mini/guests/guest.h"
+	.code32
+	.global start
+start:
+	mov HV_GPA_DATA, %esi
+	mov %cr4, %eax
+	or $0x10, %eax			/* CR4.PSE: 4 MiB pages */
+	mov %eax, %cr4
+	mov $HV_GPA_PT, %eax
+	mov %eax, %cr3
+	mov %cr0, %eax
+	or $0x80000000, %eax		/* CR0.PG */
+	mov %eax, %cr0
+	jmp 1f
+1:	mov (0x40000000 + HV_GPA_DATA + 4), %ebx
+	add %esi, %ebx
+	UCALL(UCALL_DONE)
+	hlt

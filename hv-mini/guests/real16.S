@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Real mode: the address of DS:0 is DS * 16 (SDM vol. 3A 20.1.1). With DS = 0x9000 the guest
+ * reads the host's magic at physical 0x90000; in protected mode the same selector would fault.
+ * Reports magic ^ 0x5A5A5A5A; the host also checks CR0.PE = 0 afterwards.
+ */
+#include "hv-mini/guests/guest.h"
+	.code16
+	.global start
+start:
+	mov $(HV_GPA_DATA >> 4), %ax
+	mov %ax, %ds
+	mov 0, %ebx
+	xor $0x5A5A5A5A, %ebx
+	UCALL(UCALL_DONE)
+	hlt

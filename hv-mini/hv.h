@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hv-mini: the smallest KVM hypervisor that can prove a capability. It makes a VM with guest
+ * memory, sets vCPUs up in a given CPU mode (real, 32-bit with or without paging, PAE, 64-bit),
+ * runs them under a deadline and hands every exit it does not handle itself to the caller.
+ *
+ * Guest <-> host protocol ("ucall", see hv-mini/guests/ucall.h): the guest writes to port
+ * HV_UCALL_PORT with EAX = command, EBX = value, ECX = aux. SYNC asks the host to act (inject an
+ * interrupt, ...), DONE reports the result, ABORT reports a failure with the guest's line number.
+ *
+ * Errors: functions return 0 or a negative errno and write what failed, naming the ioctl, to
+ * vm->err. Nothing here exits: one failed proof must not stop the others.
+ */
+#ifndef VIRTCAP_HV_H
+#define VIRTCAP_HV_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <linux/kvm.h>
+
+#define HV_UCALL_PORT 0x00F0	/* any port our guests use for nothing else */
+#define HV_MAX_VCPUS 4
+#define HV_ERR_MAX 512
+
+enum hv_ucall {
+	HV_UCALL_SYNC = 1,
+	HV_UCALL_DONE = 2,
+	HV_UCALL_ABORT = 3,
+};
+
+enum hv_mode {
+	HV_MODE_REAL16,		/* real mode, CS:IP = 0:entry */
+	HV_MODE_PROT32,		/* flat 32-bit protected mode, paging off */
+	HV_MODE_PROT32_PAGED,	/* 32-bit paging with 4 MiB pages (CR4.PSE) */
+	HV_MODE_PAE32,		/* 32-bit PAE paging, 2 MiB pages */
+	HV_MODE_LONG64,		/* 64-bit long mode, 4-level paging, 2 MiB pages */
+};
+
+/* Guest-physical layout shared by the host set-up code and the guests. */
+#define HV_GPA_GDT 0x1000	/* GDT: null, code32, data32, code64, code16, data16 */
+#define HV_GPA_IDT 0x2000	/* IDT, 256 gates, written by the guest itself */
+#define HV_GPA_PT 0x10000	/* page tables: 0x10000..0x1ffff */
+#define HV_GPA_CODE 0x20000	/* guest image */
+#define HV_GPA_STACK 0x80000	/* top of the guest stack */
+#define HV_GPA_DATA 0x90000	/* host <-> guest data page */
+#define HV_MEM_SIZE (4u << 20)	/* low memory: 4 MiB */
+
+#define HV_SEL_CODE32 0x08
+#define HV_SEL_DATA32 0x10
+#define HV_SEL_CODE64 0x18
+
+struct hv_vm;
+
+struct hv_vcpu {
+	struct hv_vm *vm;
+	int id;
+	int fd;
+	struct kvm_run *run;
+	size_t run_size;
+	timer_t deadline_timer;	/* fires SIGUSR1 at this vCPU's thread at the deadline */
+	bool has_timer;
+};
+
+struct hv_slot {
+	uint64_t gpa;
+	uint64_t size;
+	void *hva;
+};
+
+struct hv_vm {
+	int kvm_fd;
+	int fd;
+	struct hv_slot slots[4];
+	int nslots;
+	struct hv_vcpu vcpus[HV_MAX_VCPUS];
+	int nvcpus;
+	bool svm;		/* AMD: hypercalls are VMMCALL */
+	char err[HV_ERR_MAX];
+};
+
+/* What one KVM_RUN left us with, as the run loop reports it. */
+struct hv_exit {
+	uint32_t reason;	/* KVM_EXIT_* */
+	bool timed_out;		/* the deadline passed */
+	enum hv_ucall ucall;	/* for a ucall exit */
+	uint64_t value, aux;	/* EBX, ECX of the ucall */
+};
+
+/* Open /dev/kvm (path may be NULL), create a VM with HV_MEM_SIZE of low memory. */
+int hv_vm_create(struct hv_vm *vm, const char *kvm_path);
+void hv_vm_destroy(struct hv_vm *vm);
+
+/* Add a memory slot of size bytes at gpa (anonymous memory). Returns 0 or -errno. */
+int hv_vm_add_memory(struct hv_vm *vm, uint64_t gpa, uint64_t size);
+/* Host address of a guest-physical address, or NULL when no slot backs it. */
+void *hv_gpa_to_hva(struct hv_vm *vm, uint64_t gpa);
+/* Copy an image into guest memory at gpa. */
+int hv_vm_load(struct hv_vm *vm, uint64_t gpa, const void *image, size_t len);
+
+/* Create vCPU id, with KVM's supported CPUID, in mode, starting at entry (a gpa). */
+int hv_vcpu_create(struct hv_vm *vm, int id, enum hv_mode mode, uint64_t entry);
+
+/*
+ * Run the vCPU until an exit the loop does not handle (a ucall, an unexpected exit) or until
+ * deadline_ns (CLOCK_MONOTONIC). Port and MMIO accesses other than the ucall are returned to
+ * the caller as exits. Returns 0 with *exit filled, or -errno (ioctl failure, message in err).
+ */
+int hv_vcpu_run(struct hv_vcpu *vcpu, uint64_t deadline_ns, struct hv_exit *exit);
+
+/* The name of a KVM_EXIT_* reason ("HLT", "SHUTDOWN", ...). */
+const char *hv_exit_name(uint32_t reason);
+
+/* One line of vCPU state for a failure report: RIP, mode registers, GPRs. */
+void hv_vcpu_describe(struct hv_vcpu *vcpu, char *out, size_t len);
+
+/* Monotonic time in nanoseconds. */
+uint64_t hv_now_ns(void);
+
+#endif

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The run loop: KVM_RUN until an exit someone must look at, never past a deadline.
+ *
+ * A guest that spins never exits, so KVM_RUN must be interrupted: a POSIX timer sends SIGUSR1
+ * to the vCPU's thread at the deadline, the handler sets kvm_run.immediate_exit, and KVM_RUN
+ * returns EINTR (api.rst 5 "immediate_exit": set before the signal can be lost between our
+ * deadline check and the ioctl, since KVM checks the flag on entry).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "hv-mini/hv.h"
+
+#define HV_DEADLINE_SIGNAL SIGUSR1
+
+static __thread struct kvm_run *deadline_run;
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+
+static void on_deadline(int sig)
+{
+	(void)sig;
+	if (deadline_run)
+		deadline_run->immediate_exit = 1;
+}
+
+static void install_handler(void)
+{
+	struct sigaction sa = { .sa_handler = on_deadline };
+
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0;	/* no SA_RESTART: KVM_RUN must come back with EINTR */
+	sigaction(HV_DEADLINE_SIGNAL, &sa, NULL);
+}
+
+uint64_t hv_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int arm_deadline(struct hv_vcpu *vcpu, uint64_t deadline_ns)
+{
+	pthread_once(&handler_once, install_handler);
+	if (!vcpu->has_timer) {
+		struct sigevent ev = { .sigev_notify = SIGEV_THREAD_ID,
+				       .sigev_signo = HV_DEADLINE_SIGNAL };
+
+		/* sigev_notify_thread_id: glibc 2.36 names the field only in its private union */
+		ev._sigev_un._tid = (pid_t)syscall(SYS_gettid);
+		if (timer_create(CLOCK_MONOTONIC, &ev, &vcpu->deadline_timer) < 0) {
+			snprintf(vcpu->vm->err, sizeof(vcpu->vm->err), "timer_create: %s",
+				 strerror(errno));
+			return -errno;
+		}
+		vcpu->has_timer = true;
+	}
+
+	struct itimerspec when = {
+		.it_value = { (time_t)(deadline_ns / 1000000000ull),
+			      (long)(deadline_ns % 1000000000ull) },
+	};
+
+	return timer_settime(vcpu->deadline_timer, TIMER_ABSTIME, &when, NULL) < 0 ? -errno : 0;
+}
+
+static void disarm_deadline(struct hv_vcpu *vcpu)
+{
+	struct itimerspec off = { 0 };
+
+	if (vcpu->has_timer)
+		timer_settime(vcpu->deadline_timer, 0, &off, NULL);
+	deadline_run = NULL;
+}
+
+/* A ucall: OUT of 4 bytes to HV_UCALL_PORT; the command and values are in the GPRs. */
+static bool is_ucall(const struct kvm_run *run)
+{
+	return run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
+	       run->io.port == HV_UCALL_PORT;
+}
+
+int hv_vcpu_run(struct hv_vcpu *vcpu, uint64_t deadline_ns, struct hv_exit *exit)
+{
+	struct kvm_run *run = vcpu->run;
+	int err = arm_deadline(vcpu, deadline_ns);
+
+	memset(exit, 0, sizeof(*exit));
+	if (err)
+		return err;
+	deadline_run = run;
+	for (;;) {
+		if (hv_now_ns() >= deadline_ns) {
+			exit->timed_out = true;
+			exit->reason = run->exit_reason;
+			break;
+		}
+		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN) {
+				run->immediate_exit = 0;
+				continue;
+			}
+			err = -errno;
+			snprintf(vcpu->vm->err, sizeof(vcpu->vm->err), "KVM_RUN (vCPU %d): %s",
+				 vcpu->id, strerror(errno));
+			break;
+		}
+		exit->reason = run->exit_reason;
+		if (is_ucall(run)) {
+			struct kvm_regs regs;
+
+			if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) < 0) {
+				err = -errno;
+				snprintf(vcpu->vm->err, sizeof(vcpu->vm->err), "KVM_GET_REGS: %s",
+					 strerror(errno));
+				break;
+			}
+			exit->ucall = (enum hv_ucall)(regs.rax & 0xFFFFFFFF);
+			exit->value = regs.rbx;
+			exit->aux = regs.rcx;
+		}
+		break;
+	}
+	disarm_deadline(vcpu);
+	return err;
+}
+
+const char *hv_exit_name(uint32_t reason)
+{
+	static const char *const names[] = {
+		[KVM_EXIT_UNKNOWN] = "UNKNOWN",
+		[KVM_EXIT_EXCEPTION] = "EXCEPTION",
+		[KVM_EXIT_IO] = "IO",
+		[KVM_EXIT_HYPERCALL] = "HYPERCALL",
+		[KVM_EXIT_DEBUG] = "DEBUG",
+		[KVM_EXIT_HLT] = "HLT",
+		[KVM_EXIT_MMIO] = "MMIO",
+		[KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
+		[KVM_EXIT_SHUTDOWN] = "SHUTDOWN (triple fault)",
+		[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
+		[KVM_EXIT_INTR] = "INTR",
+		[KVM_EXIT_SET_TPR] = "SET_TPR",
+		[KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS",
+		[KVM_EXIT_NMI] = "NMI",
+		[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
+		[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
+	};
+
+	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
+		return names[reason];
+	return "OTHER";
+}
