@@ -60,8 +60,10 @@ LIB_OBJS += reports/json.o
 LIB_OBJS += reports/matrix.o
 LIB_OBJS += reports/proofs.o
 LIB_OBJS += reports/report.o
+LIB_OBJS += cli/bench_exits.o
 LIB_OBJS += cli/prove.o
 LIB_OBJS += cli/snapshot.o
+LIB_OBJS += hv-mini/exit_bench.o
 LIB_OBJS += hv-mini/guest_images.o
 LIB_OBJS += hv-mini/proofs.o
 LIB_OBJS += hv-mini/run.o
@@ -70,7 +72,7 @@ LIB_OBJS += hv-mini/vm.o
 
 # Guests: freestanding code with its own rules, never the host's flags. Each is linked at
 # HV_GPA_CODE and cut to a flat binary, which hv-mini/guest_images.S embeds with .incbin.
-GUESTS := real16 prot32 pae32 long64 pio mmio hypercall irq smp disk
+GUESTS := real16 prot32 pae32 long64 pio mmio hypercall irq smp disk exits
 GUESTS += hostile-spin hostile-triple-fault hostile-unmapped
 GUEST_CC := gcc
 GUEST_LD := ld

@@ -28,4 +28,7 @@ int cli_check_only(const char *only, char *err, size_t errlen);
  */
 int cli_run_proofs(struct report *r, const char *only, unsigned timeout_ms, bool live);
 
+/* `virtcap bench-exits`: exit round trips through hv-mini and a bare loop. 0 or -errno. */
+int cli_bench_exits(bool json, unsigned timeout_ms);
+
 #endif

@@ -33,6 +33,7 @@ static void usage(FILE *out)
 	      "  (none)             probe the host, prove with test guests, show the matrix\n"
 	      "  probe              the probe only, no test guests\n"
 	      "  prove              boot the test guests (hv-mini) and show what they proved\n"
+	      "  bench-exits        time each exit kind through hv-mini and a bare KVM_RUN loop\n"
 	      "  snapshot OUT.tar.gz  capture everything the probe reads, for a support ticket\n"
 	      "                     or a test; probe it later with --root\n"
 	      "\n"
@@ -148,7 +149,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (!o->command)
 		o->command = "check";
 	if (strcmp(o->command, "probe") && strcmp(o->command, "check") &&
-	    strcmp(o->command, "snapshot") && strcmp(o->command, "prove")) {
+	    strcmp(o->command, "snapshot") && strcmp(o->command, "prove") &&
+	    strcmp(o->command, "bench-exits")) {
 		fprintf(stderr, "virtcap: unknown command '%s' (try --help)\n", o->command);
 		return -EINVAL;
 	}
@@ -192,6 +194,8 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o))
 		return EXIT_USAGE;
+	if (!strcmp(o.command, "bench-exits"))
+		return cli_bench_exits(o.json, o.timeout_ms) ? EXIT_USAGE : 0;
 	if (probe_ctx_init(&ctx, o.root, o.cpuid_dump, err, sizeof(err))) {
 		fprintf(stderr, "virtcap: %s\n", err);
 		return EXIT_USAGE;

@@ -63,6 +63,7 @@ struct hv_vcpu {
 	size_t run_size;
 	timer_t deadline_timer;	/* fires SIGUSR1 at this vCPU's thread at the deadline */
 	bool has_timer;
+	uint64_t armed_deadline;	/* what the timer is set to: re-armed only on change */
 };
 
 struct hv_slot {
@@ -110,6 +111,9 @@ int hv_vcpu_create(struct hv_vm *vm, int id, enum hv_mode mode, uint64_t entry);
  * the caller as exits. Returns 0 with *exit filled, or -errno (ioctl failure, message in err).
  */
 int hv_vcpu_run(struct hv_vcpu *vcpu, uint64_t deadline_ns, struct hv_exit *exit);
+
+/* Delete the vCPU's deadline timer (hv_vm_destroy() does it). */
+void hv_vcpu_release_timer(struct hv_vcpu *vcpu);
 
 /* The name of a KVM_EXIT_* reason ("HLT", "SHUTDOWN", ...). */
 const char *hv_exit_name(uint32_t reason);

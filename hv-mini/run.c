@@ -64,6 +64,10 @@ static int arm_deadline(struct hv_vcpu *vcpu, uint64_t deadline_ns)
 		vcpu->has_timer = true;
 	}
 
+	if (vcpu->armed_deadline == deadline_ns)
+		return 0;	/* one syscall less per exit: the exits' cost is what we measure */
+	vcpu->armed_deadline = deadline_ns;
+
 	struct itimerspec when = {
 		.it_value = { (time_t)(deadline_ns / 1000000000ull),
 			      (long)(deadline_ns % 1000000000ull) },
@@ -72,13 +76,14 @@ static int arm_deadline(struct hv_vcpu *vcpu, uint64_t deadline_ns)
 	return timer_settime(vcpu->deadline_timer, TIMER_ABSTIME, &when, NULL) < 0 ? -errno : 0;
 }
 
-static void disarm_deadline(struct hv_vcpu *vcpu)
+void hv_vcpu_release_timer(struct hv_vcpu *vcpu)
 {
-	struct itimerspec off = { 0 };
-
 	if (vcpu->has_timer)
-		timer_settime(vcpu->deadline_timer, 0, &off, NULL);
-	deadline_run = NULL;
+		timer_delete(vcpu->deadline_timer);
+	vcpu->has_timer = false;
+	vcpu->armed_deadline = 0;
+	if (deadline_run == vcpu->run)
+		deadline_run = NULL;
 }
 
 /* A ucall: OUT of 4 bytes to HV_UCALL_PORT; the command and values are in the GPRs. */
@@ -97,6 +102,7 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, uint64_t deadline_ns, struct hv_exit *exit
 	if (err)
 		return err;
 	deadline_run = run;
+	run->immediate_exit = 0;	/* a signal of an earlier deadline is not ours */
 	for (;;) {
 		if (hv_now_ns() >= deadline_ns) {
 			exit->timed_out = true;
@@ -129,7 +135,8 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, uint64_t deadline_ns, struct hv_exit *exit
 		}
 		break;
 	}
-	disarm_deadline(vcpu);
+	/* the timer stays armed for the next call with the same deadline; a late signal only
+	 * sets immediate_exit, which the next call clears, and hv_vm_destroy() deletes it */
 	return err;
 }
 

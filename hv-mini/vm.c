@@ -52,6 +52,7 @@ int hv_vm_create(struct hv_vm *vm, const char *kvm_path)
 void hv_vm_destroy(struct hv_vm *vm)
 {
 	for (int i = 0; i < vm->nvcpus; i++) {
+		hv_vcpu_release_timer(&vm->vcpus[i]);	/* before the kvm_run it writes goes */
 		if (vm->vcpus[i].run)
 			munmap(vm->vcpus[i].run, vm->vcpus[i].run_size);
 		if (vm->vcpus[i].fd >= 0)

@@ -49,3 +49,11 @@ if "virt-host-validate" in median:
 if "kvm-ok" in median:
     print("virtcap --json is %.1fx faster than kvm-ok" % (median["kvm-ok"] / median["./virtcap probe --json"]))
 PY
+
+# hv-mini: each exit's round trip through hv-mini and through a bare KVM_RUN loop, on this
+# machine's /dev/kvm (the lab measures the same on hardware-assisted KVM: virtcap lab)
+if [ -w /dev/kvm ]; then
+	echo
+	echo "hv-mini exits on this machine's /dev/kvm:"
+	./virtcap bench-exits --timeout 1 | tee -a "$out"
+fi
