@@ -33,7 +33,8 @@ ifeq ($(WERROR),1)
 WARNINGS += -Werror
 endif
 
-BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -I. $(WARNINGS)
+BASE_CFLAGS := -std=gnu11 -D_GNU_SOURCE -O2 -g -I. $(WARNINGS) \
+	-DVIRTCAP_LIBEXEC='"$(PREFIX)/lib/virtcap"'
 CFLAGS ?=
 LDFLAGS ?=
 
@@ -167,6 +168,10 @@ install: virtcap
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 0755 virtcap $(DESTDIR)$(PREFIX)/bin/virtcap
 	install -m 0644 man/virtcap.1 $(DESTDIR)$(PREFIX)/share/man/man1/virtcap.1
+	install -d $(DESTDIR)$(PREFIX)/lib/virtcap
+	install -m 0755 scripts/lab.sh $(DESTDIR)$(PREFIX)/lib/virtcap/lab.sh
+	for f in virtcap-static-x86_64 virtcap-static-i386; do \
+		[ ! -f $$f ] || install -m 0755 $$f $(DESTDIR)$(PREFIX)/lib/virtcap/$$f; done
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory virtcap

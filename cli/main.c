@@ -23,6 +23,10 @@
 
 #define EXIT_USAGE 2
 
+#ifndef VIRTCAP_LIBEXEC
+#define VIRTCAP_LIBEXEC "/usr/local/lib/virtcap"
+#endif
+
 static void usage(FILE *out)
 {
 	fputs("usage: virtcap [COMMAND] [OPTIONS]\n"
@@ -34,6 +38,9 @@ static void usage(FILE *out)
 	      "  probe              the probe only, no test guests\n"
 	      "  prove              boot the test guests (hv-mini) and show what they proved\n"
 	      "  bench-exits        time each exit kind through hv-mini and a bare KVM_RUN loop\n"
+	      "  lab [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1] [--no-kvm-module]\n"
+	      "      [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json] [-- ARGS]\n"
+	      "                     run virtcap ARGS on real KVM inside QEMU's emulated CPU\n"
 	      "  snapshot OUT.tar.gz  capture everything the probe reads, for a support ticket\n"
 	      "                     or a test; probe it later with --root\n"
 	      "\n"
@@ -184,6 +191,46 @@ static int print_json(const struct report *r)
 	return 0;
 }
 
+/*
+ * `virtcap lab ...` runs scripts/lab.sh, which orchestrates apt-get, dpkg-deb, cpio and QEMU:
+ * next to the binary in a build tree, or where make install put it.
+ */
+static int run_lab(int argc, char **argv)
+{
+	char self[4096], path[4200];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		self[n] = '\0';
+		char *slash = strrchr(self, '/');
+
+		if (slash)
+			*slash = '\0';
+		snprintf(path, sizeof(path), "%s/scripts/lab.sh", self);
+		if (access(path, R_OK) == 0)
+			goto found;
+		setenv("VIRTCAP_STATIC_DIR", self, 0);
+	}
+	snprintf(path, sizeof(path), "%s/lab.sh", VIRTCAP_LIBEXEC);
+	if (access(path, R_OK) != 0) {
+		fprintf(stderr, "virtcap: lab: cannot find lab.sh beside the program or in %s\n",
+			VIRTCAP_LIBEXEC);
+		return EXIT_USAGE;
+	}
+found:;
+	char **args = calloc((size_t)argc + 2, sizeof(*args));
+
+	if (!args)
+		return EXIT_USAGE;
+	args[0] = "sh";
+	args[1] = path;
+	for (int i = 2; i < argc; i++)
+		args[i] = argv[i];
+	execv("/bin/sh", args);
+	fprintf(stderr, "virtcap: lab: cannot run /bin/sh %s: %s\n", path, strerror(errno));
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -192,6 +239,8 @@ int main(int argc, char **argv)
 	char err[512] = "";
 	int rc;
 
+	if (argc > 1 && !strcmp(argv[1], "lab"))
+		return run_lab(argc, argv);
 	if (parse_options(argc, argv, &o))
 		return EXIT_USAGE;
 	if (!strcmp(o.command, "bench-exits"))

@@ -1,0 +1,187 @@
+#!/bin/sh
+# virtcap lab: real KVM on any machine. Boots a Debian kernel under qemu-system-x86_64's
+# emulated CPU (TCG, which emulates AMD SVM), loads KVM inside, runs the static virtcap there
+# and prints its report as if run on that machine (../shared/notes/kvm-under-qemu.md).
+#
+# usage: lab.sh [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1] [--no-kvm-module] [--user]
+#               [--bits 32|64] [--smp N] [--timeout SEC] [--json] [-- VIRTCAP-ARGS...]
+# Kernels and busybox come from Debian with `apt-get download` into a cache (never installed);
+# after the first run no network is needed. Exit status: the inner virtcap's, 2 when the lab
+# itself fails (with what failed), never a QEMU or temporary file left behind.
+set -eu
+
+cpu="EPYC,+svm,+npt"
+kernel=amd64
+nested=1
+kvm_module=1
+user=0
+bits=64
+smp=2
+timeout=120
+json=0
+bin_dir=${VIRTCAP_STATIC_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/virtcap/lab
+
+die() { echo "virtcap lab: $*" >&2; exit 2; }
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cpu) cpu=${2:?--cpu needs a QEMU CPU model}; shift 2 ;;
+	--kernel) kernel=${2:-}; shift 2
+		  [ "$kernel" = amd64 ] || [ "$kernel" = i386 ] || die "--kernel: amd64 or i386" ;;
+	--nested) nested=${2:-}; shift 2
+		  [ "$nested" = 0 ] || [ "$nested" = 1 ] || die "--nested: 0 or 1" ;;
+	--no-kvm-module) kvm_module=0; shift ;;
+	--user) user=1; shift ;;
+	--bits) bits=${2:-}; shift 2; [ "$bits" = 32 ] || [ "$bits" = 64 ] || die "--bits: 32 or 64" ;;
+	--smp) smp=${2:-}; shift 2
+	       case $smp in ''|*[!0-9]*) die "--smp: a number of vCPUs" ;; esac ;;
+	--timeout) timeout=${2:-}; shift 2
+		   case $timeout in ''|*[!0-9]*) die "--timeout: seconds" ;; esac ;;
+	--json) json=1; shift ;;
+	--) shift; break ;;
+	*) die "unknown option '$1' (see virtcap --help)" ;;
+	esac
+done
+[ "$kernel" = i386 ] && bits=32
+
+command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing: run make deps"
+command -v cpio >/dev/null || die "cpio is missing: run make deps"
+inner_bin=$bin_dir/virtcap-static-$([ "$bits" = 32 ] && echo i386 || echo x86_64)
+[ -x "$inner_bin" ] || die "$inner_bin is missing: run make static"
+
+# apt-get for one architecture with private lists and cache: the machine's dpkg is untouched
+apt_arch() {	# TOOL ARCH args...: apt-get or apt-cache
+	tool=$1 a=$2; shift 2
+	"$tool" -qq -oAPT::Architecture="$a" -oAPT::Architectures="$a" \
+		-oDir::State::Lists="$cache/$a/lists" -oDir::Cache="$cache/$a/cache" \
+		-oDir::State::Status=/dev/null -oDebug::NoLocking=1 -oAPT::Sandbox::User=root "$@"
+}
+
+# fetch ARCH: the kernel and busybox of ARCH, unpacked in $cache/ARCH/root
+fetch() {
+	a=$1
+	[ -f "$cache/$a/root/.complete" ] && return 0
+	mkdir -p "$cache/$a/lists/partial" "$cache/$a/cache/archives/partial" "$cache/$a/debs"
+	# a mirror in the middle of a sync fails one index: retry once, then use what we have
+	apt_arch apt-get "$a" update 2>/dev/null || { sleep 5; apt_arch apt-get "$a" update 2>/dev/null; } ||
+		true
+	flavour=$([ "$a" = i386 ] && echo 686-pae || echo amd64)
+	image=$(apt_arch apt-cache "$a" depends "linux-image-$flavour" 2>/dev/null |
+		sed -n "s/.*Depends: \(linux-image-[0-9][^ ]*-$flavour\)$/\1/p" | head -1)
+	[ -n "$image" ] || die "cannot resolve linux-image-$flavour for $a (apt lists?)"
+	(cd "$cache/$a/debs" && apt_arch apt-get "$a" download "$image" busybox-static) ||
+		die "apt-get download $image busybox-static ($a) failed"
+	rm -rf "$cache/$a/root"
+	mkdir -p "$cache/$a/root"
+	for deb in "$cache/$a"/debs/*.deb; do
+		dpkg-deb -x "$deb" "$cache/$a/root" || die "dpkg-deb -x $deb failed"
+	done
+	touch "$cache/$a/root/.complete"
+}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/virtcap-lab.XXXXXX") || die "mktemp failed"
+qemu_pid=
+cleanup() {
+	[ -n "$qemu_pid" ] && kill -9 "$qemu_pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+fetch "$kernel"
+root=$cache/$kernel/root
+vmlinuz=$(ls "$root"/boot/vmlinuz-* 2>/dev/null | head -1)
+[ -n "$vmlinuz" ] || die "no kernel in $root/boot"
+kver=${vmlinuz##*/vmlinuz-}
+mods=$root/lib/modules/$kver/kernel
+
+# the initramfs: busybox, the KVM modules in dependency order, virtcap, an init script
+ir=$work/initramfs
+mkdir -p "$ir/bin" "$ir/dev" "$ir/proc" "$ir/sys" "$ir/tmp" "$ir/mods" "$ir/etc"
+cp "$root/bin/busybox" "$ir/bin/busybox"
+cp "$inner_bin" "$ir/bin/virtcap"
+for m in virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm.ko \
+	 arch/x86/kvm/kvm-amd.ko; do
+	[ -f "$mods/$m" ] && cp "$mods/$m" "$ir/mods/"
+done
+echo "root:x:0:0::/:/bin/sh" >"$ir/etc/passwd"
+echo "nobody:x:65534:65534::/:/bin/sh" >>"$ir/etc/passwd"
+printf 'root:x:0:\nkvm:x:990:\nnogroup:x:65534:\n' >"$ir/etc/group"
+
+args=""
+for a in "$@"; do args="$args '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"; done
+[ "$json" = 1 ] && args="--json$args"
+# the inner virtcap writes to a serial console, which looks like a terminal: colours only when
+# ours is one
+colour=$([ -t 1 ] && echo 1 || echo 0)
+printf '#!/bin/sh\n[ %s = 1 ] || export NO_COLOR=1\nexec /bin/virtcap %s\n' "$colour" "$args" \
+	>"$ir/bin/run-virtcap"
+chmod 755 "$ir/bin/run-virtcap"
+cat >"$ir/init" <<EOF
+#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
+mount -t tmpfs tmp /tmp
+if [ $kvm_module = 1 ]; then
+	for m in irqbypass ccp kvm; do [ -f /mods/\$m.ko ] && insmod /mods/\$m.ko; done
+	insmod /mods/kvm-amd.ko nested=$nested 2>/dev/null
+fi
+echo VIRTCAP-LAB-BEGIN
+if [ $user = 1 ]; then
+	su -s /bin/sh nobody -c /bin/run-virtcap
+else
+	/bin/run-virtcap
+fi
+echo "VIRTCAP-LAB-END \$?"
+poweroff -f
+EOF
+chmod +x "$ir/init"
+(cd "$ir" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initrd.gz" ||
+	die "building the initramfs failed"
+
+machine=$([ "$kernel" = i386 ] && echo pc || echo q35)
+start=$(date +%s)
+qemu-system-x86_64 -M "$machine" -cpu "$cpu" -smp "$smp" -m 512 -nographic -no-reboot \
+	-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
+	-append "console=ttyS0 quiet panic=-1 loglevel=0" >"$work/serial" 2>"$work/qemu.err" &
+qemu_pid=$!
+while kill -0 "$qemu_pid" 2>/dev/null; do
+	if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+		echo "virtcap lab: no result within $timeout s; the console's last lines:" >&2
+		tail -20 "$work/serial" | tr -d '\r' >&2
+		exit 2
+	fi
+	sleep 0.2
+done
+qemu_pid=
+seconds=$(($(date +%s) - start))
+
+status=$(tr -d '\r' <"$work/serial" | sed -n 's/^VIRTCAP-LAB-END \([0-9]*\)$/\1/p')
+if [ -z "$status" ]; then
+	echo "virtcap lab: virtcap did not finish inside the VM; the console's last lines:" >&2
+	tr -d '\r' <"$work/serial" | tail -20 >&2
+	[ -s "$work/qemu.err" ] && head -5 "$work/qemu.err" >&2
+	exit 2
+fi
+tr -d '\r' <"$work/serial" | sed -n '/VIRTCAP-LAB-BEGIN$/,/^VIRTCAP-LAB-END/p' |
+	sed '1d;$d' >"$work/report"
+if [ "$json" = 1 ]; then
+	# record the lab set-up in the report
+	qemu_version=$(qemu-system-x86_64 --version | head -1)
+	/usr/bin/python3 - "$work/report" "$cpu" "$kernel" "$kver" "$nested" "$kvm_module" \
+		"$user" "$bits" "$smp" "$seconds" "$qemu_version" <<'PY' || cat "$work/report"
+import json, sys
+text = open(sys.argv[1]).read()
+d = json.loads(text[text.index("{"):])
+a = sys.argv
+d["lab"] = {"cpu": a[2], "kernel": a[3], "kernel_version": a[4], "nested": int(a[5]),
+            "kvm_module": a[6] == "1", "user": a[7] == "1", "process_bits": int(a[8]),
+            "smp": int(a[9]), "boot_and_run_seconds": int(a[10]), "qemu": a[11]}
+print(json.dumps(d, indent=2))
+PY
+else
+	cat "$work/report"
+fi
+exit "$status"

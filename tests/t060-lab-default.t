@@ -1,0 +1,39 @@
+#!/bin/sh
+# The lab's default machine (QEMU's EPYC with SVM and NPT, Debian's kernel, kvm_amd nested=1):
+# real KVM, on which every proof must be proven, the hostile guests must each fail within their
+# limit, and the report must say which machine it came from.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/lab.sh"
+command -v qemu-system-x86_64 >/dev/null || bail "qemu-system-x86_64 is missing: make deps"
+plan_lazy
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+all=real16,prot32,pae32,long64,smp,irq,hypercall,pio,mmio,disk
+hostile=hostile-spin,hostile-triple-fault,hostile-unmapped
+
+run_lab "$tmp/lab.json" "$tmp/err" --json -- prove --timeout 5 --only "$all,$hostile"
+is "$?" 0 "virtcap lab -- prove exits 0"
+[ -s "$tmp/err" ] && diag "$(head -20 "$tmp/err")"
+cap() { jget "$tmp/lab.json" "d['capabilities']['$1']['value']"; }
+is "$(cap kernel.dev_kvm)" ok "inside: /dev/kvm is usable"
+is "$(cap kernel.kvm_module)" kvm_amd "inside: kvm_amd is loaded"
+is "$(cap kernel.nested)" true "inside: nested=1"
+is "$(cap cpu.svm)" true "inside: the CPU has SVM"
+is "$(cap cpu.npt)" true "inside: and NPT"
+for k in $(echo "$all" | tr , ' '); do
+	is "$(jget "$tmp/lab.json" "d['matrix']['$k']['proof']['status']")" proven "$k is proven"
+	is "$(jget "$tmp/lab.json" "d['matrix']['$k']['verdict']")" yes "$k: verdict yes"
+done
+for h in $(echo "$hostile" | tr , ' '); do
+	is "$(jget "$tmp/lab.json" "d['details']['proofs']['$h']['status']")" failed "$h ends as failed"
+done
+is "$(jget "$tmp/lab.json" "d['lab']['cpu']")" "EPYC,+svm,+npt" "the report records the lab's CPU"
+/usr/bin/python3 "$top/tests/lib/validate.py" "$top/reports/schema/report-v1.json" "$tmp/lab.json"
+ok $? "the lab's report validates against the schema"
+
+run_lab "$tmp/human" "$tmp/human.err"
+is "$?" 0 "plain virtcap in the lab (human output) exits 0"
+grep -Eq '^  long64 +yes +proven: 64-bit mode' "$tmp/human"
+ok $? "its matrix shows long64 proven"
+done_testing

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Lab scenarios, one boot each: the verdicts virtcap must give, and why, on machines that lack
+# one thing: no SVM, SVM without NPT, nested=0, no KVM module, an unprivileged user, a 32-bit
+# virtcap on the 64-bit kernel, and Debian's 686-pae kernel.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/lab.sh"
+command -v qemu-system-x86_64 >/dev/null || bail "qemu-system-x86_64 is missing: make deps"
+plan_lazy
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+lab() {	# NAME LAB-OPTIONS... : the JSON of plain virtcap in that lab
+	name=$1; shift
+	run_lab "$tmp/$name.json" "$tmp/$name.err" --json "$@" -- --timeout 5
+	rc=$?
+	[ -s "$tmp/$name.json" ] || { diag "$name: $(head -5 "$tmp/$name.err")"; }
+	is "$rc" 0 "$name: the lab ran"
+}
+v() { jget "$tmp/$1.json" "d['matrix']['$2']['$3']"; }
+c() { jget "$tmp/$1.json" "d['capabilities']['$2']['value']"; }
+
+lab nosvm --cpu EPYC,-svm
+is "$(c nosvm kernel.dev_kvm)" absent "no SVM: no /dev/kvm"
+is "$(v nosvm long64 verdict)" no "no SVM: long64 no"
+is "$(v nosvm long64 blocked_by)" cpu.svm "no SVM: blocked by cpu.svm"
+is "$(jget "$tmp/nosvm.json" "d['matrix']['long64']['proof']['status']")" not-run \
+	"no SVM: the proof could not run, and says so"
+
+lab nonpt --cpu EPYC,+svm,-npt
+is "$(c nonpt cpu.npt)" false "SVM without NPT: cpu.npt false"
+is "$(v nonpt long64 verdict)" yes "SVM without NPT: long64 still proven (shadow paging)"
+is "$(v nonpt pae32 verdict)" yes "SVM without NPT: pae32 proven"
+
+lab nested0 --nested 0
+is "$(v nested0 nested verdict)" no "nested=0: nested no"
+is "$(v nested0 nested blocked_by)" kernel.nested "nested=0: blocked by the module parameter"
+case $(v nested0 nested fix) in *"kvm_amd nested=1"*/etc/modprobe.d/*) ok 0 "nested=0: the fix" ;;
+*) ok 1 "nested=0: the fix names modprobe and /etc/modprobe.d"; diag "$(v nested0 nested fix)" ;; esac
+
+lab nomod --no-kvm-module
+is "$(v nomod real16 blocked_by)" kernel.kvm_module "no module: blocked by kernel.kvm_module"
+case $(v nomod real16 fix) in *"modprobe kvm_amd"*) ok 0 "no module: the fix loads kvm_amd" ;;
+*) ok 1 "no module: the fix loads kvm_amd"; diag "$(v nomod real16 fix)" ;; esac
+
+lab user --user
+is "$(c user kernel.dev_kvm)" no-access "unprivileged: /dev/kvm no-access"
+is "$(v user real16 verdict)" no "unprivileged: no guest can run"
+is "$(jget "$tmp/user.json" "d['matrix']['real16']['proof']['status']")" not-run \
+	"unprivileged: the proof says it could not open /dev/kvm"
+
+lab bits32 --bits 32
+is "$(c bits32 process.bits)" 32 "32-bit virtcap on the 64-bit kernel"
+is "$(jget "$tmp/bits32.json" "d['matrix']['long64']['proof']['status']")" proven \
+	"a 32-bit process drives a 64-bit guest"
+
+lab i386 --kernel i386
+is "$(jget "$tmp/i386.json" "d['host']['kernel_arch']")" i686 "686-pae kernel: kernel_arch i686"
+is "$(v i386 long64 verdict)" no "686-pae kernel: long64 no"
+is "$(v i386 prot32 verdict)" yes "686-pae kernel: 32-bit guests proven"
+done_testing
