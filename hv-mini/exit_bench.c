@@ -103,6 +103,15 @@ static double time_bare(enum exit_kind kind, unsigned count, char *err, size_t l
 	return us;
 }
 
+/* The best of ROUNDS runs of each loop, alternating: the first runs of a process pay for
+ * faulting guest memory in and, under an emulated CPU, for translating code. */
+#define ROUNDS 3
+
+static double best(double a, double b)
+{
+	return a < 0 ? b : b < 0 ? a : a < b ? a : b;
+}
+
 int exit_bench_run(unsigned count, uint64_t timeout_ms, struct exit_cost costs[EXIT_KINDS - 1])
 {
 	for (int k = EXIT_PIO; k < EXIT_KINDS; k++) {
@@ -110,9 +119,19 @@ int exit_bench_run(unsigned count, uint64_t timeout_ms, struct exit_cost costs[E
 
 		memset(c, 0, sizeof(*c));
 		c->name = kind_names[k];
-		c->hv_us = time_hv((enum exit_kind)k, count, timeout_ms, c->error, sizeof(c->error));
-		c->bare_us = c->hv_us < 0 ? -1 : time_bare((enum exit_kind)k, count, c->error,
-							   sizeof(c->error));
+		c->hv_us = c->bare_us = -1;
+		for (int round = 0; round < ROUNDS; round++) {
+			double hv = time_hv((enum exit_kind)k, count, timeout_ms, c->error,
+					    sizeof(c->error));
+
+			if (hv < 0) {
+				c->hv_us = -1;
+				break;
+			}
+			c->hv_us = best(c->hv_us, hv);
+			c->bare_us = best(c->bare_us, time_bare((enum exit_kind)k, count, c->error,
+							       sizeof(c->error)));
+		}
 		if (c->hv_us < 0 && (!strncmp(c->error, "open", 4)))
 			return -ENODEV;
 	}
