@@ -430,6 +430,13 @@ static void check_long64(struct hv_vm *vm, const struct hv_exit *d, const struct
 		result_set(res, PROOF_PROVEN, "64-bit mode: the guest read through VA "
 			   "0xffffff8000090008 (PML4 entry 511) and reported 0x%016llx, all 64 bits; "
 			   "EFER.LMA=1, CS.L=1", (unsigned long long)d->value);
+	else if (mode && d->value == (want & 0xFFFFFFFFull))
+		/* seen on Debian's 686-pae kernel: the guest runs in long mode, but a 32-bit KVM
+		 * saves and restores only the low halves of the guest's registers */
+		result_set(res, PROOF_FAILED, "the guest ran in 64-bit mode (EFER.LMA=1, CS.L=1) but "
+			   "its 64-bit result reached the host cut to 0x%016llx: this KVM keeps only "
+			   "32 bits of each register (a 32-bit host kernel), so 64-bit guests cannot "
+			   "work", (unsigned long long)d->value);
 	else
 		result_set(res, PROOF_FAILED, "guest reported 0x%016llx (want 0x%016llx); "
 			   "EFER=0x%llx CS.L=%d", (unsigned long long)d->value,

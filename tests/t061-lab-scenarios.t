@@ -57,4 +57,11 @@ lab i386 --kernel i386
 is "$(jget "$tmp/i386.json" "d['host']['kernel_arch']")" i686 "686-pae kernel: kernel_arch i686"
 is "$(v i386 long64 verdict)" no "686-pae kernel: long64 no"
 is "$(v i386 prot32 verdict)" yes "686-pae kernel: 32-bit guests proven"
+case $(jget "$tmp/i386.json" "d['matrix']['long64']['proof']['detail']") in
+*"ran in 64-bit mode"*"cut to"*) ok 0 "686-pae kernel: the 64-bit guest ran in long mode, its result cut to 32 bits" ;;
+*) ok 1 "686-pae kernel: the long64 proof says what happened"
+   diag "$(jget "$tmp/i386.json" "d['matrix']['long64']['proof']['detail']")" ;;
+esac
+is "$(v i386 pae32 disagreement)" true \
+	"686-pae kernel: the PAE guest's memory above 4 GiB never answers, against the probe"
 done_testing
