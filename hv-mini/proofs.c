@@ -443,31 +443,30 @@ static void check_long64(struct hv_vm *vm, const struct hv_exit *d, const struct
 			   (unsigned long long)want, (unsigned long long)s->efer, s->cs.l);
 }
 
-/* --- pio, mmio --- */
+/* --- pio, mmio: the guest writes the device's register and reads back its answer --- */
+static void check_device(const char *where, uint32_t written, uint32_t seen, uint32_t got,
+			 struct proof_result *res)
+{
+	uint32_t want = device_answer(written);
+
+	if (got == want && seen == written)
+		result_set(res, PROOF_PROVEN, "the guest wrote 0x%08x to %s and read back the "
+			   "device's answer 0x%08x", written, where, want);
+	else
+		result_set(res, PROOF_FAILED, "device saw 0x%08x, guest read 0x%08x (want 0x%08x)",
+			   seen, got, want);
+}
+
 static void check_pio(struct hv_vm *vm, const struct hv_exit *d, const struct kvm_sregs *s,
 		      struct devices *dev, struct proof_result *res)
 {
-	uint32_t want = device_answer(PIO_WRITTEN);
-
-	if ((uint32_t)d->value == want && dev->pio_latch == PIO_WRITTEN)
-		result_set(res, PROOF_PROVEN, "the guest wrote 0x%08x to port 0xe0 and read back the "
-			   "device's answer 0x%08x", PIO_WRITTEN, want);
-	else
-		result_set(res, PROOF_FAILED, "device saw 0x%08x, guest read 0x%08x (want 0x%08x)",
-			   dev->pio_latch, (uint32_t)d->value, want);
+	check_device("port 0xe0", PIO_WRITTEN, dev->pio_latch, (uint32_t)d->value, res);
 }
 
 static void check_mmio(struct hv_vm *vm, const struct hv_exit *d, const struct kvm_sregs *s,
 		       struct devices *dev, struct proof_result *res)
 {
-	uint32_t want = device_answer(MMIO_WRITTEN);
-
-	if ((uint32_t)d->value == want && dev->mmio_latch == MMIO_WRITTEN)
-		result_set(res, PROOF_PROVEN, "the guest wrote 0x%08x to MMIO 0xc0000000 and read "
-			   "back the device's answer 0x%08x", MMIO_WRITTEN, want);
-	else
-		result_set(res, PROOF_FAILED, "device saw 0x%08x, guest read 0x%08x (want 0x%08x)",
-			   dev->mmio_latch, (uint32_t)d->value, want);
+	check_device("MMIO 0xc0000000", MMIO_WRITTEN, dev->mmio_latch, (uint32_t)d->value, res);
 }
 
 /* --- hypercall --- */
