@@ -42,12 +42,12 @@ for r in results:
                                                r["max"] * 1000, checks.get(name, "?")))
 if "virt-host-validate" in median:
     ratio = median["virt-host-validate"] / median["./virtcap probe --json"]
-    print("virtcap --json is %.1fx faster than virt-host-validate (goal: 10x)" % ratio)
+    print("virtcap probe --json is %.1fx faster than virt-host-validate (goal: 10x)" % ratio)
     if "./virtcap-static-x86_64 probe --json" in median:
         print("virtcap-static-x86_64 is %.1fx faster than virt-host-validate" %
               (median["virt-host-validate"] / median["./virtcap-static-x86_64 probe --json"]))
 if "kvm-ok" in median:
-    print("virtcap --json is %.1fx faster than kvm-ok" % (median["kvm-ok"] / median["./virtcap probe --json"]))
+    print("virtcap probe --json is %.1fx faster than kvm-ok" % (median["kvm-ok"] / median["./virtcap probe --json"]))
 PY
 
 # hv-mini: each exit's round trip through hv-mini and through a bare KVM_RUN loop, on this
