@@ -73,7 +73,7 @@ LIB_OBJS += hv-mini/vm.o
 
 # Guests: freestanding code with its own rules, never the host's flags. Each is linked at
 # HV_GPA_CODE and cut to a flat binary, which hv-mini/guest_images.S embeds with .incbin.
-GUESTS := real16 prot32 pae32 long64 pio mmio hypercall irq smp disk exits
+GUESTS := real16 prot32 pae32 long64 pio mmio hypercall irq smp disk exits nested-svm
 GUESTS += hostile-spin hostile-triple-fault hostile-unmapped
 GUEST_CC := gcc
 GUEST_LD := ld

@@ -44,7 +44,7 @@ int cli_check_only(const char *only, char *err, size_t errlen)
 	for (char *id = strtok(copy, ","); id; id = strtok(NULL, ","))
 		if (!proof_find(id)) {
 			snprintf(err, errlen, "--only: no proof named '%s' (known: real16 prot32 pae32 "
-				 "long64 smp irq hypercall pio mmio disk hostile-spin "
+				 "long64 smp irq hypercall pio mmio disk nested hostile-spin "
 				 "hostile-triple-fault hostile-unmapped)", id);
 			return -EINVAL;
 		}

@@ -33,6 +33,7 @@ DECLARE_GUEST(hypercall);
 DECLARE_GUEST(irq);
 DECLARE_GUEST(smp);
 DECLARE_GUEST(disk);
+DECLARE_GUEST(nested_svm);
 DECLARE_GUEST(hostile_spin);
 DECLARE_GUEST(hostile_triple_fault);
 DECLARE_GUEST(hostile_unmapped);
@@ -575,6 +576,50 @@ static void proof_disk(const struct proof_opts *o, struct proof_result *res)
 	close(dev.disk_fd);
 }
 
+/* --- nested: an L1 that runs its own L2 (SVM here; VMX is still to be written) --- */
+#define L2_RESULT 0x2345BEEFu	/* 0x1234 + 0x1111, then 0xBEEF: what the L2 computes */
+#define L2_EXITS (0x72u | 0x81u << 8 | 0x78u << 16)	/* CPUID, VMMCALL, HLT */
+#define EFER_SVME (1ull << 12)
+
+static void check_nested(struct hv_vm *vm, const struct hv_exit *d, const struct kvm_sregs *s,
+			 struct devices *dev, struct proof_result *res)
+{
+	if ((uint32_t)d->value == L2_RESULT && (uint32_t)d->aux == L2_EXITS && (s->efer & EFER_SVME))
+		result_set(res, PROOF_PROVEN, "an L1 guest turned SVM on (EFER.SVME=1) and ran its own "
+			   "real-mode L2 with VMRUN; it handled the L2's CPUID (exit 0x72), VMMCALL "
+			   "(0x81, L2 result 0x%08x) and HLT (0x78)", L2_RESULT);
+	else
+		result_set(res, PROOF_FAILED, "L1 reported L2 result 0x%08x, exits 0x%06x (want "
+			   "0x%08x, 0x%06x); L1 EFER=0x%llx", (uint32_t)d->value, (uint32_t)d->aux,
+			   L2_RESULT, L2_EXITS, (unsigned long long)s->efer);
+}
+
+static void proof_nested(const struct proof_opts *o, struct proof_result *res)
+{
+	struct hv_vm probe_vm;
+
+	/* which path: the vendor KVM reports for our vCPUs */
+	if (guest_boot(&probe_vm, o, GUEST_IMAGE(nested_svm), HV_MODE_PROT32_PAGED, 1, res))
+		return;
+
+	bool svm = probe_vm.svm;
+
+	hv_vm_destroy(&probe_vm);
+	if (!svm) {
+		result_set(res, PROOF_NOT_RUN, "the VMX (Intel) path of the nested proof is not "
+			   "written yet: the verdict is the probe's");
+		return;
+	}
+
+	struct devices dev = { .disk_fd = -1 };
+
+	single(o, res, GUEST_IMAGE(nested_svm), HV_MODE_PROT32_PAGED, NULL, check_nested, &dev);
+	if (res->status == PROOF_FAILED && strstr(res->detail, "aborted at its line") &&
+	    strstr(res->detail, "value 0x1)"))
+		result_set(res, PROOF_FAILED, "the L1 guest's CPUID has no SVM: KVM does not offer "
+			   "nested SVM here (kvm_amd nested=0, or an outer hypervisor hides it)");
+}
+
 /* --- smp: two vCPUs on two threads --- */
 struct smp_run {
 	struct hv_vcpu *vcpu;
@@ -667,6 +712,7 @@ const struct proof_def proof_defs[] = {
 	{ "pio", 7, proof_pio },
 	{ "mmio", 8, proof_mmio },
 	{ "disk", 9, proof_disk },
+	{ "nested", 10, proof_nested },
 	{ "hostile-spin", -1, proof_hostile_spin },
 	{ "hostile-triple-fault", -1, proof_hostile_triple_fault },
 	{ "hostile-unmapped", -1, proof_hostile_unmapped },

@@ -36,6 +36,13 @@ int report_matrix_prove(struct report *r, enum guest_kind k, const char *status,
 			 detail ? detail : "");
 		return report_matrix_set(r, k, VERDICT_YES, NULL, reason, NULL);
 	}
+	if (!strcmp(status, "failed") && row->verdict == VERDICT_NO) {
+		/* the guest confirms the probe: keep the probe's cause and fix, which say more */
+		row->disagreement = false;
+		snprintf(reason, sizeof(reason), "%s; the test guest confirms: %s",
+			 row->reason ? row->reason : "", detail ? detail : "");
+		return report_matrix_set(r, k, VERDICT_NO, row->blocked_by, reason, row->fix);
+	}
 	if (!strcmp(status, "failed")) {
 		row->disagreement = row->verdict == VERDICT_YES;
 		snprintf(reason, sizeof(reason), "%s%s", row->disagreement ?

@@ -34,6 +34,8 @@ is "$(v nonpt pae32 verdict)" yes "SVM without NPT: pae32 proven"
 lab nested0 --nested 0
 is "$(v nested0 nested verdict)" no "nested=0: nested no"
 is "$(v nested0 nested blocked_by)" kernel.nested "nested=0: blocked by the module parameter"
+is "$(jget "$tmp/nested0.json" "d['matrix']['nested']['proof']['status']")" failed \
+	"nested=0: the nested proof fails too, confirming the probe"
 case $(v nested0 nested fix) in *"kvm_amd nested=1"*/etc/modprobe.d/*) ok 0 "nested=0: the fix" ;;
 *) ok 1 "nested=0: the fix names modprobe and /etc/modprobe.d"; diag "$(v nested0 nested fix)" ;; esac
 

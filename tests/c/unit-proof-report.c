@@ -28,7 +28,7 @@ int main(void)
 {
 	struct report *r = report_new();
 
-	tap_plan(12);
+	tap_plan(14);
 	report_matrix_derive(r);	/* nothing known: every row unknown */
 	report_matrix_set(r, GUEST_LONG64, VERDICT_YES, NULL, "probe says yes", NULL);
 	r->matrix[GUEST_LONG64].probe_verdict = VERDICT_YES;
@@ -44,6 +44,12 @@ int main(void)
 	report_matrix_prove(r, GUEST_REAL16, "proven", "real mode seen", 900);
 	is_int(r->matrix[GUEST_REAL16].verdict, VERDICT_YES, "a proven proof makes the row yes");
 	ok(r->matrix[GUEST_REAL16].disagreement, "probe no + proof proven is a disagreement");
+
+	report_matrix_set(r, GUEST_NESTED, VERDICT_NO, "kernel.nested", "nested=0", "modprobe");
+	report_matrix_prove(r, GUEST_NESTED, "failed", "no SVM in the L1", 10);
+	is_string(r->matrix[GUEST_NESTED].blocked_by, "kernel.nested",
+		  "a failure confirming the probe keeps the probe's cause");
+	is_string(r->matrix[GUEST_NESTED].fix, "modprobe", "and its fix");
 
 	report_matrix_prove(r, GUEST_PIO, "not-run", "no /dev/kvm", 10);
 	is_int(r->matrix[GUEST_PIO].verdict, VERDICT_UNKNOWN, "not-run keeps the probe's verdict");
