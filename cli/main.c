@@ -206,10 +206,12 @@ static int run_lab(int argc, char **argv)
 
 		if (slash)
 			*slash = '\0';
-		snprintf(path, sizeof(path), "%s/scripts/lab.sh", self);
+		snprintf(path, sizeof(path), "%s/scripts/lab.sh", self);	/* build tree */
 		if (access(path, R_OK) == 0)
 			goto found;
-		setenv("VIRTCAP_STATIC_DIR", self, 0);
+		snprintf(path, sizeof(path), "%s/../lib/virtcap/lab.sh", self);	/* installed */
+		if (access(path, R_OK) == 0)
+			goto found;
 	}
 	snprintf(path, sizeof(path), "%s/lab.sh", VIRTCAP_LIBEXEC);
 	if (access(path, R_OK) != 0) {

@@ -19,7 +19,11 @@ bits=64
 smp=2
 timeout=120
 json=0
-bin_dir=${VIRTCAP_STATIC_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
+# the static binaries: beside this script when installed (PREFIX/lib/virtcap), else at the top
+# of the build tree
+here=$(cd "$(dirname "$0")" && pwd)
+[ -x "$here/virtcap-static-x86_64" ] && top=$here || top=$(cd "$here/.." && pwd)
+bin_dir=${VIRTCAP_STATIC_DIR:-$top}
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/virtcap/lab
 
 die() { echo "virtcap lab: $*" >&2; exit 2; }

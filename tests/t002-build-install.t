@@ -2,7 +2,7 @@
 # make install puts the binary and the man page where PREFIX and DESTDIR say, and the man page
 # renders without warnings and documents every option --help lists.
 . "$(dirname "$0")/lib/tap.sh"
-plan 4
+plan 6
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
@@ -11,6 +11,10 @@ make -s -C "$top" install DESTDIR="$tmp/dest" PREFIX=/usr >"$tmp/out" 2>&1
 ok $? "make install DESTDIR=... PREFIX=/usr"
 [ -x "$tmp/dest/usr/bin/virtcap" ] && [ -f "$tmp/dest/usr/share/man/man1/virtcap.1" ]
 ok $? "installs bin/virtcap and share/man/man1/virtcap.1"
+"$tmp/dest/usr/bin/virtcap" lab --kernel bogus >/dev/null 2>"$tmp/lab.err"
+is "$?" 2 "the installed virtcap finds its lab (a bad option is the lab's usage error)"
+grep -q -- "--kernel: amd64 or i386" "$tmp/lab.err"
+ok $? "and the lab names the bad option"
 groff -man -Tutf8 -ww "$top/man/virtcap.1" >"$tmp/man.txt" 2>"$tmp/man.err" && [ ! -s "$tmp/man.err" ]
 ok $? "the man page renders without warnings"
 [ -s "$tmp/man.err" ] && diag "$(head -5 "$tmp/man.err")"
