@@ -74,6 +74,7 @@ LIB_OBJS += hv-mini/vm.o
 # Guests: freestanding code with its own rules, never the host's flags. Each is linked at
 # HV_GPA_CODE and cut to a flat binary, which hv-mini/guest_images.S embeds with .incbin.
 GUESTS := real16 prot32 pae32 long64 pio mmio hypercall irq smp disk exits nested-svm
+GUESTS += nested-svm-tdp
 GUESTS += hostile-spin hostile-triple-fault hostile-unmapped
 GUEST_CC := gcc
 GUEST_LD := ld
@@ -124,7 +125,7 @@ $(BUILD)/%.o: %.S
 
 $(BUILD)/hv-mini/guest_images.o: $(GUEST_BINS)
 
-build/guests/%.bin: hv-mini/guests/%.S hv-mini/guests/guest.h
+build/guests/%.bin: hv-mini/guests/%.S hv-mini/guests/guest.h hv-mini/guests/svm.h
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  GUEST   $<"
 	$(Q)$(GUEST_CC) $(GUEST_FLAGS) -c -o build/guests/$*.o $<

@@ -34,6 +34,7 @@ DECLARE_GUEST(irq);
 DECLARE_GUEST(smp);
 DECLARE_GUEST(disk);
 DECLARE_GUEST(nested_svm);
+DECLARE_GUEST(nested_svm_tdp);
 DECLARE_GUEST(hostile_spin);
 DECLARE_GUEST(hostile_triple_fault);
 DECLARE_GUEST(hostile_unmapped);
@@ -620,6 +621,48 @@ static void proof_nested(const struct proof_opts *o, struct proof_result *res)
 			   "nested SVM here (kvm_amd nested=0, or an outer hypervisor hides it)");
 }
 
+/* --- nested_tdp: the L2 under the L1's own nested page tables --- */
+#define TDP_MAGIC 0x7D9A7D9Au
+#define TDP_DECOY 0xDEC0DEC0u
+
+static int setup_nested_tdp(struct hv_vm *vm, struct devices *dev)
+{
+	put32(vm, 0x80000, TDP_DECOY);	/* what the L2 finds without nested paging */
+	put32(vm, 0x95000, TDP_MAGIC);	/* what the L1's nested page tables map there */
+	return 0;
+}
+
+static void check_nested_tdp(struct hv_vm *vm, const struct hv_exit *d, const struct kvm_sregs *s,
+			     struct devices *dev, struct proof_result *res)
+{
+	if ((uint32_t)d->value == TDP_MAGIC)
+		result_set(res, PROOF_PROVEN, "the L1 built nested page tables and enabled them "
+			   "(NP_ENABLE, N_CR3); its L2 read L2-physical 0x80000 and found 0x%08x, "
+			   "which only the L1's mapping to 0x95000 gives", TDP_MAGIC);
+	else if ((uint32_t)d->value == TDP_DECOY)
+		result_set(res, PROOF_FAILED, "the L2 read the decoy at 0x80000: the L1's nested page "
+			   "tables were not used");
+	else
+		result_set(res, PROOF_FAILED, "the L2 read 0x%08x (want 0x%08x)", (uint32_t)d->value,
+			   TDP_MAGIC);
+}
+
+static void proof_nested_tdp(const struct proof_opts *o, struct proof_result *res)
+{
+	struct devices dev = { .disk_fd = -1 };
+
+	single(o, res, GUEST_IMAGE(nested_svm_tdp), HV_MODE_PROT32_PAGED, setup_nested_tdp,
+	       check_nested_tdp, &dev);
+	if (res->status == PROOF_FAILED && strstr(res->detail, "aborted at its line")) {
+		if (strstr(res->detail, "value 0x2)"))
+			result_set(res, PROOF_NOT_RUN, "the L1 guest's CPUID has no NPT: KVM offers no "
+				   "nested paging to guests here (kvm_amd npt=0, or no NPT below)");
+		else if (strstr(res->detail, "value 0x1)"))
+			result_set(res, PROOF_NOT_RUN, "the L1 guest's CPUID has no SVM: no nested "
+				   "virtualization to page for");
+	}
+}
+
 /* --- smp: two vCPUs on two threads --- */
 struct smp_run {
 	struct hv_vcpu *vcpu;
@@ -713,6 +756,7 @@ const struct proof_def proof_defs[] = {
 	{ "mmio", 8, proof_mmio },
 	{ "disk", 9, proof_disk },
 	{ "nested", 10, proof_nested },
+	{ "nested_tdp", -1, proof_nested_tdp },
 	{ "hostile-spin", -1, proof_hostile_spin },
 	{ "hostile-triple-fault", -1, proof_hostile_triple_fault },
 	{ "hostile-unmapped", -1, proof_hostile_unmapped },

@@ -10,7 +10,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 all=real16,prot32,pae32,long64,smp,irq,hypercall,pio,mmio,disk,nested
-hostile=hostile-spin,hostile-triple-fault,hostile-unmapped
+hostile=hostile-spin,hostile-triple-fault,hostile-unmapped,nested_tdp
 
 run_lab "$tmp/lab.json" "$tmp/err" --json -- prove --timeout 5 --only "$all,$hostile"
 is "$?" 0 "virtcap lab -- prove exits 0"
@@ -25,7 +25,9 @@ for k in $(echo "$all" | tr , ' '); do
 	is "$(jget "$tmp/lab.json" "d['matrix']['$k']['proof']['status']")" proven "$k is proven"
 	is "$(jget "$tmp/lab.json" "d['matrix']['$k']['verdict']")" yes "$k: verdict yes"
 done
-for h in $(echo "$hostile" | tr , ' '); do
+is "$(jget "$tmp/lab.json" "d['matrix']['nested']['proof']['nested_tdp']['status']")" proven \
+	"nested_tdp: an L2 under the L1's own nested page tables, in the nested row"
+for h in $(echo "$hostile" | tr , ' ' | sed 's/nested_tdp//'); do
 	is "$(jget "$tmp/lab.json" "d['details']['proofs']['$h']['status']")" failed "$h ends as failed"
 done
 is "$(jget "$tmp/lab.json" "d['lab']['cpu']")" "EPYC,+svm,+npt" "the report records the lab's CPU"
