@@ -51,16 +51,7 @@ no_npt:
 	mov $__LINE__, %ecx
 	UCALL(UCALL_ABORT)
 	hlt
-no_svm:
-	mov $1, %ebx
-	mov $__LINE__, %ecx
-	UCALL(UCALL_ABORT)
-	hlt
-bad_exit:
-	mov VMCB_EXITCODE, %ebx
-	mov $__LINE__, %ecx
-	UCALL(UCALL_ABORT)
-	hlt
+	SVM_ABORTS
 
 	.align 16
 	.code16

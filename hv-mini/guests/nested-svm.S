@@ -27,16 +27,7 @@ start:
 	UCALL(UCALL_DONE)
 	hlt
 
-no_svm:
-	mov $1, %ebx
-	mov $__LINE__, %ecx
-	UCALL(UCALL_ABORT)
-	hlt
-bad_exit:
-	mov VMCB_EXITCODE, %ebx		/* the unexpected EXITCODE (-1: VMRUN refused) */
-	mov $__LINE__, %ecx
-	UCALL(UCALL_ABORT)
-	hlt
+	SVM_ABORTS
 
 	.align 4
 l2_result:

@@ -76,4 +76,17 @@
 	cmpl $(want), VMCB_EXITCODE;					\
 	jne bad_exit
 
+/* The failure exits every SVM L1 jumps to: no SVM in CPUID (value 1), an unexpected EXITCODE */
+#define SVM_ABORTS							\
+no_svm:									\
+	mov $1, %ebx;							\
+	mov $__LINE__, %ecx;						\
+	UCALL(UCALL_ABORT);						\
+	hlt;								\
+bad_exit:								\
+	mov VMCB_EXITCODE, %ebx;	/* -1: VMRUN refused the VMCB */	\
+	mov $__LINE__, %ecx;						\
+	UCALL(UCALL_ABORT);						\
+	hlt
+
 #endif
