@@ -13,7 +13,7 @@ lab() {	# NAME LAB-OPTIONS... : the JSON of plain virtcap in that lab
 	name=$1; shift
 	run_lab "$tmp/$name.json" "$tmp/$name.err" --json "$@" -- --timeout 5
 	rc=$?
-	[ -s "$tmp/$name.json" ] || { diag "$name: $(head -5 "$tmp/$name.err")"; }
+	lab_gave_no_report "$tmp/$name.json" "$tmp/$name.err" && diag "(scenario $name)"
 	is "$rc" 0 "$name: the lab ran"
 }
 v() { jget "$tmp/$1.json" "d['matrix']['$2']['$3']"; }

@@ -13,3 +13,11 @@ run_lab() {
 	fi
 	return "$_rc"
 }
+
+# lab_gave_no_report OUT ERR: true (and says why on stderr) when the lab printed no JSON report;
+# a test file then stops, since every check after it would only repeat "no report"
+lab_gave_no_report() {
+	python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null && return 1
+	diag "the lab gave no report; what it said:" "$(tail -30 "$2")"
+	return 0
+}
