@@ -62,25 +62,39 @@ apt_arch() {	# TOOL ARCH args...: apt-get or apt-cache
 		-oDir::State::Status=/dev/null -oDebug::NoLocking=1 -oAPT::Sandbox::User=root "$@"
 }
 
-# fetch ARCH: the kernel and busybox of ARCH, unpacked in $cache/ARCH/root
+# fetch ARCH: the kernel, the KVM modules and busybox of ARCH, in $cache/ARCH/root. Only those
+# files are unpacked and the packages are deleted after: ~15 MB kept instead of ~500 MB, since a
+# machine may have little disk to spare. apt's messages go to a log that a failure quotes.
 fetch() {
 	a=$1
 	[ -f "$cache/$a/root/.complete" ] && return 0
 	mkdir -p "$cache/$a/lists/partial" "$cache/$a/cache/archives/partial" "$cache/$a/debs"
+	log=$cache/$a/apt.log
 	# a mirror in the middle of a sync fails one index: retry once, then use what we have
-	apt_arch apt-get "$a" update 2>/dev/null || { sleep 5; apt_arch apt-get "$a" update 2>/dev/null; } ||
-		true
+	apt_arch apt-get "$a" update >"$log" 2>&1 ||
+		{ sleep 5; apt_arch apt-get "$a" update >>"$log" 2>&1; } || true
 	flavour=$([ "$a" = i386 ] && echo 686-pae || echo amd64)
-	image=$(apt_arch apt-cache "$a" depends "linux-image-$flavour" 2>/dev/null |
+	image=$(apt_arch apt-cache "$a" depends "linux-image-$flavour" 2>>"$log" |
 		sed -n "s/.*Depends: \(linux-image-[0-9][^ ]*-$flavour\)$/\1/p" | head -1)
-	[ -n "$image" ] || die "cannot resolve linux-image-$flavour for $a (apt lists?)"
-	(cd "$cache/$a/debs" && apt_arch apt-get "$a" download "$image" busybox-static) ||
-		die "apt-get download $image busybox-static ($a) failed"
+	[ -n "$image" ] || die "cannot resolve linux-image-$flavour for $a; apt said:
+$(tail -5 "$log")"
+	(cd "$cache/$a/debs" && apt_arch apt-get "$a" download "$image" busybox-static >>"$log" 2>&1) ||
+		die "apt-get download $image busybox-static ($a) failed:
+$(tail -5 "$log")"
 	rm -rf "$cache/$a/root"
 	mkdir -p "$cache/$a/root"
 	for deb in "$cache/$a"/debs/*.deb; do
-		dpkg-deb -x "$deb" "$cache/$a/root" || die "dpkg-deb -x $deb failed"
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$cache/$a/root" --wildcards \
+			--no-wildcards-match-slash './boot/vmlinuz-*' './bin/busybox' \
+			'./lib/modules/*/kernel/arch/x86/kvm/*.ko' \
+			'./lib/modules/*/kernel/virt/lib/irqbypass.ko' \
+			'./lib/modules/*/kernel/drivers/crypto/ccp/ccp.ko' 2>>"$log" ||
+			true	# each package lacks the other's files: checked below
 	done
+	rm -rf "$cache/$a"/debs/*.deb "$cache/$a/lists" "$cache/$a/cache"
+	[ -x "$cache/$a/root/bin/busybox" ] && ls "$cache/$a"/root/boot/vmlinuz-* >/dev/null 2>&1 ||
+		die "unpacking $image and busybox-static ($a) failed (disk full?):
+$(tail -5 "$log")"
 	touch "$cache/$a/root/.complete"
 }
 
