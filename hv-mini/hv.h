@@ -47,6 +47,7 @@ enum hv_mode {
 #define HV_GPA_CODE 0x20000	/* guest image */
 #define HV_GPA_STACK 0x80000	/* top of the guest stack */
 #define HV_GPA_DATA 0x90000	/* host <-> guest data page */
+#define HV_GPA_NESTED_OUT 0x96000	/* a nested L1's findings (guest.h: NESTED_OUT) */
 #define HV_MEM_SIZE (4u << 20)	/* low memory: 4 MiB */
 
 #define HV_SEL_CODE32 0x08

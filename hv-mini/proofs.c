@@ -582,17 +582,56 @@ static void proof_disk(const struct proof_opts *o, struct proof_result *res)
 #define L2_EXITS (0x72u | 0x81u << 8 | 0x78u << 16)	/* CPUID, VMMCALL, HLT */
 #define EFER_SVME (1ull << 12)
 
+static uint32_t get32(struct hv_vm *vm, uint64_t gpa)
+{
+	uint32_t v;
+
+	memcpy(&v, hv_gpa_to_hva(vm, gpa), sizeof(v));
+	return v;
+}
+
+/* What the 64-bit L2 computes: the seed rotated left by 20, a value only long mode produces */
+static uint64_t l2_long_want(void)
+{
+	uint64_t seed = 0x0123456789ABCDEFull;
+
+	return seed << 20 | seed >> 44;
+}
+
+#define CS_ATTR_L (1u << 9)	/* the L bit in the VMCB's packed segment attributes */
+
+/* The 64-bit L2's part of a nested report: its value and the mode the L1 saw it in */
+static bool check_long_l2(struct hv_vm *vm, uint32_t cs_l_bit, char *out, size_t len)
+{
+	uint64_t got = (uint64_t)get32(vm, HV_GPA_NESTED_OUT + 12) << 32 | get32(vm, HV_GPA_NESTED_OUT + 8);
+	uint32_t lma = get32(vm, HV_GPA_NESTED_OUT + 16), cs = get32(vm, HV_GPA_NESTED_OUT + 20);
+	bool ok = got == l2_long_want() && lma == 1 && (cs & cs_l_bit);
+
+	if (ok)
+		snprintf(out, len, "a 64-bit L2 (EFER.LMA=1, CS.L=1 at its exit) computed "
+			 "0x%016llx", (unsigned long long)got);
+	else
+		snprintf(out, len, "the 64-bit L2 gave 0x%016llx (want 0x%016llx), LMA %u, CS "
+			 "attributes 0x%x", (unsigned long long)got,
+			 (unsigned long long)l2_long_want(), lma, cs);
+	return ok;
+}
+
 static void check_nested(struct hv_vm *vm, const struct hv_exit *d, const struct kvm_sregs *s,
 			 struct devices *dev, struct proof_result *res)
 {
-	if ((uint32_t)d->value == L2_RESULT && (uint32_t)d->aux == L2_EXITS && (s->efer & EFER_SVME))
+	uint32_t real = get32(vm, HV_GPA_NESTED_OUT), exits = get32(vm, HV_GPA_NESTED_OUT + 4);
+	char l2_long[160];
+	bool long_ok = check_long_l2(vm, CS_ATTR_L, l2_long, sizeof(l2_long));
+
+	if (real == L2_RESULT && exits == L2_EXITS && (s->efer & EFER_SVME) && long_ok)
 		result_set(res, PROOF_PROVEN, "an L1 guest turned SVM on (EFER.SVME=1) and ran its own "
-			   "real-mode L2 with VMRUN; it handled the L2's CPUID (exit 0x72), VMMCALL "
-			   "(0x81, L2 result 0x%08x) and HLT (0x78)", L2_RESULT);
+			   "L2s with VMRUN: a real-mode L2 whose CPUID (exit 0x72), VMMCALL (0x81, "
+			   "result 0x%08x) and HLT (0x78) it handled, and %s", L2_RESULT, l2_long);
 	else
-		result_set(res, PROOF_FAILED, "L1 reported L2 result 0x%08x, exits 0x%06x (want "
-			   "0x%08x, 0x%06x); L1 EFER=0x%llx", (uint32_t)d->value, (uint32_t)d->aux,
-			   L2_RESULT, L2_EXITS, (unsigned long long)s->efer);
+		result_set(res, PROOF_FAILED, "real-mode L2: result 0x%08x, exits 0x%06x (want "
+			   "0x%08x, 0x%06x); %s; L1 EFER=0x%llx", real, exits, L2_RESULT, L2_EXITS,
+			   l2_long, (unsigned long long)s->efer);
 }
 
 static void proof_nested(const struct proof_opts *o, struct proof_result *res)

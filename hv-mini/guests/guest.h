@@ -26,6 +26,21 @@
 #define HV_DISK_STATUS 0x00DC	/* disk: 0 ok, else an error (sector past the end) */
 #define HV_IRQ_VECTOR 0x30
 
+/* What a nested L1 found out about its L2s, read by the host after DONE (dwords) */
+#define NESTED_OUT 0x96000
+#define NESTED_REAL_RESULT (NESTED_OUT + 0)	/* the real-mode L2's value */
+#define NESTED_REAL_EXITS (NESTED_OUT + 4)	/* its exits, one code per byte */
+#define NESTED_LONG_LO (NESTED_OUT + 8)		/* the 64-bit L2's RAX, low half */
+#define NESTED_LONG_HI (NESTED_OUT + 12)	/* and high half */
+#define NESTED_LONG_LMA (NESTED_OUT + 16)	/* L2's EFER.LMA after its exit (1/0) */
+#define NESTED_LONG_CS (NESTED_OUT + 20)	/* L2's CS attributes after its exit */
+#define NESTED_FLAGS (NESTED_OUT + 24)		/* NESTED_NO_REAL_L2: no real mode here */
+#define NESTED_CAPS (NESTED_OUT + 28)		/* VMX: secondary controls allowed-1 */
+#define NESTED_NO_REAL_L2 1
+#define L2_LONG_SEED 0x0123456789ABCDEF	/* the 64-bit L2 rotates this left by 20 */
+#define L2_STACK 0x7000
+#define L2_PML4 0x50000	/* the 64-bit L2's page tables, built by the L1: 4 MiB identity */
+
 /* ucall CMD with the value already in %ebx (and aux in %ecx) */
 #define UCALL(cmd)			\
 	mov $(cmd), %eax;		\

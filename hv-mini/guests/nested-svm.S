@@ -6,7 +6,10 @@
  * bytes: no NRIP save under TCG); VMRUN: its VMMCALL must exit with 0x81 and its RAX in the VMCB;
  * VMRUN: its HLT must exit with 0x78. KVM allows VMRUN only with paging on in L1, so the host
  * starts us with 32-bit paging. After #VMEXIT only RAX and RSP are L1's again: state lives in
- * memory. Reports EBX = the L2's RAX at VMMCALL, ECX = the three exit codes, one per byte.
+ * memory. Then the same VMCB becomes a 64-bit L2's (SVM_SETUP_LONG_L2): it rotates a 64-bit
+ * value, which only long mode computes, and hands it over with VMMCALL; the L1 keeps the whole
+ * RAX and the L2's EFER and CS attributes as #VMEXIT saved them, then runs it to its HLT.
+ * Results in NESTED_OUT (guest.h); DONE with EBX = the real-mode L2's value.
  */
 #include "hv-mini/guests/svm.h"
 	.code32
@@ -21,9 +24,27 @@ start:
 	mov %eax, l2_result
 	addl $3, VMCB_RIP
 	SVM_RUN_EXPECT(EXIT_HLT)
+	mov l2_result, %eax
+	mov %eax, NESTED_REAL_RESULT
+	movl $(EXIT_CPUID | EXIT_VMMCALL << 8 | EXIT_HLT << 16), NESTED_REAL_EXITS
 
-	mov l2_result, %ebx
-	mov $(EXIT_CPUID | EXIT_VMMCALL << 8 | EXIT_HLT << 16), %ecx
+	SVM_SETUP_LONG_L2(l2_long)
+	SVM_RUN_EXPECT(EXIT_VMMCALL)
+	mov VMCB_RAX, %eax
+	mov %eax, NESTED_LONG_LO
+	mov VMCB_RAX + 4, %eax
+	mov %eax, NESTED_LONG_HI
+	mov VMCB_EFER, %eax
+	shr $10, %eax
+	and $1, %eax
+	mov %eax, NESTED_LONG_LMA
+	movzwl SEG(SEG_CS) + 2, %eax
+	mov %eax, NESTED_LONG_CS
+	addl $3, VMCB_RIP
+	SVM_RUN_EXPECT(EXIT_HLT)
+
+	mov NESTED_REAL_RESULT, %ebx
+	xor %ecx, %ecx
 	UCALL(UCALL_DONE)
 	hlt
 
@@ -32,6 +53,14 @@ start:
 	.align 4
 l2_result:
 	.long 0
+
+	/* the 64-bit L2 */
+	.code64
+l2_long:
+	movabs $L2_LONG_SEED, %rax
+	rol $20, %rax
+	vmmcall
+	hlt
 
 	/* the L2: real mode, computes a value, exits three ways */
 	.align 16

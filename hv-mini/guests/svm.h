@@ -26,6 +26,7 @@
 #define VMCB_EXITCODE (VMCB + 0x70)
 #define VMCB_RIP (VMCB + 0x578)
 #define VMCB_RAX (VMCB + 0x5F8)
+#define VMCB_EFER (VMCB + 0x4D0)
 
 /* SVM on (or ABORT with value 1 when CPUID has none), host save area, intercepts, ASID 1, and
  * a real-mode L2 entered at label l2 */
@@ -67,6 +68,26 @@
 	and $0xF, %eax;							\
 	mov %eax, VMCB_RIP;						\
 	movl $0x7000, VMCB + 0x5D8
+
+/* Turn the VMCB into one for a 64-bit L2 entered at label l2: long mode (EFER.LME|LMA, CR0.PG,
+ * CR4.PAE, CS.L), its own 4-level page tables at L2_PML4 mapping 4 MiB one to one */
+#define SVM_SETUP_LONG_L2(l2)						\
+	movl $(L2_PML4 + 0x1000 + 3), L2_PML4;				\
+	movl $(L2_PML4 + 0x2000 + 3), L2_PML4 + 0x1000;			\
+	movl $(0x000000 | 0x83), L2_PML4 + 0x2000;	/* 2 MiB pages */	\
+	movl $(0x200000 | 0x83), L2_PML4 + 0x2008;			\
+	movl $0, SEG(SEG_CS);						\
+	movl $0, SEG(SEG_CS) + 8;					\
+	movw $0x0A9B, SEG(SEG_CS) + 2;		/* code, P, L, G */	\
+	movl $0, SEG(SEG_DS) + 8;					\
+	movl $0, SEG(SEG_ES) + 8;					\
+	movl $0, SEG(SEG_SS) + 8;					\
+	movl $(EFER_SVME | 0x500), VMCB + 0x4D0;	/* LME, LMA */	\
+	movl $0x20, VMCB + 0x548;			/* CR4: PAE */	\
+	movl $L2_PML4, VMCB + 0x550;			/* CR3 */	\
+	movl $0x80000011, VMCB + 0x558;			/* CR0: PG, ET, PE */	\
+	movl $(l2), VMCB_RIP;						\
+	movl $0x60000, VMCB + 0x5D8
 
 /* VMRUN, then ABORT with the EXITCODE unless it is want */
 #define SVM_RUN_EXPECT(want)						\
