@@ -66,6 +66,7 @@ LIB_OBJS += cli/prove.o
 LIB_OBJS += cli/snapshot.o
 LIB_OBJS += hv-mini/exit_bench.o
 LIB_OBJS += hv-mini/guest_images.o
+LIB_OBJS += hv-mini/nested.o
 LIB_OBJS += hv-mini/proofs.o
 LIB_OBJS += hv-mini/run.o
 LIB_OBJS += hv-mini/vcpu.o
@@ -74,7 +75,7 @@ LIB_OBJS += hv-mini/vm.o
 # Guests: freestanding code with its own rules, never the host's flags. Each is linked at
 # HV_GPA_CODE and cut to a flat binary, which hv-mini/guest_images.S embeds with .incbin.
 GUESTS := real16 prot32 pae32 long64 pio mmio hypercall irq smp disk exits nested-svm
-GUESTS += nested-svm-tdp
+GUESTS += nested-svm-tdp nested-vmx nested-vmx-tdp
 GUESTS += hostile-spin hostile-triple-fault hostile-unmapped
 GUEST_CC := gcc
 GUEST_LD := ld
@@ -125,7 +126,7 @@ $(BUILD)/%.o: %.S
 
 $(BUILD)/hv-mini/guest_images.o: $(GUEST_BINS)
 
-build/guests/%.bin: hv-mini/guests/%.S hv-mini/guests/guest.h hv-mini/guests/svm.h
+build/guests/%.bin: hv-mini/guests/%.S $(wildcard hv-mini/guests/*.h hv-mini/guests/*.inc)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  GUEST   $<"
 	$(Q)$(GUEST_CC) $(GUEST_FLAGS) -c -o build/guests/$*.o $<

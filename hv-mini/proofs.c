@@ -18,10 +18,9 @@
 #include <unistd.h>
 
 #include "hv-mini/hv.h"
+#include "hv-mini/proof_kit.h"
 #include "hv-mini/proofs.h"
 
-#define DECLARE_GUEST(name) extern const uint8_t hv_guest_##name[], hv_guest_##name##_end[]
-#define GUEST_IMAGE(name) hv_guest_##name, (size_t)(hv_guest_##name##_end - hv_guest_##name)
 
 DECLARE_GUEST(real16);
 DECLARE_GUEST(prot32);
@@ -33,8 +32,6 @@ DECLARE_GUEST(hypercall);
 DECLARE_GUEST(irq);
 DECLARE_GUEST(smp);
 DECLARE_GUEST(disk);
-DECLARE_GUEST(nested_svm);
-DECLARE_GUEST(nested_svm_tdp);
 DECLARE_GUEST(hostile_spin);
 DECLARE_GUEST(hostile_triple_fault);
 DECLARE_GUEST(hostile_unmapped);
@@ -53,7 +50,6 @@ DECLARE_GUEST(hostile_unmapped);
 #define IRQ_ACK (0xC0DE0000u + 0x30)
 #define PAE_HIGH_GPA (1ull << 32)
 #define PAE_HIGH_SIZE (2ull << 20)
-#define SECTOR_SIZE 512
 #define DISK_SECTORS 8
 
 #define CR0_PE (1ull << 0)
@@ -61,10 +57,7 @@ DECLARE_GUEST(hostile_unmapped);
 #define CR4_PAE (1ull << 5)
 #define EFER_LMA (1ull << 10)
 
-static void result_set(struct proof_result *res, enum proof_status status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void result_set(struct proof_result *res, enum proof_status status, const char *fmt, ...)
+void result_set(struct proof_result *res, enum proof_status status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -74,15 +67,6 @@ static void result_set(struct proof_result *res, enum proof_status status, const
 	va_end(ap);
 }
 
-/* Device state for the guests that use hv-mini's virtual devices. */
-struct devices {
-	uint32_t pio_latch, mmio_latch;
-	int disk_fd;
-	uint64_t disk_size;
-	uint32_t disk_sector, disk_status, disk_pos;
-	uint32_t disk_buf[SECTOR_SIZE / 4];
-	bool disk_writing;
-};
 
 static uint32_t device_answer(uint32_t v)
 {
@@ -200,7 +184,7 @@ static int inject_irq(struct hv_vcpu *v)
  * Run a vCPU until it reports DONE. Devices answer their accesses; SYNC injects the test
  * interrupt. Anything else ends the run: a description goes to why and -1 is returned.
  */
-static int run_until_done(struct hv_vcpu *v, uint64_t deadline, struct devices *dev,
+int run_until_done(struct hv_vcpu *v, uint64_t deadline, struct devices *dev,
 			  struct hv_exit *done, char *why, size_t len)
 {
 	bool irq_pending = false;
@@ -226,6 +210,7 @@ static int run_until_done(struct hv_vcpu *v, uint64_t deadline, struct devices *
 		if (e.reason == KVM_EXIT_IO && e.ucall == HV_UCALL_SYNC) {
 			irq_pending = true;
 		} else if (e.reason == KVM_EXIT_IO && e.ucall == HV_UCALL_ABORT) {
+			*done = e;
 			snprintf(why, len, "the guest aborted at its line %llu (value 0x%llx)",
 				 (unsigned long long)e.aux, (unsigned long long)e.value);
 			return -1;
@@ -274,7 +259,7 @@ static int run_until_done(struct hv_vcpu *v, uint64_t deadline, struct devices *
  * Make a VM with the image at HV_GPA_CODE and nvcpus vCPUs in mode. Failure to open or create
  * is "not-run" (this host cannot make VMs: the probe says why), later failures "failed".
  */
-static int guest_boot(struct hv_vm *vm, const struct proof_opts *o, const uint8_t *image,
+int guest_boot(struct hv_vm *vm, const struct proof_opts *o, const uint8_t *image,
 		      size_t len, enum hv_mode mode, int nvcpus, struct proof_result *res)
 {
 	int err = hv_vm_create(vm, o->kvm_path);
@@ -299,18 +284,18 @@ static int guest_boot(struct hv_vm *vm, const struct proof_opts *o, const uint8_
 	return 0;
 }
 
-static uint64_t deadline_of(const struct proof_opts *o)
+uint64_t deadline_of(const struct proof_opts *o)
 {
 	return hv_now_ns() + (o->timeout_ms ? o->timeout_ms : 2000) * 1000000ull;
 }
 
-static bool get_sregs(struct hv_vcpu *v, struct kvm_sregs *s)
+bool get_sregs(struct hv_vcpu *v, struct kvm_sregs *s)
 {
 	return ioctl(v->fd, KVM_GET_SREGS, s) == 0;
 }
 
 /* A one-vCPU proof: boot, run to DONE, hand the report and the state to check(). */
-static void single(const struct proof_opts *o, struct proof_result *res, const uint8_t *image,
+void single(const struct proof_opts *o, struct proof_result *res, const uint8_t *image,
 		   size_t len, enum hv_mode mode,
 		   int (*setup)(struct hv_vm *vm, struct devices *dev),
 		   void (*check)(struct hv_vm *vm, const struct hv_exit *done,
@@ -337,9 +322,17 @@ static void single(const struct proof_opts *o, struct proof_result *res, const u
 	hv_vm_destroy(&vm);
 }
 
-static void put32(struct hv_vm *vm, uint64_t gpa, uint32_t v)
+void put32(struct hv_vm *vm, uint64_t gpa, uint32_t v)
 {
 	memcpy(hv_gpa_to_hva(vm, gpa), &v, sizeof(v));
+}
+
+uint32_t get32(struct hv_vm *vm, uint64_t gpa)
+{
+	uint32_t v;
+
+	memcpy(&v, hv_gpa_to_hva(vm, gpa), sizeof(v));
+	return v;
 }
 
 /* --- real16 --- */
@@ -575,131 +568,6 @@ static void proof_disk(const struct proof_opts *o, struct proof_result *res)
 	}
 	hv_vm_destroy(&vm);
 	close(dev.disk_fd);
-}
-
-/* --- nested: an L1 that runs its own L2 (SVM here; VMX is still to be written) --- */
-#define L2_RESULT 0x2345BEEFu	/* 0x1234 + 0x1111, then 0xBEEF: what the L2 computes */
-#define L2_EXITS (0x72u | 0x81u << 8 | 0x78u << 16)	/* CPUID, VMMCALL, HLT */
-#define EFER_SVME (1ull << 12)
-
-static uint32_t get32(struct hv_vm *vm, uint64_t gpa)
-{
-	uint32_t v;
-
-	memcpy(&v, hv_gpa_to_hva(vm, gpa), sizeof(v));
-	return v;
-}
-
-/* What the 64-bit L2 computes: the seed rotated left by 20, a value only long mode produces */
-static uint64_t l2_long_want(void)
-{
-	uint64_t seed = 0x0123456789ABCDEFull;
-
-	return seed << 20 | seed >> 44;
-}
-
-#define CS_ATTR_L (1u << 9)	/* the L bit in the VMCB's packed segment attributes */
-
-/* The 64-bit L2's part of a nested report: its value and the mode the L1 saw it in */
-static bool check_long_l2(struct hv_vm *vm, uint32_t cs_l_bit, char *out, size_t len)
-{
-	uint64_t got = (uint64_t)get32(vm, HV_GPA_NESTED_OUT + 12) << 32 | get32(vm, HV_GPA_NESTED_OUT + 8);
-	uint32_t lma = get32(vm, HV_GPA_NESTED_OUT + 16), cs = get32(vm, HV_GPA_NESTED_OUT + 20);
-	bool ok = got == l2_long_want() && lma == 1 && (cs & cs_l_bit);
-
-	if (ok)
-		snprintf(out, len, "a 64-bit L2 (EFER.LMA=1, CS.L=1 at its exit) computed "
-			 "0x%016llx", (unsigned long long)got);
-	else
-		snprintf(out, len, "the 64-bit L2 gave 0x%016llx (want 0x%016llx), LMA %u, CS "
-			 "attributes 0x%x", (unsigned long long)got,
-			 (unsigned long long)l2_long_want(), lma, cs);
-	return ok;
-}
-
-static void check_nested(struct hv_vm *vm, const struct hv_exit *d, const struct kvm_sregs *s,
-			 struct devices *dev, struct proof_result *res)
-{
-	uint32_t real = get32(vm, HV_GPA_NESTED_OUT), exits = get32(vm, HV_GPA_NESTED_OUT + 4);
-	char l2_long[160];
-	bool long_ok = check_long_l2(vm, CS_ATTR_L, l2_long, sizeof(l2_long));
-
-	if (real == L2_RESULT && exits == L2_EXITS && (s->efer & EFER_SVME) && long_ok)
-		result_set(res, PROOF_PROVEN, "an L1 guest turned SVM on (EFER.SVME=1) and ran its own "
-			   "L2s with VMRUN: a real-mode L2 whose CPUID (exit 0x72), VMMCALL (0x81, "
-			   "result 0x%08x) and HLT (0x78) it handled, and %s", L2_RESULT, l2_long);
-	else
-		result_set(res, PROOF_FAILED, "real-mode L2: result 0x%08x, exits 0x%06x (want "
-			   "0x%08x, 0x%06x); %s; L1 EFER=0x%llx", real, exits, L2_RESULT, L2_EXITS,
-			   l2_long, (unsigned long long)s->efer);
-}
-
-static void proof_nested(const struct proof_opts *o, struct proof_result *res)
-{
-	struct hv_vm probe_vm;
-
-	/* which path: the vendor KVM reports for our vCPUs */
-	if (guest_boot(&probe_vm, o, GUEST_IMAGE(nested_svm), HV_MODE_PROT32_PAGED, 1, res))
-		return;
-
-	bool svm = probe_vm.svm;
-
-	hv_vm_destroy(&probe_vm);
-	if (!svm) {
-		result_set(res, PROOF_NOT_RUN, "the VMX (Intel) path of the nested proof is not "
-			   "written yet: the verdict is the probe's");
-		return;
-	}
-
-	struct devices dev = { .disk_fd = -1 };
-
-	single(o, res, GUEST_IMAGE(nested_svm), HV_MODE_PROT32_PAGED, NULL, check_nested, &dev);
-	if (res->status == PROOF_FAILED && strstr(res->detail, "aborted at its line") &&
-	    strstr(res->detail, "value 0x1)"))
-		result_set(res, PROOF_FAILED, "the L1 guest's CPUID has no SVM: KVM does not offer "
-			   "nested SVM here (kvm_amd nested=0, or an outer hypervisor hides it)");
-}
-
-/* --- nested_tdp: the L2 under the L1's own nested page tables --- */
-#define TDP_MAGIC 0x7D9A7D9Au
-#define TDP_DECOY 0xDEC0DEC0u
-
-static int setup_nested_tdp(struct hv_vm *vm, struct devices *dev)
-{
-	put32(vm, 0x80000, TDP_DECOY);	/* what the L2 finds without nested paging */
-	put32(vm, 0x95000, TDP_MAGIC);	/* what the L1's nested page tables map there */
-	return 0;
-}
-
-static void check_nested_tdp(struct hv_vm *vm, const struct hv_exit *d, const struct kvm_sregs *s,
-			     struct devices *dev, struct proof_result *res)
-{
-	if ((uint32_t)d->value == TDP_MAGIC)
-		result_set(res, PROOF_PROVEN, "the L1 built nested page tables and enabled them "
-			   "(NP_ENABLE, N_CR3); its L2 read L2-physical 0x80000 and found 0x%08x, "
-			   "which only the L1's mapping to 0x95000 gives", TDP_MAGIC);
-	else if ((uint32_t)d->value == TDP_DECOY)
-		result_set(res, PROOF_FAILED, "the L2 read the decoy at 0x80000: the L1's nested page "
-			   "tables were not used");
-	else
-		result_set(res, PROOF_FAILED, "the L2 read 0x%08x (want 0x%08x)", (uint32_t)d->value,
-			   TDP_MAGIC);
-}
-
-static void proof_nested_tdp(const struct proof_opts *o, struct proof_result *res)
-{
-	struct devices dev = { .disk_fd = -1 };
-
-	single(o, res, GUEST_IMAGE(nested_svm_tdp), HV_MODE_PROT32_PAGED, setup_nested_tdp,
-	       check_nested_tdp, &dev);
-	if (res->status == PROOF_FAILED && strstr(res->detail, "aborted at its line")) {
-		if (strstr(res->detail, "value 0x2)"))
-			result_set(res, PROOF_NOT_RUN, "the L1 guest's CPUID has no NPT: KVM offers no "
-				   "nested paging to guests here (kvm_amd npt=0, or no NPT below)");
-		else if (strstr(res->detail, "value 0x1)"))
-			result_set(res, PROOF_NOT_RUN, "the L1 guest's CPUID has no SVM: no nested "
-				   "virtualization to page for");
-	}
 }
 
 /* --- smp: two vCPUs on two threads --- */

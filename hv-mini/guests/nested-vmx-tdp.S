@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * EPT for a nested guest (SDM vol. 3C chapter 28): the 64-bit L1 builds its own extended page
+ * tables, which translate the L2's physical addresses: the low 4 MiB one to one, except L2 page
+ * 0x80000, which points at L1 page 0x95000. A 64-bit L2 (no unrestricted guest needed, so this
+ * runs wherever EPT does) reads 0x80000 and hands what it found to VMCALL: the host put a decoy
+ * at 0x80000 and the magic at 0x95000, so only the L1's EPT produces the magic.
+ * No usable EPT (vmx_ept_usable): ABORT with value 2. Other ABORT values: vmx.h.
+ */
+#include "hv-mini/guests/vmx.h"
+#define L2_PAGE 0x80000
+#define L1_PAGE 0x95000
+	.code64
+	.global start
+start:
+	call vmx_enable
+	call vmx_ept_usable
+	test %eax, %eax
+	jz no_ept
+	call vmx_setup_common
+	mov $PROC2_EPT, %ebx
+	mov $L2_PAGE, %edi
+	mov $L1_PAGE, %esi
+	call vmx_ept_on
+	mov $l2_long, %ebx
+	call vmx_guest_long
+	VMX_RUN_EXPECT(EXIT_R_VMCALL)
+	mov l2_rax, %ebx
+	mov $EXIT_R_VMCALL, %ecx
+	UCALL(UCALL_DONE)
+	hlt
+
+no_ept:
+	mov $2, %ebx
+	mov $__LINE__, %ecx
+	UCALL(UCALL_ABORT)
+	hlt
+
+#include "hv-mini/guests/vmx-lib.inc"
+
+l2_long:
+	mov L2_PAGE, %eax
+	vmcall
+	hlt

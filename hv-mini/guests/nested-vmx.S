@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Nested virtualization on Intel VMX: this 64-bit L1 guest turns VMX on itself (vmx_enable in
+ * vmx-lib.inc: feature control, CR0/CR4 fixed bits, VMXON, VMCS) and runs its own L2s with
+ * controls adjusted to what the capability MSRs allow.
+ * 1. A real-mode L2, only where unrestricted guest (and so EPT, identity-mapped) is allowed:
+ *    its CPUID must exit (reason 10), its VMCALL (18) with its result in RAX, its HLT (12).
+ *    Without unrestricted guest the L1 says so (NESTED_NO_REAL_L2) instead of failing.
+ * 2. A 64-bit L2 on the L1's own page tables (no EPT): it rotates a 64-bit value, which only
+ *    long mode computes, and hands it over with VMCALL; the L1 keeps the whole RAX and, as the
+ *    exit stored them, the IA-32e mode guest entry control and the L2's CS access rights.
+ * Results in NESTED_OUT (guest.h); NESTED_CAPS = the secondary controls allowed-1.
+ * ABORT values: vmx.h.
+ */
+#include "hv-mini/guests/vmx.h"
+	.code64
+	.global start
+start:
+	call vmx_enable
+	call vmx_setup_common
+	call vmx_proc2_allowed
+	mov %eax, NESTED_CAPS
+	test $PROC2_UNRESTRICTED, %eax
+	jz 1f
+	call vmx_ept_usable
+	test %eax, %eax
+	jnz 2f
+1:	movl $NESTED_NO_REAL_L2, NESTED_FLAGS
+	jmp long_l2
+
+2:	mov $(PROC2_EPT | PROC2_UNRESTRICTED), %ebx
+	xor %edi, %edi
+	call vmx_ept_on
+	mov $l2_real, %ebx
+	call vmx_guest_real
+	VMX_RUN_EXPECT(EXIT_R_CPUID)
+	VMX_SKIP_INSN
+	VMX_RUN_EXPECT(EXIT_R_VMCALL)
+	mov l2_rax, %eax
+	mov %eax, NESTED_REAL_RESULT
+	VMX_SKIP_INSN
+	VMX_RUN_EXPECT(EXIT_R_HLT)
+	movl $(EXIT_R_CPUID | EXIT_R_VMCALL << 8 | EXIT_R_HLT << 16), NESTED_REAL_EXITS
+
+long_l2:
+	VMW(F_PROC2, 0)
+	mov $l2_long, %ebx
+	call vmx_guest_long
+	VMX_RUN_EXPECT(EXIT_R_VMCALL)
+	mov l2_rax, %rax
+	mov %eax, NESTED_LONG_LO
+	shr $32, %rax
+	mov %eax, NESTED_LONG_HI
+	VMR(F_ENTRY_CTL)
+	shr $9, %eax			/* the exit stores the L2's EFER.LMA here */
+	and $1, %eax
+	mov %eax, NESTED_LONG_LMA
+	VMR(F_G_CS_AR)
+	mov %eax, NESTED_LONG_CS
+	VMX_SKIP_INSN
+	VMX_RUN_EXPECT(EXIT_R_HLT)
+
+	mov NESTED_REAL_RESULT, %ebx
+	xor %ecx, %ecx
+	UCALL(UCALL_DONE)
+	hlt
+
+#include "hv-mini/guests/vmx-lib.inc"
+
+	/* the L2s: the real-mode one keeps its value in BP, which the L1 leaves alone */
+	.align 16
+	.code16
+l2_real:
+	mov $0x1234, %ax
+	add $0x1111, %ax
+	mov %ax, %bp
+	xor %eax, %eax
+	cpuid
+	mov %bp, %ax
+	shl $16, %eax
+	mov $0xBEEF, %ax
+	vmcall
+	hlt
+
+	.code64
+l2_long:
+	movabs $L2_LONG_SEED, %rax
+	rol $20, %rax
+	vmcall
+	hlt
