@@ -83,11 +83,24 @@ int cli_run_proofs(struct report *r, const char *only, unsigned timeout_ms, bool
 		json_object_object_add(obj, "detail", json_object_new_string(res.detail));
 		json_object_object_add(obj, "duration_us",
 				       json_object_new_int64((int64_t)res.duration_us));
+		if (res.nmetrics) {
+			struct json_object *m = json_object_new_object();
+
+			for (unsigned j = 0; m && j < res.nmetrics; j++)
+				json_object_object_add(m, res.metrics[j].name,
+						       json_object_new_double(res.metrics[j].value));
+			json_object_object_add(obj, "metrics", m);
+		}
 		json_object_object_add(section, p->id, obj);
 		if (p->row >= 0 && report_matrix_prove(r, (enum guest_kind)p->row,
 						       proof_status_name(res.status), res.detail,
 						       res.duration_us))
 			return -ENOMEM;
+		struct json_object *metrics;
+
+		if (p->row >= 0 && json_object_object_get_ex(obj, "metrics", &metrics))
+			json_object_object_add(r->matrix[p->row].proof, "metrics",
+					       json_object_get(metrics));
 	}
 	/* the nested row's proof carries its second part: the L2 under the L1's nested paging */
 	struct json_object *tdp;

@@ -17,6 +17,9 @@
 #define GUEST_IMAGE(name) hv_guest_##name, (size_t)(hv_guest_##name##_end - hv_guest_##name)
 
 #define SECTOR_SIZE 512
+#define HV_MARK_PORT 0x00E4	/* a guest timestamps a point of its run: OUT k, k < HV_MARKS */
+#define HV_NOP_PORT 0x00E8	/* an exit that hv-mini answers and does nothing with */
+#define HV_MARKS 4
 
 /* Device state for the guests that use hv-mini's virtual devices. */
 struct devices {
@@ -26,6 +29,7 @@ struct devices {
 	uint32_t disk_sector, disk_status, disk_pos;
 	uint32_t disk_buf[SECTOR_SIZE / 4];
 	bool disk_writing;
+	uint64_t marks[HV_MARKS];	/* when the guest wrote k to HV_MARK_PORT (ns) */
 };
 
 void result_set(struct proof_result *res, enum proof_status status, const char *fmt, ...)

@@ -124,6 +124,12 @@ static bool device_pio(struct devices *d, struct kvm_run *run)
 		else
 			*data = device_answer(d->pio_latch);
 		return true;
+	case HV_MARK_PORT:
+		if (out && *data < HV_MARKS)
+			d->marks[*data] = hv_now_ns();
+		return out && *data < HV_MARKS;
+	case HV_NOP_PORT:
+		return out;
 	case 0x00D0:	/* HV_DISK_SECTOR */
 		if (out)
 			d->disk_sector = *data;

@@ -19,10 +19,20 @@
 
 enum proof_status { PROOF_NOT_RUN, PROOF_PROVEN, PROOF_FAILED };
 
+/* A number a proof measured on the way (the nested proof's exit costs), for JSON readers */
+struct proof_metric {
+	const char *name;	/* JSON key, with its unit in the name: "l2_exit_us" */
+	double value;
+};
+
+#define PROOF_METRICS_MAX 4
+
 struct proof_result {
 	enum proof_status status;
 	char detail[1024];
 	uint64_t duration_us;
+	struct proof_metric metrics[PROOF_METRICS_MAX];
+	unsigned nmetrics;
 };
 
 struct proof_opts {

@@ -28,6 +28,15 @@ for k in $(echo "$all" | tr , ' '); do
 done
 is "$(jget "$tmp/lab.json" "d['matrix']['nested']['proof']['nested_tdp']['status']")" proven \
 	"nested_tdp: an L2 under the L1's own nested page tables, in the nested row"
+# the cost of nesting, measured in the same run: an L2 exit goes through L0 and our L1 (two
+# world switches and an emulated VMRUN), so it must cost more than an L1 exit to hv-mini
+m() { jget "$tmp/lab.json" "d['matrix']['nested']['proof']['metrics']['$1']"; }
+python3 -c 'import sys; l2, l1, r = map(float, sys.argv[1:]); sys.exit(not (l2 > 0 and l1 > 0 and
+    r > 1 and abs(r - l2 / l1) < 0.05 * r))' "$(m l2_exit_us)" "$(m l1_exit_us)" \
+	"$(m nesting_cost_ratio)" 2>/dev/null
+ok $? "nested: the cost of nesting, L2 $(m l2_exit_us) us vs L1 $(m l1_exit_us) us per exit (ratio > 1)"
+is "$(jget "$tmp/lab.json" "d['matrix']['nested']['proof']['detail']" | grep -o 'a 64-bit L2 (EFER.LMA=1, CS.L=1')" \
+	"a 64-bit L2 (EFER.LMA=1, CS.L=1" "nested: the 64-bit L2 ran in long mode"
 for h in $(echo "$hostile" | tr , ' ' | sed 's/nested_tdp//'); do
 	is "$(jget "$tmp/lab.json" "d['details']['proofs']['$h']['status']")" failed "$h ends as failed"
 done

@@ -25,6 +25,23 @@
 #define HV_DISK_DATA 0x00D8	/* disk: 128 dwords of the sector */
 #define HV_DISK_STATUS 0x00DC	/* disk: 0 ok, else an error (sector past the end) */
 #define HV_IRQ_VECTOR 0x30
+#define HV_MARK_PORT 0x00E4	/* OUT k: the host timestamps mark k (0..3) */
+#define HV_NOP_PORT 0x00E8	/* an exit the host answers and does nothing with */
+
+/* The nesting cost: NEST_BENCH_EXITS exits of the L1 to the host between marks 0 and 1, then as
+ * many exits of an L2 to the L1 between marks 1 and 2 */
+#define NEST_BENCH_EXITS 200
+#define MARK(k)				\
+	mov $(k), %eax;			\
+	mov $HV_MARK_PORT, %dx;		\
+	out %eax, %dx
+#define L1_EXITS_TO_HOST		\
+	MARK(0);			\
+	mov $NEST_BENCH_EXITS, %ecx;	\
+	mov $HV_NOP_PORT, %dx;		\
+9:	out %eax, %dx;			\
+	loop 9b;			\
+	MARK(1)
 
 /* What a nested L1 found out about its L2s, read by the host after DONE (dwords) */
 #define NESTED_OUT 0x96000

@@ -9,6 +9,8 @@
  * memory. Then the same VMCB becomes a 64-bit L2's (SVM_SETUP_LONG_L2): it rotates a 64-bit
  * value, which only long mode computes, and hands it over with VMMCALL; the L1 keeps the whole
  * RAX and the L2's EFER and CS attributes as #VMEXIT saved them, then runs it to its HLT.
+ * Last, the cost of nesting: as many VMMCALLs of an L2 handled by us as exits of ours handled
+ * by the host, between timestamps the host takes (guest.h, MARK).
  * Results in NESTED_OUT (guest.h); DONE with EBX = the real-mode L2's value.
  */
 #include "hv-mini/guests/svm.h"
@@ -43,6 +45,16 @@ start:
 	addl $3, VMCB_RIP
 	SVM_RUN_EXPECT(EXIT_HLT)
 
+	/* the cost of nesting (guest.h): exits handled by the host, then the L2's handled by us */
+	L1_EXITS_TO_HOST
+	movl $l2_bench, VMCB_RIP
+	movl $NEST_BENCH_EXITS, bench_left
+8:	SVM_RUN_EXPECT(EXIT_VMMCALL)
+	addl $3, VMCB_RIP
+	decl bench_left
+	jnz 8b
+	MARK(2)
+
 	mov NESTED_REAL_RESULT, %ebx
 	xor %ecx, %ecx
 	UCALL(UCALL_DONE)
@@ -53,6 +65,8 @@ start:
 	.align 4
 l2_result:
 	.long 0
+bench_left:
+	.long 0
 
 	/* the 64-bit L2 */
 	.code64
@@ -61,6 +75,9 @@ l2_long:
 	rol $20, %rax
 	vmmcall
 	hlt
+l2_bench:
+	vmmcall
+	jmp l2_bench
 
 	/* the L2: real mode, computes a value, exits three ways */
 	.align 16

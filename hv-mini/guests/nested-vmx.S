@@ -9,6 +9,8 @@
  * 2. A 64-bit L2 on the L1's own page tables (no EPT): it rotates a 64-bit value, which only
  *    long mode computes, and hands it over with VMCALL; the L1 keeps the whole RAX and, as the
  *    exit stored them, the IA-32e mode guest entry control and the L2's CS access rights.
+ * 3. The cost of nesting: as many VMCALLs of an L2 handled by us as exits of ours handled by
+ *    the host, between timestamps the host takes (guest.h, MARK).
  * Results in NESTED_OUT (guest.h); NESTED_CAPS = the secondary controls allowed-1.
  * ABORT values: vmx.h.
  */
@@ -60,6 +62,17 @@ long_l2:
 	VMX_SKIP_INSN
 	VMX_RUN_EXPECT(EXIT_R_HLT)
 
+	/* the cost of nesting (guest.h): exits handled by the host, then the L2's handled by us */
+	L1_EXITS_TO_HOST
+	mov $l2_bench, %ebx
+	VMW_REG(F_G_RIP, %rbx)
+	movl $NEST_BENCH_EXITS, bench_left
+8:	VMX_RUN_EXPECT(EXIT_R_VMCALL)
+	VMX_SKIP_INSN
+	decl bench_left
+	jnz 8b
+	MARK(2)
+
 	mov NESTED_REAL_RESULT, %ebx
 	xor %ecx, %ecx
 	UCALL(UCALL_DONE)
@@ -88,3 +101,10 @@ l2_long:
 	rol $20, %rax
 	vmcall
 	hlt
+l2_bench:
+	vmcall
+	jmp l2_bench
+
+	.align 4
+bench_left:
+	.long 0
