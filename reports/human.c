@@ -52,7 +52,7 @@ static void print_wrapped(const struct out *o, const char *text, int first, int 
 		if (col > indent && col + 1 + wlen > width) {
 			fprintf(o->f, "\n%*s", indent, "");
 			col = indent;
-		} else if (col > first || (col > indent && p != text)) {
+		} else if (col > indent) {	/* mid-line: after a value, or a word */
 			fputc(' ', o->f);
 			col++;
 		}

@@ -2,7 +2,7 @@
 # The human output: the matrix first, every line within 80 columns, no colour unless on a
 # terminal (and never with NO_COLOR), --verbose adds where each finding came from.
 . "$(dirname "$0")/lib/tap.sh"
-plan 7
+plan 8
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -28,4 +28,7 @@ else
 fi
 "$VIRTCAP" probe --verbose >"$tmp/v" && grep -q 'from: CPUID 0x80000001 ECX\[2\]' "$tmp/v"
 ok $? "--verbose names where each finding came from"
+# a value and the detail after it on the same line are two words, never one ("unknownPVM")
+! grep -Eq '^  [a-z0-9_.]+ +(unknown|yes|no)[A-Za-z]' "$tmp/v"
+ok $? "a value and its detail are separated by a space"
 done_testing
