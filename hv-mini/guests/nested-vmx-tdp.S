@@ -27,6 +27,7 @@ start:
 	VMX_RUN_EXPECT(EXIT_R_VMCALL)
 	mov l2_rax, %ebx
 	mov $EXIT_R_VMCALL, %ecx
+l1_done:	/* a breakpoint for bare-metal debugging (tools/bochs-bare) */
 	UCALL(UCALL_DONE)
 	hlt
 

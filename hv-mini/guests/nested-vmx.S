@@ -75,13 +75,15 @@ long_l2:
 
 	mov NESTED_REAL_RESULT, %ebx
 	xor %ecx, %ecx
+l1_done:	/* a breakpoint for bare-metal debugging (tools/bochs-bare) */
 	UCALL(UCALL_DONE)
 	hlt
 
 #include "hv-mini/guests/vmx-lib.inc"
 
-	/* the L2s: the real-mode one keeps its value in BP, which the L1 leaves alone */
-	.align 16
+	/* the L2s: the real-mode one keeps its value in BP, which the L1 leaves alone; aligned
+	 * to 64 bytes so that its CS (address / 16) has RPL 0 like its DPL, as VM entry checks */
+	.align 64
 	.code16
 l2_real:
 	mov $0x1234, %ax
