@@ -12,6 +12,8 @@ PKGS="$PKGS gcc-multilib"
 PKGS="$PKGS perl python3 python3-jsonschema groff-base file"
 # lab: QEMU's emulated CPU with SVM, busybox and cpio for the initramfs
 PKGS="$PKGS qemu-system-x86 cpio"
+# VMX: Bochs emulates it (QEMU does not); bochs-term is its display that needs no X or port
+PKGS="$PKGS bochs bochs-term bochsbios vgabios"
 # bench: the tools virtcap is measured against, and the timer
 PKGS="$PKGS libvirt-clients cpu-checker hyperfine"
 

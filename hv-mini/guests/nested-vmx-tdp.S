@@ -32,10 +32,9 @@ l1_done:	/* a breakpoint for bare-metal debugging (tools/bochs-bare) */
 	hlt
 
 no_ept:
+	movl $__LINE__, fail_line
 	mov $2, %ebx
-	mov $__LINE__, %ecx
-	UCALL(UCALL_ABORT)
-	hlt
+	jmp vmx_abort
 
 #include "hv-mini/guests/vmx-lib.inc"
 
