@@ -7,7 +7,8 @@
  *   - the kernel log's "Hypervisor detected" line is the kernel's reading of that same leaf,
  *     and "Booting paravirtualized kernel on" says which paravirt interface it uses;
  *   - ACPI table OEM ids and DMI name the VMM program that built the virtual machine
- *     (Firecracker writes "FIRECK", QEMU "BOCHS "/"BXPC", Hyper-V "VRTUAL");
+ *     (Firecracker writes "FIRECK", QEMU "BOCHS "/"BXPC", Hyper-V "VRTUAL"); Bochs writes the
+ *     same ACPI ids as QEMU and no DMI system vendor, so only its BIOS vendor tells it apart;
  *   - a KVM module loaded here makes this kernel a hypervisor in turn (kvm_pvm: a paravirtual
  *     one, possible without VT-x/AMD-V);
  *   - namespaces and cgroups tell whether this process is in a container.
@@ -252,17 +253,23 @@ static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers
 	const char *oem_source;
 	const char *dmi = report_cap_string(r, "fw.dmi_sys_vendor");
 	const char *product = report_cap_string(r, "fw.dmi_product_name");
+	const char *bios = report_cap_string(r, "fw.bios_vendor");
 	const char *hv_acpi = NULL, *hv_dmi = NULL;
 
 	acpi_oem(ctx, oem, sizeof(oem), &oem_source);
 
 	const char *by_acpi = oem[0] ? vmm_lookup(oem, &hv_acpi) : NULL;
+	/* Bochs's own BIOS ("The Bochs Project"): the "BOCHS" ACPI id then means Bochs */
+	const char *by_bios = bios && strstr(bios, "Bochs") ? "Bochs" : NULL;
+
+	if (by_bios && by_acpi && !strcmp(by_acpi, "QEMU") && strstr(oem, "BOCHS"))
+		by_acpi = by_bios;
 	const char *by_dmi = dmi ? vmm_lookup(dmi, &hv_dmi) : NULL;
 
 	if (!by_dmi && product)
 		by_dmi = vmm_lookup(product, &hv_dmi);
 
-	const char *vmm = by_acpi ? by_acpi : by_dmi;
+	const char *vmm = by_acpi ? by_acpi : by_dmi ? by_dmi : by_bios;
 
 	if (!vmm)
 		return;
@@ -282,6 +289,10 @@ static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers
 		ev_add(ev, "/sys/class/dmi/id", says, by_dmi ? "high" : "low");
 	} else if (report_cap(r, "fw.dmi_sys_vendor")) {
 		ev_add(ev, "/sys/class/dmi/id", "no DMI tables (Firecracker provides none)", "low");
+	}
+	if (by_bios) {
+		snprintf(says, sizeof(says), "BIOS vendor \"%s\": Bochs's own BIOS", bios);
+		ev_add(ev, "/sys/class/dmi/id/bios_vendor", says, "high");
 	}
 	if (by_acpi && by_dmi && strcmp(by_acpi, by_dmi)) {
 		snprintf(says, sizeof(says), "ACPI names the VMM %s, DMI %s", by_acpi, by_dmi);

@@ -4,7 +4,7 @@
 # files alone do not make a container, and bare metal is not called a guest. Then this machine.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/roots.sh"
-plan 14
+plan 16
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 cap() { jget "$1" "d['capabilities']['$2']['value']"; }
@@ -39,6 +39,18 @@ root_file "$r" sys/class/dmi/id/product_name "Standard PC (Q35 + ICH9, 2009)"
 is "$(cap "$r.json" env.vmm)" QEMU "qemu: ACPI BOCHS and DMI QEMU name QEMU"
 is "$(jget "$r.json" "d['details']['environment']['layers'][1]['kind']")" vmm \
 	"qemu: the VMM is the second layer"
+
+# Bochs (the VMX lab's engine) writes QEMU's ACPI ids and no DMI system vendor: only its BIOS
+# vendor, seen as such in the Bochs lab, tells it apart
+r=$tmp/bochs
+root_kernel "$r" 6.1.0 x86_64; cpu_intel_vmx "$r"
+acpi_table "$r" FACP BOCHS BXPCFACP
+root_file "$r" sys/class/dmi/id/sys_vendor ""
+root_file "$r" sys/class/dmi/id/bios_vendor "The Bochs Project"
+"$VIRTCAP" --root "$r" --json >"$r.json" 2>"$r.err"
+is "$(cap "$r.json" env.vmm)" Bochs "bochs: ACPI BOCHS with Bochs's BIOS names Bochs, not QEMU"
+jget "$r.json" "d['details']['environment']['layers'][0]['evidence']" | grep -q 'The Bochs Project'
+ok $? "bochs: the BIOS vendor is the evidence"
 
 r=$tmp/hyperv
 root_kernel "$r" 6.1.0 x86_64; cpu_intel_novmx_guest "$r"
