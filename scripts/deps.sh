@@ -14,6 +14,8 @@ PKGS="$PKGS perl python3 python3-jsonschema groff-base file"
 PKGS="$PKGS qemu-system-x86 cpio"
 # VMX: Bochs emulates it (QEMU does not); bochs-term is its display that needs no X or port
 PKGS="$PKGS bochs bochs-term bochsbios vgabios"
+# the Bochs lab boots Linux from a CD: isolinux and the tool that makes the image
+PKGS="$PKGS xorriso isolinux syslinux-common"
 # bench: the tools virtcap is measured against, and the timer
 PKGS="$PKGS libvirt-clients cpu-checker hyperfine"
 

@@ -1,23 +1,26 @@
 #!/bin/sh
-# virtcap lab: real KVM on any machine. Boots a Debian kernel under qemu-system-x86_64's
-# emulated CPU (TCG, which emulates AMD SVM), loads KVM inside, runs the static virtcap there
-# and prints its report as if run on that machine (../shared/notes/kvm-under-qemu.md).
+# virtcap lab: real KVM on any machine. Boots a Debian kernel under an emulated CPU that has a
+# virtualization extension, loads KVM inside, runs the static virtcap there and prints its
+# report as if run on that machine. Two engines: QEMU (TCG emulates AMD SVM; boots in ~6 s) and
+# Bochs (emulates Intel VMX with EPT; ~2 minutes), since QEMU's emulated CPU has no VMX.
 #
-# usage: lab.sh [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1] [--no-kvm-module] [--user]
-#               [--bits 32|64] [--smp N] [--timeout SEC] [--json] [-- VIRTCAP-ARGS...]
+# usage: lab.sh [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]
+#               [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json]
+#               [-- VIRTCAP-ARGS...]
 # Kernels and busybox come from Debian with `apt-get download` into a cache (never installed);
 # after the first run no network is needed. Exit status: the inner virtcap's, 2 when the lab
 # itself fails (with what failed), never a QEMU or temporary file left behind.
 set -eu
 
-cpu="EPYC,+svm,+npt"
+engine=qemu
+cpu=
 kernel=amd64
 nested=1
 kvm_module=1
 user=0
 bits=64
-smp=2
-timeout=120
+smp=
+timeout=
 json=0
 # the static binaries: beside this script when installed (PREFIX/lib/virtcap), else at the top
 # of the build tree
@@ -30,7 +33,9 @@ die() { echo "virtcap lab: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--cpu) cpu=${2:?--cpu needs a QEMU CPU model}; shift 2 ;;
+	--engine) engine=${2:-}; shift 2
+		  [ "$engine" = qemu ] || [ "$engine" = bochs ] || die "--engine: qemu or bochs" ;;
+	--cpu) cpu=${2:?--cpu needs a CPU model of the engine}; shift 2 ;;
 	--kernel) kernel=${2:-}; shift 2
 		  [ "$kernel" = amd64 ] || [ "$kernel" = i386 ] || die "--kernel: amd64 or i386" ;;
 	--nested) nested=${2:-}; shift 2
@@ -48,8 +53,23 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ "$kernel" = i386 ] && bits=32
-
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing: run make deps"
+# the engine's defaults: a CPU with the extension and its second-level paging; a deadline that
+# leaves room for the engine's boot (Bochs decompresses the kernel at ~65 emulated MIPS)
+if [ "$engine" = qemu ]; then
+	: "${cpu:=EPYC,+svm,+npt}" "${timeout:=120}" "${smp:=2}"
+	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing: run make deps"
+else
+	# two CPUs: under Bochs a KVM guest that never exits is never preempted by the lab kernel's
+	# timer (seen on every model tried), so the smp proof's two spinning vCPUs need a CPU each
+	# unless the CPU has pause-loop exiting (skylake_x has, lynnfield not)
+	: "${cpu:=corei7_skylake_x}" "${timeout:=600}" "${smp:=2}"
+	command -v bochs-bin >/dev/null || die "bochs is missing: run make deps"
+	command -v xorriso >/dev/null || die "xorriso is missing: run make deps"
+	for f in /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 \
+		 /usr/share/bochs/BIOS-bochs-latest /usr/share/vgabios/vgabios.bin; do
+		[ -f "$f" ] || die "$f is missing: run make deps"
+	done
+fi
 command -v cpio >/dev/null || die "cpio is missing: run make deps"
 inner_bin=$bin_dir/virtcap-static-$([ "$bits" = 32 ] && echo i386 || echo x86_64)
 [ -x "$inner_bin" ] || die "$inner_bin is missing: run make static"
@@ -99,9 +119,9 @@ $(tail -5 "$log")"
 }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/virtcap-lab.XXXXXX") || die "mktemp failed"
-qemu_pid=
+emu_pid=
 cleanup() {
-	[ -n "$qemu_pid" ] && kill -9 "$qemu_pid" 2>/dev/null
+	[ -n "$emu_pid" ] && kill -9 "$emu_pid" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -121,7 +141,7 @@ mkdir -p "$ir/bin" "$ir/dev" "$ir/proc" "$ir/sys" "$ir/tmp" "$ir/mods" "$ir/etc"
 cp "$root/bin/busybox" "$ir/bin/busybox"
 cp "$inner_bin" "$ir/bin/virtcap"
 for m in virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm.ko \
-	 arch/x86/kvm/kvm-amd.ko; do
+	 arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko; do
 	[ -f "$mods/$m" ] && cp "$mods/$m" "$ir/mods/"
 done
 echo "root:x:0:0::/:/bin/sh" >"$ir/etc/passwd"
@@ -146,7 +166,10 @@ mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 if [ $kvm_module = 1 ]; then
 	for m in irqbypass ccp kvm; do [ -f /mods/\$m.ko ] && insmod /mods/\$m.ko; done
-	insmod /mods/kvm-amd.ko nested=$nested 2>/dev/null
+	# the vendor's module, as a distribution's udev would load it
+	vendor=kvm-amd
+	grep -q GenuineIntel /proc/cpuinfo && vendor=kvm-intel
+	insmod /mods/\$vendor.ko nested=$nested 2>/dev/null
 fi
 echo VIRTCAP-LAB-BEGIN
 if [ $user = 1 ]; then
@@ -155,19 +178,69 @@ else
 	/bin/run-virtcap
 fi
 echo "VIRTCAP-LAB-END \$?"
+# setting the console's speed waits for its output to drain: the end is not lost at power-off
+stty -F /dev/console 115200 2>/dev/null
 poweroff -f
 EOF
 chmod +x "$ir/init"
 (cd "$ir" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initrd.gz" ||
 	die "building the initramfs failed"
 
-machine=$([ "$kernel" = i386 ] && echo pc || echo q35)
+# start_qemu / start_bochs: boot the kernel and initramfs in the background, the serial
+# console to $work/serial, the emulator's pid in emu_pid
+start_qemu() {
+	machine=$([ "$kernel" = i386 ] && echo pc || echo q35)
+	qemu-system-x86_64 -M "$machine" -cpu "$cpu" -smp "$smp" -m 512 -nographic -no-reboot \
+		-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
+		-append "console=ttyS0 quiet panic=-1 loglevel=0" >"$work/serial" 2>"$work/emu.err" &
+	emu_pid=$!
+}
+# Bochs boots from an isolinux CD (its BIOS has no direct kernel boot). 115200 baud and quiet:
+# Bochs paces every console byte in emulated time; cryptomgr.notests and pti=off save ~13 s of
+# a ~2 minute boot (../shared/notes/vmx-under-bochs.md).
+start_bochs() {
+	iso=$work/iso
+	mkdir -p "$iso/isolinux"
+	cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/isolinux/"
+	cp "$vmlinuz" "$iso/vmlinuz"
+	cp "$work/initrd.gz" "$iso/initrd.gz"
+	cat >"$iso/isolinux/isolinux.cfg" <<CFG
+SERIAL 0 115200
+DEFAULT lab
+LABEL lab
+  KERNEL /vmlinuz
+  APPEND initrd=/initrd.gz console=ttyS0,115200 quiet loglevel=0 panic=-1 cryptomgr.notests=1 pti=off
+CFG
+	xorriso -as mkisofs -quiet -o "$work/boot.iso" -b isolinux/isolinux.bin \
+		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table "$iso" \
+		2>"$work/emu.err" || die "building the boot CD failed: $(tail -3 "$work/emu.err")"
+	# display "term" opens no window and no network port; the debugger's prompt is fed
+	# "continue", then "quit" once the machine powers off
+	cat >"$work/bochsrc" <<RC
+megs: 512
+cpu: model=$cpu, count=$smp, ips=100000000
+romimage: file=/usr/share/bochs/BIOS-bochs-latest
+vgaromimage: file=/usr/share/vgabios/vgabios.bin
+ata0-master: type=cdrom, path=$work/boot.iso, status=inserted
+boot: cdrom
+com1: enabled=1, mode=file, dev=$work/serial
+display_library: term
+sound: driver=dummy
+speaker: enabled=0
+clock: sync=none, time0=local
+log: $work/bochs.log
+panic: action=fatal
+RC
+	printf 'c\nquit\n' >"$work/dbg.rc"
+	(cd "$work" && TERM=dumb exec bochs-bin -q -f bochsrc -rc dbg.rc </dev/null \
+		>"$work/emu.out" 2>"$work/emu.err") &
+	emu_pid=$!
+}
+
 start=$(date +%s)
-qemu-system-x86_64 -M "$machine" -cpu "$cpu" -smp "$smp" -m 512 -nographic -no-reboot \
-	-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 quiet panic=-1 loglevel=0" >"$work/serial" 2>"$work/qemu.err" &
-qemu_pid=$!
-while kill -0 "$qemu_pid" 2>/dev/null; do
+: >"$work/serial"
+start_$engine
+while kill -0 "$emu_pid" 2>/dev/null; do
 	if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
 		echo "virtcap lab: no result within $timeout s; the console's last lines:" >&2
 		tail -20 "$work/serial" | tr -d '\r' >&2
@@ -175,30 +248,36 @@ while kill -0 "$qemu_pid" 2>/dev/null; do
 	fi
 	sleep 0.2
 done
-qemu_pid=
+emu_pid=
 seconds=$(($(date +%s) - start))
 
 status=$(tr -d '\r' <"$work/serial" | sed -n 's/^VIRTCAP-LAB-END \([0-9]*\)$/\1/p')
 if [ -z "$status" ]; then
 	echo "virtcap lab: virtcap did not finish inside the VM; the console's last lines:" >&2
 	tr -d '\r' <"$work/serial" | tail -20 >&2
-	[ -s "$work/qemu.err" ] && head -5 "$work/qemu.err" >&2
+	[ -s "$work/emu.err" ] && head -5 "$work/emu.err" >&2
+	[ -f "$work/bochs.log" ] && grep -E 'PANIC|FATAL|ERROR' "$work/bochs.log" | head -5 >&2
 	exit 2
 fi
 tr -d '\r' <"$work/serial" | sed -n '/VIRTCAP-LAB-BEGIN$/,/^VIRTCAP-LAB-END/p' |
 	sed '1d;$d' >"$work/report"
 if [ "$json" = 1 ]; then
 	# record the lab set-up in the report
-	qemu_version=$(qemu-system-x86_64 --version | head -1)
+	if [ "$engine" = qemu ]; then
+		emulator=$(qemu-system-x86_64 --version | head -1)
+	else
+		emulator="Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null || echo '?')"
+	fi
 	/usr/bin/python3 - "$work/report" "$cpu" "$kernel" "$kver" "$nested" "$kvm_module" \
-		"$user" "$bits" "$smp" "$seconds" "$qemu_version" <<'PY' || cat "$work/report"
+		"$user" "$bits" "$smp" "$seconds" "$engine" "$emulator" <<'PY' || cat "$work/report"
 import json, sys
 text = open(sys.argv[1]).read()
 d = json.loads(text[text.index("{"):])
 a = sys.argv
 d["lab"] = {"cpu": a[2], "kernel": a[3], "kernel_version": a[4], "nested": int(a[5]),
             "kvm_module": a[6] == "1", "user": a[7] == "1", "process_bits": int(a[8]),
-            "smp": int(a[9]), "boot_and_run_seconds": int(a[10]), "qemu": a[11]}
+            "smp": int(a[9]), "boot_and_run_seconds": int(a[10]), "engine": a[11],
+            "emulator": a[12]}
 print(json.dumps(d, indent=2))
 PY
 else
