@@ -58,6 +58,7 @@ LIB_OBJS += probe/root.o
 LIB_OBJS += probe/vmx.o
 LIB_OBJS += reports/human.o
 LIB_OBJS += reports/json.o
+LIB_OBJS += reports/layers.o
 LIB_OBJS += reports/matrix.o
 LIB_OBJS += reports/proofs.o
 LIB_OBJS += reports/report.o

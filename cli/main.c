@@ -7,6 +7,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <langinfo.h>
+#include <locale.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -180,6 +182,18 @@ static bool use_colour(const struct options *o)
 	return isatty(STDOUT_FILENO);
 }
 
+/* Check marks where the locale's charset is UTF-8; a plain terminal gets ASCII marks. */
+static bool locale_is_utf8(void)
+{
+	if (!setlocale(LC_CTYPE, ""))
+		return false;
+
+	bool utf8 = !strcmp(nl_langinfo(CODESET), "UTF-8");
+
+	setlocale(LC_CTYPE, "C");	/* the rest of virtcap parses and prints in C */
+	return utf8;
+}
+
 static int print_json(const struct report *r)
 {
 	struct json_object *obj = report_to_json(r);
@@ -290,6 +304,7 @@ int main(int argc, char **argv)
 	} else {
 		struct report_human_opts ho = {
 			.colour = use_colour(&o),
+			.utf8 = locale_is_utf8(),
 			.verbose = o.verbose,
 			.width = 80,
 		};

@@ -105,30 +105,88 @@ static void print_disagreements(const struct out *o, const struct report *r)
 	}
 }
 
+/* A layer's cell: a mark, coloured; ASCII where the terminal is not UTF-8. */
+static const char *layer_mark(const struct out *o, enum layer_state s, const char **colour)
+{
+	static const char *const utf8[] = { [LAYER_OK] = "\u2713", [LAYER_FAIL] = "\u2717",
+		[LAYER_UNKNOWN] = "?", [LAYER_NOT_RUN] = "\u00b7", [LAYER_NA] = "-" };
+	static const char *const ascii[] = { [LAYER_OK] = "y", [LAYER_FAIL] = "x",
+		[LAYER_UNKNOWN] = "?", [LAYER_NOT_RUN] = ".", [LAYER_NA] = "-" };
+
+	*colour = s == LAYER_OK ? paint(o, ANSI_GREEN) : s == LAYER_FAIL ? paint(o, ANSI_RED)
+		  : s == LAYER_UNKNOWN ? paint(o, ANSI_YELLOW) : paint(o, ANSI_DIM);
+	return o->opts->utf8 ? utf8[s] : ascii[s];
+}
+
+/*
+ * The matrix as a table: a row per guest kind, its verdict, then what each layer says on its
+ * own (so that a second broken layer behind the first is seen too), within 80 columns.
+ */
 static void print_matrix(const struct out *o, const struct report *r)
 {
+	static const char *const heads[LAYER_COUNT] = {
+		[LAYER_CPU] = "CPU", [LAYER_FIRMWARE] = "firmware", [LAYER_KERNEL] = "kernel",
+		[LAYER_KVM_ACCESS] = "/dev/kvm", [LAYER_PROOF] = "proof",
+	};
+
 	fprintf(o->f, "\n%sWhat guests can run here%s\n", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
+	fprintf(o->f, "  %-12s %-7s", "guest", "verdict");
+	for (int l = 0; l < LAYER_COUNT; l++)
+		fprintf(o->f, " %s", heads[l]);
+	fputc('\n', o->f);
 	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
 		const struct matrix_row *row = &r->matrix[k];
-		const char *v = verdict_name(row->verdict);
 
-		fprintf(o->f, "  %-12s %s%-7s%s ", guest_kind_id((enum guest_kind)k),
-			verdict_colour(o, row->verdict), v, paint(o, ANSI_RESET));
+		fprintf(o->f, "  %-12s %s%-7s%s", guest_kind_id((enum guest_kind)k),
+			verdict_colour(o, row->verdict), verdict_name(row->verdict),
+			paint(o, ANSI_RESET));
+		for (int l = 0; l < LAYER_COUNT; l++) {
+			const char *colour;
+			const char *mark = layer_mark(o, report_layer_state(r, (enum guest_kind)k,
+							   (enum layer)l), &colour);
+			int w = (int)strlen(heads[l]);
+
+			/* the mark under the middle of its heading; marks are one column wide */
+			fprintf(o->f, " %*s%s%s%s%*s", (w - 1) / 2, "", colour, mark,
+				paint(o, ANSI_RESET), w - 1 - (w - 1) / 2, "");
+		}
+		fprintf(o->f, " %s\n", guest_kind_short_title((enum guest_kind)k));
+	}
+	fprintf(o->f, "  %s\n", o->opts->utf8 ? "\u2713 holds  \u2717 fails  ? unknown  "
+		"\u00b7 not run  - not involved" : "y holds  x fails  ? unknown  . not run  "
+		"- not involved");
+}
+
+/* Each kind that does not run: why (the first layer that fails) and the fix, said once. */
+static void print_blockers(const struct out *o, const struct report *r)
+{
+	bool any = false;
+
+	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
+		const struct matrix_row *row = &r->matrix[k];
+
+		if (row->verdict == VERDICT_YES)
+			continue;
+		if (!any)
+			fprintf(o->f, "\n%sWhat blocks them, and the fix%s\n", paint(o, ANSI_BOLD),
+				paint(o, ANSI_RESET));
+		any = true;
+		fprintf(o->f, "  %-12s ", guest_kind_id((enum guest_kind)k));
 
 		/* many rows share one reason: say it once, then refer to it */
 		int same = -1;
 
 		for (int j = 0; j < k && same < 0; j++)
-			if (row->reason && r->matrix[j].reason &&
-			    !strcmp(row->reason, r->matrix[j].reason) && row->verdict != VERDICT_YES)
+			if (row->reason && r->matrix[j].reason && r->matrix[j].verdict != VERDICT_YES &&
+			    !strcmp(row->reason, r->matrix[j].reason))
 				same = j;
 		if (same >= 0) {
 			fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)same));
 			continue;
 		}
 		print_wrapped(o, row->reason ? row->reason : guest_kind_title((enum guest_kind)k),
-			      23, 23);
-		if (row->verdict == VERDICT_YES || !row->fix)
+			      15, 15);
+		if (!row->fix)
 			continue;
 
 		/* one fix often unblocks many rows: spell it out once */
@@ -140,11 +198,38 @@ static void print_matrix(const struct out *o, const struct report *r)
 				first = j;
 				break;
 			}
-		fprintf(o->f, "%*s%sfix:%s ", 23, "", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
+		fprintf(o->f, "%*s%sfix:%s ", 15, "", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
 		if (first < k)
 			fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)first));
 		else
-			print_wrapped(o, row->fix, 28, 28);
+			print_wrapped(o, row->fix, 20, 20);
+	}
+}
+
+/* What each test guest did: the evidence behind a proven (or failed) row. */
+static void print_proofs(const struct out *o, const struct report *r)
+{
+	bool any = false;
+
+	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
+		struct json_object *proof = r->matrix[k].proof, *status, *detail;
+
+		if (!proof || !json_object_object_get_ex(proof, "status", &status) ||
+		    !strcmp(json_object_get_string(status), "not-run"))
+			continue;
+		if (!any)
+			fprintf(o->f, "\n%sWhat the test guests did%s\n", paint(o, ANSI_BOLD),
+				paint(o, ANSI_RESET));
+		any = true;
+
+		char line[2048];
+		const char *st = json_object_get_string(status);
+
+		snprintf(line, sizeof(line), "%s: %s", st,
+			 json_object_object_get_ex(proof, "detail", &detail) &&
+			 json_object_get_string(detail) ? json_object_get_string(detail) : "");
+		fprintf(o->f, "  %-12s ", guest_kind_id((enum guest_kind)k));
+		print_wrapped(o, line, 15, 15);
 	}
 }
 
@@ -158,9 +243,13 @@ static void print_environment(const struct out *o, const struct report *r)
 
 	if (guest != 1)
 		return;
-	snprintf(line, sizeof(line), "This host is itself a virtual machine%s%s%s%s%s.",
+	/* what the outer hypervisor keeps from us: the usual reason a guest will not start */
+	bool hides = report_cap_flag(r, "cpu.vmx") == 0 && report_cap_flag(r, "cpu.svm") == 0;
+
+	snprintf(line, sizeof(line), "This host is itself a virtual machine%s%s%s%s%s%s.",
 		 hv ? " under " : "", hv ? hv : "", vmm ? " (VMM: " : "", vmm ? vmm : "",
-		 vmm ? ")" : "");
+		 vmm ? ")" : "", hides ? "; it hides VT-x/AMD-V from this machine, so only "
+		 "paravirtual KVM (PVM), emulation or containers can run guests here" : "");
 	fputc('\n', o->f);
 	print_wrapped(o, line, 0, 2);
 
@@ -280,6 +369,8 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 	print_disagreements(&o, r);
 	print_matrix(&o, r);
 	print_environment(&o, r);
+	print_blockers(&o, r);
+	print_proofs(&o, r);
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		print_group(&o, r, groups[i].title, groups[i].prefix);
 	if (r->nerrors) {

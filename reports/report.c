@@ -33,6 +33,27 @@ const char *guest_kind_id(enum guest_kind k)
 	return k < GUEST_KIND_COUNT ? guest_kinds[k].id : "?";
 }
 
+const char *guest_kind_short_title(enum guest_kind k)
+{
+	static const char *const titles[GUEST_KIND_COUNT] = {
+		[GUEST_REAL16] = "16-bit real mode (DOS)",
+		[GUEST_PROT32] = "32-bit protected mode",
+		[GUEST_PAE32] = "32-bit with PAE",
+		[GUEST_LONG64] = "64-bit long mode",
+		[GUEST_SMP] = "several vCPUs",
+		[GUEST_IRQ] = "injected interrupts",
+		[GUEST_HYPERCALL] = "hypercalls",
+		[GUEST_PIO] = "port I/O devices",
+		[GUEST_MMIO] = "memory-mapped devices",
+		[GUEST_DISK] = "a host file as disk",
+		[GUEST_NESTED] = "a guest's own guests",
+		[GUEST_PASSTHROUGH] = "PCI passthrough (VFIO)",
+		[GUEST_CONTAINER] = "containers",
+	};
+
+	return k < GUEST_KIND_COUNT ? titles[k] : "?";
+}
+
 const char *guest_kind_title(enum guest_kind k)
 {
 	return k < GUEST_KIND_COUNT ? guest_kinds[k].title : "?";

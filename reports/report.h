@@ -171,9 +171,37 @@ int report_matrix_prove(struct report *r, enum guest_kind k, const char *status,
 struct json_object *report_to_json(const struct report *r);
 
 /* Human output (reports/human.c). colour: use ANSI colours. verbose: add sources. */
+/*
+ * The layers a hardware-virtualized guest passes through, as the human matrix shows them
+ * (reports/layers.c): each judged on its own, so that every broken layer is seen at once.
+ */
+enum layer {
+	LAYER_CPU,		/* VMX/SVM, and the kind's own CPU needs (PAE, long mode) */
+	LAYER_FIRMWARE,		/* not locked off; an IOMMU for passthrough */
+	LAYER_KERNEL,		/* a KVM module; 64-bit kernel, nested=1, IOMMU/VFIO as needed */
+	LAYER_KVM_ACCESS,	/* this user opens /dev/kvm and KVM creates a VM */
+	LAYER_PROOF,		/* what the test guest did */
+	LAYER_COUNT,
+};
+
+enum layer_state {
+	LAYER_OK,
+	LAYER_FAIL,
+	LAYER_UNKNOWN,
+	LAYER_NOT_RUN,		/* the proof was not run */
+	LAYER_NA,		/* this kind does not involve the layer */
+};
+
+enum layer_state report_layer_state(const struct report *r, enum guest_kind k, enum layer l);
+const char *layer_name(enum layer l);
+
+/* A short title that fits the matrix table (at most 24 columns). */
+const char *guest_kind_short_title(enum guest_kind k);
+
 struct report_human_opts {
 	bool colour;
 	bool verbose;
+	bool utf8;		/* the terminal shows UTF-8: check marks, else ASCII */
 	int width;		/* columns available; 80 when unknown */
 };
 int report_print_human(const struct report *r, const struct report_human_opts *opts, void *file);

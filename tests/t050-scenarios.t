@@ -152,6 +152,22 @@ verdict "$r" long64 no kernel.dev_kvm
 is "$(jget "$r.json" "d['capabilities']['kernel.dev_kvm']['value']")" no-access \
 	"no-access: /dev/kvm is no-access"
 
+# The human matrix judges each layer on its own: with /dev/kvm closed to this user the CPU,
+# firmware and kernel still hold, and only the access column fails; the firmware lock shows in
+# its own column. UTF-8 marks on a UTF-8 terminal, ASCII ones otherwise.
+row() {	# ROOT KIND LANG: the kind's row of the human matrix
+	LANG=$3 LC_ALL=$3 "$VIRTCAP" --root "$1" --no-color | grep -E "^  $2 " | head -1
+}
+is "$(row "$tmp/no-access" long64 C.UTF-8 | tr -s ' ')" \
+	" long64 no ✓ ✓ ✓ ✗ · 64-bit long mode" "human matrix, no-access: only /dev/kvm fails"
+is "$(row "$tmp/no-access" long64 C | tr -s ' ')" " long64 no y y y x . 64-bit long mode" \
+	"human matrix in ASCII where the locale is not UTF-8"
+is "$(row "$tmp/vtx-locked" real16 C | tr -s ' ' | cut -d' ' -f2-5)" "real16 no y x" \
+	"human matrix, vtx-locked: the firmware column fails"
+LANG=C "$VIRTCAP" --root "$tmp/no-access" --no-color >"$tmp/no-access.txt"
+sed -n '/^What blocks them, and the fix$/,$p' "$tmp/no-access.txt" | grep -q '^  long64 '
+ok $? "human output: the blocked kind is explained under 'What blocks them, and the fix'"
+
 # every scenario's report is valid against the published schema
 /usr/bin/python3 "$(dirname "$0")/lib/validate.py" \
 	"$(dirname "$0")/../reports/schema/report-v1.json" "$tmp"/*.json >"$tmp/schema.out" 2>&1

@@ -1,0 +1,138 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The matrix seen by layer: for one guest kind, what each layer a hardware-virtualized guest
+ * passes through says on its own (CPU, firmware, kernel, access to /dev/kvm, the proof).
+ *
+ * The matrix's verdict names only the first link that fails (matrix.c); a person fixing a host
+ * also wants to see the links after it, since a BIOS switch and a missing group membership are
+ * often both there. Each layer is judged here from the capabilities alone, independently of
+ * the others, and never guessed: a value the probe could not read is LAYER_UNKNOWN.
+ */
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "reports/report.h"
+
+static enum layer_state flag_state(int flag)
+{
+	return flag == 1 ? LAYER_OK : flag == 0 ? LAYER_FAIL : LAYER_UNKNOWN;
+}
+
+/* The worse of two states: a failing need decides, then an unknown one. */
+static enum layer_state worse(enum layer_state a, enum layer_state b)
+{
+	if (a == LAYER_FAIL || b == LAYER_FAIL)
+		return LAYER_FAIL;
+	if (a == LAYER_UNKNOWN || b == LAYER_UNKNOWN)
+		return LAYER_UNKNOWN;
+	if (a == LAYER_NA)
+		return b;
+	return a;
+}
+
+static enum layer_state layer_cpu(const struct report *r, enum guest_kind k)
+{
+	int vmx = report_cap_flag(r, "cpu.vmx"), svm = report_cap_flag(r, "cpu.svm");
+	const char *mod = report_cap_string(r, "kernel.kvm_module");
+	enum layer_state s = vmx == 1 || svm == 1 ? LAYER_OK
+			     : vmx < 0 && svm < 0 ? LAYER_UNKNOWN : LAYER_FAIL;
+
+	/* paravirtual KVM (PVM) runs guests without VT-x/AMD-V; a nested guest still needs it */
+	if (s != LAYER_OK && mod && !strcmp(mod, "kvm_pvm") && k != GUEST_NESTED)
+		s = LAYER_NA;
+
+	if (k == GUEST_PAE32)
+		s = worse(s, flag_state(report_cap_flag(r, "cpu.pae")));
+	if (k == GUEST_LONG64)
+		s = worse(s, flag_state(report_cap_flag(r, "cpu.lm")));
+	return s;
+}
+
+static enum layer_state layer_firmware(const struct report *r, enum guest_kind k)
+{
+	enum layer_state s = flag_state(report_cap_flag(r, "fw.virt_enabled"));
+
+	if (k == GUEST_PASSTHROUGH)
+		s = worse(s, flag_state(report_cap_flag(r, "fw.iommu")));
+	return s;
+}
+
+static enum layer_state layer_kernel(const struct report *r, enum guest_kind k)
+{
+	const char *mod = report_cap_string(r, "kernel.kvm_module");
+	enum layer_state s = !mod ? LAYER_UNKNOWN : strcmp(mod, "none") ? LAYER_OK : LAYER_FAIL;
+
+	if (k == GUEST_LONG64 && r->kernel_arch)
+		s = worse(s, strcmp(r->kernel_arch, "x86_64") ? LAYER_FAIL : LAYER_OK);
+	if (k == GUEST_NESTED)
+		s = worse(s, flag_state(report_cap_flag(r, "kernel.nested")));
+	if (k == GUEST_PASSTHROUGH) {
+		s = worse(s, flag_state(report_cap_flag(r, "kernel.iommu_enabled")));
+		s = worse(s, flag_state(report_cap_flag(r, "kernel.vfio")));
+	}
+	return s;
+}
+
+static enum layer_state layer_kvm_access(const struct report *r)
+{
+	const char *dev = report_cap_string(r, "kernel.dev_kvm");
+
+	if (!dev)
+		return LAYER_UNKNOWN;
+	if (strcmp(dev, "ok"))
+		return LAYER_FAIL;
+	return report_cap_flag(r, "kernel.kvm_create_vm") == 0 ? LAYER_FAIL : LAYER_OK;
+}
+
+static enum layer_state layer_proof(const struct report *r, enum guest_kind k)
+{
+	struct json_object *status;
+	const struct json_object *proof = r->matrix[k].proof;
+
+	if (!proof || !json_object_object_get_ex((struct json_object *)proof, "status", &status))
+		return LAYER_NOT_RUN;
+
+	const char *s = json_object_get_string(status);
+
+	if (!strcmp(s, "proven"))
+		return LAYER_OK;
+	if (!strcmp(s, "failed"))
+		return LAYER_FAIL;
+	return LAYER_NOT_RUN;
+}
+
+enum layer_state report_layer_state(const struct report *r, enum guest_kind k, enum layer l)
+{
+	if (k == GUEST_CONTAINER) {
+		/* namespaces and cgroups are the kernel's; nothing else is involved */
+		if (l != LAYER_KERNEL)
+			return LAYER_NA;
+		return r->matrix[k].verdict == VERDICT_YES ? LAYER_OK
+		       : r->matrix[k].verdict == VERDICT_NO ? LAYER_FAIL : LAYER_UNKNOWN;
+	}
+	switch (l) {
+	case LAYER_CPU:
+		return layer_cpu(r, k);
+	case LAYER_FIRMWARE:
+		return layer_firmware(r, k);
+	case LAYER_KERNEL:
+		return layer_kernel(r, k);
+	case LAYER_KVM_ACCESS:
+		return layer_kvm_access(r);
+	case LAYER_PROOF:
+		return k == GUEST_PASSTHROUGH ? LAYER_NA : layer_proof(r, k);
+	default:
+		return LAYER_NA;
+	}
+}
+
+const char *layer_name(enum layer l)
+{
+	static const char *const names[LAYER_COUNT] = {
+		[LAYER_CPU] = "cpu", [LAYER_FIRMWARE] = "firmware", [LAYER_KERNEL] = "kernel",
+		[LAYER_KVM_ACCESS] = "kvm_access", [LAYER_PROOF] = "proof",
+	};
+
+	return l < LAYER_COUNT ? names[l] : "?";
+}
