@@ -62,6 +62,7 @@ LIB_OBJS += reports/layers.o
 LIB_OBJS += reports/matrix.o
 LIB_OBJS += reports/proofs.o
 LIB_OBJS += reports/report.o
+LIB_OBJS += cli/advise.o
 LIB_OBJS += cli/bench_exits.o
 LIB_OBJS += cli/prove.o
 LIB_OBJS += cli/snapshot.o

@@ -31,4 +31,15 @@ int cli_run_proofs(struct report *r, const char *only, unsigned timeout_ms, bool
 /* `virtcap bench-exits`: exit round trips through hv-mini and a bare loop. 0 or -errno. */
 int cli_bench_exits(bool json, unsigned timeout_ms);
 
+/*
+ * `virtcap advise GUEST`: the requirement chain of a guest, judged on r (cli/advise.c).
+ * Returns 0, or -EINVAL for an unknown GUEST. cli_advise_proofs() gives the --only list of
+ * the proofs behind GUEST's advice (NULL when none), cli_advise_list() the known GUESTs.
+ */
+#include <stdio.h>
+int cli_advise(const struct report *r, const char *guest, bool json, bool utf8, FILE *out);
+bool cli_advise_known(const char *guest);
+const char *cli_advise_proofs(const char *guest, char *buf, size_t len);
+void cli_advise_list(FILE *out);
+
 #endif

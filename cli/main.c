@@ -40,6 +40,9 @@ static void usage(FILE *out)
 	      "  probe              the probe only, no test guests\n"
 	      "  prove              boot the test guests (hv-mini) and show what they proved\n"
 	      "  bench-exits        time each exit kind through hv-mini and a bare KVM_RUN loop\n"
+	      "  advise GUEST       what GUEST needs, what holds here, the first thing to fix and\n"
+	      "                     the alternatives; GUEST: dos, os32, os64, hypervisor, gpu,\n"
+	      "                     container\n"
 	      "  lab [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]\n"
 	      "      [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC]\n"
 	      "      [--json] [-- ARGS]\n"
@@ -68,6 +71,7 @@ struct options {
 	const char *root;
 	const char *cpuid_dump;
 	const char *snapshot_out;
+	const char *guest;		/* advise GUEST */
 	const char *only;
 	unsigned timeout_ms;
 	bool json;
@@ -153,6 +157,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		o->command = argv[optind++];
 	if (o->command && strcmp(o->command, "snapshot") == 0 && optind < argc)
 		o->snapshot_out = argv[optind++];
+	if (o->command && strcmp(o->command, "advise") == 0 && optind < argc)
+		o->guest = argv[optind++];
 	if (optind < argc) {
 		fprintf(stderr, "virtcap: unexpected argument '%s' (try --help)\n", argv[optind]);
 		return -EINVAL;
@@ -161,8 +167,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 		o->command = "check";
 	if (strcmp(o->command, "probe") && strcmp(o->command, "check") &&
 	    strcmp(o->command, "snapshot") && strcmp(o->command, "prove") &&
-	    strcmp(o->command, "bench-exits")) {
+	    strcmp(o->command, "bench-exits") && strcmp(o->command, "advise")) {
 		fprintf(stderr, "virtcap: unknown command '%s' (try --help)\n", o->command);
+		return -EINVAL;
+	}
+	if (!strcmp(o->command, "advise") && (!o->guest || !cli_advise_known(o->guest))) {
+		if (o->guest)
+			fprintf(stderr, "virtcap: advise: unknown guest '%s'; one of:\n", o->guest);
+		else
+			fprintf(stderr, "virtcap: advise needs a guest: virtcap advise GUEST, one of:\n");
+		cli_advise_list(stderr);
 		return -EINVAL;
 	}
 	if (!strcmp(o->command, "snapshot") && !o->snapshot_out) {
@@ -290,6 +304,16 @@ int main(int argc, char **argv)
 		rc = cli_run_proofs(r, o.only, o.timeout_ms, ctx.live && !o.cpuid_dump);
 		if (rc)
 			goto out;
+	}
+	if (!strcmp(o.command, "advise")) {
+		char only[256];
+		const char *proofs = cli_advise_proofs(o.guest, only, sizeof(only));
+
+		/* the proofs behind the advice: "holds" then means a test guest did it */
+		rc = proofs ? cli_run_proofs(r, proofs, o.timeout_ms, ctx.live && !o.cpuid_dump) : 0;
+		if (!rc)
+			rc = cli_advise(r, o.guest, o.json, locale_is_utf8(), stdout);
+		goto out;
 	}
 
 	if (snapshot) {

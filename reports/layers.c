@@ -51,7 +51,12 @@ static enum layer_state layer_cpu(const struct report *r, enum guest_kind k)
 
 static enum layer_state layer_firmware(const struct report *r, enum guest_kind k)
 {
+	const char *mod = report_cap_string(r, "kernel.kvm_module");
 	enum layer_state s = flag_state(report_cap_flag(r, "fw.virt_enabled"));
+
+	/* PVM needs no VT-x/AMD-V, so nothing the firmware can lock (a nested guest does) */
+	if (s != LAYER_OK && mod && !strcmp(mod, "kvm_pvm") && k != GUEST_NESTED)
+		s = LAYER_NA;
 
 	if (k == GUEST_PASSTHROUGH)
 		s = worse(s, flag_state(report_cap_flag(r, "fw.iommu")));

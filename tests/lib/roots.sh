@@ -71,3 +71,36 @@ root_kernel() {
 	root_file "$1" proc/sys/kernel/arch "$3"
 	root_fact "$1" process.bits 64
 }
+
+# Whole-host pieces (t050 and the commands that judge whole hosts)
+# A module's parameters as sysfs shows them
+kvm_module() {	# ROOT MODULE NESTED(Y|N)
+	mkdir -p "$1/sys/module/kvm/parameters"
+	root_file "$1" "sys/module/$2/parameters/nested" "$3"
+	case $2 in
+	kvm_intel) root_file "$1" sys/module/kvm_intel/parameters/ept Y
+		   root_file "$1" sys/module/kvm_intel/parameters/unrestricted_guest Y ;;
+	kvm_amd) root_file "$1" sys/module/kvm_amd/parameters/npt 1 ;;
+	esac
+	root_file "$1" proc/modules "$2 385024 0 - Live 0x0000000000000000
+kvm 1142784 1 $2, Live 0x0000000000000000"
+}
+
+dev_kvm_ok() {	# ROOT: a usable /dev/kvm, as the live ioctls recorded it
+	root_file "$1" etc/group "kvm:x:993:"
+	root_fact "$1" kvm.stat.mode 020660
+	root_fact "$1" kvm.stat.uid 0
+	root_fact "$1" kvm.stat.gid 993
+	root_fact "$1" kvm.open ok
+	root_fact "$1" kvm.api_version 12
+	root_fact "$1" kvm.create_vm ok
+}
+
+intel_msrs() {	# ROOT FEATURE_CONTROL: VMX capability MSRs of a Skylake server
+	root_fact "$1" msr.0.0x3a "$2"
+	root_fact "$1" msr.0.0x480 0x00da040000000004
+	root_fact "$1" msr.0.0x481 0x000000ff00000016
+	root_fact "$1" msr.0.0x482 0xfff9fffe0401e172
+	root_fact "$1" msr.0.0x48b 0x0053ffff00000000
+	root_fact "$1" msr.0.0x48c 0x00000f0106734141
+}

@@ -1,0 +1,91 @@
+#!/bin/sh
+# virtcap advise GUEST: the requirement chain of a guest on captured hosts, the first failing
+# requirement with its fix, the alternatives, and usage errors.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/roots.sh"
+plan_lazy
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+export LANG=C LC_ALL=C
+
+host() {	# NAME: an empty root with a kernel
+	mkdir -p "$tmp/$1"
+	root_kernel "$tmp/$1" 6.1.0-27-amd64 x86_64
+}
+advise() {	# ROOT GUEST [ARGS]: the advice, in $tmp/out, exit status in $rc
+	r=$1 g=$2; shift 2
+	"$VIRTCAP" --root "$r" advise "$g" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+# the advice's verdict and first failing step, from its JSON
+field() { jget "$tmp/out" "d$1"; }
+
+host good; r=$tmp/good
+cpu_intel_vmx "$r"; intel_msrs "$r" 0x5; kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+for g in dos os32 os64 hypervisor; do
+	advise "$r" "$g" --json
+	is "$rc/$(field "['verdict']")" "0/yes" "a good Intel host: $g can run"
+done
+advise "$r" os64
+grep -q '^It can run here: every requirement holds' "$tmp/out"
+ok $? "the human advice says so"
+advise "$r" gpu --json
+is "$(field "['verdict']")" no "gpu: no on a host without an IOMMU"
+is "$(field "['steps'][$(field "['first_failing_step']")]['row']")" passthrough \
+	"gpu: the first failing requirement is passthrough"
+field "['steps'][$(field "['first_failing_step']")]['fix']" | grep -q "intel_iommu=on"
+ok $? "gpu: its fix turns the IOMMU on (intel_iommu=on; the root has no ACPI tables to blame)"
+
+# the classic trap: VT-x there, but this user may not open /dev/kvm
+host noaccess; r=$tmp/noaccess
+cpu_intel_vmx "$r"; intel_msrs "$r" 0x5; kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+root_fact "$r" kvm.stat.mode 020600
+root_fact "$r" kvm.open EACCES
+root_fact "$r" kvm.create_vm ""
+advise "$r" os64 --json
+is "$(field "['verdict']")" no "no /dev/kvm access: os64 cannot run"
+is "$(field "['steps'][$(field "['first_failing_step']")]['layer']")" kvm_access \
+	"the first failing requirement is the access to /dev/kvm, after CPU, firmware and kernel"
+is "$(field "['steps'][0]['state']")/$(field "['steps'][2]['state']")" holds/holds \
+	"the CPU and the kernel still hold"
+advise "$r" os64
+grep -q "^It cannot run here; the first requirement that fails: this user can open /dev/kvm" "$tmp/out"
+ok $? "the human advice names the failing requirement"
+sed -n '/^Other ways to run it$/,$p' "$tmp/out" | grep -q 'accel tcg'
+ok $? "and gives emulation as an alternative"
+
+# nested=0: a hypervisor guest fails at the kernel, with the modprobe fix
+host nonested; r=$tmp/nonested
+cpu_intel_vmx "$r"; intel_msrs "$r" 0x5; kvm_module "$r" kvm_intel N; dev_kvm_ok "$r"
+advise "$r" hypervisor --json
+is "$(field "['verdict']")" no "nested=0: a hypervisor guest cannot run"
+is "$(field "['steps'][$(field "['first_failing_step']")]['layer']")" kernel \
+	"nested=0: the kernel requirement fails"
+field "['steps'][$(field "['first_failing_step']")]['fix']" | grep -q "nested=1"
+ok $? "nested=0: the fix turns nested on"
+advise "$r" os64 --json
+is "$(field "['verdict']")" yes "nested=0 does not stop a plain 64-bit OS"
+
+# firmware lock: the firmware step fails before the kernel
+host locked; r=$tmp/locked
+cpu_intel_vmx "$r"; intel_msrs "$r" 0x1; kvm_module "$r" kvm_intel Y
+root_fact "$r" kvm.open ENOENT
+advise "$r" dos
+grep -Eq '^  x the firmware' "$tmp/out"
+ok $? "VT-x locked off: the firmware requirement fails (ASCII mark)"
+
+# what can be known without the probe's root readings stays unknown, never yes
+host unknown; r=$tmp/unknown
+advise "$r" os64 --json
+is "$(field "['verdict']")" unknown "no CPUID, no KVM facts: unknown, not yes"
+
+advise "$tmp/good" frobnicate
+is "$rc" 2 "an unknown guest is a usage error (exit 2)"
+grep -q "unknown guest 'frobnicate'" "$tmp/err" && grep -q '^  os64 ' "$tmp/err"
+ok $? "it names the guest and lists the known ones"
+"$VIRTCAP" advise >/dev/null 2>"$tmp/err"
+is "$?" 2 "advise without a guest is a usage error"
+/usr/bin/python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out" 2>/dev/null
+advise "$tmp/good" container --json
+is "$(field "['schema']")" virtcap/advice/v1 "the advice's JSON is versioned"
+done_testing
