@@ -164,7 +164,27 @@ static void step_reason(const struct report *r, const struct guest_advice *a,
 static const char *state_word(enum layer_state s)
 {
 	return s == LAYER_OK ? "holds" : s == LAYER_FAIL ? "fails" : s == LAYER_NA ? "n/a"
-	       : "unknown";
+	       : s == LAYER_NOT_RUN ? "waits" : "unknown";
+}
+
+/*
+ * A step as shown: a row after the decisive step that fails for the same reason (the same
+ * blocking capability) was not judged on its own: it waits for the decisive one.
+ */
+static enum layer_state shown_state(const struct report *r, const struct guest_advice *a,
+				    int i, int decisive)
+{
+	enum layer_state st = step_state(r, a, &a->steps[i]);
+
+	if (decisive >= 0 && i > decisive && st != LAYER_OK && a->steps[i].kind == STEP_ROW) {
+		const char *mine = r->matrix[a->steps[i].which].blocked_by;
+		const struct matrix_row *d = &r->matrix[a->steps[decisive].kind == STEP_ROW ?
+						       a->steps[decisive].which : (int)a->main];
+
+		if (mine && d->blocked_by && !strcmp(mine, d->blocked_by))
+			return LAYER_NOT_RUN;
+	}
+	return st;
 }
 
 static struct json_object *advice_json(const struct report *r, const struct guest_advice *a,
@@ -179,7 +199,7 @@ static struct json_object *advice_json(const struct report *r, const struct gues
 	json_object_object_add(o, "verdict", json_object_new_string(verdict));
 	for (int i = 0; i < 8 && a->steps[i].says; i++) {
 		struct json_object *s = json_object_new_object();
-		enum layer_state st = step_state(r, a, &a->steps[i]);
+		enum layer_state st = shown_state(r, a, i, first_bad);
 
 		json_object_object_add(s, "requirement", json_object_new_string(a->steps[i].says));
 		json_object_object_add(s, "state", json_object_new_string(state_word(st)));
@@ -210,19 +230,21 @@ static struct json_object *advice_json(const struct report *r, const struct gues
 static void print_para(FILE *out, const char *lead, const char *text, int indent)
 {
 	int col = (int)strlen(lead);
+	bool line_start = true;		/* no word on this line yet: no space before the next */
 
 	fputs(lead, out);
 	for (const char *p = text; *p;) {
 		size_t w = strcspn(p, " ");
 
-		if (col > indent && col + 1 + (int)w > 78) {
+		if (!line_start && col + 1 + (int)w > 78) {
 			fprintf(out, "\n%*s", indent, "");
 			col = indent;
-		} else if (col > indent && p != text) {
+		} else if (!line_start) {
 			fputc(' ', out);
 			col++;
 		}
 		fwrite(p, 1, w, out);
+		line_start = false;
 		col += (int)w;
 		p += w;
 		while (*p == ' ')
@@ -264,17 +286,20 @@ int cli_advise(const struct report *r, const char *id, bool json, bool utf8, FIL
 
 	fprintf(out, "%s: %s\n\n", a->id, a->title);
 	fprintf(out, "What it needs, in order\n");
-	for (int i = 0; i < 8 && a->steps[i].says; i++) {
-		enum layer_state st = step_state(r, a, &a->steps[i]);
-		const char *mark = utf8 ? (st == LAYER_OK ? "\u2713" : st == LAYER_FAIL ? "\u2717"
-					   : st == LAYER_NA ? "-" : "?")
-				   : (st == LAYER_OK ? "y" : st == LAYER_FAIL ? "x"
-				      : st == LAYER_NA ? "-" : "?");
-
-		fprintf(out, "  %s %-60s %s\n", mark, a->steps[i].says, state_word(st));
-	}
-
 	int decisive = first_bad >= 0 ? first_bad : first_unknown;
+
+	for (int i = 0; i < 8 && a->steps[i].says; i++) {
+		enum layer_state st = shown_state(r, a, i, decisive);
+		const char *mark = utf8 ? (st == LAYER_OK ? "\u2713" : st == LAYER_FAIL ? "\u2717"
+					   : st == LAYER_NA ? "-" : st == LAYER_NOT_RUN ? "\u00b7"
+					   : "?")
+				   : (st == LAYER_OK ? "y" : st == LAYER_FAIL ? "x"
+				      : st == LAYER_NA ? "-" : st == LAYER_NOT_RUN ? "." : "?");
+		char lead[32];
+
+		snprintf(lead, sizeof(lead), "  %s %-8s", mark, state_word(st));
+		print_para(out, lead, a->steps[i].says, 14);
+	}
 
 	if (decisive < 0) {
 		fprintf(out, "\nIt can run here: every requirement holds%s.\n",
@@ -286,9 +311,13 @@ int cli_advise(const struct report *r, const char *id, bool json, bool utf8, FIL
 	const char *reason, *fix;
 
 	step_reason(r, a, &a->steps[decisive], &reason, &fix);
-	fprintf(out, "\n%s: %s\n", first_bad >= 0 ? "It cannot run here; the first requirement "
-		"that fails" : "Whether it can run here is unknown; the first requirement not known",
-		a->steps[decisive].says);
+	char head[256];
+
+	snprintf(head, sizeof(head), "%s: %s", first_bad >= 0 ? "It cannot run here; the first "
+		 "requirement that fails" : "Whether it can run here is unknown; the first "
+		 "requirement not known", a->steps[decisive].says);
+	fputc('\n', out);
+	print_para(out, "", head, 2);
 	if (reason)
 		print_para(out, "  ", reason, 2);
 	if (fix)

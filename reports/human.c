@@ -225,9 +225,13 @@ static void print_proofs(const struct out *o, const struct report *r)
 		char line[2048];
 		const char *st = json_object_get_string(status);
 
-		snprintf(line, sizeof(line), "%s: %s", st,
-			 json_object_object_get_ex(proof, "detail", &detail) &&
-			 json_object_get_string(detail) ? json_object_get_string(detail) : "");
+		/* a failure is the row's blocker, told in full above */
+		if (!strcmp(st, "failed"))
+			snprintf(line, sizeof(line), "failed: see what blocks it, above");
+		else
+			snprintf(line, sizeof(line), "%s: %s", st,
+				 json_object_object_get_ex(proof, "detail", &detail) &&
+				 json_object_get_string(detail) ? json_object_get_string(detail) : "");
 		fprintf(o->f, "  %-12s ", guest_kind_id((enum guest_kind)k));
 		print_wrapped(o, line, 15, 15);
 	}
