@@ -111,7 +111,7 @@ else
 COMPILE_CFLAGS = $(HOST_CFLAGS)
 endif
 
-.PHONY: all deps run check static install bench clean test-progs
+.PHONY: all deps run check sanitize static install bench clean test-progs
 # test programs link from objects make would otherwise delete as intermediates
 .SECONDARY:
 all: virtcap
@@ -143,6 +143,11 @@ virtcap: $(addprefix $(BUILD)/,$(MAIN_OBJS)) $(BUILD)/libvirtcap.a
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
 
+# the program inside a build directory: the sanitizer build (scripts/sanitize.sh) uses it
+$(BUILD)/virtcap: $(addprefix $(BUILD)/,$(MAIN_OBJS)) $(BUILD)/libvirtcap.a
+	@[ "$(V)" = 1 ] || echo "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
+
 $(BUILD)/tests/c/%: $(BUILD)/tests/c/%.o $(BUILD)/tests/tap.o $(BUILD)/libvirtcap.a
 	@[ "$(V)" = 1 ] || echo "  LD      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(HOST_LIBS)
@@ -164,6 +169,11 @@ check: deps
 	$(Q)$(MAKE) --no-print-directory virtcap test-progs
 	$(Q)scripts/static.sh >/dev/null
 	VIRTCAP=$(CURDIR)/virtcap VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) TEST_BIN=$(CURDIR)/$(BUILD)/tests/c prove -r tests
+	$(Q)VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) scripts/sanitize.sh
+
+# the unit and fixture tests again, built with AddressSanitizer and UBSan (part of check)
+sanitize:
+	$(Q)VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) scripts/sanitize.sh
 
 static:
 	$(Q)scripts/static.sh
