@@ -111,7 +111,7 @@ else
 COMPILE_CFLAGS = $(HOST_CFLAGS)
 endif
 
-.PHONY: all deps run check sanitize static install bench clean test-progs
+.PHONY: all deps run check sanitize fuzz static install bench clean test-progs
 # test programs link from objects make would otherwise delete as intermediates
 .SECONDARY:
 all: virtcap
@@ -174,6 +174,10 @@ check: deps
 # the unit and fixture tests again, built with AddressSanitizer and UBSan (part of check)
 sanitize:
 	$(Q)VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) scripts/sanitize.sh
+
+# libFuzzer targets (fuzz/), each run FUZZ_SECONDS (default 60) from its seeds
+fuzz: deps
+	$(Q)scripts/fuzz.sh
 
 static:
 	$(Q)scripts/static.sh

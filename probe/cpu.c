@@ -252,7 +252,7 @@ static int cpu_load(struct probe_ctx *ctx, struct report *r, char *source, size_
 		snprintf(source, slen, "%s%s", ctx->root, CPUID_RAW_PATH);
 		rc = root_read(ctx, CPUID_RAW_PATH, &text, &len);
 		if (rc == -ENOENT) {
-			snprintf(why, wlen, "no CPUID capture in this root (%s)", CPUID_RAW_PATH + 1);
+			snprintf(why, wlen, "no CPUID capture in this root (%s)", &CPUID_RAW_PATH[1]);
 			return 1;
 		}
 		if (rc)

@@ -153,6 +153,13 @@ int facts_parse(struct facts *f, const char *text, size_t len, char *err, size_t
 
 		size_t klen = (size_t)(eq - p), vlen = n - klen - 1;
 
+		/* facts_set() never writes a CR or LF into a value: one inside is not ours, and
+		 * would not read back the same after a snapshot writes it again */
+		if (memchr(eq + 1, '\r', vlen)) {
+			snprintf(err, errlen, "line %zu: a carriage return inside the value", line);
+			return -EINVAL;
+		}
+
 		if (klen > FACT_KEY_MAX || vlen > FACT_VALUE_MAX) {
 			snprintf(err, errlen, "line %zu: key or value too long", line);
 			return -EINVAL;
@@ -196,8 +203,11 @@ int facts_format(const struct facts *f, char **out, size_t *len)
 
 	if (!sorted)
 		return -ENOMEM;
-	memcpy(sorted, f->v, f->n * sizeof(*sorted));
-	qsort(sorted, f->n, sizeof(*sorted), fact_cmp);
+	/* no facts: f->v is NULL, which memcpy and qsort may not be given even for 0 bytes */
+	if (f->n) {
+		memcpy(sorted, f->v, f->n * sizeof(*sorted));
+		qsort(sorted, f->n, sizeof(*sorted), fact_cmp);
+	}
 	mem = open_memstream(&buf, &size);
 	if (!mem) {
 		free(sorted);

@@ -158,6 +158,8 @@ static struct cap *cap_slot(struct report *r, const char *id)
 	return c;
 }
 
+static char *vformat(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
+
 static char *vformat(const char *fmt, va_list ap)
 {
 	char *s;

@@ -18,6 +18,21 @@ export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1"
 tests=$(ls tests/t0*.t | grep -Ev 't00[23]-|t06[0-9]-')
 status=0
 VIRTCAP=$top/build/asan/virtcap TEST_BIN=$top/build/asan/tests/c prove $tests || status=1
+# the fuzz targets' seeds and every input a fuzzer once found, replayed without libFuzzer
+for src in fuzz/*.c; do
+	t=$(basename "$src" .c)
+	[ "$t" = replay ] && continue
+	gcc -std=gnu11 -D_GNU_SOURCE -O1 -g -I. $san -o "build/asan/fuzz-$t" "$src" fuzz/replay.c \
+		build/asan/libvirtcap.a $(pkg-config --libs libcpuid libpci json-c zlib) -lpthread -lrt
+	inputs=$(ls fuzz/seeds/"$t"/* fuzz/regressions/"$t"/* 2>/dev/null || true)
+	if [ -n "$inputs" ] && ! "build/asan/fuzz-$t" $inputs >"build/asan/fuzz-$t.out" 2>&1; then
+		echo "sanitize: fuzz target $t failed on its seeds or regressions:" >&2
+		tail -5 "build/asan/fuzz-$t.out" >&2
+		status=1
+	else
+		echo "sanitize: fuzz target $t: $(echo "$inputs" | wc -w) seeds and regressions replayed"
+	fi
+done
 if [ -n "$(ls "$logs")" ]; then
 	echo "sanitize: the sanitizers reported:" >&2
 	for f in "$logs"/*; do head -40 "$f" >&2; done
