@@ -65,6 +65,7 @@ LIB_OBJS += reports/report.o
 LIB_OBJS += cli/advise.o
 LIB_OBJS += cli/bench_exits.o
 LIB_OBJS += cli/prove.o
+LIB_OBJS += cli/signal_cleanup.o
 LIB_OBJS += cli/snapshot.o
 LIB_OBJS += hv-mini/exit_bench.o
 LIB_OBJS += hv-mini/guest_images.o

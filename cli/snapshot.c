@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include "cli/cli.h"
+#include "cli/signal_cleanup.h"
 #include "probe/capture.h"
 #include "probe/probe.h"
 
@@ -288,6 +289,7 @@ int snapshot_write(const char *path, struct probe_ctx *ctx, const struct capture
 		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(e));
 		return -e;
 	}
+	signal_cleanup_add(tmp);	/* Ctrl-C while writing leaves no partial archive */
 	/* mkstemp makes 0600; give the archive the mode any new file of this user gets */
 	mode_t mask = umask(0);
 
@@ -297,6 +299,7 @@ int snapshot_write(const char *path, struct probe_ctx *ctx, const struct capture
 	if (!t.gz) {
 		close(fd);
 		unlink(tmp);
+		signal_cleanup_forget(tmp);
 		snprintf(err, errlen, "%s: cannot start compression", path);
 		return -ENOMEM;
 	}
@@ -310,8 +313,10 @@ int snapshot_write(const char *path, struct probe_ctx *ctx, const struct capture
 		t.err = -EIO;
 	if (!t.err && rename(tmp, path) < 0)
 		t.err = -errno;
-	if (t.err) {
+	if (t.err)
 		unlink(tmp);
+	signal_cleanup_forget(tmp);
+	if (t.err) {
 		snprintf(err, errlen, "%s: cannot write the snapshot: %s", path, strerror(-t.err));
 		return t.err;
 	}

@@ -1,0 +1,16 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Temporary files that a signal must not leave behind. A file written beside its final name
+ * and renamed into place (a snapshot, a report with --output) is registered while it exists;
+ * SIGINT, SIGTERM or SIGHUP then unlinks it before the process dies of that signal as it
+ * would have anyway (the exit status still tells the signal).
+ */
+#ifndef VIRTCAP_SIGNAL_CLEANUP_H
+#define VIRTCAP_SIGNAL_CLEANUP_H
+
+/* Remove path if a signal ends the run. Returns 0, or -ENOSPC when too many are registered. */
+int signal_cleanup_add(const char *path);
+/* path was renamed or removed: forget it. */
+void signal_cleanup_forget(const char *path);
+
+#endif
