@@ -55,6 +55,7 @@ LIB_OBJS += probe/osvirt.o
 LIB_OBJS += probe/pci.o
 LIB_OBJS += probe/probe.o
 LIB_OBJS += probe/root.o
+LIB_OBJS += probe/root_archive.o
 LIB_OBJS += probe/vmx.o
 LIB_OBJS += reports/human.o
 LIB_OBJS += reports/json.o

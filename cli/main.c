@@ -6,6 +6,8 @@
  * libraries return errors. Exit codes: 0 ran fine, 2 usage or input error.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <getopt.h>
 #include <langinfo.h>
 #include <locale.h>
@@ -13,13 +15,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "cli/cli.h"
+#include "cli/signal_cleanup.h"
 #include "probe/capture.h"
 #include "probe/probe.h"
+#include "probe/root_archive.h"
 #include "reports/report.h"
 #include "version.h"
 
@@ -196,6 +201,52 @@ static bool use_colour(const struct options *o)
 	return isatty(STDOUT_FILENO);
 }
 
+static void root_archive_done(char *dir)
+{
+	if (!dir[0])
+		return;
+	signal_cleanup_remove_tree(dir);
+	signal_cleanup_forget(dir);
+	dir[0] = '\0';
+}
+
+/*
+ * --root HOST.tar.gz: a snapshot archive is unpacked (safely: probe/root_archive.c) into a
+ * private directory, which dir receives, removed by root_archive_done() or by a signal. dir is
+ * "" when root is not a file. Returns 0, or -errno with a message in err.
+ */
+static int root_from_archive(const char *root, char *dir, size_t len, char *err, size_t errlen)
+{
+	struct stat st;
+	const char *tmp = getenv("TMPDIR");
+
+	dir[0] = '\0';
+	if (stat(root, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	snprintf(dir, len, "%s/virtcap-root.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(dir)) {
+		int e = errno;
+
+		snprintf(err, errlen, "%s: cannot make a directory to unpack into: %s", root,
+			 strerror(e));
+		dir[0] = '\0';
+		return -e;
+	}
+	signal_cleanup_add_tree(dir);
+
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int rc = fd < 0 ? -errno : root_archive_unpack(root, fd, err, errlen);
+
+	if (fd >= 0)
+		close(fd);
+	if (rc) {
+		if (fd < 0)
+			snprintf(err, errlen, "%s: %s", dir, strerror(-rc));
+		root_archive_done(dir);
+	}
+	return rc;
+}
+
 /* Check marks where the locale's charset is UTF-8; a plain terminal gets ASCII marks. */
 static bool locale_is_utf8(void)
 {
@@ -277,8 +328,17 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!strcmp(o.command, "bench-exits"))
 		return cli_bench_exits(o.json, o.timeout_ms) ? EXIT_USAGE : 0;
-	if (probe_ctx_init(&ctx, o.root, o.cpuid_dump, err, sizeof(err))) {
+
+	char unpacked[PATH_MAX];
+
+	if (root_from_archive(o.root, unpacked, sizeof(unpacked), err, sizeof(err))) {
 		fprintf(stderr, "virtcap: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (probe_ctx_init(&ctx, unpacked[0] ? unpacked : o.root, o.cpuid_dump, err,
+			   sizeof(err))) {
+		fprintf(stderr, "virtcap: %s\n", err);
+		root_archive_done(unpacked);
 		return EXIT_USAGE;
 	}
 
@@ -292,9 +352,14 @@ int main(int argc, char **argv)
 	if (!r) {
 		fprintf(stderr, "virtcap: out of memory\n");
 		probe_ctx_release(&ctx);
+		root_archive_done(unpacked);
 		return EXIT_USAGE;
 	}
 	rc = probe_run(&ctx, r);
+	if (unpacked[0]) {	/* the report names the archive, not where it was unpacked */
+		free(r->root);
+		r->root = strdup(o.root);
+	}
 	if (rc) {
 		fprintf(stderr, "virtcap: probe failed: %s\n", strerror(-rc));
 		goto out;
@@ -347,5 +412,6 @@ out:
 	report_free(r);
 	capture_free(&capture);
 	probe_ctx_release(&ctx);
+	root_archive_done(unpacked);
 	return status;
 }

@@ -5,10 +5,12 @@
  * live in fixed static storage so that nothing is allocated or freed in it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "cli/signal_cleanup.h"
@@ -16,14 +18,75 @@
 #define CLEANUP_SLOTS 4
 
 static char paths[CLEANUP_SLOTS][PATH_MAX];
-static volatile sig_atomic_t in_use[CLEANUP_SLOTS];
+static volatile sig_atomic_t in_use[CLEANUP_SLOTS];	/* 1 a file, 2 a directory tree */
 static bool installed;
+
+struct dirent64_raw {
+	unsigned long long d_ino;
+	long long d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+/*
+ * Remove everything in the directory fd, then fd is closed. Only system calls, no malloc: it
+ * runs in the signal handler too. Depth is bounded by what root_archive_unpack() creates.
+ */
+static void remove_contents(int fd, int depth)
+{
+	char buf[4096];
+	bool removed = true;
+
+	/* sweep until one removes nothing: removing while reading may hide entries from getdents */
+	for (int sweep = 0; removed && depth < 80 && sweep < 100; sweep++) {
+		long n;
+
+		removed = false;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+			for (long off = 0; off < n;) {
+				struct dirent64_raw *d = (struct dirent64_raw *)(buf + off);
+
+				off += d->d_reclen;
+				if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+					continue;
+				if (unlinkat(fd, d->d_name, 0) == 0) {
+					removed = true;
+					continue;
+				}
+
+				int sub = openat(fd, d->d_name,
+						 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+				if (sub >= 0) {
+					remove_contents(sub, depth + 1);
+					if (unlinkat(fd, d->d_name, AT_REMOVEDIR) == 0)
+						removed = true;
+				}
+			}
+		}
+	}
+	close(fd);
+}
+
+void signal_cleanup_remove_tree(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0)
+		remove_contents(fd, 0);
+	rmdir(dir);
+}
 
 static void on_signal(int sig)
 {
-	for (int i = 0; i < CLEANUP_SLOTS; i++)
-		if (in_use[i])
+	for (int i = 0; i < CLEANUP_SLOTS; i++) {
+		if (in_use[i] == 1)
 			unlink(paths[i]);
+		else if (in_use[i] == 2)
+			signal_cleanup_remove_tree(paths[i]);
+	}
 	/* die of the signal, as without us: the parent sees the same status */
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -46,7 +109,7 @@ static void install(void)
 	installed = true;
 }
 
-int signal_cleanup_add(const char *path)
+static int add(const char *path, int kind)
 {
 	if (strlen(path) >= PATH_MAX)
 		return -ENAMETOOLONG;
@@ -56,10 +119,20 @@ int signal_cleanup_add(const char *path)
 		if (in_use[i])
 			continue;
 		memcpy(paths[i], path, strlen(path) + 1);
-		in_use[i] = 1;	/* set last: the handler never sees a half-copied path */
+		in_use[i] = kind;	/* set last: the handler never sees a half-copied path */
 		return 0;
 	}
 	return -ENOSPC;
+}
+
+int signal_cleanup_add(const char *path)
+{
+	return add(path, 1);
+}
+
+int signal_cleanup_add_tree(const char *dir)
+{
+	return add(dir, 2);
 }
 
 void signal_cleanup_forget(const char *path)

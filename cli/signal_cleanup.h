@@ -10,6 +10,10 @@
 
 /* Remove path if a signal ends the run. Returns 0, or -ENOSPC when too many are registered. */
 int signal_cleanup_add(const char *path);
+/* The same for a directory and everything in it (an unpacked --root archive). */
+int signal_cleanup_add_tree(const char *dir);
+/* Remove dir and everything in it without following links; safe in a signal handler. */
+void signal_cleanup_remove_tree(const char *dir);
 /* path was renamed or removed: forget it. */
 void signal_cleanup_forget(const char *path);
 

@@ -225,6 +225,9 @@ static void tar_capture(struct tar *t, const struct capture *c)
 
 		if (!*name)
 			continue;	/* the root itself */
+		/* a captured root's own .virtcap/ was read as input: the snapshot writes its own */
+		if (!strncmp(name, ".virtcap/", 9) || !strcmp(name, ".virtcap"))
+			continue;
 		tar_parents(t, e->path, &dirs);
 		switch (e->type) {
 		case CAPTURE_DIR: {
