@@ -65,6 +65,7 @@ LIB_OBJS += reports/proofs.o
 LIB_OBJS += reports/report.o
 LIB_OBJS += cli/advise.o
 LIB_OBJS += cli/bench_exits.o
+LIB_OBJS += cli/check.o
 LIB_OBJS += cli/prove.o
 LIB_OBJS += cli/signal_cleanup.o
 LIB_OBJS += cli/snapshot.o

@@ -227,7 +227,7 @@ static struct json_object *advice_json(const struct report *r, const struct gues
 }
 
 /* Wrap text at 78 columns: lead on the first line, then lines indented by indent. */
-static void print_para(FILE *out, const char *lead, const char *text, int indent)
+void cli_print_wrapped(FILE *out, const char *lead, const char *text, int indent)
 {
 	int col = (int)strlen(lead);
 	bool line_start = true;		/* no word on this line yet: no space before the next */
@@ -298,7 +298,7 @@ int cli_advise(const struct report *r, const char *id, bool json, bool utf8, FIL
 		char lead[32];
 
 		snprintf(lead, sizeof(lead), "  %s %-8s", mark, state_word(st));
-		print_para(out, lead, a->steps[i].says, 14);
+		cli_print_wrapped(out, lead, a->steps[i].says, 14);
 	}
 
 	if (decisive < 0) {
@@ -317,13 +317,13 @@ int cli_advise(const struct report *r, const char *id, bool json, bool utf8, FIL
 		 "requirement that fails" : "Whether it can run here is unknown; the first "
 		 "requirement not known", a->steps[decisive].says);
 	fputc('\n', out);
-	print_para(out, "", head, 2);
+	cli_print_wrapped(out, "", head, 2);
 	if (reason)
-		print_para(out, "  ", reason, 2);
+		cli_print_wrapped(out, "  ", reason, 2);
 	if (fix)
-		print_para(out, "  fix: ", fix, 7);
+		cli_print_wrapped(out, "  fix: ", fix, 7);
 	fprintf(out, "\nOther ways to run it\n");
 	for (int i = 0; i < 4 && a->alternatives[i]; i++)
-		print_para(out, "  - ", a->alternatives[i], 4);
+		cli_print_wrapped(out, "  - ", a->alternatives[i], 4);
 	return 0;
 }

@@ -41,5 +41,7 @@ int cli_advise(const struct report *r, const char *guest, bool json, bool utf8, 
 bool cli_advise_known(const char *guest);
 const char *cli_advise_proofs(const char *guest, char *buf, size_t len);
 void cli_advise_list(FILE *out);
+/* Print text wrapped at 78 columns: lead first, following lines indented by indent. */
+void cli_print_wrapped(FILE *out, const char *lead, const char *text, int indent);
 
 #endif

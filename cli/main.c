@@ -20,6 +20,7 @@
 
 #include <json-c/json.h>
 
+#include "cli/check.h"
 #include "cli/cli.h"
 #include "cli/signal_cleanup.h"
 #include "probe/capture.h"
@@ -45,6 +46,10 @@ static void usage(FILE *out)
 	      "  probe              the probe only, no test guests\n"
 	      "  prove              boot the test guests (hv-mini) and show what they proved\n"
 	      "  bench-exits        time each exit kind through hv-mini and a bare KVM_RUN loop\n"
+	      "  check --require ID,... | --profile NAME [--tap] [--junit FILE]\n"
+	      "                     CI gate: exit 0 when every requirement holds, 1 when one\n"
+	      "                     does not, 2 on error; IDs: the matrix rows, kvm, sev-snp,\n"
+	      "                     tdx; --list-profiles shows the profiles\n"
 	      "  advise GUEST       what GUEST needs, what holds here, the first thing to fix and\n"
 	      "                     the alternatives; GUEST: dos, os32, os64, hypervisor, gpu,\n"
 	      "                     container\n"
@@ -67,7 +72,7 @@ static void usage(FILE *out)
 	      "  --no-color         no colours (also: NO_COLOR set, or not a terminal)\n"
 	      "  --help, --version\n"
 	      "\n"
-	      "exit status: 0 ran fine, 2 usage or input error\n",
+	      "exit status: 0 ran fine, 2 usage or input error (check: 1 a requirement fails)\n",
 	      out);
 }
 
@@ -77,6 +82,10 @@ struct options {
 	const char *cpuid_dump;
 	const char *snapshot_out;
 	const char *guest;		/* advise GUEST */
+	char requires[1024];		/* check: --require and --profile, comma-separated */
+	const char *profile;
+	const char *junit;
+	bool tap;
 	const char *only;
 	unsigned timeout_ms;
 	bool json;
@@ -86,7 +95,8 @@ struct options {
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-	enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR, OPT_ONLY, OPT_TIMEOUT };
+	enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR, OPT_ONLY, OPT_TIMEOUT, OPT_REQUIRE,
+	       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "root", required_argument, NULL, OPT_ROOT },
@@ -96,6 +106,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "no-colour", no_argument, NULL, OPT_NO_COLOUR },
 		{ "only", required_argument, NULL, OPT_ONLY },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "require", required_argument, NULL, OPT_REQUIRE },
+		{ "profile", required_argument, NULL, OPT_PROFILE },
+		{ "tap", no_argument, NULL, OPT_TAP },
+		{ "junit", required_argument, NULL, OPT_JUNIT },
+		{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -147,6 +162,53 @@ static int parse_options(int argc, char **argv, struct options *o)
 				o->timeout_ms = 1;
 			break;
 		}
+		case OPT_REQUIRE:
+		case OPT_PROFILE: {
+			const char *add = optarg;
+
+			if (c == OPT_PROFILE) {
+				const struct check_profile *p = check_profile_find(optarg);
+
+				if (!p) {
+					fprintf(stderr, "virtcap: --profile '%s': no such profile; "
+						"they are:\n", optarg);
+					check_profiles_print(stderr);
+					return -EINVAL;
+				}
+				o->profile = p->name;
+				add = p->requires;
+			}
+			char ids[1024];
+
+			snprintf(ids, sizeof(ids), "%s", add);
+			for (char *save, *id = strtok_r(ids, ",", &save); id;
+			     id = strtok_r(NULL, ",", &save)) {
+				if (!check_id_known(id)) {
+					fprintf(stderr, "virtcap: --require: unknown requirement '%s'; "
+						"the known ones: ", id);
+					check_ids_print(stderr);
+					return -EINVAL;
+				}
+			}
+			size_t used = strlen(o->requires);
+
+			if (used + strlen(add) + 2 > sizeof(o->requires)) {
+				fprintf(stderr, "virtcap: --require: too many requirements\n");
+				return -EINVAL;
+			}
+			snprintf(o->requires + used, sizeof(o->requires) - used, "%s%s",
+				 used ? "," : "", add);
+			break;
+		}
+		case OPT_TAP:
+			o->tap = true;
+			break;
+		case OPT_JUNIT:
+			o->junit = optarg;
+			break;
+		case OPT_LIST_PROFILES:
+			check_profiles_print(stdout);
+			exit(0);
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -169,8 +231,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		return -EINVAL;
 	}
 	if (!o->command)
-		o->command = "check";
+		o->command = "host";	/* probe, proofs, the matrix */
 	if (strcmp(o->command, "probe") && strcmp(o->command, "check") &&
+	    strcmp(o->command, "host") &&
 	    strcmp(o->command, "snapshot") && strcmp(o->command, "prove") &&
 	    strcmp(o->command, "bench-exits") && strcmp(o->command, "advise")) {
 		fprintf(stderr, "virtcap: unknown command '%s' (try --help)\n", o->command);
@@ -182,6 +245,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 		else
 			fprintf(stderr, "virtcap: advise needs a guest: virtcap advise GUEST, one of:\n");
 		cli_advise_list(stderr);
+		return -EINVAL;
+	}
+	if (!strcmp(o->command, "check") && !o->requires[0]) {
+		fprintf(stderr, "virtcap: check needs what to require: --require ID,... or --profile "
+			"NAME (virtcap check --list-profiles)\n");
+		return -EINVAL;
+	}
+	if (strcmp(o->command, "check") && (o->requires[0] || o->tap || o->junit)) {
+		fprintf(stderr, "virtcap: --require, --profile, --tap and --junit belong to "
+			"virtcap check\n");
 		return -EINVAL;
 	}
 	if (!strcmp(o->command, "snapshot") && !o->snapshot_out) {
@@ -365,7 +438,42 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
-	if (!strcmp(o.command, "check") || !strcmp(o.command, "prove")) {
+	if (!strcmp(o.command, "check")) {
+		char only[1024] = "";
+
+		/* the proofs of the required rows: a requirement holds when a test guest did it */
+		for (int k = 0; k < GUEST_KIND_COUNT; k++) {
+			const char *id = guest_kind_id((enum guest_kind)k);
+			size_t n = strlen(id);
+			bool wanted = false;
+
+			for (const char *q = o.requires; *q && !wanted; q += strcspn(q, ","),
+			     q += *q == ',')
+				wanted = strcspn(q, ",") == n && !strncmp(q, id, n);
+			if (wanted && k != GUEST_PASSTHROUGH && k != GUEST_CONTAINER)
+				snprintf(only + strlen(only), sizeof(only) - strlen(only), "%s%s",
+					 only[0] ? "," : "", id);
+		}
+		rc = only[0] ? cli_run_proofs(r, only, o.timeout_ms, ctx.live && !o.cpuid_dump) : 0;
+		if (rc)
+			goto out;
+
+		struct check_opts co = { .tap = o.tap, .json = o.json, .junit = o.junit,
+					 .profile = o.profile };
+		int result = cli_check(r, o.requires, &co, stdout);
+
+		fflush(stdout);
+		for (size_t i = 0; i < r->nerrors; i++)
+			fprintf(stderr, "virtcap: %s: %s\n", r->errors[i].input, r->errors[i].problem);
+		if (r->nerrors)
+			result = EXIT_USAGE;	/* an input error: the verdicts rest on bad input */
+		report_free(r);
+		capture_free(&capture);
+		probe_ctx_release(&ctx);
+		root_archive_done(unpacked);
+		return result;
+	}
+	if (!strcmp(o.command, "host") || !strcmp(o.command, "prove")) {
 		rc = cli_run_proofs(r, o.only, o.timeout_ms, ctx.live && !o.cpuid_dump);
 		if (rc)
 			goto out;

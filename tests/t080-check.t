@@ -1,0 +1,107 @@
+#!/bin/sh
+# virtcap check: CI hardware qualification on captured hosts. Exit 0/1/2, every profile, the
+# classic trap (VT-x there, /dev/kvm closed to the runner's user), TAP read by the real prove,
+# JUnit XML parsed and written atomically, the JSON shape.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/roots.sh"
+plan_lazy
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+host() {	# NAME: an Intel host with VT-x, kvm_intel nested=1 and a usable /dev/kvm
+	r=$tmp/$1
+	mkdir -p "$r"
+	root_kernel "$r" 6.1.0-27-amd64 x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
+	kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+}
+check() {	# ROOT ARGS...: run check on ROOT, output in $tmp/out, status in $rc
+	_r=$1; shift
+	"$VIRTCAP" --root "$_r" check "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+
+host good
+check "$tmp/good" --require kvm,long64,nested
+is "$rc" 0 "every requirement holds: exit 0"
+grep -q '^PASSED: 3 of 3 requirements hold' "$tmp/out"
+ok $? "and says so"
+
+# the trap: VT-x present, the runner's user not in group kvm
+host noaccess
+root_fact "$tmp/noaccess" kvm.stat.mode 020660
+root_fact "$tmp/noaccess" kvm.open EACCES
+root_fact "$tmp/noaccess" kvm.create_vm ""
+"$VIRTCAP" --root "$tmp/noaccess" --json >"$tmp/noaccess.json" 2>/dev/null
+is "$(jget "$tmp/noaccess.json" "d['capabilities']['cpu.vmx']['value']")" true \
+	"the trap host has VT-x"
+check "$tmp/noaccess" --require kvm
+is "$rc" 1 "but kvm fails there: exit 1"
+grep -q '^FAIL  kvm .*cannot open it' "$tmp/out" && grep -q 'fix: sudo usermod -aG kvm' "$tmp/out"
+ok $? "it says the user cannot open /dev/kvm, and the fix"
+
+# nested=0 and no IOMMU fail their profiles with the right requirement
+host nonested
+kvm_module "$tmp/nonested" kvm_intel N
+check "$tmp/nonested" --profile nested-ci --json
+is "$rc/$(jget "$tmp/out" "[q['id'] for q in d['requirements'] if not q['passed']]")" \
+	'1/["nested"]' "nested-ci on a nested=0 host: only nested fails"
+jget "$tmp/out" "[q['fix'] for q in d['requirements'] if q['id'] == 'nested'][0]" |
+	grep -q 'nested=1'
+ok $? "its fix turns nested on"
+is "$(jget "$tmp/out" "d['schema']")/$(jget "$tmp/out" "d['passed']")/$(jget "$tmp/out" "d['profile']")" \
+	"virtcap/check/v1/false/nested-ci" "the JSON is versioned and names the profile"
+
+# every profile resolves and judges; on the good host only passthrough/sev-snp can fail
+for p in qemu-kvm libvirt firecracker kata kubevirt nested-ci gpu-passthrough sev-snp; do
+	check "$tmp/good" --profile "$p" --json
+	want=0
+	case $p in gpu-passthrough|sev-snp|kata|kubevirt) want=1 ;; esac
+	is "$rc" "$want" "profile $p on the good host: exit $want"
+done
+"$VIRTCAP" check --list-profiles >"$tmp/profiles"
+is "$(grep -c '^[a-z]' "$tmp/profiles")" 8 "--list-profiles lists the 8 profiles"
+
+# usage errors: exit 2, naming the problem
+check "$tmp/good" --require kvm,frobnicate
+is "$rc" 2 "an unknown requirement: exit 2"
+grep -q "unknown requirement 'frobnicate'" "$tmp/err"
+ok $? "it is named, with the known ones"
+check "$tmp/good" --profile nosuch
+is "$rc" 2 "an unknown profile: exit 2"
+check "$tmp/good"
+is "$rc" 2 "check without requirements: exit 2"
+"$VIRTCAP" --root "$tmp/good" probe --tap >/dev/null 2>&1
+is "$?" 2 "--tap outside check: exit 2"
+
+# TAP read by the real prove: passes on the good host, fails on the trap host
+check "$tmp/good" --profile qemu-kvm --tap
+cp "$tmp/out" "$tmp/good.tap"
+prove -e cat "$tmp/good.tap" >"$tmp/prove.out" 2>&1
+ok $? "prove accepts the TAP and passes on the good host"
+check "$tmp/noaccess" --profile qemu-kvm --tap
+cp "$tmp/out" "$tmp/bad.tap"
+prove -e cat "$tmp/bad.tap" >"$tmp/prove.out" 2>&1
+is "$?" 1 "prove fails on the trap host"
+grep -q 'Failed 5/5 subtests' "$tmp/prove.out"
+ok $? "with every requirement failed (5 of 5)"
+grep -q '^# fix: sudo usermod' "$tmp/bad.tap"
+ok $? "the fix is a TAP diagnostic"
+
+# JUnit XML: well-formed, the right counts; atomic
+check "$tmp/noaccess" --require kvm,container --junit "$tmp/junit.xml"
+python3 - "$tmp/junit.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+s = ET.parse(sys.argv[1]).getroot()
+cases = s.findall("testcase")
+assert s.tag == "testsuite" and s.get("tests") == "2" and s.get("failures") == "2", s.attrib
+assert [c.get("name") for c in cases] == ["kvm", "container"]
+assert "usermod" in cases[0].find("failure").text
+PY
+ok $? "JUnit XML parses, 2 tests, 2 failures, the fix in the failure text"
+check "$tmp/good" --require kvm --junit "$tmp/no/such/dir/junit.xml"
+is "$rc" 2 "--junit into a missing directory: exit 2"
+ls "$tmp/no" >/dev/null 2>&1
+is "$?" 2 "and nothing is created"
+ls "$tmp" | grep -q 'tmp\.'
+is "$?" 1 "no temporary is left beside the files"
+done_testing
