@@ -61,6 +61,7 @@ LIB_OBJS += reports/human.o
 LIB_OBJS += reports/json.o
 LIB_OBJS += reports/layers.o
 LIB_OBJS += reports/matrix.o
+LIB_OBJS += reports/prom.o
 LIB_OBJS += reports/proofs.o
 LIB_OBJS += reports/report.o
 LIB_OBJS += cli/advise.o

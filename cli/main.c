@@ -68,6 +68,8 @@ static void usage(FILE *out)
 	      "  --only ID,...      prove: only these proofs (matrix rows, or hostile-spin,\n"
 	      "                     hostile-triple-fault, hostile-unmapped)\n"
 	      "  --timeout SEC      time limit of each proof (default 2)\n"
+	      "  --prom             print Prometheus metrics (node_exporter textfile format)\n"
+	      "  --output FILE      write the output to FILE atomically (temporary + rename)\n"
 	      "  --verbose          show where every finding came from\n"
 	      "  --no-color         no colours (also: NO_COLOR set, or not a terminal)\n"
 	      "  --help, --version\n"
@@ -85,7 +87,9 @@ struct options {
 	char requires[1024];		/* check: --require and --profile, comma-separated */
 	const char *profile;
 	const char *junit;
+	const char *output;		/* --output FILE: written atomically */
 	bool tap;
+	bool prom;
 	const char *only;
 	unsigned timeout_ms;
 	bool json;
@@ -96,7 +100,7 @@ struct options {
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR, OPT_ONLY, OPT_TIMEOUT, OPT_REQUIRE,
-	       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES };
+	       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "root", required_argument, NULL, OPT_ROOT },
@@ -111,6 +115,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "tap", no_argument, NULL, OPT_TAP },
 		{ "junit", required_argument, NULL, OPT_JUNIT },
 		{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
+		{ "output", required_argument, NULL, OPT_OUTPUT },
+		{ "prom", no_argument, NULL, OPT_PROM },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -203,6 +209,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case OPT_TAP:
 			o->tap = true;
 			break;
+		case OPT_OUTPUT:
+			o->output = optarg;
+			break;
+		case OPT_PROM:
+			o->prom = true;
+			break;
 		case OPT_JUNIT:
 			o->junit = optarg;
 			break;
@@ -272,6 +284,66 @@ static bool use_colour(const struct options *o)
 	if (o->no_colour || (no_colour && *no_colour))
 		return false;
 	return isatty(STDOUT_FILENO);
+}
+
+/*
+ * --output FILE: standard output goes to a temporary file beside FILE, renamed over it when
+ * the run succeeds and removed when it fails or a signal ends it: FILE is never partial (the
+ * node_exporter textfile collector, cron jobs and fleets read it at any moment).
+ */
+struct output {
+	char tmp[PATH_MAX];
+	const char *path;
+	int fd, saved;
+};
+
+static int output_begin(struct output *out, const char *path)
+{
+	out->path = path;
+	if (snprintf(out->tmp, sizeof(out->tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(out->tmp)) {
+		fprintf(stderr, "virtcap: %s: path too long\n", path);
+		return -ENAMETOOLONG;
+	}
+	out->fd = mkstemp(out->tmp);
+	if (out->fd < 0) {
+		fprintf(stderr, "virtcap: %s: cannot create: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	signal_cleanup_add(out->tmp);
+
+	mode_t mask = umask(0);
+
+	umask(mask);
+	fchmod(out->fd, 0666 & ~mask);	/* as any new file of this user, not mkstemp's 0600 */
+	fflush(stdout);
+	out->saved = dup(STDOUT_FILENO);
+	if (out->saved < 0 || dup2(out->fd, STDOUT_FILENO) < 0) {
+		fprintf(stderr, "virtcap: %s: %s\n", path, strerror(errno));
+		unlink(out->tmp);
+		signal_cleanup_forget(out->tmp);
+		return -EIO;
+	}
+	return 0;
+}
+
+/* keep: the run succeeded. Returns 0, or -errno when FILE could not be written. */
+static int output_end(struct output *out, bool keep)
+{
+	int rc = 0;
+
+	if (fflush(stdout) != 0 || fsync(STDOUT_FILENO) < 0)
+		rc = -errno ? -errno : -EIO;
+	dup2(out->saved, STDOUT_FILENO);
+	close(out->saved);
+	close(out->fd);
+	if (keep && !rc && rename(out->tmp, out->path) < 0)
+		rc = -errno;
+	if (!keep || rc)
+		unlink(out->tmp);
+	signal_cleanup_forget(out->tmp);
+	if (keep && rc)
+		fprintf(stderr, "virtcap: %s: cannot write: %s\n", out->path, strerror(-rc));
+	return rc;
 }
 
 static void root_archive_done(char *dir)
@@ -402,6 +474,12 @@ int main(int argc, char **argv)
 	if (!strcmp(o.command, "bench-exits"))
 		return cli_bench_exits(o.json, o.timeout_ms) ? EXIT_USAGE : 0;
 
+	struct output out = { .fd = -1 };
+
+	if (o.output && output_begin(&out, o.output)) {
+		return EXIT_USAGE;
+	}
+
 	char unpacked[PATH_MAX];
 
 	if (root_from_archive(o.root, unpacked, sizeof(unpacked), err, sizeof(err))) {
@@ -471,6 +549,9 @@ int main(int argc, char **argv)
 		capture_free(&capture);
 		probe_ctx_release(&ctx);
 		root_archive_done(unpacked);
+		/* check's output is written whether the requirements hold or not */
+		if (o.output && output_end(&out, result != EXIT_USAGE) && result != EXIT_USAGE)
+			result = EXIT_USAGE;
 		return result;
 	}
 	if (!strcmp(o.command, "host") || !strcmp(o.command, "prove")) {
@@ -496,6 +577,8 @@ int main(int argc, char **argv)
 		else
 			fprintf(stderr, "virtcap: wrote %s (%zu entries)\n", o.snapshot_out,
 				capture.n);
+	} else if (o.prom) {
+		rc = report_print_prom(r, stdout);
 	} else if (o.json) {
 		rc = print_json(r);
 	} else {
@@ -521,5 +604,7 @@ out:
 	capture_free(&capture);
 	probe_ctx_release(&ctx);
 	root_archive_done(unpacked);
+	if (o.output && output_end(&out, status == 0) && status == 0)
+		status = EXIT_USAGE;
 	return status;
 }

@@ -206,4 +206,7 @@ struct report_human_opts {
 };
 int report_print_human(const struct report *r, const struct report_human_opts *opts, void *file);
 
+/* The report as Prometheus text-format gauges, for node_exporter's textfile collector. */
+int report_print_prom(const struct report *r, void *file);
+
 #endif

@@ -10,6 +10,8 @@ PKGS="gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev pci.i
 PKGS="$PKGS gcc-multilib"
 # tests: prove (perl), the system python3 with jsonschema to validate reports, groff for man
 PKGS="$PKGS perl python3 python3-jsonschema groff-base file"
+# the real tools the integrations are tested against: promtool (Prometheus)
+PKGS="$PKGS prometheus"
 # fuzzing: clang with libFuzzer (the sanitizer pass of make check uses gcc)
 PKGS="$PKGS clang-14 libclang-rt-14-dev"
 # lab: QEMU's emulated CPU with SVM, busybox and cpio for the initramfs

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The report as Prometheus metrics, in the text exposition format that node_exporter's textfile
+ * collector reads (virtcap --prom --output DIR/virtcap.prom, from a timer). Every metric is a
+ * gauge with HELP and TYPE; verdicts are one-hot, so "unknown" is visible rather than read as
+ * "no"; label values are escaped as the format requires.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "reports/report.h"
+#include "version.h"
+
+static void label_value(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '\\' || *s == '"')
+			fprintf(f, "\\%c", *s);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void head(FILE *f, const char *name, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s gauge\n", name, help, name);
+}
+
+/* A boolean capability as 1/0; an unknown one is left out (absent, not 0). */
+static void flag(FILE *f, const struct report *r, const char *name, const char *help,
+		 const char *cap)
+{
+	int v = report_cap_flag(r, cap);
+
+	head(f, name, help);
+	if (v >= 0)
+		fprintf(f, "%s %d\n", name, v);
+}
+
+int report_print_prom(const struct report *r, void *file)
+{
+	FILE *f = file;
+	static const char *const verdicts[] = { "yes", "no", "unknown" };
+
+	head(f, "virtcap_info", "virtcap version, report schema and kernel of this report");
+	fprintf(f, "virtcap_info{version=\"%s\",schema=\"%s\",kernel=\"", VIRTCAP_VERSION,
+		REPORT_SCHEMA);
+	label_value(f, r->kernel_release ? r->kernel_release : "");
+	fprintf(f, "\"} 1\n");
+	head(f, "virtcap_report_timestamp_seconds", "when this report was made (Unix time)");
+	fprintf(f, "virtcap_report_timestamp_seconds %lld\n", (long long)time(NULL));
+
+	head(f, "virtcap_guest_supported", "1 when this kind of guest can run here, 0 otherwise");
+	for (int k = 0; k < GUEST_KIND_COUNT; k++)
+		fprintf(f, "virtcap_guest_supported{guest=\"%s\"} %d\n",
+			guest_kind_id((enum guest_kind)k), r->matrix[k].verdict == VERDICT_YES);
+	head(f, "virtcap_guest_verdict", "the verdict of each guest kind, one-hot over yes, no "
+	     "and unknown");
+	for (int k = 0; k < GUEST_KIND_COUNT; k++)
+		for (int v = 0; v < 3; v++)
+			fprintf(f, "virtcap_guest_verdict{guest=\"%s\",verdict=\"%s\"} %d\n",
+				guest_kind_id((enum guest_kind)k), verdicts[v],
+				!strcmp(verdict_name(r->matrix[k].verdict), verdicts[v]));
+	head(f, "virtcap_guest_proven", "1 when a test guest proved the kind, 0 when it failed "
+	     "(absent when no proof ran)");
+	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
+		struct json_object *st;
+
+		if (!r->matrix[k].proof ||
+		    !json_object_object_get_ex(r->matrix[k].proof, "status", &st) ||
+		    !strcmp(json_object_get_string(st), "not-run"))
+			continue;
+		fprintf(f, "virtcap_guest_proven{guest=\"%s\"} %d\n",
+			guest_kind_id((enum guest_kind)k),
+			!strcmp(json_object_get_string(st), "proven"));
+	}
+	head(f, "virtcap_cpu_virt_extension", "1 when the CPU offers the hardware virtualization "
+	     "extension (vmx: Intel VT-x, svm: AMD-V)");
+	for (int i = 0; i < 2; i++) {
+		int v = report_cap_flag(r, i ? "cpu.svm" : "cpu.vmx");
+
+		if (v >= 0)
+			fprintf(f, "virtcap_cpu_virt_extension{ext=\"%s\"} %d\n", i ? "svm" : "vmx", v);
+	}
+	head(f, "virtcap_kvm_usable", "1 when this user opens /dev/kvm and KVM creates a VM");
+	{
+		const char *dev = report_cap_string(r, "kernel.dev_kvm");
+
+		if (dev)
+			fprintf(f, "virtcap_kvm_usable %d\n", !strcmp(dev, "ok") &&
+				report_cap_flag(r, "kernel.kvm_create_vm") != 0);
+	}
+	flag(f, r, "virtcap_kvm_nested", "1 when the KVM module runs with nested=1",
+	     "kernel.nested");
+	flag(f, r, "virtcap_iommu_enabled", "1 when the kernel has IOMMU groups",
+	     "kernel.iommu_enabled");
+	flag(f, r, "virtcap_is_guest", "1 when this host is itself a virtual machine",
+	     "env.is_guest");
+	head(f, "virtcap_input_errors", "inputs virtcap could not read (files, dumps)");
+	fprintf(f, "virtcap_input_errors %zu\n", r->nerrors);
+	return ferror(f) ? -5 : 0;
+}

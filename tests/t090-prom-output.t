@@ -1,0 +1,69 @@
+#!/bin/sh
+# --prom: Prometheus metrics that the real promtool accepts, on this machine and on hosts
+# whose rows are yes, no and unknown, with the same verdicts as the JSON and escaped labels.
+# --output: the file appears whole or not at all.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/roots.sh"
+command -v promtool >/dev/null || bail "promtool is missing: make deps (Debian's prometheus)"
+plan_lazy
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+"$VIRTCAP" probe --prom >"$tmp/live.prom" 2>"$tmp/err"
+is "$?" 0 "virtcap probe --prom exits 0"
+promtool check metrics <"$tmp/live.prom" >"$tmp/lint" 2>&1
+ok $? "promtool check metrics accepts this machine's metrics"
+[ -s "$tmp/lint" ] && diag "$(head -5 "$tmp/lint")"
+
+# a host with yes rows, no rows (passthrough) and an unknown one (container), and a kernel
+# release with a quote and a backslash, which the format requires escaped
+r=$tmp/host
+mkdir -p "$r"
+root_kernel "$r" '6.1.0-"odd"\name' x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
+kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+"$VIRTCAP" --root "$r" --prom >"$tmp/root.prom"
+"$VIRTCAP" --root "$r" --json >"$tmp/root.json"
+promtool check metrics <"$tmp/root.prom" >"$tmp/lint" 2>&1
+ok $? "promtool accepts a host's metrics with escaped labels"
+grep -qF 'kernel="6.1.0-\"odd\"\\name"' "$tmp/root.prom"
+ok $? "the kernel label's quote and backslash are escaped"
+python3 - "$tmp/root.prom" "$tmp/root.json" <<'PY'
+import json, re, sys
+metrics = {}
+for line in open(sys.argv[1]):
+    m = re.match(r'(\w+)\{([^}]*)\} (\S+)$', line.strip())
+    if m:
+        labels = dict(re.findall(r'(\w+)="((?:[^"\\]|\\.)*)"', m.group(2)))
+        metrics[(m.group(1), tuple(sorted(labels.items())))] = float(m.group(3))
+d = json.load(open(sys.argv[2]))
+seen = set()
+for kind, row in d["matrix"].items():
+    sup = metrics[("virtcap_guest_supported", (("guest", kind),))]
+    assert sup == (row["verdict"] == "yes"), (kind, sup, row["verdict"])
+    hot = [v for v in ("yes", "no", "unknown")
+           if metrics[("virtcap_guest_verdict", (("guest", kind), ("verdict", v)))] == 1]
+    assert hot == [row["verdict"]], (kind, hot)
+    seen.add(row["verdict"])
+assert seen == {"yes", "no", "unknown"}, seen
+PY
+ok $? "every guest kind's gauges match the JSON verdicts (yes, no and unknown all present)"
+grep -q '^virtcap_kvm_usable 1$' "$tmp/root.prom" && grep -q '^virtcap_kvm_nested 1$' "$tmp/root.prom"
+ok $? "KVM usable and nested=1 as gauges"
+
+# --output: written whole, replaced only by a run that succeeded, never left partial
+mkdir "$tmp/out"
+"$VIRTCAP" --root "$r" --json --output "$tmp/out/r.json"
+is "$?" 0 "--output writes the report"
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$tmp/out/r.json"
+ok $? "and the file is the whole JSON"
+echo OLD >"$tmp/out/r.json"
+printf 'not a dump\n' >"$tmp/bad.raw"
+"$VIRTCAP" --root "$r" --cpuid-dump "$tmp/bad.raw" --json --output "$tmp/out/r.json" 2>"$tmp/err"
+is "$?" 2 "a run with an input error exits 2"
+is "$(cat "$tmp/out/r.json")" OLD "and leaves the earlier file as it was"
+"$VIRTCAP" --root "$r" --prom --output "$tmp/no/such/dir/virtcap.prom" 2>"$tmp/err"
+is "$?" 2 "--output into a missing directory: exit 2"
+grep -q "$tmp/no/such/dir/virtcap.prom: cannot create" "$tmp/err"
+ok $? "the error names the file"
+is "$(ls "$tmp/out")" "r.json" "no temporary is left beside the output"
+done_testing
