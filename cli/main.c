@@ -26,6 +26,7 @@
 #include "probe/capture.h"
 #include "probe/probe.h"
 #include "probe/root_archive.h"
+#include "reports/fleet.h"
 #include "reports/report.h"
 #include "version.h"
 
@@ -50,6 +51,8 @@ static void usage(FILE *out)
 	      "                     CI gate: exit 0 when every requirement holds, 1 when one\n"
 	      "                     does not, 2 on error; IDs: the matrix rows, kvm, sev-snp,\n"
 	      "                     tdx; --list-profiles shows the profiles\n"
+	      "  fleet [--format text|csv|markdown|html] [--output FILE] FILE|DIR...\n"
+	      "                     merge many hosts' --json reports into one matrix\n"
 	      "  advise GUEST       what GUEST needs, what holds here, the first thing to fix and\n"
 	      "                     the alternatives; GUEST: dos, os32, os64, hypervisor, gpu,\n"
 	      "                     container\n"
@@ -459,6 +462,80 @@ found:;
 	return EXIT_USAGE;
 }
 
+/*
+ * `virtcap fleet [--format text|csv|markdown|html] [--output FILE] FILE|DIR...`: merge reports
+ * (reports/fleet.c). Exit 0 when every input was read, 2 when one became an error row (the
+ * merge is still printed) or on usage errors.
+ */
+static int run_fleet(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const char *const names[] = { "text", "csv", "markdown", "html" };
+	enum fleet_format fmt = FLEET_TEXT;
+	const char *output = NULL;
+	int c;
+
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f': {
+			int i = 0;
+
+			while (i < 4 && strcmp(names[i], optarg))
+				i++;
+			if (i == 4) {
+				fprintf(stderr, "virtcap: fleet: --format '%s': text, csv, markdown or "
+					"html\n", optarg);
+				return EXIT_USAGE;
+			}
+			fmt = (enum fleet_format)i;
+			break;
+		}
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			printf("usage: virtcap fleet [--format text|csv|markdown|html] [--output FILE] "
+			       "FILE|DIR...\n");
+			return 0;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "virtcap: fleet needs reports: virtcap fleet FILE|DIR...\n");
+		return EXIT_USAGE;
+	}
+
+	struct output out = { .fd = -1 };
+	struct fleet f = { 0 };
+
+	if (output && output_begin(&out, output))
+		return EXIT_USAGE;
+	for (int i = optind; i < argc; i++)
+		fleet_add_path(&f, argv[i]);
+
+	int rc = fleet_render(&f, fmt, stdout);
+
+	/* each unreadable report is also one line on stderr, as every input error is */
+	for (size_t i = 0; i < f.n; i++)
+		if (f.v[i].error)
+			fprintf(stderr, "virtcap: %s: %s\n", f.v[i].file, f.v[i].error);
+
+	int status = rc || fleet_errors(&f) ? EXIT_USAGE : 0;
+
+	/* the merge is written even with error rows: they are part of it */
+	if (output && output_end(&out, rc == 0))
+		status = EXIT_USAGE;
+	fleet_free(&f);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -469,6 +546,8 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "lab"))
 		return run_lab(argc, argv);
+	if (argc > 1 && !strcmp(argv[1], "fleet"))
+		return run_fleet(argc, argv);
 	if (parse_options(argc, argv, &o))
 		return EXIT_USAGE;
 	if (!strcmp(o.command, "bench-exits"))

@@ -50,6 +50,23 @@ if "kvm-ok" in median:
     print("virtcap probe --json is %.1fx faster than kvm-ok" % (median["kvm-ok"] / median["./virtcap probe --json"]))
 PY
 
+# virtcap fleet over 10,000 generated host reports (made once, cached in build/)
+fleet=build/bench-fleet
+if [ ! -f "$fleet/host-09999.json" ]; then
+	./virtcap probe --json >"$tmp/base.json"
+	/usr/bin/python3 scripts/fleet-gen.py "$tmp/base.json" "$fleet" 10000
+fi
+hyperfine -N -i --warmup 1 --runs 5 --export-json "$tmp/f.json" \
+	"./virtcap fleet --output $tmp/fleet.txt $fleet" \
+	"./virtcap fleet --format html --output $tmp/fleet.html $fleet" >/dev/null 2>&1
+/usr/bin/python3 - "$tmp/f.json" <<'PY' | tee -a "$out"
+import json, sys
+print()
+for r in json.load(open(sys.argv[1]))["results"]:
+    fmt = "html" if "html" in r["command"] else "text"
+    print("virtcap fleet, 10,000 reports, %-4s: %7.0f ms median" % (fmt, r["median"] * 1000))
+PY
+
 # hv-mini: each exit's round trip through hv-mini and through a bare KVM_RUN loop, on this
 # machine's /dev/kvm (the lab measures the same on hardware-assisted KVM: virtcap lab)
 if [ -w /dev/kvm ]; then

@@ -12,6 +12,8 @@ PKGS="$PKGS gcc-multilib"
 PKGS="$PKGS perl python3 python3-jsonschema groff-base file"
 # the real tools the integrations are tested against: promtool (Prometheus)
 PKGS="$PKGS prometheus"
+# the fleet page is rendered in headless Chromium by the tests
+PKGS="$PKGS chromium"
 # fuzzing: clang with libFuzzer (the sanitizer pass of make check uses gcc)
 PKGS="$PKGS clang-14 libclang-rt-14-dev"
 # lab: QEMU's emulated CPU with SVM, busybox and cpio for the initramfs

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `virtcap fleet FILE|DIR...`: many hosts' JSON reports merged into one matrix (hosts x guest
+ * kinds) with counts per verdict and the hosts that share each blocker, as text, CSV, Markdown
+ * or one self-contained HTML page.
+ *
+ * Reports come from other machines: each is read with a size cap and json-c's depth limit, and
+ * checked for what the merge uses (schema, host.hostname, matrix rows with a verdict). A file
+ * that fails any of it is an error row naming the file and the problem, never dropped; so is
+ * a duplicate (the same host and time as an earlier file) and a newer schema than we know.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "reports/fleet.h"
+#include "reports/report.h"
+
+#define FLEET_FILE_MAX (16u << 20)	/* a report is ~30 KiB */
+#define FLEET_JSON_DEPTH 64		/* reports nest 5 deep */
+
+static char *xstrdup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+
+	if (!d)
+		abort();	/* the merge holds strings only; no memory left is not recoverable */
+	return d;
+}
+
+static struct fleet_host *host_add(struct fleet *f, const char *file)
+{
+	if (f->n == f->alloc) {
+		size_t alloc = f->alloc ? f->alloc * 2 : 256;
+		struct fleet_host *v = realloc(f->v, alloc * sizeof(*v));
+
+		if (!v)
+			abort();
+		f->v = v;
+		f->alloc = alloc;
+	}
+
+	struct fleet_host *h = &f->v[f->n++];
+
+	memset(h, 0, sizeof(*h));
+	h->file = xstrdup(file);
+	return h;
+}
+
+static void host_error(struct fleet_host *h, const char *problem)
+{
+	h->error = xstrdup(problem);
+}
+
+static char *read_file(const char *path, size_t *len, const char **problem)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+
+	if (fd < 0) {
+		*problem = strerror(errno);
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		*problem = "not a regular file";
+		return NULL;
+	}
+	if ((unsigned long long)st.st_size > FLEET_FILE_MAX) {
+		close(fd);
+		*problem = "over 16 MiB: not a virtcap report";
+		return NULL;
+	}
+
+	char *buf = malloc((size_t)st.st_size + 1);
+	size_t used = 0;
+	ssize_t n;
+
+	if (!buf)
+		abort();
+	while (used < (size_t)st.st_size && (n = read(fd, buf + used, (size_t)st.st_size - used)) > 0)
+		used += (size_t)n;
+	close(fd);
+	buf[used] = '\0';
+	*len = used;
+	return buf;
+}
+
+static const char *str_member(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	return o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
+	       ? json_object_get_string(v) : NULL;
+}
+
+/* Parse one report into h; a problem becomes h->error. */
+static void host_parse(struct fleet_host *h, const char *text, size_t len)
+{
+	struct json_tokener *tok = json_tokener_new_ex(FLEET_JSON_DEPTH);
+	struct json_object *d, *matrix, *host;
+
+	if (!tok)
+		abort();
+	if (len == 0) {
+		json_tokener_free(tok);
+		host_error(h, "empty file");
+		return;
+	}
+	d = json_tokener_parse_ex(tok, text, (int)len);
+
+	enum json_tokener_error e = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
+
+	json_tokener_free(tok);
+	if (!d || e != json_tokener_success) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "not valid JSON (%s at byte %zu)%s",
+			 e == json_tokener_continue ? "truncated" : json_tokener_error_desc(e), end,
+			 memchr(text, '\0', len) ? "; the file holds binary data" : "");
+		json_object_put(d);
+		host_error(h, why);
+		return;
+	}
+
+	const char *schema = str_member(d, "schema");
+
+	if (!json_object_is_type(d, json_type_object) || !schema ||
+	    strncmp(schema, "virtcap/report/v", 16)) {
+		host_error(h, "not a virtcap report (no \"schema\": \"virtcap/report/v1\")");
+	} else if (strcmp(schema, REPORT_SCHEMA)) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "schema %.40s is newer than this virtcap reads (%s): "
+			 "update virtcap", schema, REPORT_SCHEMA);
+		host_error(h, why);
+	} else if (!json_object_object_get_ex(d, "host", &host) ||
+		   !json_object_is_type(host, json_type_object) || !str_member(host, "hostname")) {
+		host_error(h, "\"host\" is not an object with a \"hostname\" string");
+	} else if (!json_object_object_get_ex(d, "matrix", &matrix) ||
+		   !json_object_is_type(matrix, json_type_object)) {
+		host_error(h, "\"matrix\" is not an object");
+	} else {
+		struct json_object *gen;
+
+		h->hostname = xstrdup(str_member(host, "hostname"));
+		h->time = xstrdup(json_object_object_get_ex(d, "generated_by", &gen)
+				  ? str_member(gen, "time") : "");
+		for (int k = 0; k < GUEST_KIND_COUNT && !h->error; k++) {
+			struct json_object *row;
+			const char *id = guest_kind_id((enum guest_kind)k);
+
+			h->verdict[k] = VERDICT_UNKNOWN;
+			if (!json_object_object_get_ex(matrix, id, &row))
+				continue;	/* an older report without this kind: unknown */
+
+			const char *v = json_object_is_type(row, json_type_object)
+					? str_member(row, "verdict") : NULL;
+
+			if (!v || (strcmp(v, "yes") && strcmp(v, "no") && strcmp(v, "unknown"))) {
+				char why[128];
+
+				snprintf(why, sizeof(why), "matrix row \"%s\" has no verdict yes/no/"
+					 "unknown", id);
+				host_error(h, why);
+				break;
+			}
+			h->verdict[k] = !strcmp(v, "yes") ? VERDICT_YES : !strcmp(v, "no") ? VERDICT_NO
+										: VERDICT_UNKNOWN;
+			if (h->verdict[k] != VERDICT_YES) {
+				h->blocked_by[k] = xstrdup(str_member(row, "blocked_by"));
+				h->fix[k] = str_member(row, "fix") ? xstrdup(str_member(row, "fix")) : NULL;
+			}
+		}
+	}
+	json_object_put(d);
+}
+
+static void add_file(struct fleet *f, const char *path)
+{
+	struct fleet_host *h = host_add(f, path);
+	const char *problem = NULL;
+	size_t len = 0;
+	char *text = read_file(path, &len, &problem);
+
+	if (!text) {
+		host_error(h, problem);
+		return;
+	}
+	host_parse(h, text, len);
+	free(text);
+	if (h->error)
+		return;
+	/* the same host at the same time in two files: one host counted twice */
+	for (size_t i = 0; i + 1 < f->n; i++) {
+		const struct fleet_host *o = &f->v[i];
+
+		if (!o->error && !strcmp(o->hostname, h->hostname) && !strcmp(o->time, h->time)) {
+			char why[PATH_MAX + 64];
+
+			snprintf(why, sizeof(why), "duplicate of %s (same host and time)", o->file);
+			host_error(h, why);
+			return;
+		}
+	}
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void fleet_add_path(struct fleet *f, const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		host_error(host_add(f, path), strerror(errno));
+		return;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		add_file(f, path);
+		return;
+	}
+
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, alloc = 0;
+
+	if (!dir) {
+		host_error(host_add(f, path), strerror(errno));
+		return;
+	}
+	while ((e = readdir(dir))) {
+		size_t len = strlen(e->d_name);
+
+		if (len < 6 || strcmp(e->d_name + len - 5, ".json"))
+			continue;
+		if (n == alloc) {
+			alloc = alloc ? alloc * 2 : 1024;
+			names = realloc(names, alloc * sizeof(*names));
+			if (!names)
+				abort();
+		}
+		names[n++] = xstrdup(e->d_name);
+	}
+	closedir(dir);
+	qsort(names, n, sizeof(*names), name_cmp);	/* the same order on every run */
+	for (size_t i = 0; i < n; i++) {
+		char full[PATH_MAX];
+
+		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
+		add_file(f, full);
+		free(names[i]);
+	}
+	free(names);
+}
+
+void fleet_free(struct fleet *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		struct fleet_host *h = &f->v[i];
+
+		free(h->file);
+		free(h->error);
+		free(h->hostname);
+		free(h->time);
+		for (int k = 0; k < GUEST_KIND_COUNT; k++) {
+			free(h->blocked_by[k]);
+			free(h->fix[k]);
+		}
+	}
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+size_t fleet_errors(const struct fleet *f)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < f->n; i++)
+		n += f->v[i].error != NULL;
+	return n;
+}

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* Merging many hosts' reports into one matrix (reports/fleet.c) and rendering it. */
+#ifndef VIRTCAP_FLEET_H
+#define VIRTCAP_FLEET_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "reports/report.h"
+
+struct fleet_host {
+	char *file;			/* the report it came from */
+	char *error;			/* why the file is an error row; NULL when read */
+	char *hostname, *time;
+	enum verdict verdict[GUEST_KIND_COUNT];
+	char *blocked_by[GUEST_KIND_COUNT];	/* for a "no"/"unknown" cell */
+	char *fix[GUEST_KIND_COUNT];
+};
+
+struct fleet {
+	struct fleet_host *v;
+	size_t n, alloc;
+};
+
+/* Add a report file, or every *.json in a directory (sorted); problems become error rows. */
+void fleet_add_path(struct fleet *f, const char *path);
+size_t fleet_errors(const struct fleet *f);
+void fleet_free(struct fleet *f);
+
+enum fleet_format { FLEET_TEXT, FLEET_CSV, FLEET_MARKDOWN, FLEET_HTML };
+
+/* Render the merged matrix, counts and blockers (reports/fleet_render.c). 0 or -EIO. */
+int fleet_render(const struct fleet *f, enum fleet_format fmt, FILE *out);
+
+#endif

@@ -1,0 +1,139 @@
+#!/bin/sh
+# virtcap fleet: reports of many hosts merged into one matrix, in each format, with every bad
+# input an error row naming the file and the problem; the HTML page escaped, readable without
+# JavaScript and rendered by the real headless Chromium.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/roots.sh"
+plan_lazy
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+# real reports: this machine and an Intel host with VT-x (captured root), then 40 generated
+r=$tmp/host
+mkdir -p "$r"
+root_kernel "$r" 6.1.0-27-amd64 x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
+kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+"$VIRTCAP" --root "$r" --json >"$tmp/base.json"
+python3 "$top/scripts/fleet-gen.py" "$tmp/base.json" "$tmp/good" 40
+"$VIRTCAP" fleet --format csv "$tmp/good" >"$tmp/good.csv" 2>"$tmp/err"
+is "$?" 0 "40 good reports merge: exit 0"
+python3 - "$tmp/good.csv" "$tmp/good" <<'PY'
+import csv, json, os, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+assert len(rows) == 40, len(rows)
+for row in rows:
+    d = json.load(open(row["file"]))
+    assert row["host"] == d["host"]["hostname"] and row["status"] == "ok"
+    for kind, m in d["matrix"].items():
+        assert row[kind] == m["verdict"], (row["host"], kind, row[kind], m["verdict"])
+PY
+ok $? "CSV: every cell is the host's own verdict (read back with Python's csv)"
+"$VIRTCAP" fleet "$tmp/good" >"$tmp/good.txt"
+grep -q '^  kernel.dev_kvm: 10 hosts' "$tmp/good.txt" && grep -q '^  kernel.nested: 10 hosts' "$tmp/good.txt"
+ok $? "text: the hosts that share a blocker are counted (10 with /dev/kvm closed, 10 nested=0)"
+grep -Eq '^long64 +30 +10 +0$' "$tmp/good.txt"
+ok $? "text: counts per verdict (long64: 30 yes, 10 no)"
+
+# bad inputs: each one an error row naming the file and the problem
+mkdir "$tmp/bad"
+cp "$tmp/good/host-00001.json" "$tmp/bad/a-good.json"
+cp "$tmp/good/host-00001.json" "$tmp/bad/b-duplicate.json"
+head -c 300 "$tmp/base.json" >"$tmp/bad/c-truncated.json"
+: >"$tmp/bad/d-empty.json"
+head -c 2000 /dev/urandom >"$tmp/bad/e-binary.json"
+python3 -c 'print("[" * 100000 + "]" * 100000)' >"$tmp/bad/f-deep.json"
+sed 's#"virtcap/report/v1"#"virtcap/report/v2"#' "$tmp/base.json" >"$tmp/bad/g-newer.json"
+python3 - "$tmp/base.json" "$tmp/bad" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["matrix"] = list(d["matrix"].values())
+json.dump(d, open(sys.argv[2] + "/h-wrongtype.json", "w"))
+d = json.load(open(sys.argv[1])); d["matrix"]["long64"]["verdict"] = 7
+d["host"]["hostname"] = "other"
+json.dump(d, open(sys.argv[2] + "/i-badverdict.json", "w"))
+json.dump({"hello": "world"}, open(sys.argv[2] + "/j-notreport.json", "w"))
+PY
+"$VIRTCAP" fleet --format csv "$tmp/bad" "$tmp/missing.json" >"$tmp/bad.csv" 2>"$tmp/bad.err"
+is "$?" 2 "bad inputs: exit 2, the merge still printed"
+status() { python3 -c 'import csv,sys; print([r["status"] for r in csv.DictReader(open(sys.argv[1], newline="")) if r["file"].endswith(sys.argv[2])][0])' "$tmp/bad.csv" "$1"; }
+for c in "b-duplicate.json:duplicate of" "c-truncated.json:truncated" "d-empty.json:empty file" \
+	 "e-binary.json:not valid JSON" "f-deep.json:not valid JSON" "g-newer.json:newer than" \
+	 "h-wrongtype.json:\"matrix\" is not an object" "i-badverdict.json:has no verdict" \
+	 "j-notreport.json:not a virtcap report" "missing.json:No such file"; do
+	f=${c%%:*} want=${c#*:}
+	case $(status "$f") in *"$want"*) ok 0 "$f: an error row ($want)" ;;
+	*) ok 1 "$f: an error row ($want)"; diag "status: $(status "$f")" ;; esac
+done
+is "$(grep -c '' "$tmp/bad.csv")" 12 "nothing dropped: 11 inputs and the header"
+is "$(grep -c "^virtcap: $tmp/" "$tmp/bad.err")" 10 "each bad input is also one line on stderr"
+
+# Markdown: a table whose rows all have the header's columns; pipes in names escaped
+"$VIRTCAP" fleet --format markdown "$tmp/good" "$tmp/bad" >"$tmp/m.md" 2>/dev/null
+awk -F'|' '/^\| host/ { n = NF } /^\|/ && n && !/^\| guest/ && !/^\|---\|---\|---\|---\|$/ \
+	{ if (NF != n && !seen) { print; seen = 1 } } /^$/ { if (n) exit }' "$tmp/m.md" >"$tmp/md.bad"
+is "$(cat "$tmp/md.bad")" "" "Markdown: every matrix row has the header's column count"
+
+# HTML: untrusted names escaped, complete without JavaScript, and rendered by Chromium
+python3 - "$tmp/base.json" "$tmp/evil.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["host"]["hostname"] = "<script>alert(1)</script>&co"
+json.dump(d, open(sys.argv[2], "w"))
+PY
+"$VIRTCAP" fleet --format html --output "$tmp/fleet.html" "$tmp/good" "$tmp/evil.json" \
+	"$tmp/bad/c-truncated.json" 2>/dev/null
+is "$?" 2 "HTML with one bad report: exit 2, and the page is written"
+grep -q '&lt;script&gt;alert(1)&lt;/script&gt;&amp;co' "$tmp/fleet.html" &&
+	! grep -q '<script>alert' "$tmp/fleet.html"
+ok $? "HTML: a hostile hostname is escaped"
+sed 's#<script>.*##' "$tmp/fleet.html" | grep -c '<tr>' | grep -qx 56
+ok $? "HTML: without the script the table holds every row (41 hosts, the header, 14 counts)"
+if command -v chromium >/dev/null; then
+	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,900 \
+		--screenshot="$tmp/fleet.png" "file://$tmp/fleet.html" >/dev/null 2>&1
+	python3 - "$tmp/fleet.png" <<'PY'
+import struct, sys, zlib
+data = open(sys.argv[1], "rb").read()
+assert data[:8] == b"\x89PNG\r\n\x1a\n"
+w, h = struct.unpack(">II", data[16:24])
+assert (w, h) == (1280, 900), (w, h)
+# the page is coloured: decode the image and count green and red cell pixels
+chunks, pos = b"", 8
+while pos < len(data):
+    n, kind = struct.unpack(">I4s", data[pos:pos + 8])
+    if kind == b"IDAT":
+        chunks += data[pos + 8:pos + 8 + n]
+    pos += 12 + n
+raw = zlib.decompress(chunks)
+bpp = 4 if data[25] == 6 else 3
+stride = w * bpp + 1
+green = red = 0
+prev = bytearray(stride - 1)
+for y in range(h):
+    f, line = raw[y * stride], bytearray(raw[y * stride + 1:(y + 1) * stride])
+    for x in range(len(line)):
+        a = line[x - bpp] if x >= bpp else 0
+        b = prev[x]; c = prev[x - bpp] if x >= bpp else 0
+        if f == 1: line[x] = (line[x] + a) & 255
+        elif f == 2: line[x] = (line[x] + b) & 255
+        elif f == 3: line[x] = (line[x] + (a + b) // 2) & 255
+        elif f == 4:
+            p = a + b - c; pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+            line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+    prev = line
+    for x in range(0, len(line), bpp):
+        px = tuple(line[x:x + 3])
+        green += px == (0xb7, 0xe4, 0xb7)
+        red += px == (0xf4, 0xb6, 0xb6)
+assert green > 5000 and red > 5000, (green, red)
+print(green, red)
+PY
+	ok $? "Chromium renders the page: a 1280x900 screenshot with green and red cells"
+	[ -n "$VIRTCAP_KEEP_SCREENSHOT" ] && cp "$tmp/fleet.png" "$VIRTCAP_KEEP_SCREENSHOT"
+else
+	ok 0 "# SKIP chromium is not installed (make deps)"
+fi
+ls "$tmp" | grep -q '\.tmp\.'
+is "$?" 1 "--output left no temporary"
+done_testing
