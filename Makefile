@@ -194,6 +194,9 @@ install: virtcap
 	install -m 0644 man/virtcap.1 $(DESTDIR)$(PREFIX)/share/man/man1/virtcap.1
 	install -d $(DESTDIR)$(PREFIX)/lib/virtcap
 	install -m 0755 scripts/lab.sh $(DESTDIR)$(PREFIX)/lib/virtcap/lab.sh
+	install -d $(DESTDIR)$(PREFIX)/share/virtcap
+	install -m 0755 scripts/virtcap.fact $(DESTDIR)$(PREFIX)/share/virtcap/virtcap.fact
+	install -m 0644 docs/ansible/collect.yml $(DESTDIR)$(PREFIX)/share/virtcap/collect.yml
 	for f in virtcap-static-x86_64 virtcap-static-i386; do \
 		[ ! -f $$f ] || install -m 0755 $$f $(DESTDIR)$(PREFIX)/lib/virtcap/$$f; done
 

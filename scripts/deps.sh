@@ -12,6 +12,8 @@ PKGS="$PKGS gcc-multilib"
 PKGS="$PKGS perl python3 python3-jsonschema groff-base file"
 # the real tools the integrations are tested against: promtool (Prometheus)
 PKGS="$PKGS prometheus"
+# Ansible (the fact script and the collection playbook are tested with it)
+PKGS="$PKGS ansible-core"
 # the fleet page is rendered in headless Chromium by the tests
 PKGS="$PKGS chromium"
 # fuzzing: clang with libFuzzer (the sanitizer pass of make check uses gcc)

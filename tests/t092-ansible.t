@@ -1,0 +1,40 @@
+#!/bin/sh
+# Ansible, the real tool from Debian: the local fact script is gathered by `setup` as
+# ansible_local.virtcap, and the documented playbook collects a report that virtcap fleet
+# merges.
+. "$(dirname "$0")/lib/tap.sh"
+command -v ansible >/dev/null || bail "ansible is missing: make deps (Debian's ansible-core)"
+plan_lazy
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+export ANSIBLE_HOME=$tmp/home ANSIBLE_LOCAL_TEMP=$tmp/home/tmp ANSIBLE_NOCOLOR=1
+export ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
+
+mkdir "$tmp/facts.d"
+cp "$top/scripts/virtcap.fact" "$tmp/facts.d/"
+VIRTCAP=$VIRTCAP ansible localhost -m setup -a "fact_path=$tmp/facts.d filter=ansible_local" \
+	>"$tmp/setup.out" 2>"$tmp/setup.err"
+ok $? "ansible localhost -m setup gathers the fact"
+"$VIRTCAP" probe --json >"$tmp/direct.json"
+python3 - "$tmp/setup.out" "$tmp/direct.json" <<'PY'
+import json, sys
+out = open(sys.argv[1]).read()	# "localhost | SUCCESS => {...}"
+f = json.loads(out[out.index("SUCCESS => ") + 11:])["ansible_facts"]["ansible_local"]["virtcap"]
+d = json.load(open(sys.argv[2]))
+assert f["schema"] == "virtcap/report/v1", f.get("schema")
+assert {k: v["verdict"] for k, v in f["matrix"].items()} == \
+       {k: v["verdict"] for k, v in d["matrix"].items()}
+PY
+ok $? "ansible_local.virtcap is the report: its schema and every verdict of virtcap probe"
+
+ansible-playbook -i localhost, -c local "$top/docs/ansible/collect.yml" \
+	-e "virtcap=$VIRTCAP" -e "dest=$tmp/reports" >"$tmp/play.out" 2>&1
+ok $? "the collection playbook runs against localhost"
+[ -f "$tmp/reports/localhost.json" ]
+ok $? "it fetched reports/localhost.json"
+"$VIRTCAP" fleet --format csv "$tmp/reports" >"$tmp/fleet.csv"
+is "$?" 0 "virtcap fleet merges what the playbook collected"
+ls /tmp | grep -q '^virtcap-localhost.json$'
+is "$?" 1 "the playbook removed its file from the host"
+done_testing
