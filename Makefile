@@ -84,7 +84,8 @@ LIB_OBJS += hv-mini/vm.o
 # HV_GPA_CODE and cut to a flat binary, which hv-mini/guest_images.S embeds with .incbin.
 GUESTS := real16 prot32 pae32 long64 pio mmio hypercall irq smp disk exits nested-svm
 GUESTS += nested-svm-tdp nested-vmx nested-vmx-tdp
-GUESTS += hostile-spin hostile-triple-fault hostile-unmapped
+GUESTS += hostile-spin hostile-triple-fault hostile-unmapped hostile-exit-flood
+GUESTS += hostile-disk-range
 GUEST_CC := gcc
 GUEST_LD := ld
 GUEST_OBJCOPY := objcopy

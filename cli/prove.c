@@ -45,7 +45,8 @@ int cli_check_only(const char *only, char *err, size_t errlen)
 		if (!proof_find(id)) {
 			snprintf(err, errlen, "--only: no proof named '%s' (known: real16 prot32 pae32 "
 				 "long64 smp irq hypercall pio mmio disk nested nested_tdp hostile-spin "
-				 "hostile-triple-fault hostile-unmapped)", id);
+				 "hostile-triple-fault hostile-unmapped hostile-exit-flood "
+				 "hostile-disk-range)", id);
 			return -EINVAL;
 		}
 	return 0;

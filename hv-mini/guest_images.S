@@ -31,5 +31,7 @@ GUEST(nested_vmx_tdp, "build/guests/nested-vmx-tdp.bin")
 GUEST(hostile_spin, "build/guests/hostile-spin.bin")
 GUEST(hostile_triple_fault, "build/guests/hostile-triple-fault.bin")
 GUEST(hostile_unmapped, "build/guests/hostile-unmapped.bin")
+GUEST(hostile_exit_flood, "build/guests/hostile-exit-flood.bin")
+GUEST(hostile_disk_range, "build/guests/hostile-disk-range.bin")
 
 	.section .note.GNU-stack, "", @progbits

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hv-mini/hv.h"
@@ -35,6 +36,8 @@ DECLARE_GUEST(disk);
 DECLARE_GUEST(hostile_spin);
 DECLARE_GUEST(hostile_triple_fault);
 DECLARE_GUEST(hostile_unmapped);
+DECLARE_GUEST(hostile_exit_flood);
+DECLARE_GUEST(hostile_disk_range);
 
 /* Values the guests look for (hv-mini/guests): any values nothing else would produce. */
 #define MAGIC_REAL 0x13579BDFu
@@ -656,6 +659,67 @@ static void proof_hostile_unmapped(const struct proof_opts *o, struct proof_resu
 	proof_hostile(o, res, GUEST_IMAGE(hostile_unmapped));
 }
 
+/* Floods exits to a port the host answers: the run loop must still end at the deadline. */
+static void proof_hostile_exit_flood(const struct proof_opts *o, struct proof_result *res)
+{
+	struct hv_vm vm;
+	struct hv_exit done;
+	struct devices dev = { .disk_fd = -1 };
+	char why[768];
+
+	if (guest_boot(&vm, o, GUEST_IMAGE(hostile_exit_flood), HV_MODE_PROT32, 1, res))
+		return;
+	if (run_until_done(&vm.vcpus[0], deadline_of(o), &dev, &done, why, sizeof(why)))
+		result_set(res, PROOF_FAILED, "%s", why);
+	else
+		result_set(res, PROOF_PROVEN, "a hostile guest reported DONE: this should not happen");
+	hv_vm_destroy(&vm);
+}
+
+/*
+ * Asks the disk for sectors past its end: each is refused, the file keeps its size and its
+ * bytes, and the run ends at the deadline as failed. A write that got through is reported.
+ */
+static void proof_hostile_disk_range(const struct proof_opts *o, struct proof_result *res)
+{
+	const char *dir = o->scratch_dir ? o->scratch_dir : getenv("TMPDIR");
+	char path[4096], why[768];
+	struct devices dev = { .disk_fd = -1, .disk_size = DISK_SECTORS * SECTOR_SIZE };
+	struct hv_vm vm;
+	struct hv_exit done;
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/virtcap-disk-XXXXXX", dir && *dir ? dir : "/tmp");
+	dev.disk_fd = mkstemp(path);
+	if (dev.disk_fd < 0) {
+		result_set(res, PROOF_NOT_RUN, "cannot create the disk file %s: %s", path,
+			   strerror(errno));
+		return;
+	}
+	unlink(path);
+	if (ftruncate(dev.disk_fd, (off_t)dev.disk_size) < 0 ||
+	    guest_boot(&vm, o, GUEST_IMAGE(hostile_disk_range), HV_MODE_PROT32, 1, res)) {
+		if (!res->detail[0])
+			result_set(res, PROOF_NOT_RUN, "cannot size the disk file: %s", strerror(errno));
+		close(dev.disk_fd);
+		return;
+	}
+
+	bool ended = run_until_done(&vm.vcpus[0], deadline_of(o), &dev, &done, why, sizeof(why));
+
+	if (fstat(dev.disk_fd, &st) == 0 && st.st_size != (off_t)dev.disk_size)
+		result_set(res, PROOF_PROVEN, "the disk file grew to %lld bytes: a sector past the "
+			   "end was written", (long long)st.st_size);
+	else if (ended)
+		result_set(res, PROOF_FAILED, "%s; every sector past the end was refused (status "
+			   "%u) and the disk file kept its %zu bytes", why, dev.disk_status,
+			   (size_t)dev.disk_size);
+	else
+		result_set(res, PROOF_PROVEN, "a hostile guest reported DONE: this should not happen");
+	hv_vm_destroy(&vm);
+	close(dev.disk_fd);
+}
+
 /* rows: enum guest_kind of reports/report.h, in its order */
 const struct proof_def proof_defs[] = {
 	{ "real16", 0, proof_real16 },
@@ -673,6 +737,8 @@ const struct proof_def proof_defs[] = {
 	{ "hostile-spin", -1, proof_hostile_spin },
 	{ "hostile-triple-fault", -1, proof_hostile_triple_fault },
 	{ "hostile-unmapped", -1, proof_hostile_unmapped },
+	{ "hostile-exit-flood", -1, proof_hostile_exit_flood },
+	{ "hostile-disk-range", -1, proof_hostile_disk_range },
 };
 
 const size_t proof_count = sizeof(proof_defs) / sizeof(proof_defs[0]);

@@ -1,8 +1,9 @@
 #!/bin/sh
 # hv-mini on this machine's own /dev/kvm: every proof ends proven or failed within its limit
 # (never not-run when KVM opens, never a hang), a proof decides its row (proven -> yes, failed ->
-# no), the report validates, and the hostile guests (spin, triple fault, unmapped write) each
-# end as failed with the right cause inside the time limit. The lab tests prove the guests on a
+# no), the report validates, and the hostile guests (spin, triple fault, unmapped write, an
+# exit flood, disk sectors past the end) each end as failed with the right cause inside the
+# time limit. The lab tests prove the guests on a
 # full hardware KVM; this machine's KVM is PVM, whose answers are what they are.
 . "$(dirname "$0")/lib/tap.sh"
 [ -r /dev/kvm ] && [ -w /dev/kvm ] || skip_all "/dev/kvm is not usable by this user here"
@@ -51,6 +52,8 @@ hostile() {	# ID CAUSE
 hostile hostile-spin "no result before the deadline"
 hostile hostile-triple-fault "RIP="
 hostile hostile-unmapped "unmapped guest-physical 0xe0000000"
+hostile hostile-exit-flood "no result before the deadline"
+hostile hostile-disk-range "every sector past the end was refused"
 
 "$VIRTCAP" prove --only nosuch >/dev/null 2>"$tmp/e"
 is "$?" 2 "an unknown proof id is a usage error"
