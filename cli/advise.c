@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -44,8 +45,34 @@ struct guest_advice {
 	LAYER_STEP(LAYER_KVM_ACCESS, "this user can open /dev/kvm and create a VM")
 
 static const char tcg[] = "emulation: QEMU without KVM (qemu-system-x86_64 -accel tcg) runs "
-	"any x86 guest on any host, many times slower (each guest instruction is translated); "
-	"virtcap does not measure that slowdown here";
+	"any x86 guest on any host, slower: each guest instruction is translated";
+
+/*
+ * The emulation slowdown measured on this host by make bench (tools/tcg-slowdown), if it ran:
+ * appended to the emulation alternative, else where to get it.
+ */
+static void tcg_measured(char *out, size_t len)
+{
+	const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char path[4096], date[32];
+	double ratio;
+	FILE *f;
+
+	if (cache && *cache)
+		snprintf(path, sizeof(path), "%s/virtcap/tcg-slowdown", cache);
+	else
+		snprintf(path, sizeof(path), "%s/.cache/virtcap/tcg-slowdown", home ? home : "");
+	f = fopen(path, "r");
+	if (f && fscanf(f, "%lf %31s", &ratio, date) == 2 && ratio > 0 && ratio < 1e6)
+		snprintf(out, len, "; measured here (make bench, %s): a register-only loop ran "
+			 "%.1fx slower than on this CPU, and OS code with memory accesses and "
+			 "device exits runs slower still", date, ratio);
+	else
+		snprintf(out, len, "; how much slower here is measured by make bench "
+			 "(tools/tcg-slowdown), not run on this host yet");
+	if (f)
+		fclose(f);
+}
 
 static const struct guest_advice advice[] = {
 	{ "dos", "a 16-bit real-mode guest (DOS, old boot loaders)", GUEST_REAL16,
@@ -220,8 +247,14 @@ static struct json_object *advice_json(const struct report *r, const struct gues
 	json_object_object_add(o, "steps", steps);
 	json_object_object_add(o, "first_failing_step", first_bad >= 0 ?
 			       json_object_new_int(first_bad) : NULL);
-	for (int i = 0; i < 4 && a->alternatives[i]; i++)
-		json_object_array_add(alts, json_object_new_string(a->alternatives[i]));
+	char measured[384], alt[1024];
+
+	tcg_measured(measured, sizeof(measured));
+	for (int i = 0; i < 4 && a->alternatives[i]; i++) {
+		snprintf(alt, sizeof(alt), "%s%s", a->alternatives[i],
+			 a->alternatives[i] == tcg ? measured : "");
+		json_object_array_add(alts, json_object_new_string(alt));
+	}
 	json_object_object_add(o, "alternatives", alts);
 	return o;
 }
@@ -322,8 +355,14 @@ int cli_advise(const struct report *r, const char *id, bool json, bool utf8, FIL
 		cli_print_wrapped(out, "  ", reason, 2);
 	if (fix)
 		cli_print_wrapped(out, "  fix: ", fix, 7);
+	char measured[384], alt[1024];
+
+	tcg_measured(measured, sizeof(measured));
 	fprintf(out, "\nOther ways to run it\n");
-	for (int i = 0; i < 4 && a->alternatives[i]; i++)
-		cli_print_wrapped(out, "  - ", a->alternatives[i], 4);
+	for (int i = 0; i < 4 && a->alternatives[i]; i++) {
+		snprintf(alt, sizeof(alt), "%s%s", a->alternatives[i],
+			 a->alternatives[i] == tcg ? measured : "");
+		cli_print_wrapped(out, "  - ", alt, 4);
+	}
 	return 0;
 }

@@ -50,6 +50,10 @@ if "kvm-ok" in median:
     print("virtcap probe --json is %.1fx faster than kvm-ok" % (median["kvm-ok"] / median["./virtcap probe --json"]))
 PY
 
+# how much slower emulation (QEMU TCG) is here: virtcap advise quotes it
+echo | tee -a "$out"
+tools/tcg-slowdown/tcg-slowdown.sh | tee -a "$out"
+
 # virtcap fleet over 10,000 generated host reports (made once, cached in build/)
 fleet=build/bench-fleet
 if [ ! -f "$fleet/host-09999.json" ]; then

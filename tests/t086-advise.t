@@ -79,6 +79,25 @@ host unknown; r=$tmp/unknown
 advise "$r" os64 --json
 is "$(field "['verdict']")" unknown "no CPUID, no KVM facts: unknown, not yes"
 
+# the emulation alternative carries the slowdown make bench measured (tools/tcg-slowdown)
+mkdir -p "$tmp/cache/virtcap"
+if command -v qemu-system-x86_64 >/dev/null; then
+	XDG_CACHE_HOME=$tmp/cache TCG_LOOPS=100000000 "$(dirname "$0")/../tools/tcg-slowdown/tcg-slowdown.sh" >"$tmp/tcg.out" 2>&1
+	ratio=$(cut -d' ' -f1 "$tmp/cache/virtcap/tcg-slowdown" 2>/dev/null)
+	python3 -c 'import sys; sys.exit(not float(sys.argv[1]) > 1)' "${ratio:-0}" 2>/dev/null
+	ok $? "tcg-slowdown measures QEMU TCG slower than this CPU (${ratio:-none}x)"
+else
+	echo "2.5 2026-01-01" >"$tmp/cache/virtcap/tcg-slowdown"
+	ratio=2.5
+	ok 0 "# SKIP qemu-system-x86_64 is missing: a recorded figure is used below"
+fi
+XDG_CACHE_HOME=$tmp/cache "$VIRTCAP" --root "$tmp/noaccess" advise os64 --json >"$tmp/out"
+jget "$tmp/out" "d['alternatives'][0]" | grep -q "ran ${ratio}x slower than on this CPU"
+ok $? "advise gives that measured slowdown with the emulation alternative"
+XDG_CACHE_HOME=$tmp/empty "$VIRTCAP" --root "$tmp/noaccess" advise os64 --json >"$tmp/out"
+jget "$tmp/out" "d['alternatives'][0]" | grep -q "measured by make bench"
+ok $? "and says how to measure it where it was not"
+
 advise "$tmp/good" frobnicate
 is "$rc" 2 "an unknown guest is a usage error (exit 2)"
 grep -q "unknown guest 'frobnicate'" "$tmp/err" && grep -q '^  os64 ' "$tmp/err"
