@@ -120,6 +120,19 @@ static void host_parse(struct fleet_host *h, const char *text, size_t len)
 	size_t end = json_tokener_get_parse_end(tok);
 
 	json_tokener_free(tok);
+	/* a value followed by anything but white space is not a report ("7" then binary data) */
+	while (d && e == json_tokener_success && end < len && strchr(" \t\r\n", text[end]) &&
+	       text[end])
+		end++;
+	if (d && e == json_tokener_success && end < len) {
+		char why[160];
+
+		snprintf(why, sizeof(why), "not valid JSON (data after the end of the value at byte "
+			 "%zu)%s", end, memchr(text, '\0', len) ? "; the file holds binary data" : "");
+		json_object_put(d);
+		host_error(h, why);
+		return;
+	}
 	if (!d || e != json_tokener_success) {
 		char why[160];
 

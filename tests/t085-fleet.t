@@ -41,7 +41,8 @@ cp "$tmp/good/host-00001.json" "$tmp/bad/a-good.json"
 cp "$tmp/good/host-00001.json" "$tmp/bad/b-duplicate.json"
 head -c 300 "$tmp/base.json" >"$tmp/bad/c-truncated.json"
 : >"$tmp/bad/d-empty.json"
-head -c 2000 /dev/urandom >"$tmp/bad/e-binary.json"
+# binary data behind a number: a JSON value, then garbage (random bytes once began with a digit)
+{ printf '7 '; head -c 2000 /dev/urandom; } >"$tmp/bad/e-binary.json"
 python3 -c 'print("[" * 100000 + "]" * 100000)' >"$tmp/bad/f-deep.json"
 sed 's#"virtcap/report/v1"#"virtcap/report/v2"#' "$tmp/base.json" >"$tmp/bad/g-newer.json"
 python3 - "$tmp/base.json" "$tmp/bad" <<'PY'
