@@ -45,6 +45,7 @@ head -c 300 "$tmp/base.json" >"$tmp/bad/c-truncated.json"
 { printf '7 '; head -c 2000 /dev/urandom; } >"$tmp/bad/e-binary.json"
 python3 -c 'print("[" * 100000 + "]" * 100000)' >"$tmp/bad/f-deep.json"
 sed 's#"virtcap/report/v1"#"virtcap/report/v2"#' "$tmp/base.json" >"$tmp/bad/g-newer.json"
+truncate -s 1G "$tmp/bad/k-huge.json"	# sparse: refused by its size, never read
 python3 - "$tmp/base.json" "$tmp/bad" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
@@ -61,13 +62,14 @@ status() { python3 -c 'import csv,sys; print([r["status"] for r in csv.DictReade
 for c in "b-duplicate.json:duplicate of" "c-truncated.json:truncated" "d-empty.json:empty file" \
 	 "e-binary.json:not valid JSON" "f-deep.json:not valid JSON" "g-newer.json:newer than" \
 	 "h-wrongtype.json:\"matrix\" is not an object" "i-badverdict.json:has no verdict" \
-	 "j-notreport.json:not a virtcap report" "missing.json:No such file"; do
+	 "j-notreport.json:not a virtcap report" "k-huge.json:over 16 MiB" \
+	 "missing.json:No such file"; do
 	f=${c%%:*} want=${c#*:}
 	case $(status "$f") in *"$want"*) ok 0 "$f: an error row ($want)" ;;
 	*) ok 1 "$f: an error row ($want)"; diag "status: $(status "$f")" ;; esac
 done
-is "$(grep -c '' "$tmp/bad.csv")" 12 "nothing dropped: 11 inputs and the header"
-is "$(grep -c "^virtcap: $tmp/" "$tmp/bad.err")" 10 "each bad input is also one line on stderr"
+is "$(grep -c '' "$tmp/bad.csv")" 13 "nothing dropped: 12 inputs and the header"
+is "$(grep -c "^virtcap: $tmp/" "$tmp/bad.err")" 11 "each bad input is also one line on stderr"
 
 # Markdown: a table whose rows all have the header's columns; pipes in names escaped
 "$VIRTCAP" fleet --format markdown "$tmp/good" "$tmp/bad" >"$tmp/m.md" 2>/dev/null
