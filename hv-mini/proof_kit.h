@@ -27,6 +27,8 @@ struct devices {
 	int disk_fd;
 	uint64_t disk_size;
 	uint32_t disk_sector, disk_status, disk_pos;
+	uint64_t disk_off;	/* the checked byte offset, latched by the command: the guest may
+				 * change disk_sector before the data arrives */
 	uint32_t disk_buf[SECTOR_SIZE / 4];
 	bool disk_writing;
 	uint64_t marks[HV_MARKS];	/* when the guest wrote k to HV_MARK_PORT (ns) */

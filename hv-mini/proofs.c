@@ -88,11 +88,12 @@ static void disk_command(struct devices *d, uint32_t cmd)
 		return;
 	}
 	d->disk_status = 0;
+	d->disk_off = off;
 	if (cmd == 2) {
 		d->disk_writing = true;
 		return;
 	}
-	if (pread(d->disk_fd, d->disk_buf, SECTOR_SIZE, (off_t)off) != SECTOR_SIZE)
+	if (pread(d->disk_fd, d->disk_buf, SECTOR_SIZE, (off_t)d->disk_off) != SECTOR_SIZE)
 		d->disk_status = 2;
 }
 
@@ -104,10 +105,8 @@ static void disk_data_out(struct devices *d, uint32_t v)
 	}
 	d->disk_buf[d->disk_pos++] = v;
 	if (d->disk_pos == SECTOR_SIZE / 4) {
-		off_t off = (off_t)d->disk_sector * SECTOR_SIZE;
-
 		d->disk_writing = false;
-		if (pwrite(d->disk_fd, d->disk_buf, SECTOR_SIZE, off) != SECTOR_SIZE)
+		if (pwrite(d->disk_fd, d->disk_buf, SECTOR_SIZE, (off_t)d->disk_off) != SECTOR_SIZE)
 			d->disk_status = 2;
 	}
 }

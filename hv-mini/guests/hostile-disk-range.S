@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Hostile: disk sectors past the end. Reads sector 0xFFFFFFFF, then tries to write 128 dwords
- * to sector 0xFFFFFFF8 and to sector 8 (one past an 8-sector disk), then floods the data port.
- * The host must refuse each (status 1, nothing written, the file's size unchanged) and end the
- * run at its deadline, as failed.
+ * to sector 0xFFFFFFF8 and to sector 8 (one past an 8-sector disk); then asks to write sector 0
+ * (allowed) and moves the sector register to 0xFFFFFFFF before sending the data, then floods
+ * the data port. The host must refuse each past-the-end sector (status 1), write the moved one
+ * where the checked command said (the sector is latched with the command), keep the file's
+ * size, and end the run at its deadline, as failed.
  */
 #include "hv-mini/guests/guest.h"
 	.code32
@@ -20,6 +22,21 @@ start:
 	call write_sector
 	mov $8, %eax
 	call write_sector
+
+	xor %eax, %eax		/* sector 0 passes the check ... */
+	mov $HV_DISK_SECTOR, %dx
+	out %eax, %dx
+	mov $2, %eax
+	mov $HV_DISK_CMD, %dx
+	out %eax, %dx
+	mov $0xFFFFFFFF, %eax	/* ... then the sector moves before the data arrives */
+	mov $HV_DISK_SECTOR, %dx
+	out %eax, %dx
+	mov $128, %ecx
+	mov $0xBAD0BAD0, %eax
+	mov $HV_DISK_DATA, %dx
+3:	out %eax, %dx
+	loop 3b
 
 	mov $HV_DISK_DATA, %dx
 2:	in %dx, %eax
