@@ -1,28 +1,17 @@
 #!/bin/sh
-# Whole-host scenarios: captured roots of realistic hosts, built here, and the matrix verdicts
-# virtcap must give on each, with the capability that blocks and the fix a person applies.
-#   intel-vtx       Intel with VT-x on, kvm_intel nested=1, /dev/kvm usable
-#   vtx-locked      VT-x locked off by firmware (IA32_FEATURE_CONTROL locked, VMX bit clear)
-#   amd-svm         AMD with SVM and NPT, kvm_amd nested=1
-#   svm-disabled    SVM disabled by firmware (VM_CR.SVMDIS)
-#   i686-kernel     32-bit kernel on a 64-bit CPU
-#   container       inside a Docker container, no /dev/kvm
-#   guest-nonested  a KVM guest whose VT-x is exposed, but nested=0 in its kvm_intel
-#   guest-novmx     a KVM guest whose hypervisor hides VT-x
-#   no-module       VT-x present, no KVM module loaded
-#   no-access       /dev/kvm present but not accessible to this user
+# Whole-host scenarios (tests/lib/scenarios.sh names them): captured roots of realistic hosts, and
+# the matrix verdicts virtcap must give on each, with the capability that blocks and the fix a
+# person applies.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/roots.sh"
+. "$(dirname "$0")/lib/scenarios.sh"
 command -v python3 >/dev/null || skip_all "python3 is needed to read the JSON"
 plan_lazy
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
-base_root() {	# NAME: an empty root with a kernel, printed path
-	r="$tmp/$1"
-	mkdir -p "$r"
-	root_kernel "$r" 6.1.0-27-amd64 x86_64
-	echo "$r"
+base_root() {	# NAME: the scenario's root, built; its path printed
+	scenario "$1" "$tmp/$1" && echo "$tmp/$1"
 }
 
 # verdict ROOT KIND WANT [BLOCKED_BY]
@@ -48,7 +37,6 @@ fix_has() {
 }
 
 r=$(base_root intel-vtx)
-cpu_intel_vmx "$r"; intel_msrs "$r" 0x5; kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
 for k in real16 prot32 pae32 long64 smp irq hypercall pio mmio disk nested; do
 	verdict "$r" $k yes
 done
@@ -57,65 +45,44 @@ is "$(jget "$r.json" "d['capabilities']['fw.virt_enabled']['value']")" true \
 	"intel-vtx: firmware left VT-x on"
 
 r=$(base_root vtx-locked)
-cpu_intel_vmx "$r"; intel_msrs "$r" 0x1; kvm_module "$r" kvm_intel Y
-root_fact "$r" kvm.open ENOENT
 verdict "$r" long64 no fw.virt_enabled
 fix_has "$r" long64 "VT-x"
 
 r=$(base_root amd-svm)
-cpu_amd_svm "$r"; root_fact "$r" msr.0.0xc0010114 0x0; kvm_module "$r" kvm_amd 1
-dev_kvm_ok "$r"
 verdict "$r" long64 yes
 verdict "$r" nested yes
 is "$(jget "$r.json" "d['capabilities']['cpu.npt']['value']")" true "amd-svm: NPT from 0x8000000A"
 
 r=$(base_root svm-disabled)
-cpu_amd_svm "$r"; root_fact "$r" msr.0.0xc0010114 0x18; root_fact "$r" kvm.open ENOENT
 verdict "$r" real16 no fw.virt_enabled
 fix_has "$r" real16 "SVM"
 
 r=$(base_root i686-kernel)
-root_file "$r" proc/sys/kernel/arch i686
-cpu_intel_vmx "$r"; intel_msrs "$r" 0x5; kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
 verdict "$r" prot32 yes
 verdict "$r" long64 no kernel.arch
 fix_has "$r" long64 "64-bit"
 
 r=$(base_root container)
-cpu_intel_vmx "$r"; kvm_module "$r" kvm_intel Y; root_fact "$r" kvm.open ENOENT
-root_file "$r" proc/1/cgroup "0::/system.slice/docker-3f2a9c1b7e.scope"
-root_file "$r" proc/self/mountinfo "512 498 0:120 / / rw,relatime master:1 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/ABC
-513 512 0:121 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw"
 verdict "$r" long64 no kernel.dev_kvm
 fix_has "$r" long64 "--device /dev/kvm"
 is "$(jget "$r.json" "d['capabilities']['os.container']['value']")" true "container: detected"
 
 r=$(base_root guest-nonested)
-cpu_intel_vmx_guest "$r"; intel_msrs "$r" 0x5; kvm_module "$r" kvm_intel N; dev_kvm_ok "$r"
-root_fact "$r" cpuid.0x40000000 "40000001 4b4d564b 564b4d56 0000004d"
 verdict "$r" long64 yes
 verdict "$r" nested no kernel.nested
 fix_has "$r" nested "nested=1"
 fix_has "$r" nested "/etc/modprobe.d/"
 
 r=$(base_root guest-novmx)
-cpu_intel_novmx_guest "$r"; root_fact "$r" kvm.open ENOENT
-root_fact "$r" cpuid.0x40000000 "40000001 4b4d564b 564b4d56 0000004d"
 verdict "$r" real16 no cpu.vmx
 is "$(jget "$r.json" "d['capabilities']['cpu.hypervisor_signature']['value']")" KVMKVMKVM \
 	"guest-novmx: the hypervisor signature"
 
 r=$(base_root no-module)
-cpu_intel_vmx "$r"; intel_msrs "$r" 0x5; root_file "$r" proc/modules ""
-root_fact "$r" kvm.open ENOENT
 verdict "$r" long64 no kernel.kvm_module
 fix_has "$r" long64 "modprobe kvm_intel"
 
 r=$(base_root no-access)
-cpu_intel_vmx "$r"; intel_msrs "$r" 0x5; kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
-root_fact "$r" kvm.stat.mode 020600
-root_fact "$r" kvm.open EACCES
-root_fact "$r" kvm.create_vm ""
 verdict "$r" long64 no kernel.dev_kvm
 is "$(jget "$r.json" "d['capabilities']['kernel.dev_kvm']['value']")" no-access \
 	"no-access: /dev/kvm is no-access"
