@@ -72,26 +72,30 @@ LIB_OBJS += cli/check.o
 LIB_OBJS += cli/prove.o
 LIB_OBJS += cli/signal_cleanup.o
 LIB_OBJS += cli/snapshot.o
+LIB_OBJS += hv-mini/bus.o
+LIB_OBJS += hv-mini/devices.o
 LIB_OBJS += hv-mini/exit_bench.o
-LIB_OBJS += hv-mini/guest_images.o
-LIB_OBJS += hv-mini/nested.o
-LIB_OBJS += hv-mini/proofs.o
+LIB_OBJS += hv-mini/kit.o
 LIB_OBJS += hv-mini/run.o
 LIB_OBJS += hv-mini/vcpu.o
 LIB_OBJS += hv-mini/vm.o
+LIB_OBJS += nested/nested.o
+LIB_OBJS += proofs/capability.o
+LIB_OBJS += proofs/hostile.o
+LIB_OBJS += proofs/registry.o
+LIB_OBJS += build/guests/images.o
 
-# Guests: freestanding code with its own rules, never the host's flags. Each is linked at
-# HV_GPA_CODE and cut to a flat binary, which hv-mini/guest_images.S embeds with .incbin.
-GUESTS := real16 prot32 pae32 long64 pio mmio hypercall irq smp disk exits nested-svm
-GUESTS += nested-svm-tdp nested-vmx nested-vmx-tdp
-GUESTS += hostile-spin hostile-triple-fault hostile-unmapped hostile-exit-flood
-GUESTS += hostile-disk-range
+# Guests: freestanding code with its own rules, never the host's flags. Every hv-mini/guests/*.S
+# and nested/l1/*.S is one guest, linked by guest.lds at HV_GPA_CODE (hv-mini/abi.h) and cut to a
+# flat binary, which build/guests/images.S embeds as hv_guest_NAME (dashes made underscores).
+GUEST_SRCS := $(filter-out %.lds.S,$(sort $(wildcard hv-mini/guests/*.S nested/l1/*.S)))
+GUESTS := $(basename $(notdir $(GUEST_SRCS)))
 GUEST_CC := gcc
 GUEST_LD := ld
 GUEST_OBJCOPY := objcopy
 GUEST_FLAGS := -m64 -ffreestanding -nostdlib -I.
-GUEST_TEXT := 0x20000
 GUEST_BINS := $(patsubst %,build/guests/%.bin,$(GUESTS))
+GUEST_HEADERS := hv-mini/abi.h arch/x86.h $(wildcard nested/l1/*.h nested/l1/*.inc)
 
 MAIN_OBJS += cli/main.o
 
@@ -133,15 +137,31 @@ $(BUILD)/%.o: %.S
 	@[ "$(V)" = 1 ] || echo "  AS      $<"
 	$(Q)$(CC) $(COMPILE_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/hv-mini/guest_images.o: $(GUEST_BINS)
+$(BUILD)/build/guests/images.o: $(GUEST_BINS)
 
-build/guests/%.bin: hv-mini/guests/%.S $(wildcard hv-mini/guests/*.h hv-mini/guests/*.inc)
+build/guests/guest.lds: hv-mini/guests/guest.lds.S hv-mini/abi.h
+	@mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) -E -P -x c -I. -o $@ $<
+
+# each guest's source is found in either directory
+vpath %.S hv-mini/guests nested/l1
+build/guests/%.bin: %.S build/guests/guest.lds $(GUEST_HEADERS)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  GUEST   $<"
 	$(Q)$(GUEST_CC) $(GUEST_FLAGS) -c -o build/guests/$*.o $<
-	$(Q)$(GUEST_LD) -m elf_x86_64 -Ttext=$(GUEST_TEXT) -e start --build-id=none \
+	$(Q)$(GUEST_LD) -m elf_x86_64 -T build/guests/guest.lds --build-id=none \
 		-o build/guests/$*.elf build/guests/$*.o
 	$(Q)$(GUEST_OBJCOPY) -O binary -j .text build/guests/$*.elf $@
+
+# The images, embedded so that no file is needed at run time; remade when the list changes
+build/guests/images.S: $(GUEST_SRCS) Makefile
+	@mkdir -p $(dir $@)
+	$(Q){ echo '/* made by the Makefile from the guests it found: do not edit */'; \
+	  echo '	.section .rodata'; \
+	  for g in $(GUESTS); do s=$$(echo $$g | tr - _); \
+	    printf '\t.global hv_guest_%s, hv_guest_%s_end\n\t.balign 16\nhv_guest_%s:\n' $$s $$s $$s; \
+	    printf '\t.incbin "build/guests/%s.bin"\nhv_guest_%s_end:\n' $$g $$s; done; \
+	  echo '	.section .note.GNU-stack, "", @progbits'; } >$@
 
 $(BUILD)/libvirtcap.a: $(addprefix $(BUILD)/,$(LIB_OBJS))
 	$(Q)rm -f $@ && ar rcs $@ $^

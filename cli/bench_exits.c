@@ -10,7 +10,7 @@
 #include "cli/cli.h"
 #include "hv-mini/exit_bench.h"
 #include "hv-mini/hv.h"
-#include "hv-mini/proofs.h"
+#include "proofs/proofs.h"
 
 #define BENCH_EXITS 2000	/* about 0.1 s per kind on TCG's nested KVM (40 us an exit) */
 
@@ -27,14 +27,14 @@ int cli_bench_exits(bool json, unsigned timeout_ms)
 	}
 
 	/* the whole proof set, timed as `virtcap prove` runs it */
-	struct proof_opts opts = { .timeout_ms = timeout_ms };
+	struct hv_proof_opts opts = { .timeout_ms = timeout_ms };
 	uint64_t start = hv_now_ns();
 
 	for (size_t i = 0; i < proof_count; i++) {
-		struct proof_result res;
+		struct hv_proof_result res;
 
-		if (proof_defs[i].row >= 0)
-			proof_defs[i].run(&opts, &res);
+		if (proof_defs[i].group != PROOF_HOSTILE)
+			proof_run(&proof_defs[i], &opts, &res);
 	}
 
 	double proofs_ms = (double)(hv_now_ns() - start) / 1e6;

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 struct probe_ctx;
 struct capture;
@@ -18,6 +19,9 @@ int snapshot_write(const char *path, struct probe_ctx *ctx, const struct capture
 		   char *err, size_t errlen);
 
 struct report;
+
+/* --only's line of the usage, from the proof manifest */
+void cli_print_only_help(FILE *out);
 
 /* Check a --only list against the known proofs; -EINVAL with a message naming the bad id. */
 int cli_check_only(const char *only, char *err, size_t errlen);
@@ -36,7 +40,6 @@ int cli_bench_exits(bool json, unsigned timeout_ms);
  * Returns 0, or -EINVAL for an unknown GUEST. cli_advise_proofs() gives the --only list of
  * the proofs behind GUEST's advice (NULL when none), cli_advise_list() the known GUESTs.
  */
-#include <stdio.h>
 int cli_advise(const struct report *r, const char *guest, bool json, bool utf8, FILE *out);
 bool cli_advise_known(const char *guest);
 const char *cli_advise_proofs(const char *guest, char *buf, size_t len);

@@ -68,10 +68,9 @@ static void usage(FILE *out)
 	      "  --json             print the report as JSON (schema virtcap/report/v1)\n"
 	      "  --root DIR         read every file relative to DIR (a captured root)\n"
 	      "  --cpuid-dump FILE  take CPUID from a libcpuid raw dump instead of this CPU\n"
-	      "  --only ID,...      prove: only these proofs (matrix rows, or hostile-spin,\n"
-	      "                     hostile-triple-fault, hostile-unmapped, hostile-exit-flood,\n"
-	      "                     hostile-disk-range)\n"
-	      "  --timeout SEC      time limit of each proof (default 2)\n"
+	      , out);
+	cli_print_only_help(out);
+	fputs("  --timeout SEC      time limit of each proof (default 2)\n"
 	      "  --prom             print Prometheus metrics (node_exporter textfile format)\n"
 	      "  --output FILE      write the output to FILE atomically (temporary + rename)\n"
 	      "  --verbose          show where every finding came from\n"

@@ -4,9 +4,9 @@
  * memory, sets vCPUs up in a given CPU mode (real, 32-bit with or without paging, PAE, 64-bit),
  * runs them under a deadline and hands every exit it does not handle itself to the caller.
  *
- * Guest <-> host protocol ("ucall", see hv-mini/guests/ucall.h): the guest writes to port
- * HV_UCALL_PORT with EAX = command, EBX = value, ECX = aux. SYNC asks the host to act (inject an
- * interrupt, ...), DONE reports the result, ABORT reports a failure with the guest's line number.
+ * The guest <-> host ABI (ucall, guest-physical layout, devices): hv-mini/abi.h. The devices
+ * and the bus that dispatches their accesses: hv-mini/bus.h, hv-mini/devices.h; booting a guest
+ * and running it to its result: hv-mini/kit.h.
  *
  * Errors: functions return 0 or a negative errno and write what failed, naming the ioctl, to
  * vm->err. Nothing here exits: one failed proof must not stop the others.
@@ -22,15 +22,10 @@
 
 #include <linux/kvm.h>
 
-#define HV_UCALL_PORT 0x00F0	/* any port our guests use for nothing else */
+#include "hv-mini/abi.h"
+
 #define HV_MAX_VCPUS 4
 #define HV_ERR_MAX 512
-
-enum hv_ucall {
-	HV_UCALL_SYNC = 1,
-	HV_UCALL_DONE = 2,
-	HV_UCALL_ABORT = 3,
-};
 
 enum hv_mode {
 	HV_MODE_REAL16,		/* real mode, CS:IP = 0:entry */
@@ -39,20 +34,6 @@ enum hv_mode {
 	HV_MODE_PAE32,		/* 32-bit PAE paging, 2 MiB pages */
 	HV_MODE_LONG64,		/* 64-bit long mode, 4-level paging, 2 MiB pages */
 };
-
-/* Guest-physical layout shared by the host set-up code and the guests. */
-#define HV_GPA_GDT 0x1000	/* GDT: null, code32, data32, code64, code16, data16 */
-#define HV_GPA_IDT 0x2000	/* IDT, 256 gates, written by the guest itself */
-#define HV_GPA_PT 0x10000	/* page tables: 0x10000..0x1ffff */
-#define HV_GPA_CODE 0x20000	/* guest image */
-#define HV_GPA_STACK 0x80000	/* top of the guest stack */
-#define HV_GPA_DATA 0x90000	/* host <-> guest data page */
-#define HV_GPA_NESTED_OUT 0x96000	/* a nested L1's findings (guest.h: NESTED_OUT) */
-#define HV_MEM_SIZE (4u << 20)	/* low memory: 4 MiB */
-
-#define HV_SEL_CODE32 0x08
-#define HV_SEL_DATA32 0x10
-#define HV_SEL_CODE64 0x18
 
 struct hv_vm;
 
@@ -80,7 +61,8 @@ struct hv_vm {
 	int nslots;
 	struct hv_vcpu vcpus[HV_MAX_VCPUS];
 	int nvcpus;
-	bool svm;		/* AMD: hypercalls are VMMCALL */
+	struct kvm_cpuid2 *cpuid;	/* what KVM supports: every vCPU gets it */
+	bool svm;		/* KVM's vCPUs are AMD's: SVM, hypercalls are VMMCALL */
 	char err[HV_ERR_MAX];
 };
 
@@ -88,11 +70,13 @@ struct hv_vm {
 struct hv_exit {
 	uint32_t reason;	/* KVM_EXIT_* */
 	bool timed_out;		/* the deadline passed */
-	enum hv_ucall ucall;	/* for a ucall exit */
+	uint32_t ucall;		/* for a ucall exit: HV_UCALL_* */
 	uint64_t value, aux;	/* EBX, ECX of the ucall */
+	uint32_t file;		/* ESI of an ABORT: GUEST_FILE_* */
 };
 
-/* Open /dev/kvm (path may be NULL), create a VM with HV_MEM_SIZE of low memory. */
+/* Open /dev/kvm (path may be NULL), create a VM with HV_MEM_SIZE of low memory, learn the CPUID
+ * KVM supports (and so the vendor, vm->svm). */
 int hv_vm_create(struct hv_vm *vm, const char *kvm_path);
 void hv_vm_destroy(struct hv_vm *vm);
 

@@ -129,9 +129,10 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, uint64_t deadline_ns, struct hv_exit *exit
 					 strerror(errno));
 				break;
 			}
-			exit->ucall = (enum hv_ucall)(regs.rax & 0xFFFFFFFF);
+			exit->ucall = (uint32_t)regs.rax;
 			exit->value = regs.rbx;
 			exit->aux = regs.rcx;
+			exit->file = (uint32_t)regs.rsi;
 		}
 		break;
 	}

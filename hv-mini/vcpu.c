@@ -16,15 +16,9 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 
+#include "arch/x86.h"
 #include "hv-mini/hv.h"
 
-#define CR0_PE (1u << 0)
-#define CR0_ET (1u << 4)
-#define CR0_PG (1u << 31)
-#define CR4_PSE (1u << 4)
-#define CR4_PAE (1u << 5)
-#define EFER_LME (1u << 8)
-#define EFER_LMA (1u << 10)
 
 #define PTE_P (1ull << 0)
 #define PTE_RW (1ull << 1)
@@ -32,7 +26,6 @@
 #define MIB (1ull << 20)
 
 #define GDT_ENTRIES 4
-#define CPUID_ENTRIES_MAX 256
 
 /* Flat descriptors (SDM vol. 3A 3.4.5): base 0, limit 4 GiB, granularity 4 KiB. */
 static const uint64_t gdt[GDT_ENTRIES] = {
@@ -73,25 +66,25 @@ static uint64_t page_tables(struct hv_vm *vm, enum hv_mode mode)
 {
 	const uint64_t pt = HV_GPA_PT;
 
-	memset(hv_gpa_to_hva(vm, pt), 0, 0x10000);
+	memset(hv_gpa_to_hva(vm, pt), 0, HV_PT_SIZE);
 	switch (mode) {
 	case HV_MODE_PROT32_PAGED:
 		/* page directory of 4 MiB pages: identity for the low 4 MiB, and the alias */
 		write_u32(vm, pt + 0 * 4, (uint32_t)(0 | PTE_P | PTE_RW | PTE_PS));
-		write_u32(vm, pt + (0x40000000 >> 22) * 4, (uint32_t)(0 | PTE_P | PTE_RW | PTE_PS));
+		write_u32(vm, pt + (HV_PROT32_HIGH_VA >> 22) * 4, (uint32_t)(0 | PTE_P | PTE_RW | PTE_PS));
 		return pt;
 	case HV_MODE_PAE32:
 		/* PDPT (4 entries, no RW bit in PAE PDPTEs) -> page directories of 2 MiB pages */
 		write_u64(vm, pt + 0 * 8, (pt + 0x1000) | PTE_P);
-		write_u64(vm, pt + 3 * 8, (pt + 0x2000) | PTE_P);
+		write_u64(vm, pt + (HV_PAE_VA >> 30) * 8, (pt + 0x2000) | PTE_P);
 		write_u64(vm, pt + 0x1000 + 0 * 8, 0 * MIB | PTE_P | PTE_RW | PTE_PS);
 		write_u64(vm, pt + 0x1000 + 1 * 8, 2 * MIB | PTE_P | PTE_RW | PTE_PS);
-		write_u64(vm, pt + 0x2000 + 0 * 8, (1ull << 32) | PTE_P | PTE_RW | PTE_PS);
+		write_u64(vm, pt + 0x2000 + 0 * 8, HV_PAE_HIGH_GPA | PTE_P | PTE_RW | PTE_PS);
 		return pt;
 	case HV_MODE_LONG64:
 		/* PML4 -> PDPT -> PD of 2 MiB pages; entry 511 maps the top of the address space */
 		write_u64(vm, pt + 0 * 8, (pt + 0x1000) | PTE_P | PTE_RW);
-		write_u64(vm, pt + 511 * 8, (pt + 0x3000) | PTE_P | PTE_RW);
+		write_u64(vm, pt + (HV_LONG_HIGH_VA >> 39 & 511) * 8, (pt + 0x3000) | PTE_P | PTE_RW);
 		write_u64(vm, pt + 0x1000, (pt + 0x2000) | PTE_P | PTE_RW);
 		write_u64(vm, pt + 0x2000 + 0 * 8, 0 * MIB | PTE_P | PTE_RW | PTE_PS);
 		write_u64(vm, pt + 0x2000 + 1 * 8, 2 * MIB | PTE_P | PTE_RW | PTE_PS);
@@ -118,7 +111,7 @@ static int set_mode(struct hv_vcpu *vcpu, enum hv_mode mode, uint64_t entry)
 		s.cs.base = entry & ~0xFull;
 		s.ds.selector = s.es.selector = s.ss.selector = 0;
 		s.ds.base = s.es.base = s.ss.base = 0;
-		s.cr0 &= ~(uint64_t)(CR0_PE | CR0_PG);
+		s.cr0 &= ~(uint64_t)(X86_CR0_PE | X86_CR0_PG);
 		regs.rip = entry & 0xF;
 		regs.rsp = 0xFFF0;
 	} else {
@@ -128,17 +121,17 @@ static int set_mode(struct hv_vcpu *vcpu, enum hv_mode mode, uint64_t entry)
 		s.gdt.limit = sizeof(gdt) - 1;
 		s.cs = flat_segment(lm ? HV_SEL_CODE64 : HV_SEL_CODE32, true, lm);
 		s.ds = s.es = s.fs = s.gs = s.ss = flat_segment(HV_SEL_DATA32, false, lm);
-		s.cr0 = CR0_PE | CR0_ET;
+		s.cr0 = X86_CR0_PE | X86_CR0_ET;
 		s.cr4 = 0;
 		s.efer = 0;
 		if (mode == HV_MODE_PROT32) {
 			page_tables(vm, HV_MODE_PROT32_PAGED);	/* for a guest that pages itself */
 		} else {
 			s.cr3 = page_tables(vm, mode);
-			s.cr0 |= CR0_PG;
-			s.cr4 = mode == HV_MODE_PROT32_PAGED ? CR4_PSE : CR4_PAE;
+			s.cr0 |= X86_CR0_PG;
+			s.cr4 = mode == HV_MODE_PROT32_PAGED ? X86_CR4_PSE : X86_CR4_PAE;
 			if (lm)
-				s.efer = EFER_LME | EFER_LMA;
+				s.efer = X86_EFER_LME | X86_EFER_LMA;
 		}
 		regs.rip = entry;
 		regs.rsp = HV_GPA_STACK - 0x1000 * (uint64_t)vcpu->id;
@@ -160,30 +153,17 @@ fail_get:
 	return -errno;
 }
 
-/* Give the vCPU the CPUID KVM supports, so guests see what this host can offer them. */
+/* Give the vCPU the CPUID KVM supports (hv_vm_create read it), so guests see what this host can
+ * offer them. */
 static int set_cpuid(struct hv_vcpu *vcpu)
 {
 	struct hv_vm *vm = vcpu->vm;
-	size_t size = sizeof(struct kvm_cpuid2) + CPUID_ENTRIES_MAX * sizeof(struct kvm_cpuid_entry2);
-	struct kvm_cpuid2 *cpuid = calloc(1, size);
-	int err = 0;
 
-	if (!cpuid)
-		return -ENOMEM;
-	cpuid->nent = CPUID_ENTRIES_MAX;
-	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
-		err = -errno;
-		snprintf(vm->err, sizeof(vm->err), "KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
-	} else if (ioctl(vcpu->fd, KVM_SET_CPUID2, cpuid) < 0) {
-		err = -errno;
+	if (ioctl(vcpu->fd, KVM_SET_CPUID2, vm->cpuid) < 0) {
 		snprintf(vm->err, sizeof(vm->err), "KVM_SET_CPUID2: %s", strerror(errno));
-	} else {
-		for (uint32_t i = 0; i < cpuid->nent; i++)
-			if (cpuid->entries[i].function == 0)
-				vm->svm = cpuid->entries[i].ebx == 0x68747541;	/* "Auth"enticAMD */
+		return -errno;
 	}
-	free(cpuid);
-	return err;
+	return 0;
 }
 
 int hv_vcpu_create(struct hv_vm *vm, int id, enum hv_mode mode, uint64_t entry)

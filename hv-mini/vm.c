@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -17,8 +18,29 @@
 
 /* VMX without unrestricted guest runs real mode in vm86 and needs these three pages (api.rst
  * 4.48 KVM_SET_TSS_ADDR); they sit at the top of the 32-bit space, far from our memory. */
+#define CPUID_ENTRIES_MAX 256
+#define CPUID_EBX_AUTHENTIC_AMD 0x68747541	/* "Auth" of leaf 0's "AuthenticAMD" */
 #define HV_GPA_TSS 0xfffbd000
 #define HV_GPA_IDENTITY_MAP 0xfffbc000
+
+/* The CPUID KVM supports, read once for every vCPU of the VM; its vendor decides SVM or VMX. */
+static int supported_cpuid(struct hv_vm *vm)
+{
+	vm->cpuid = calloc(1, sizeof(*vm->cpuid) + CPUID_ENTRIES_MAX * sizeof(vm->cpuid->entries[0]));
+	if (!vm->cpuid) {
+		snprintf(vm->err, sizeof(vm->err), "out of memory");
+		return -ENOMEM;
+	}
+	vm->cpuid->nent = CPUID_ENTRIES_MAX;
+	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, vm->cpuid) < 0) {
+		snprintf(vm->err, sizeof(vm->err), "KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
+		return -errno;
+	}
+	for (uint32_t i = 0; i < vm->cpuid->nent; i++)
+		if (vm->cpuid->entries[i].function == 0)
+			vm->svm = vm->cpuid->entries[i].ebx == CPUID_EBX_AUTHENTIC_AMD;
+	return 0;
+}
 
 int hv_vm_create(struct hv_vm *vm, const char *kvm_path)
 {
@@ -46,7 +68,10 @@ int hv_vm_create(struct hv_vm *vm, const char *kvm_path)
 	uint64_t identity = HV_GPA_IDENTITY_MAP;
 
 	ioctl(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
-	return hv_vm_add_memory(vm, 0, HV_MEM_SIZE);
+
+	int err = supported_cpuid(vm);
+
+	return err ? err : hv_vm_add_memory(vm, 0, HV_MEM_SIZE);
 }
 
 void hv_vm_destroy(struct hv_vm *vm)
@@ -67,6 +92,8 @@ void hv_vm_destroy(struct hv_vm *vm)
 	for (int i = 0; i < vm->nslots; i++)
 		munmap(vm->slots[i].hva, vm->slots[i].size);
 	vm->nslots = 0;
+	free(vm->cpuid);
+	vm->cpuid = NULL;
 }
 
 int hv_vm_add_memory(struct hv_vm *vm, uint64_t gpa, uint64_t size)

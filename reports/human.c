@@ -212,10 +212,9 @@ static void print_proofs(const struct out *o, const struct report *r)
 	bool any = false;
 
 	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
-		struct json_object *proof = r->matrix[k].proof, *status, *detail;
+		const struct report_proof *p = report_row_proof(r, (enum guest_kind)k);
 
-		if (!proof || !json_object_object_get_ex(proof, "status", &status) ||
-		    !strcmp(json_object_get_string(status), "not-run"))
+		if (!p || p->status == PROOF_NOT_RUN)
 			continue;
 		if (!any)
 			fprintf(o->f, "\n%sWhat the test guests did%s\n", paint(o, ANSI_BOLD),
@@ -223,15 +222,13 @@ static void print_proofs(const struct out *o, const struct report *r)
 		any = true;
 
 		char line[2048];
-		const char *st = json_object_get_string(status);
 
 		/* a failure is the row's blocker, told in full above */
-		if (!strcmp(st, "failed"))
+		if (p->status == PROOF_FAILED)
 			snprintf(line, sizeof(line), "failed: see what blocks it, above");
 		else
-			snprintf(line, sizeof(line), "%s: %s", st,
-				 json_object_object_get_ex(proof, "detail", &detail) &&
-				 json_object_get_string(detail) ? json_object_get_string(detail) : "");
+			snprintf(line, sizeof(line), "%s: %s", proof_status_name(p->status),
+				 p->detail ? p->detail : "");
 		fprintf(o->f, "  %-12s ", guest_kind_id((enum guest_kind)k));
 		print_wrapped(o, line, 15, 15);
 	}

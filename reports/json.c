@@ -54,8 +54,76 @@ static struct json_object *cap_to_json(const struct cap *c)
 	return obj;
 }
 
-static struct json_object *row_to_json(const struct matrix_row *row)
+/* A proof: status, detail, duration and, when it measured any, its metrics */
+static struct json_object *proof_to_json(const struct report_proof *p)
 {
+	struct json_object *obj = json_object_new_object();
+
+	if (!obj)
+		return NULL;
+	if (put(obj, "status", json_object_new_string(proof_status_name(p->status))) ||
+	    put(obj, "detail", str_or_null(p->detail)) ||
+	    put(obj, "duration_us", json_object_new_int64((int64_t)p->duration_us)))
+		goto fail;
+	if (p->nmetrics) {
+		struct json_object *m = json_object_new_object();
+
+		if (put(obj, "metrics", m) || !m)
+			goto fail;
+		for (unsigned i = 0; i < p->nmetrics; i++)
+			if (put(m, p->metrics[i].name, json_object_new_double(p->metrics[i].value)))
+				goto fail;
+	}
+	return obj;
+fail:
+	json_object_put(obj);
+	return NULL;
+}
+
+/* The proof that decided row k, with its parts under their ids; NULL when none ran */
+static struct json_object *row_proof_to_json(const struct report *r, enum guest_kind k)
+{
+	const struct report_proof *p = report_row_proof(r, k);
+	struct json_object *obj = p ? proof_to_json(p) : NULL;
+
+	for (size_t i = 0; obj && i < r->nproofs; i++) {
+		const struct report_proof *part = &r->proofs[i];
+
+		if (part->part && part->row == (int)k && put(obj, part->id, proof_to_json(part))) {
+			json_object_put(obj);
+			return NULL;
+		}
+	}
+	return obj;
+}
+
+/* details: the probe's sections, then every proof that ran by its id */
+static struct json_object *details_to_json(const struct report *r)
+{
+	struct json_object *obj = json_object_new_object(), *proofs;
+
+	if (!obj)
+		return NULL;
+	json_object_object_foreach(r->sections, key, value)
+		if (put(obj, key, json_object_get(value)))
+			goto fail;
+	if (!r->nproofs)
+		return obj;
+	proofs = json_object_new_object();
+	if (!proofs || put(obj, "proofs", proofs))
+		goto fail;
+	for (size_t i = 0; i < r->nproofs; i++)
+		if (put(proofs, r->proofs[i].id, proof_to_json(&r->proofs[i])))
+			goto fail;
+	return obj;
+fail:
+	json_object_put(obj);
+	return NULL;
+}
+
+static struct json_object *row_to_json(const struct report *r, enum guest_kind k)
+{
+	const struct matrix_row *row = &r->matrix[k];
 	struct json_object *obj = json_object_new_object();
 
 	if (!obj)
@@ -65,7 +133,7 @@ static struct json_object *row_to_json(const struct matrix_row *row)
 	    put(obj, "reason", str_or_null(row->reason)) || put(obj, "fix", str_or_null(row->fix)) ||
 	    put(obj, "probe_verdict", json_object_new_string(verdict_name(row->probe_verdict))) ||
 	    put(obj, "disagreement", json_object_new_boolean(row->disagreement)) ||
-	    put(obj, "proof", row->proof ? json_object_get(row->proof) : NULL)) {
+	    put(obj, "proof", row_proof_to_json(r, k))) {
 		json_object_put(obj);
 		return NULL;
 	}
@@ -126,7 +194,7 @@ struct json_object *report_to_json(const struct report *r)
 			goto fail;
 	}
 	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
-		struct json_object *row = row_to_json(&r->matrix[k]);
+		struct json_object *row = row_to_json(r, (enum guest_kind)k);
 
 		if (!row || put(matrix, guest_kind_id((enum guest_kind)k), row))
 			goto fail;
@@ -157,7 +225,7 @@ struct json_object *report_to_json(const struct report *r)
 		goto fail;
 	}
 	caps = NULL;
-	if (put(root, "details", json_object_get(r->sections)))
+	if (put(root, "details", details_to_json(r)))
 		goto fail;
 	if (put(root, "errors", errors)) {
 		errors = NULL;

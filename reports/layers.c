@@ -10,8 +10,6 @@
  */
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "reports/report.h"
 
 static enum layer_state flag_state(int flag)
@@ -92,19 +90,11 @@ static enum layer_state layer_kvm_access(const struct report *r)
 
 static enum layer_state layer_proof(const struct report *r, enum guest_kind k)
 {
-	struct json_object *status;
-	const struct json_object *proof = r->matrix[k].proof;
+	const struct report_proof *p = report_row_proof(r, k);
 
-	if (!proof || !json_object_object_get_ex((struct json_object *)proof, "status", &status))
+	if (!p || p->status == PROOF_NOT_RUN)
 		return LAYER_NOT_RUN;
-
-	const char *s = json_object_get_string(status);
-
-	if (!strcmp(s, "proven"))
-		return LAYER_OK;
-	if (!strcmp(s, "failed"))
-		return LAYER_FAIL;
-	return LAYER_NOT_RUN;
+	return p->status == PROOF_PROVEN ? LAYER_OK : LAYER_FAIL;
 }
 
 enum layer_state report_layer_state(const struct report *r, enum guest_kind k, enum layer l)

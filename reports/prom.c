@@ -9,8 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <json-c/json.h>
-
 #include "reports/report.h"
 #include "version.h"
 
@@ -69,15 +67,12 @@ int report_print_prom(const struct report *r, void *file)
 	head(f, "virtcap_guest_proven", "1 when a test guest proved the kind, 0 when it failed "
 	     "(absent when no proof ran)");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
-		struct json_object *st;
+		const struct report_proof *p = report_row_proof(r, (enum guest_kind)k);
 
-		if (!r->matrix[k].proof ||
-		    !json_object_object_get_ex(r->matrix[k].proof, "status", &st) ||
-		    !strcmp(json_object_get_string(st), "not-run"))
+		if (!p || p->status == PROOF_NOT_RUN)
 			continue;
 		fprintf(f, "virtcap_guest_proven{guest=\"%s\"} %d\n",
-			guest_kind_id((enum guest_kind)k),
-			!strcmp(json_object_get_string(st), "proven"));
+			guest_kind_id((enum guest_kind)k), p->status == PROOF_PROVEN);
 	}
 	head(f, "virtcap_cpu_virt_extension", "1 when the CPU offers the hardware virtualization "
 	     "extension (vmx: Intel VT-x, svm: AMD-V)");

@@ -7,49 +7,86 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
-
-#include <json-c/json.h>
 
 #include "reports/report.h"
 
-int report_matrix_prove(struct report *r, enum guest_kind k, const char *status,
-			const char *detail, unsigned long long duration_us)
+const char *proof_status_name(enum proof_status s)
+{
+	return s == PROOF_PROVEN ? "proven" : s == PROOF_FAILED ? "failed" : "not-run";
+}
+
+const struct report_proof *report_row_proof(const struct report *r, enum guest_kind k)
+{
+	const struct report_proof *found = NULL;
+
+	for (size_t i = 0; i < r->nproofs; i++)
+		if (r->proofs[i].row == (int)k && !r->proofs[i].part)
+			found = &r->proofs[i];
+	return found;
+}
+
+/* The row's verdict from the proof that decides it */
+static int decide_row(struct report *r, enum guest_kind k, const struct report_proof *p)
 {
 	struct matrix_row *row = &r->matrix[k];
-	struct json_object *proof = json_object_new_object();
+	const char *detail = p->detail ? p->detail : "";
 	char reason[1200];
 
-	if (!proof)
-		return -ENOMEM;
-	json_object_object_add(proof, "status", json_object_new_string(status));
-	json_object_object_add(proof, "detail", detail ? json_object_new_string(detail) : NULL);
-	json_object_object_add(proof, "duration_us", json_object_new_int64((int64_t)duration_us));
-	json_object_put(row->proof);
-	row->proof = proof;
 	row->probe_verdict = row->verdict;
-
-	if (!strcmp(status, "proven")) {
+	switch (p->status) {
+	case PROOF_PROVEN:
 		row->disagreement = row->verdict == VERDICT_NO;
 		snprintf(reason, sizeof(reason), "%s%s", row->disagreement ?
 			 "the probe said no, but a test guest proved it works: " : "proven: ",
-			 detail ? detail : "");
+			 detail);
 		return report_matrix_set(r, k, VERDICT_YES, NULL, reason, NULL);
-	}
-	if (!strcmp(status, "failed") && row->verdict == VERDICT_NO) {
-		/* the guest confirms the probe: keep the probe's cause and fix, which say more */
-		row->disagreement = false;
-		snprintf(reason, sizeof(reason), "%s; the test guest confirms: %s",
-			 row->reason ? row->reason : "", detail ? detail : "");
-		return report_matrix_set(r, k, VERDICT_NO, row->blocked_by, reason, row->fix);
-	}
-	if (!strcmp(status, "failed")) {
+	case PROOF_FAILED:
+		if (row->verdict == VERDICT_NO) {
+			/* the guest confirms the probe: keep the probe's cause and fix, which say more */
+			row->disagreement = false;
+			snprintf(reason, sizeof(reason), "%s; the test guest confirms: %s",
+				 row->reason ? row->reason : "", detail);
+			return report_matrix_set(r, k, VERDICT_NO, row->blocked_by, reason, row->fix);
+		}
 		row->disagreement = row->verdict == VERDICT_YES;
 		snprintf(reason, sizeof(reason), "%s%s", row->disagreement ?
 			 "the probe said yes, but the test guest failed: " : "the test guest failed: ",
-			 detail ? detail : "");
+			 detail);
 		return report_matrix_set(r, k, VERDICT_NO, "proof", reason, row->fix);
+	default:
+		row->disagreement = false;
+		return 0;
 	}
-	row->disagreement = false;
+}
+
+int report_proof_record(struct report *r, const struct report_proof *p)
+{
+	if (r->nproofs == r->proofs_alloc) {
+		size_t n = r->proofs_alloc ? 2 * r->proofs_alloc : 16;
+		struct report_proof *grown = realloc(r->proofs, n * sizeof(*grown));
+
+		if (!grown)
+			return -ENOMEM;
+		r->proofs = grown;
+		r->proofs_alloc = n;
+	}
+
+	struct report_proof *q = &r->proofs[r->nproofs];
+
+	*q = *p;
+	q->id = strdup(p->id);
+	q->detail = p->detail ? strdup(p->detail) : NULL;
+	if (!q->id || (p->detail && !q->detail)) {
+		free(q->id);
+		free(q->detail);
+		return -ENOMEM;
+	}
+	if (q->nmetrics > PROOF_METRICS_MAX)
+		q->nmetrics = PROOF_METRICS_MAX;
+	r->nproofs++;
+	if (q->row >= 0 && q->row < GUEST_KIND_COUNT && !q->part)
+		return decide_row(r, (enum guest_kind)q->row, q);
 	return 0;
 }

@@ -33,6 +33,14 @@ const char *guest_kind_id(enum guest_kind k)
 	return k < GUEST_KIND_COUNT ? guest_kinds[k].id : "?";
 }
 
+int guest_kind_from_id(const char *id)
+{
+	for (int k = 0; id && k < GUEST_KIND_COUNT; k++)
+		if (!strcmp(guest_kinds[k].id, id))
+			return k;
+	return -1;
+}
+
 const char *guest_kind_short_title(enum guest_kind k)
 {
 	static const char *const titles[GUEST_KIND_COUNT] = {
@@ -99,7 +107,6 @@ static void row_clear(struct matrix_row *row)
 	free(row->blocked_by);
 	free(row->reason);
 	free(row->fix);
-	json_object_put(row->proof);
 	memset(row, 0, sizeof(*row));
 }
 
@@ -117,6 +124,11 @@ void report_free(struct report *r)
 	json_object_put(r->sections);
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
 		row_clear(&r->matrix[k]);
+	for (size_t i = 0; i < r->nproofs; i++) {
+		free(r->proofs[i].id);
+		free(r->proofs[i].detail);
+	}
+	free(r->proofs);
 	for (size_t i = 0; i < r->nerrors; i++) {
 		free(r->errors[i].input);
 		free(r->errors[i].problem);

@@ -11,6 +11,7 @@
  *   - sections: lists that do not fit one value (PCI devices, environment layers, namespaces),
  *     kept as json-c objects because they are only ever rendered,
  *   - the compatibility matrix, derived from the capabilities by report_matrix_derive(),
+ *   - the proofs' outcomes, typed (report_proof_record): a proof decides its matrix row,
  *   - input errors: a file the user handed us that was unreadable or malformed.
  *
  * Memory: a report owns everything it holds; report_free() releases it. Strings passed in are
@@ -75,10 +76,30 @@ struct matrix_row {
 	char *blocked_by;	/* capability id that decides a "no" or "unknown"; NULL for "yes" */
 	char *reason;		/* one sentence for people */
 	char *fix;		/* what to do about a "no"; NULL when nothing can be done or needed */
-	/* proof: filled by hv-mini through report_matrix_prove(); NULL renders as JSON null */
-	struct json_object *proof;
 	enum verdict probe_verdict;	/* what the probe alone said, before any proof */
 	bool disagreement;		/* the proof contradicts the probe */
+};
+
+enum proof_status { PROOF_NOT_RUN, PROOF_PROVEN, PROOF_FAILED };
+
+#define PROOF_METRICS_MAX 4
+
+/* A number a proof measured on the way (the nested proof's exit costs) */
+struct proof_metric {
+	char name[32];		/* with its unit: "l2_exit_us" */
+	double value;
+};
+
+/* What one test guest showed */
+struct report_proof {
+	char *id;		/* the proof's id (proofs/manifest.h) */
+	enum proof_status status;
+	char *detail;		/* what it showed, or why it failed or did not run */
+	unsigned long long duration_us;
+	struct proof_metric metrics[PROOF_METRICS_MAX];
+	unsigned nmetrics;
+	int row;		/* the enum guest_kind it decides or belongs to; -1: none */
+	bool part;		/* a part of row's proof, shown inside it; decides nothing */
 };
 
 struct input_error {
@@ -100,6 +121,9 @@ struct report {
 
 	struct matrix_row matrix[GUEST_KIND_COUNT];
 
+	struct report_proof *proofs;	/* in the order they ran */
+	size_t nproofs, proofs_alloc;
+
 	struct input_error *errors;
 	size_t nerrors, errors_alloc;
 };
@@ -110,6 +134,8 @@ void report_free(struct report *r);
 
 /* Stable id of a guest kind ("real16"...), and its one-line description for people. */
 const char *guest_kind_id(enum guest_kind k);
+/* The guest kind whose id is id, or -1 */
+int guest_kind_from_id(const char *id);
 const char *guest_kind_title(enum guest_kind k);
 const char *verdict_name(enum verdict v);
 
@@ -161,11 +187,17 @@ int report_matrix_set(struct report *r, enum guest_kind k, enum verdict v, const
 		      const char *reason, const char *fix);
 
 /*
- * A proof's outcome decides row k: status "proven" (verdict yes), "failed" (no, blocked by
- * "proof") or "not-run" (the probe's verdict stays). Call after report_matrix_derive().
+ * Record a proof's outcome (strings copied). One that decides a row (row >= 0, not a part)
+ * sets its verdict: proven makes it yes, failed no (blocked by "proof", or confirming the
+ * probe's own cause), not-run leaves the probe's verdict; the probe's verdict is kept beside
+ * it and a contradiction is flagged. Call after report_matrix_derive(). 0 or -ENOMEM.
  */
-int report_matrix_prove(struct report *r, enum guest_kind k, const char *status,
-			const char *detail, unsigned long long duration_us);
+int report_proof_record(struct report *r, const struct report_proof *p);
+
+/* The proof that decided row k, or NULL */
+const struct report_proof *report_row_proof(const struct report *r, enum guest_kind k);
+
+const char *proof_status_name(enum proof_status s);
 
 /* The whole report as a new json object (reports/json.c); NULL when out of memory. */
 struct json_object *report_to_json(const struct report *r);

@@ -4,14 +4,15 @@
  * host filled), sum its 128 dwords, write sector 1 with dword i = sum ^ i, and report the sum.
  * The host then checks sector 1 in the file itself.
  */
-#include "hv-mini/guests/guest.h"
+#include "hv-mini/abi.h"
+#define GUEST_FILE GUEST_FILE_DISK
 	.code32
 	.global start
 start:
 	xor %eax, %eax
 	mov $HV_DISK_SECTOR, %dx
 	out %eax, %dx
-	mov $1, %eax
+	mov $HV_DISK_READ, %eax
 	mov $HV_DISK_CMD, %dx
 	out %eax, %dx
 	mov $HV_DISK_STATUS, %dx
@@ -19,7 +20,7 @@ start:
 	test %eax, %eax
 	jnz fail
 	xor %esi, %esi
-	mov $128, %ecx
+	mov $(HV_SECTOR_SIZE / 4), %ecx
 	mov $HV_DISK_DATA, %dx
 1:	in %dx, %eax
 	add %eax, %esi
@@ -28,7 +29,7 @@ start:
 	mov $1, %eax
 	mov $HV_DISK_SECTOR, %dx
 	out %eax, %dx
-	mov $2, %eax
+	mov $HV_DISK_WRITE, %eax
 	mov $HV_DISK_CMD, %dx
 	out %eax, %dx
 	xor %edi, %edi
@@ -37,17 +38,16 @@ start:
 	xor %edi, %eax
 	out %eax, %dx
 	inc %edi
-	cmp $128, %edi
+	cmp $(HV_SECTOR_SIZE / 4), %edi
 	jne 2b
 	mov $HV_DISK_STATUS, %dx
 	in %dx, %eax
 	test %eax, %eax
 	jnz fail
 	mov %esi, %ebx
-	UCALL(UCALL_DONE)
+	UCALL(HV_UCALL_DONE)
 	hlt
 fail:
 	mov %eax, %ebx
-	mov $__LINE__, %ecx
-	UCALL(UCALL_ABORT)
+	UCALL_ABORT_HERE
 	hlt

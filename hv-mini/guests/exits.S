@@ -5,9 +5,7 @@
  * at +4 and 1 at +8 on AMD (VMMCALL instead of VMCALL). Interrupts stay off, so each HLT exits
  * to user space and the next entry resumes after it.
  */
-#include "hv-mini/guests/guest.h"
-#define BENCH_PORT 0x00E2
-#define BENCH_MMIO (HV_MMIO_GPA + 0x1000)
+#include "hv-mini/abi.h"
 	.code32
 	.global start
 start:
@@ -22,11 +20,11 @@ start:
 	cmp $4, %eax
 	je halt
 	jmp done
-pio:	mov $BENCH_PORT, %dx
+pio:	mov $HV_BENCH_PORT, %dx
 1:	out %eax, %dx
 	loop 1b
 	jmp done
-mmio:	movl $1, BENCH_MMIO
+mmio:	movl $1, HV_BENCH_MMIO
 	loop mmio
 	jmp done
 hypercall:
@@ -52,5 +50,5 @@ hypercall:
 halt:	hlt
 	loop halt
 done:	xor %ebx, %ebx
-	UCALL(UCALL_DONE)
+	UCALL(HV_UCALL_DONE)
 	hlt

@@ -7,14 +7,14 @@
  * where the checked command said (the sector is latched with the command), keep the file's
  * size, and end the run at its deadline, as failed.
  */
-#include "hv-mini/guests/guest.h"
+#include "hv-mini/abi.h"
 	.code32
 	.global start
 start:
 	mov $0xFFFFFFFF, %eax
 	mov $HV_DISK_SECTOR, %dx
 	out %eax, %dx
-	mov $1, %eax
+	mov $HV_DISK_READ, %eax
 	mov $HV_DISK_CMD, %dx
 	out %eax, %dx
 
@@ -26,7 +26,7 @@ start:
 	xor %eax, %eax		/* sector 0 passes the check ... */
 	mov $HV_DISK_SECTOR, %dx
 	out %eax, %dx
-	mov $2, %eax
+	mov $HV_DISK_WRITE, %eax
 	mov $HV_DISK_CMD, %dx
 	out %eax, %dx
 	mov $0xFFFFFFFF, %eax	/* ... then the sector moves before the data arrives */
@@ -46,7 +46,7 @@ start:
 write_sector:			/* %eax: the sector; 128 dwords of 0xBAD0BAD0 */
 	mov $HV_DISK_SECTOR, %dx
 	out %eax, %dx
-	mov $2, %eax
+	mov $HV_DISK_WRITE, %eax
 	mov $HV_DISK_CMD, %dx
 	out %eax, %dx
 	mov $128, %ecx

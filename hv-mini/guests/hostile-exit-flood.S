@@ -3,7 +3,7 @@
  * Hostile: an exit flood. Port writes to a port the host answers, as fast as the CPU can, and
  * never a result: the host must keep up and still end the run at its deadline, as failed.
  */
-#include "hv-mini/guests/guest.h"
+#include "hv-mini/abi.h"
 	.code32
 	.global start
 start:

@@ -6,7 +6,7 @@
  * VMCALL on Intel, VMMCALL on AMD: the host puts 1 at HV_GPA_DATA on AMD.
  * Reports EBX = the answer to the unknown call, ECX = the answer to call 1.
  */
-#include "hv-mini/guests/guest.h"
+#include "hv-mini/abi.h"
 	.code32
 	.global start
 start:
@@ -17,7 +17,7 @@ start:
 	call hypercall
 	mov %eax, %ebx
 	mov %esi, %ecx
-	UCALL(UCALL_DONE)
+	UCALL(HV_UCALL_DONE)
 	hlt
 
 hypercall:

@@ -5,7 +5,7 @@
  * a SYNC ucall to inject the vector, and waits for its handler to acknowledge it in memory.
  * Reports the acknowledgement, which carries the vector the handler was entered for.
  */
-#include "hv-mini/guests/guest.h"
+#include "hv-mini/abi.h"
 #define GATE (HV_GPA_IDT + HV_IRQ_VECTOR * 8)
 	.code32
 	.global start
@@ -20,17 +20,17 @@ start:
 	movl $0, ack
 	sti
 	xor %ebx, %ebx
-	UCALL(UCALL_SYNC)
+	UCALL(HV_UCALL_SYNC)
 1:	cmpl $0, ack
 	jne 2f
 	pause
 	jmp 1b
 2:	mov ack, %ebx
-	UCALL(UCALL_DONE)
+	UCALL(HV_UCALL_DONE)
 	hlt
 
 handler:
-	movl $(0xC0DE0000 + HV_IRQ_VECTOR), ack
+	movl $GUEST_IRQ_ACK, ack
 	iret
 
 	.align 4

@@ -4,12 +4,12 @@
  * offset, which only 4-level paging translates (PML4 entry 511), rotates it by 13 with a 64-bit
  * instruction and reports all 64 bits in RBX. The host checks EFER.LMA and CS.L too.
  */
-#include "hv-mini/guests/guest.h"
+#include "hv-mini/abi.h"
 	.code64
 	.global start
 start:
-	movabs $(0xFFFFFF8000000000 + HV_GPA_DATA + 8), %rax
+	movabs $(HV_LONG_HIGH_VA + HV_GPA_DATA + 8), %rax
 	mov (%rax), %rbx
-	rol $13, %rbx
-	UCALL(UCALL_DONE)
+	rol $GUEST_LONG64_ROL, %rbx
+	UCALL(HV_UCALL_DONE)
 	hlt

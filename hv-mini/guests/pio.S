@@ -3,14 +3,14 @@
  * A virtual device programmed through port I/O: write a value to hv-mini's register, read back
  * what the device computed from it (byte-swapped, xor 0xA5A5A5A5). Reports what was read.
  */
-#include "hv-mini/guests/guest.h"
+#include "hv-mini/abi.h"
 	.code32
 	.global start
 start:
 	mov $HV_PIO_PORT, %dx
-	mov $0x11223344, %eax
+	mov $GUEST_PIO_WRITTEN, %eax
 	out %eax, %dx
 	in %dx, %eax
 	mov %eax, %ebx
-	UCALL(UCALL_DONE)
+	UCALL(HV_UCALL_DONE)
 	hlt

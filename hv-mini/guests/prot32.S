@@ -5,21 +5,22 @@
  * host's page directory, CR0.PG; SDM vol. 3A 4.3) and reads magic 2 through the alias the
  * directory maps at 0x40000000, which exists only with paging on. Reports the sum.
  */
-#include "hv-mini/guests/guest.h"
+#include "arch/x86.h"
+#include "hv-mini/abi.h"
 	.code32
 	.global start
 start:
 	mov HV_GPA_DATA, %esi
 	mov %cr4, %eax
-	or $0x10, %eax			/* CR4.PSE: 4 MiB pages */
+	or $X86_CR4_PSE, %eax		/* 4 MiB pages */
 	mov %eax, %cr4
 	mov $HV_GPA_PT, %eax
 	mov %eax, %cr3
 	mov %cr0, %eax
-	or $0x80000000, %eax		/* CR0.PG */
+	or $X86_CR0_PG, %eax
 	mov %eax, %cr0
 	jmp 1f
-1:	mov (0x40000000 + HV_GPA_DATA + 4), %ebx
+1:	mov (HV_PROT32_HIGH_VA + HV_GPA_DATA + 4), %ebx
 	add %esi, %ebx
-	UCALL(UCALL_DONE)
+	UCALL(HV_UCALL_DONE)
 	hlt

@@ -4,13 +4,13 @@
  * reads the host's magic at physical 0x90000; in protected mode the same selector would fault.
  * Reports magic ^ 0x5A5A5A5A; the host also checks CR0.PE = 0 afterwards.
  */
-#include "hv-mini/guests/guest.h"
+#include "hv-mini/abi.h"
 	.code16
 	.global start
 start:
 	mov $(HV_GPA_DATA >> 4), %ax
 	mov %ax, %ds
 	mov 0, %ebx
-	xor $0x5A5A5A5A, %ebx
-	UCALL(UCALL_DONE)
+	xor $GUEST_REAL16_XOR, %ebx
+	UCALL(HV_UCALL_DONE)
 	hlt

@@ -4,7 +4,7 @@
  * memory and waits for vCPU 1's answer; vCPU 1 waits for the flag and answers. Neither can
  * finish unless both run. Each reports 0xA0 + its id.
  */
-#include "hv-mini/guests/guest.h"
+#include "hv-mini/abi.h"
 #define SHARED (HV_GPA_DATA + 0x100)
 	.code32
 	.global start
@@ -15,14 +15,14 @@ start:
 1:	pause
 	cmpl $0x2222, SHARED + 4
 	jne 1b
-	mov $0xA0, %ebx
-	UCALL(UCALL_DONE)
+	mov $GUEST_SMP_ID, %ebx
+	UCALL(HV_UCALL_DONE)
 	hlt
 cpu1:
 1:	pause
 	cmpl $0x1111, SHARED
 	jne 1b
 	movl $0x2222, SHARED + 4
-	mov $0xA1, %ebx
-	UCALL(UCALL_DONE)
+	mov $(GUEST_SMP_ID + 1), %ebx
+	UCALL(HV_UCALL_DONE)
 	hlt

@@ -5,7 +5,7 @@
 #   end done|abort      at the L1's DONE (label l1_done) or its ABORT (vmx_abort)
 #   rbx VALUE           the value it reported
 #   line 0xN            the L1's source line of an ABORT (fail_line), in hex
-#   out W0 .. W7        NESTED_OUT (hv-mini/guests/guest.h)
+#   out W0 .. W7        NESTED_OUT (hv-mini/abi.h)
 # The host's part is played by Bochs's debugger: breakpoints at those labels, the nested_tdp
 # decoy and magic written into memory first. No KVM and no kernel: under a second a run. Exit
 # status 2 when Bochs never reached either label within 60 s.
@@ -13,12 +13,16 @@ set -eu
 elf=${1:?usage: vmx-bare.sh IMAGE.elf IMAGE.bin [MODEL]} bin=${2:?IMAGE.bin}
 model=${3:-corei7_skylake_x}
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+# abi NAME: a value of hv-mini/abi.h, as the C preprocessor computes it, in hex
+abi() { printf '#include "hv-mini/abi.h"\n%s\n' "$1" | gcc -E -P -I"$top" - | tail -n 1 |
+	python3 -c 'import sys; print(hex(eval(sys.stdin.read())))'; }
 [ "$(stat -c %s "$bin")" -le 8192 ] || { echo "vmx-bare: $bin is over the 16 sectors boot.S reads" >&2; exit 2; }
 command -v bochs-bin >/dev/null || { echo "vmx-bare: bochs is missing: make deps" >&2; exit 2; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/vmx-bare.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-gcc -c -o "$work/boot.o" "$here/boot.S"
+gcc -c -I"$top" -o "$work/boot.o" "$here/boot.S"
 ld -Ttext=0x7C00 -o "$work/boot.elf" "$work/boot.o"
 objcopy -O binary -j .text "$work/boot.elf" "$work/boot.bin"
 dd if=/dev/zero of="$work/fd.img" bs=512 count=2880 2>/dev/null
@@ -44,22 +48,23 @@ RC
 cat >"$work/dbg.rc" <<RC
 lb $(sym l1_done)
 lb $(sym vmx_abort)
-setpmem 0x80000 4 0xdec0dec0
-setpmem 0x95000 4 0x7d9a7d9a
+setpmem $(abi NESTED_TDP_L2_PAGE) 4 $(abi NESTED_TDP_DECOY)
+setpmem $(abi NESTED_TDP_L1_PAGE) 4 $(abi NESTED_TDP_MAGIC)
 c
 r
-x /8wx 0x96000
+x /8wx $(abi NESTED_OUT)
 x /1wx $(sym fail_line)
 quit
 RC
 (cd "$work" && TERM=dumb timeout 60 bochs-bin -q -f bochsrc -rc dbg.rc </dev/null >out 2>&1) || true
-awk '
+out=$(abi NESTED_OUT) out=${out#0x}
+awk -v out="$out" '
 /Breakpoint 1,/ { print "end done" }
 /Breakpoint 2,/ { print "end abort" }
 /^rbx:/ { v = $2; sub(/_/, "", v); print "rbx 0x" substr(v, 9) }
-/^0x0*96000 / { printf "out %s %s %s %s", $(NF-3), $(NF-2), $(NF-1), $NF }
-/^0x0*96010 / { printf " %s %s %s %s\n", $(NF-3), $(NF-2), $(NF-1), $NF }
-/^0x/ && !/^0x0*960[01]0 / { print "line " $NF }
+$1 ~ "^0x0*" out "$" { printf "out %s %s %s %s", $(NF-3), $(NF-2), $(NF-1), $NF; next }
+$1 ~ "^0x0*" substr(out, 1, length(out) - 2) "10$" { printf " %s %s %s %s\n", $(NF-3), $(NF-2), $(NF-1), $NF; next }
+/^0x/ { print "line " $NF }
 ' "$work/out"
 grep -q 'Breakpoint [12],' "$work/out" || { echo "vmx-bare: the L1 reached neither DONE nor ABORT; Bochs said:" >&2; grep -E 'VMFAIL|VMENTER|PANIC|ERROR' "$work/bochs.log" | head -5 >&2; exit 2; }
 grep -E 'VMFAIL|VMENTER FAIL' "$work/bochs.log" | head -3 | sed 's/^/bochs /' || true

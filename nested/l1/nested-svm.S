@@ -10,54 +10,55 @@
  * value, which only long mode computes, and hands it over with VMMCALL; the L1 keeps the whole
  * RAX and the L2's EFER and CS attributes as #VMEXIT saved them, then runs it to its HLT.
  * Last, the cost of nesting: as many VMMCALLs of an L2 handled by us as exits of ours handled
- * by the host, between timestamps the host takes (guest.h, MARK).
- * Results in NESTED_OUT (guest.h); DONE with EBX = the real-mode L2's value.
+ * by the host, between timestamps the host takes (hv-mini/abi.h, MARK).
+ * Results in NESTED_OUT (hv-mini/abi.h); DONE with EBX = the real-mode L2's value.
  */
-#include "hv-mini/guests/svm.h"
+#define GUEST_FILE GUEST_FILE_NESTED_SVM
+#include "nested/l1/svm.h"
 	.code32
 	.global start
 start:
 	SVM_SETUP_REAL_L2(l2_start)
 
-	SVM_RUN_EXPECT(EXIT_CPUID)
-	addl $2, VMCB_RIP
-	SVM_RUN_EXPECT(EXIT_VMMCALL)
-	mov VMCB_RAX, %eax
+	SVM_RUN_EXPECT(SVM_EXIT_CPUID)
+	addl $2, V(VMCB_RIP)
+	SVM_RUN_EXPECT(SVM_EXIT_VMMCALL)
+	mov V(VMCB_RAX), %eax
 	mov %eax, l2_result
-	addl $3, VMCB_RIP
-	SVM_RUN_EXPECT(EXIT_HLT)
+	addl $3, V(VMCB_RIP)
+	SVM_RUN_EXPECT(SVM_EXIT_HLT)
 	mov l2_result, %eax
-	mov %eax, NESTED_REAL_RESULT
-	movl $(EXIT_CPUID | EXIT_VMMCALL << 8 | EXIT_HLT << 16), NESTED_REAL_EXITS
+	mov %eax, NESTED_OUT + NESTED_OUT_REAL_RESULT
+	movl $(SVM_EXIT_CPUID | SVM_EXIT_VMMCALL << 8 | SVM_EXIT_HLT << 16), NESTED_OUT + NESTED_OUT_REAL_EXITS
 
 	SVM_SETUP_LONG_L2(l2_long)
-	SVM_RUN_EXPECT(EXIT_VMMCALL)
-	mov VMCB_RAX, %eax
-	mov %eax, NESTED_LONG_LO
-	mov VMCB_RAX + 4, %eax
-	mov %eax, NESTED_LONG_HI
-	mov VMCB_EFER, %eax
-	shr $10, %eax
+	SVM_RUN_EXPECT(SVM_EXIT_VMMCALL)
+	mov V(VMCB_RAX), %eax
+	mov %eax, NESTED_OUT + NESTED_OUT_LONG_LO
+	mov V(VMCB_RAX) + 4, %eax
+	mov %eax, NESTED_OUT + NESTED_OUT_LONG_HI
+	mov V(VMCB_EFER), %eax
+	shr $X86_EFER_LMA_BIT, %eax
 	and $1, %eax
-	mov %eax, NESTED_LONG_LMA
-	movzwl SEG(SEG_CS) + 2, %eax
-	mov %eax, NESTED_LONG_CS
-	addl $3, VMCB_RIP
-	SVM_RUN_EXPECT(EXIT_HLT)
+	mov %eax, NESTED_OUT + NESTED_OUT_LONG_LMA
+	movzwl V(VMCB_CS) + 2, %eax
+	mov %eax, NESTED_OUT + NESTED_OUT_LONG_CS
+	addl $3, V(VMCB_RIP)
+	SVM_RUN_EXPECT(SVM_EXIT_HLT)
 
-	/* the cost of nesting (guest.h): exits handled by the host, then the L2's handled by us */
+	/* the cost of nesting (hv-mini/abi.h): exits handled by the host, then the L2's handled by us */
 	L1_EXITS_TO_HOST
-	movl $l2_bench, VMCB_RIP
-	movl $NEST_BENCH_EXITS, bench_left
-8:	SVM_RUN_EXPECT(EXIT_VMMCALL)
-	addl $3, VMCB_RIP
+	movl $l2_bench, V(VMCB_RIP)
+	movl $NESTED_BENCH_EXITS, bench_left
+8:	SVM_RUN_EXPECT(SVM_EXIT_VMMCALL)
+	addl $3, V(VMCB_RIP)
 	decl bench_left
 	jnz 8b
 	MARK(2)
 
-	mov NESTED_REAL_RESULT, %ebx
+	mov NESTED_OUT + NESTED_OUT_REAL_RESULT, %ebx
 	xor %ecx, %ecx
-	UCALL(UCALL_DONE)
+	UCALL(HV_UCALL_DONE)
 	hlt
 
 	SVM_ABORTS
@@ -71,8 +72,8 @@ bench_left:
 	/* the 64-bit L2 */
 	.code64
 l2_long:
-	movabs $L2_LONG_SEED, %rax
-	rol $20, %rax
+	movabs $NESTED_L2_LONG_SEED, %rax
+	rol $NESTED_L2_LONG_ROL, %rax
 	vmmcall
 	hlt
 l2_bench:

@@ -9,18 +9,17 @@
  * L1's nested page tables produce the magic. Entries carry U/S: nested walks are user accesses.
  * No NPT in the L1's CPUID (Fn8000_000A EDX[0]): ABORT with value 2.
  */
-#include "hv-mini/guests/svm.h"
-#define NPT_PD 0x40000
-#define NPT_PT 0x41000
+#define GUEST_FILE GUEST_FILE_NESTED_SVM_TDP
+#include "nested/l1/svm.h"
+#define NPT_PD NESTED_TDP_TABLES
+#define NPT_PT (NESTED_TDP_TABLES + 0x1000)
 #define NPT_FLAGS 7			/* present, writable, user */
-#define L2_PAGE 0x80000
-#define L1_PAGE 0x95000
 	.code32
 	.global start
 start:
 	mov $0x8000000A, %eax
 	cpuid
-	test $1, %edx
+	test $CPUID_8000000A_EDX_NPT, %edx
 	jz no_npt
 
 	SVM_SETUP_REAL_L2(l2_start)
@@ -34,29 +33,28 @@ start:
 	inc %ecx
 	cmp $1024, %ecx
 	jne 1b
-	movl $(L1_PAGE | NPT_FLAGS), NPT_PT + (L2_PAGE >> 12) * 4
-	movl $1, VMCB_NP_ENABLE
-	movl $NPT_PD, VMCB_N_CR3
-	movl $0x00070406, VMCB_G_PAT		/* the reset PAT: WB, WT, UC-, UC */
-	movl $0x00070406, VMCB_G_PAT + 4
+	movl $(NESTED_TDP_L1_PAGE | NPT_FLAGS), NPT_PT + (NESTED_TDP_L2_PAGE >> 12) * 4
+	movl $1, V(VMCB_NP_ENABLE)
+	movl $NPT_PD, V(VMCB_N_CR3)
+	movl $0x00070406, V(VMCB_G_PAT)	/* the reset PAT: WB, WT, UC-, UC */
+	movl $0x00070406, V(VMCB_G_PAT) + 4
 
-	SVM_RUN_EXPECT(EXIT_VMMCALL)
-	mov VMCB_RAX, %ebx
-	mov $EXIT_VMMCALL, %ecx
-	UCALL(UCALL_DONE)
+	SVM_RUN_EXPECT(SVM_EXIT_VMMCALL)
+	mov V(VMCB_RAX), %ebx
+	mov $SVM_EXIT_VMMCALL, %ecx
+	UCALL(HV_UCALL_DONE)
 	hlt
 
 no_npt:
-	mov $2, %ebx
-	mov $__LINE__, %ecx
-	UCALL(UCALL_ABORT)
+	mov $NESTED_ABORT_NO_TDP, %ebx
+	UCALL_ABORT_HERE
 	hlt
 	SVM_ABORTS
 
 	.align 16
 	.code16
 l2_start:
-	mov $(L2_PAGE >> 4), %ax
+	mov $(NESTED_TDP_L2_PAGE >> 4), %ax
 	mov %ax, %ds
 	mov 0, %eax
 	vmmcall

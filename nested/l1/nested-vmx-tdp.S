@@ -7,9 +7,8 @@
  * at 0x80000 and the magic at 0x95000, so only the L1's EPT produces the magic.
  * No usable EPT (vmx_ept_usable): ABORT with value 2. Other ABORT values: vmx.h.
  */
-#include "hv-mini/guests/vmx.h"
-#define L2_PAGE 0x80000
-#define L1_PAGE 0x95000
+#define GUEST_FILE GUEST_FILE_NESTED_VMX_TDP
+#include "nested/l1/vmx.h"
 	.code64
 	.global start
 start:
@@ -18,27 +17,27 @@ start:
 	test %eax, %eax
 	jz no_ept
 	call vmx_setup_common
-	mov $PROC2_EPT, %ebx
-	mov $L2_PAGE, %edi
-	mov $L1_PAGE, %esi
+	mov $VMX_PROC2_EPT, %ebx
+	mov $NESTED_TDP_L2_PAGE, %edi
+	mov $NESTED_TDP_L1_PAGE, %esi
 	call vmx_ept_on
 	mov $l2_long, %ebx
 	call vmx_guest_long
-	VMX_RUN_EXPECT(EXIT_R_VMCALL)
+	VMX_RUN_EXPECT(VMX_EXIT_VMCALL)
 	mov l2_rax, %ebx
-	mov $EXIT_R_VMCALL, %ecx
-l1_done:	/* a breakpoint for bare-metal debugging (tools/bochs-bare) */
-	UCALL(UCALL_DONE)
+	mov $VMX_EXIT_VMCALL, %ecx
+l1_done:	/* a breakpoint for bare-metal debugging (tools/vmx-bare) */
+	UCALL(HV_UCALL_DONE)
 	hlt
 
 no_ept:
-	movl $__LINE__, fail_line
-	mov $2, %ebx
+	FAIL_AT
+	mov $NESTED_ABORT_NO_TDP, %ebx
 	jmp vmx_abort
 
-#include "hv-mini/guests/vmx-lib.inc"
+#include "nested/l1/vmx-lib.inc"
 
 l2_long:
-	mov L2_PAGE, %eax
+	mov NESTED_TDP_L2_PAGE, %eax
 	vmcall
 	hlt

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest <-> host ABI of hv-mini, in one place: the host's C code, every test guest, the
+ * nested L1s (nested/l1/) and tools/vmx-bare include this file; the guests' linker script is
+ * made from it too. Plain #defines, read by C and by the assembler through the C preprocessor;
+ * the guest-side macros are under __ASSEMBLER__.
+ *
+ * ucall: the guest writes EAX = command to port HV_UCALL_PORT with EBX = value, ECX = aux and,
+ * for ABORT, ESI = the id of its source file (GUEST_FILE_*) and ECX = its line. The host reads
+ * the registers once, at the exit, and never again.
+ */
+#ifndef VIRTCAP_HV_ABI_H
+#define VIRTCAP_HV_ABI_H
+
+/* --- ucall --- */
+#define HV_UCALL_PORT 0x00F0	/* any port our guests use for nothing else */
+#define HV_UCALL_SYNC 1		/* the host acts (injects the test interrupt), then resumes */
+#define HV_UCALL_DONE 2		/* the result: EBX value, ECX aux */
+#define HV_UCALL_ABORT 3	/* a failure: EBX code, ECX line, ESI file */
+
+/* Source files an ABORT can name (ESI); hv-mini/kit.c has their paths */
+#define GUEST_FILE_UNKNOWN 0
+#define GUEST_FILE_NESTED_SVM 1
+#define GUEST_FILE_NESTED_SVM_TDP 2
+#define GUEST_FILE_NESTED_VMX 3
+#define GUEST_FILE_NESTED_VMX_TDP 4
+#define GUEST_FILE_SVM_H 5
+#define GUEST_FILE_VMX_LIB 6
+#define GUEST_FILE_DISK 7
+#define GUEST_FILE_COUNT 8
+
+/* --- guest-physical layout (low memory, HV_MEM_SIZE) --- */
+#define HV_GPA_GDT 0x1000	/* GDT: null, code32, data32, code64 (hv-mini/vcpu.c) */
+#define HV_GPA_IDT 0x2000	/* IDT, 256 gates, written by the guest itself */
+#define HV_GPA_PT 0x10000	/* page tables made by the host: 0x10000..0x1ffff */
+#define HV_PT_SIZE 0x10000
+#define HV_GPA_CODE 0x20000	/* the guest image (the linker script puts .text here) */
+#define HV_CODE_MAX 0x10000	/* the most an image may take: up to the nested L1s' pages */
+#define HV_GPA_STACK 0x80000	/* top of vCPU 0's stack; vCPU n's is 0x1000 * n lower */
+#define HV_GPA_DATA 0x90000	/* host <-> guest data page */
+#define HV_MEM_SIZE 0x400000	/* 4 MiB */
+#define HV_SEL_CODE32 0x08
+#define HV_SEL_DATA32 0x10
+#define HV_SEL_CODE64 0x18
+
+/* Where the host's page tables map what (hv-mini/vcpu.c): the guests read through these */
+#define HV_PROT32_HIGH_VA 0x40000000	/* 32-bit paging: a 4 MiB page -> 0 */
+#define HV_PAE_VA 0xC0000000		/* PAE: a 2 MiB page -> HV_PAE_HIGH_GPA */
+#define HV_PAE_HIGH_GPA 0x100000000	/* above 4 GiB */
+#define HV_LONG_HIGH_VA 0xFFFFFF8000000000	/* long mode: PML4 entry 511 -> 0 */
+
+/* --- devices (hv-mini/devices.c) --- */
+#define HV_PIO_PORT 0x00E0	/* the PIO test device: one 32-bit register */
+#define HV_BENCH_PORT 0x00E2	/* the exit benchmark's port: answered, nothing else */
+#define HV_MARK_PORT 0x00E4	/* OUT k: the host timestamps mark k (k < HV_MARKS) */
+#define HV_MARKS 4
+#define HV_NOP_PORT 0x00E8	/* an exit the host answers and does nothing with */
+#define HV_DISK_SECTOR 0x00D0	/* disk: the sector number (write) */
+#define HV_DISK_CMD 0x00D4	/* disk: HV_DISK_READ or HV_DISK_WRITE; checks and latches */
+#define HV_DISK_DATA 0x00D8	/* disk: 128 dwords of the sector */
+#define HV_DISK_STATUS 0x00DC	/* disk: HV_DISK_OK, else why not */
+#define HV_DISK_READ 1
+#define HV_DISK_WRITE 2
+#define HV_DISK_OK 0
+#define HV_DISK_PAST_END 1	/* the sector is past the end, or no such command */
+#define HV_DISK_IO_ERROR 2	/* the host file could not be read or written */
+#define HV_DISK_NOT_WRITING 3	/* data written with no write command open */
+#define HV_SECTOR_SIZE 512
+#define HV_MMIO_GPA 0xC0000000	/* the MMIO test device: one 32-bit register, no memory */
+#define HV_BENCH_MMIO 0xC0001000	/* the exit benchmark's MMIO address */
+#define HV_DEVICE_KEY 0xA5A5A5A5	/* a device's answer: its register byte-swapped, xor this */
+#define HV_IRQ_VECTOR 0x30
+
+/* --- what the capability guests and their checks agree on --- */
+#define GUEST_REAL16_XOR 0x5A5A5A5A	/* real16 reports DS:0 xor this */
+#define GUEST_LONG64_ROL 13		/* long64 reports its 64-bit value rotated left by this */
+#define GUEST_IRQ_ACK (0xC0DE0000 + HV_IRQ_VECTOR)	/* the irq guest's handler reports it */
+#define GUEST_SMP_ID 0xA0		/* vCPU n reports GUEST_SMP_ID + n */
+#define GUEST_PIO_WRITTEN 0x11223344
+#define GUEST_MMIO_WRITTEN 0x55667788
+
+/* --- nested: the L1s' pages, their result area, abort codes, the cost benchmark --- */
+#define NESTED_HSAVE 0x30000		/* SVM host save area */
+#define NESTED_VMCB 0x31000
+#define NESTED_VMXON 0x32000
+#define NESTED_VMCS 0x33000
+#define NESTED_TDP_TABLES 0x40000	/* the L1's NPT or EPT tables: 0x40000..0x44fff */
+#define NESTED_L2_PML4 0x50000		/* the 64-bit L2's page tables: 4 MiB one to one */
+#define NESTED_L2_LONG_STACK 0x60000
+#define NESTED_L2_REAL_STACK 0x7000
+#define NESTED_TDP_L2_PAGE 0x80000	/* the L2 reads here; the host puts the decoy there */
+#define NESTED_TDP_L1_PAGE 0x95000	/* the L1's nested tables map the L2 page here: magic */
+#define NESTED_TDP_DECOY 0xDEC0DEC0
+#define NESTED_TDP_MAGIC 0x7D9A7D9A
+#define NESTED_L2_LONG_SEED 0x0123456789ABCDEF	/* the 64-bit L2 rotates it left by 20 */
+#define NESTED_L2_LONG_ROL 20
+#define NESTED_L2_REAL_RESULT 0x2345BEEF	/* (0x1234 + 0x1111) << 16 | 0xBEEF */
+#define NESTED_BENCH_EXITS 200	/* L1 exits to the host, then as many L2 exits to the L1 */
+
+/* What an L1 found out, read by the host after DONE (dwords at NESTED_OUT + offset) */
+#define NESTED_OUT 0x96000
+#define NESTED_OUT_REAL_RESULT 0	/* the real-mode L2's value */
+#define NESTED_OUT_REAL_EXITS 4		/* its exit codes, one per byte: CPUID, hypercall, HLT */
+#define NESTED_OUT_LONG_LO 8		/* the 64-bit L2's RAX, low half */
+#define NESTED_OUT_LONG_HI 12		/* and high half */
+#define NESTED_OUT_LONG_LMA 16		/* the L2's EFER.LMA after its exit (1/0) */
+#define NESTED_OUT_LONG_CS 20		/* the L2's CS attributes after its exit */
+#define NESTED_OUT_FLAGS 24		/* NESTED_NO_REAL_L2 */
+#define NESTED_OUT_CAPS 28		/* VMX: secondary controls allowed-1 */
+#define NESTED_OUT_SIZE 32
+#define NESTED_NO_REAL_L2 1
+
+/* ABORT codes of the L1s (EBX); nested/nested.c turns them into causes */
+#define NESTED_ABORT_NO_EXTENSION 1	/* no SVM/VMX in the L1's CPUID */
+#define NESTED_ABORT_NO_TDP 2		/* no usable NPT/EPT */
+#define NESTED_ABORT_LOCKED_OFF 3	/* IA32_FEATURE_CONTROL locked with VMX off */
+#define NESTED_ABORT_VMFAIL_INVALID 0xFF	/* a VMX instruction failed, no current VMCS */
+#define NESTED_ABORT_VM_INSTRUCTION_ERROR 0x100	/* + the VM-instruction error number */
+/* any other code: the exit reason (VMX, bit 31 for a failed entry) or EXITCODE (SVM) */
+
+#ifdef __ASSEMBLER__
+/* ucall CMD with the value already in %ebx (and aux in %ecx) */
+#define UCALL(cmd)			\
+	mov $(cmd), %eax;		\
+	mov $HV_UCALL_PORT, %dx;	\
+	out %eax, %dx
+
+/* ABORT with the code in %ebx, naming this line of GUEST_FILE (each source defines it) */
+#define UCALL_ABORT_HERE		\
+	mov $__LINE__, %ecx;		\
+	mov $GUEST_FILE, %esi;		\
+	UCALL(HV_UCALL_ABORT)
+
+/* OUT k to the mark port: the host timestamps it */
+#define MARK(k)				\
+	mov $(k), %eax;			\
+	mov $HV_MARK_PORT, %dx;		\
+	out %eax, %dx
+
+/* The L1's half of the cost of nesting: NESTED_BENCH_EXITS exits to the host between marks 0
+ * and 1 (the L2's half follows, between marks 1 and 2) */
+#define L1_EXITS_TO_HOST		\
+	MARK(0);			\
+	mov $NESTED_BENCH_EXITS, %ecx;	\
+	mov $HV_NOP_PORT, %dx;		\
+9:	out %eax, %dx;			\
+	loop 9b;			\
+	MARK(1)
+#endif
+
+#endif

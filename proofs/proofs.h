@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The proofs: test guests that show from the inside that a capability works (proofs/manifest.h
+ * lists them and says how to add one). The runner here boots a proof's guest, lets its setup
+ * plant what the guest looks for, runs every vCPU to DONE under the deadline with hv-mini's
+ * devices, and hands the run to its check, which sets the result.
+ *
+ * A proof is "proven" only when the guest reported what only the claimed mode or device
+ * produces AND the vCPU state afterwards is the claimed one; "failed" with the exit, the
+ * registers and RIP otherwise; "not-run" when no VM can be made here, saying why.
+ */
+#ifndef VIRTCAP_PROOFS_H
+#define VIRTCAP_PROOFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hv-mini/kit.h"
+
+enum proof_group { PROOF_CAPABILITY, PROOF_PART, PROOF_HOSTILE };
+
+struct proof_image {
+	const uint8_t *start, *end;
+	enum hv_mode mode;
+};
+
+struct proof_def;
+
+/* One run of a proof, from its setup to its check */
+struct proof_run {
+	const struct proof_def *def;
+	const struct hv_proof_opts *opts;
+	struct hv_vm vm;
+	struct hv_devices dev;
+	struct hv_exit done[HV_MAX_VCPUS];	/* each vCPU's DONE, or an ABORT */
+	struct kvm_sregs sregs;		/* vCPU 0 after a finished run */
+	bool finished;			/* every vCPU reported DONE */
+	char why[768];			/* if not, what happened instead */
+};
+
+/* 0, or -1 with res set (not-run: the host could not prepare; failed otherwise) */
+typedef int proof_setup_fn(struct proof_run *run, struct hv_proof_result *res);
+/* Set res from the run; called for finished runs and for those that did not finish */
+typedef void proof_check_fn(struct proof_run *run, struct hv_proof_result *res);
+
+struct proof_def {
+	const char *id;
+	const char *row;	/* the matrix row it decides, or NULL */
+	enum proof_group group;
+	int vcpus;
+	struct proof_image svm, vmx;	/* the same for a proof of any vendor */
+	proof_setup_fn *setup;
+	proof_check_fn *check;
+};
+
+extern const struct proof_def proof_defs[];
+extern const size_t proof_count;
+
+/* The proof named id, or NULL */
+const struct proof_def *proof_find(const char *id);
+
+/* Every proof's id in manifest order, separated by sep, into buf; returns buf */
+const char *proof_ids(char *buf, size_t len, const char *sep);
+
+/* Run one proof; res is set whatever happens, duration_us included */
+void proof_run(const struct proof_def *p, const struct hv_proof_opts *o,
+	       struct hv_proof_result *res);
+
+/* Every setup and check of the manifest, declared from it */
+proof_setup_fn proof_no_setup;
+#define ANY(g, m)
+#define BY_VENDOR(g1, m1, g2, m2)
+#define PROOF(id, row, group, vcpus, image, setup, check) proof_setup_fn setup; proof_check_fn check;
+#include "proofs/manifest.h"
+#undef ANY
+#undef BY_VENDOR
+#undef PROOF
+
+/* For a check that judges only finished runs: fail with what happened instead, and return */
+#define PROOF_NEEDS_DONE(run, res)						\
+	do {									\
+		if (!(run)->finished) {						\
+			hv_result_set(res, HV_PROOF_FAILED, "%s", (run)->why);	\
+			return;							\
+		}								\
+	} while (0)
+
+#endif

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The proof table, made from proofs/manifest.h, and the runner every proof goes through.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "proofs/proofs.h"
+
+/* The manifest's guest images (build/guests/images.S), declared */
+#define IMAGE_DECL(g) extern const uint8_t hv_guest_##g[], hv_guest_##g##_end[];
+#define ANY(g, mode) IMAGE_DECL(g)
+#define BY_VENDOR(g1, m1, g2, m2) IMAGE_DECL(g1) IMAGE_DECL(g2)
+#define PROOF(id, row, group, vcpus, image, setup, check) image
+#include "proofs/manifest.h"
+#undef ANY
+#undef BY_VENDOR
+#undef PROOF
+
+/* ... and as the table */
+#define IMAGE(g, m) { hv_guest_##g, hv_guest_##g##_end, HV_MODE_##m }
+#define ANY(g, m) IMAGE(g, m), IMAGE(g, m)
+#define BY_VENDOR(g1, m1, g2, m2) IMAGE(g1, m1), IMAGE(g2, m2)
+#define PROOF(id, row, group, vcpus, image, setup, check) \
+	{ id, row, PROOF_##group, vcpus, image, setup, check },
+const struct proof_def proof_defs[] = {
+#include "proofs/manifest.h"
+};
+#undef PROOF
+
+const size_t proof_count = sizeof(proof_defs) / sizeof(proof_defs[0]);
+
+const struct proof_def *proof_find(const char *id)
+{
+	for (size_t i = 0; i < proof_count; i++)
+		if (!strcmp(proof_defs[i].id, id))
+			return &proof_defs[i];
+	return NULL;
+}
+
+const char *proof_ids(char *buf, size_t len, const char *sep)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; i < proof_count && used < len; i++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", i ? sep : "",
+					 proof_defs[i].id);
+	return buf;
+}
+
+int proof_no_setup(struct proof_run *run, struct hv_proof_result *res)
+{
+	return 0;
+}
+
+struct vcpu_thread {
+	struct proof_run *run;
+	int id;
+	uint64_t deadline;
+	int rc;
+	char why[768];
+};
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu_thread *t = arg;
+	struct proof_run *run = t->run;
+
+	t->rc = hv_run_until_done(&run->vm.vcpus[t->id], t->deadline, &run->dev.bus,
+				  &run->done[t->id], t->why, sizeof(t->why));
+	return NULL;
+}
+
+/* Every vCPU to its DONE, each on a thread of its own when there are several */
+static void run_vcpus(struct proof_run *run, int nvcpus)
+{
+	struct vcpu_thread t[HV_MAX_VCPUS];
+	pthread_t threads[HV_MAX_VCPUS];
+	uint64_t deadline = hv_proof_deadline(run->opts);
+	int started = 0;
+
+	for (int i = 0; i < nvcpus; i++)
+		t[i] = (struct vcpu_thread){ .run = run, .id = i, .deadline = deadline };
+	if (nvcpus == 1) {
+		vcpu_thread(&t[0]);
+		started = 1;
+	} else {
+		for (int i = 0; i < nvcpus; i++)
+			if (pthread_create(&threads[i], NULL, vcpu_thread, &t[i]) == 0)
+				started++;
+		for (int i = 0; i < started; i++)
+			pthread_join(threads[i], NULL);
+	}
+	run->finished = started == nvcpus;
+	if (started < nvcpus)
+		snprintf(run->why, sizeof(run->why), "could not start a thread per vCPU");
+	for (int i = 0; run->finished && i < started; i++) {
+		if (!t[i].rc)
+			continue;
+		run->finished = false;
+		if (nvcpus == 1)
+			snprintf(run->why, sizeof(run->why), "%s", t[i].why);
+		else
+			snprintf(run->why, sizeof(run->why), "vCPU %d: %s", i, t[i].why);
+	}
+	if (run->finished && ioctl(run->vm.vcpus[0].fd, KVM_GET_SREGS, &run->sregs) < 0) {
+		run->finished = false;
+		snprintf(run->why, sizeof(run->why), "KVM_GET_SREGS: %s", strerror(errno));
+	}
+}
+
+void proof_run(const struct proof_def *p, const struct hv_proof_opts *o,
+	       struct hv_proof_result *res)
+{
+	struct proof_run run = { .def = p, .opts = o };
+	uint64_t start = hv_now_ns();
+
+	memset(res, 0, sizeof(*res));
+	if (hv_guest_create(&run.vm, o, res))
+		goto out;
+
+	const struct proof_image *img = run.vm.svm ? &p->svm : &p->vmx;
+	int err = hv_devices_init(&run.dev);
+
+	if (err) {
+		hv_result_set(res, HV_PROOF_FAILED, "the device bus: %s", strerror(-err));
+	} else if (!hv_guest_start(&run.vm, img->start, (size_t)(img->end - img->start),
+				   img->mode, p->vcpus, res)) {
+		if (p->setup(&run, res) == 0) {
+			run_vcpus(&run, p->vcpus);
+			p->check(&run, res);
+		} else if (!res->detail[0]) {
+			hv_result_set(res, HV_PROOF_FAILED, "set-up: %s", run.vm.err);
+		}
+	}
+	if (run.dev.disk.fd >= 0)
+		close(run.dev.disk.fd);
+	hv_vm_destroy(&run.vm);
+out:
+	res->duration_us = (hv_now_ns() - start) / 1000;
+}
