@@ -27,7 +27,7 @@
 #define MSR_IA32_FEATURE_CONTROL 0x3A	/* SDM 23.7 */
 #define FEATURE_CONTROL_LOCKED 0x1
 #define FEATURE_CONTROL_VMX_OUTSIDE_SMX 0x4
-#define FEATURE_CONTROL_SGX_BIT 18
+#define FEATURE_CONTROL_SGX 0x40000		/* bit 18: SGX enabled by firmware */
 #define MSR_IA32_VMX_BASIC 0x480	/* SDM appendix A */
 #define MSR_IA32_VMX_PINBASED_CTLS 0x481
 #define MSR_IA32_VMX_PROCBASED_CTLS 0x482
@@ -46,14 +46,21 @@
 #define VMX_EPT_CAP_WB 0x4000		/* bit 14: write-back paging structures */
 #define MSR_EFER 0xC0000080
 #define MSR_AMD_SYSCFG 0xC0010010	/* APM 15.34 */
+#define SYSCFG_MEM_ENCRYPT 0x800000	/* bit 23: MemEncryptionModEn */
+#define SYSCFG_SNP_EN 0x1000000		/* bit 24: SNPEn */
 #define MSR_AMD_VM_CR 0xC0010114	/* APM 15.30.1 */
+#define VM_CR_LOCK 0x8			/* bit 3: SVMDIS stays as it is */
+#define VM_CR_SVMDIS 0x10		/* bit 4: EFER.SVME writes fault */
 #define MSR_AMD_VM_HSAVE_PA 0xC0010117
 
 /* --- VMX controls (SDM 24.6-24.8) --- */
 #define VMX_PROC_HLT_EXITING 0x80
 #define VMX_PROC_SECONDARY 0x80000000
-#define VMX_PROC2_EPT 0x2
-#define VMX_PROC2_UNRESTRICTED 0x80
+#define VMX_PROC2_EPT_BIT 1
+#define VMX_PROC2_VPID_BIT 5
+#define VMX_PROC2_UNRESTRICTED_BIT 7
+#define VMX_PROC2_EPT (1 << VMX_PROC2_EPT_BIT)
+#define VMX_PROC2_UNRESTRICTED (1 << VMX_PROC2_UNRESTRICTED_BIT)
 #define VMX_EXIT_HOST_64 0x200
 #define VMX_ENTRY_IA32E 0x200
 #define VMX_ENTRY_IA32E_BIT 9

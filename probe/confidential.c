@@ -22,15 +22,11 @@
 
 #include "probe/cpuinfo.h"
 #include "probe/msr.h"
+#include "arch/x86.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 
 #define LEAF_SEV 0x8000001Fu
-#define MSR_SYSCFG 0xC0010010
-#define SYSCFG_MEM_ENCRYPT (1ull << 23)
-#define SYSCFG_SNP_EN (1ull << 24)
-#define MSR_FEATURE_CONTROL 0x3A
-#define FEATURE_CONTROL_SGX (1ull << 18)
 #define EPC_SUBLEAF_FIRST 2
 #define EPC_TYPE_SECTION 1
 
@@ -87,7 +83,7 @@ static int cc_sev(struct probe_ctx *ctx, struct report *r)
 				     "use the ones below");
 
 		uint64_t syscfg;
-		int err = msr_read(ctx, 0, MSR_SYSCFG, &syscfg);
+		int err = msr_read(ctx, 0, MSR_AMD_SYSCFG, &syscfg);
 
 		if (err) {
 			rc |= report_cap_unknown(r, "cc.sev_fw", "MSR 0xC0010010 SYSCFG", "%s",
@@ -152,7 +148,7 @@ static int cc_sgx(struct probe_ctx *ctx, struct report *r)
 			     "CPUID 0x00000012 sub-leaves 2-3", "enclave page cache (EPC)");
 
 	uint64_t fc;
-	int err = msr_read(ctx, 0, MSR_FEATURE_CONTROL, &fc);
+	int err = msr_read(ctx, 0, MSR_IA32_FEATURE_CONTROL, &fc);
 
 	if (err)
 		rc |= report_cap_unknown(r, "cc.sgx_fw", "MSR 0x3A IA32_FEATURE_CONTROL[18]", "%s",

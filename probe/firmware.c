@@ -22,17 +22,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "arch/x86.h"
 #include "probe/cpuinfo.h"
 #include "probe/msr.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 
-#define MSR_FEATURE_CONTROL 0x3A
-#define FEATURE_CONTROL_LOCK (1ull << 0)
-#define FEATURE_CONTROL_VMX_OUTSIDE_SMX (1ull << 2)
-#define MSR_VM_CR 0xC0010114
-#define VM_CR_LOCK (1ull << 3)
-#define VM_CR_SVMDIS (1ull << 4)
 
 static const char fix_vtx[] =
 	"enable \"Intel Virtualization Technology\" (VT-x, sometimes \"VMX\" or \"Vanderpool\") in the "
@@ -46,11 +41,11 @@ static const char fix_svm[] =
 static int fw_intel(struct probe_ctx *ctx, struct report *r)
 {
 	uint64_t fc;
-	int err = msr_read(ctx, 0, MSR_FEATURE_CONTROL, &fc);
+	int err = msr_read(ctx, 0, MSR_IA32_FEATURE_CONTROL, &fc);
 	const char *src = "MSR 0x3A IA32_FEATURE_CONTROL";
 
 	if (err == 0) {
-		bool locked = fc & FEATURE_CONTROL_LOCK, on = fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX;
+		bool locked = fc & FEATURE_CONTROL_LOCKED, on = fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX;
 		int rc = report_cap_int(r, "fw.feature_control", (long long)fc, src, NULL);
 
 		rc |= report_cap_hex(r, "fw.feature_control");
@@ -89,7 +84,7 @@ static int fw_intel(struct probe_ctx *ctx, struct report *r)
 static int fw_amd(struct probe_ctx *ctx, struct report *r)
 {
 	uint64_t vmcr;
-	int err = msr_read(ctx, 0, MSR_VM_CR, &vmcr);
+	int err = msr_read(ctx, 0, MSR_AMD_VM_CR, &vmcr);
 	const char *src = "MSR 0xC0010114 VM_CR";
 
 	if (err == 0) {

@@ -17,18 +17,11 @@
 #include <string.h>
 
 #include "probe/cpuinfo.h"
+#include "arch/x86.h"
 #include "probe/msr.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 
-#define MSR_VMX_BASIC 0x480
-#define MSR_VMX_PINBASED 0x481
-#define MSR_VMX_PROCBASED 0x482
-#define MSR_VMX_SECONDARY 0x48B
-#define MSR_VMX_EPT_VPID_CAP 0x48C
-#define PROCBASED_SECONDARY_BIT 31	/* "activate secondary controls" */
-#define SECONDARY_EPT_BIT 1
-#define SECONDARY_VPID_BIT 5
 
 static const struct vmx_feature {
 	const char *id;
@@ -37,19 +30,19 @@ static const struct vmx_feature {
 	const char *flag;	/* the word in /proc/cpuinfo "vmx flags" */
 	const char *meaning;
 } vmx_features[] = {
-	{ "cpu.ept", MSR_VMX_SECONDARY, 1, "ept", "extended page tables (Intel's second-level paging)" },
-	{ "cpu.vpid", MSR_VMX_SECONDARY, 5, "vpid", "virtual processor ids (no TLB flush on VM exit)" },
-	{ "cpu.unrestricted_guest", MSR_VMX_SECONDARY, 7, "unrestricted_guest",
+	{ "cpu.ept", MSR_IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_EPT_BIT, "ept", "extended page tables (Intel's second-level paging)" },
+	{ "cpu.vpid", MSR_IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_VPID_BIT, "vpid", "virtual processor ids (no TLB flush on VM exit)" },
+	{ "cpu.unrestricted_guest", MSR_IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_UNRESTRICTED_BIT, "unrestricted_guest",
 	  "guests may run in real mode and unpaged protected mode" },
-	{ "cpu.apic_register_virt", MSR_VMX_SECONDARY, 8, "vapic_reg", "APIC-register virtualization" },
-	{ "cpu.virtual_interrupt_delivery", MSR_VMX_SECONDARY, 9, "vid",
+	{ "cpu.apic_register_virt", MSR_IA32_VMX_PROCBASED_CTLS2, 8, "vapic_reg", "APIC-register virtualization" },
+	{ "cpu.virtual_interrupt_delivery", MSR_IA32_VMX_PROCBASED_CTLS2, 9, "vid",
 	  "virtual-interrupt delivery" },
-	{ "cpu.vmcs_shadowing", MSR_VMX_SECONDARY, 14, "shadow_vmcs",
+	{ "cpu.vmcs_shadowing", MSR_IA32_VMX_PROCBASED_CTLS2, 14, "shadow_vmcs",
 	  "VMCS shadowing (faster nested VMX)" },
-	{ "cpu.preemption_timer", MSR_VMX_PINBASED, 6, "preemption_timer", "VMX-preemption timer" },
-	{ "cpu.posted_interrupts", MSR_VMX_PINBASED, 7, "posted_intr", "posted interrupts" },
-	{ "cpu.ept_1gb", MSR_VMX_EPT_VPID_CAP, 17, "ept_1gb", "1 GiB pages in EPT" },
-	{ "cpu.ept_ad", MSR_VMX_EPT_VPID_CAP, 21, "ept_ad", "accessed and dirty flags in EPT" },
+	{ "cpu.preemption_timer", MSR_IA32_VMX_PINBASED_CTLS, 6, "preemption_timer", "VMX-preemption timer" },
+	{ "cpu.posted_interrupts", MSR_IA32_VMX_PINBASED_CTLS, 7, "posted_intr", "posted interrupts" },
+	{ "cpu.ept_1gb", MSR_IA32_VMX_EPT_VPID_CAP, 17, "ept_1gb", "1 GiB pages in EPT" },
+	{ "cpu.ept_ad", MSR_IA32_VMX_EPT_VPID_CAP, 21, "ept_ad", "accessed and dirty flags in EPT" },
 };
 
 #define VMX_FEATURES (sizeof(vmx_features) / sizeof(vmx_features[0]))
@@ -57,9 +50,9 @@ static const struct vmx_feature {
 static const char *msr_name(uint32_t msr)
 {
 	switch (msr) {
-	case MSR_VMX_PINBASED:
+	case MSR_IA32_VMX_PINBASED_CTLS:
 		return "MSR 0x481 IA32_VMX_PINBASED_CTLS";
-	case MSR_VMX_SECONDARY:
+	case MSR_IA32_VMX_PROCBASED_CTLS2:
 		return "MSR 0x48B IA32_VMX_PROCBASED_CTLS2";
 	default:
 		return "MSR 0x48C IA32_VMX_EPT_VPID_CAP";
@@ -70,23 +63,23 @@ static const char *msr_name(uint32_t msr)
 static int vmx_from_msrs(struct probe_ctx *ctx, struct report *r)
 {
 	uint64_t basic, pin, proc, sec = 0, ept = 0;
-	int err = msr_read(ctx, 0, MSR_VMX_BASIC, &basic);
+	int err = msr_read(ctx, 0, MSR_IA32_VMX_BASIC, &basic);
 
 	if (err)
 		return err;
-	if ((err = msr_read(ctx, 0, MSR_VMX_PINBASED, &pin)) ||
-	    (err = msr_read(ctx, 0, MSR_VMX_PROCBASED, &proc)))
+	if ((err = msr_read(ctx, 0, MSR_IA32_VMX_PINBASED_CTLS, &pin)) ||
+	    (err = msr_read(ctx, 0, MSR_IA32_VMX_PROCBASED_CTLS, &proc)))
 		return err;
 
-	bool have_sec = proc >> 32 >> PROCBASED_SECONDARY_BIT & 1;
+	bool have_sec = proc >> 32 & VMX_PROC_SECONDARY;
 
-	if (have_sec && msr_read(ctx, 0, MSR_VMX_SECONDARY, &sec))
+	if (have_sec && msr_read(ctx, 0, MSR_IA32_VMX_PROCBASED_CTLS2, &sec))
 		have_sec = false;
 
 	uint32_t sec1 = have_sec ? (uint32_t)(sec >> 32) : 0;
-	bool have_ept_cap = (sec1 >> SECONDARY_EPT_BIT & 1) || (sec1 >> SECONDARY_VPID_BIT & 1);
+	bool have_ept_cap = (sec1 >> VMX_PROC2_EPT_BIT & 1) || (sec1 >> VMX_PROC2_VPID_BIT & 1);
 
-	if (have_ept_cap && msr_read(ctx, 0, MSR_VMX_EPT_VPID_CAP, &ept))
+	if (have_ept_cap && msr_read(ctx, 0, MSR_IA32_VMX_EPT_VPID_CAP, &ept))
 		have_ept_cap = false;
 
 	int rc = 0;
@@ -97,10 +90,10 @@ static int vmx_from_msrs(struct probe_ctx *ctx, struct report *r)
 		const char *why = NULL;
 
 		switch (f->msr) {
-		case MSR_VMX_PINBASED:
+		case MSR_IA32_VMX_PINBASED_CTLS:
 			v = pin >> 32 >> f->bit & 1;
 			break;
-		case MSR_VMX_SECONDARY:
+		case MSR_IA32_VMX_PROCBASED_CTLS2:
 			v = sec1 >> f->bit & 1;
 			why = have_sec ? NULL : "no secondary controls on this CPU";
 			break;
@@ -112,7 +105,7 @@ static int vmx_from_msrs(struct probe_ctx *ctx, struct report *r)
 		rc |= report_cap_bool(r, f->id, v, msr_name(f->msr), "%s%s%s", f->meaning,
 				      why ? ": " : "", why ? why : "");
 	}
-	rc |= report_cap_int(r, "cpu.vmcs_revision", (long long)(basic & 0x7FFFFFFF),
+	rc |= report_cap_int(r, "cpu.vmcs_revision", (long long)(basic & VMX_BASIC_REVISION_MASK),
 			     "MSR 0x480 IA32_VMX_BASIC[30:0]", NULL);
 	return rc ? -ENOMEM : 0;
 }
