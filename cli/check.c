@@ -21,6 +21,7 @@
 #include "cli/check.h"
 #include "cli/cli.h"
 #include "cli/signal_cleanup.h"
+#include "reports/caps.h"
 #include "reports/report.h"
 
 static const struct check_profile profiles[] = {
@@ -139,11 +140,11 @@ static void judge(const struct report *r, const char *id, struct judged *j)
 		return;
 	}
 	if (!strcmp(id, "sev-snp")) {
-		judge_cc(r, j, "cc.sev_snp", "cc.sev_snp_kernel", "SEV-SNP");
+		judge_cc(r, j, CAP_CC_SEV_SNP, CAP_CC_SEV_SNP_KERNEL, "SEV-SNP");
 		return;
 	}
 	if (!strcmp(id, "tdx")) {
-		judge_cc(r, j, "cc.tdx", "cc.tdx_kernel", "TDX");
+		judge_cc(r, j, CAP_CC_TDX, CAP_CC_TDX_KERNEL, "TDX");
 		return;
 	}
 	for (int k = 0; k < GUEST_KIND_COUNT; k++) {

@@ -25,6 +25,7 @@
 #include "arch/x86.h"
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "reports/caps.h"
 
 #define LEAF_SEV 0x8000001Fu
 #define EPC_SUBLEAF_FIRST 2
@@ -54,11 +55,11 @@ static int cc_sev(struct probe_ctx *ctx, struct report *r)
 		unsigned bit;
 		const char *meaning;
 	} bits[] = {
-		{ "cc.sme", 0, "secure memory encryption" },
-		{ "cc.sev", 1, "SEV: encrypted guest memory" },
-		{ "cc.sev_es", 3, "SEV-ES: encrypted guest registers" },
-		{ "cc.sev_snp", 4, "SEV-SNP: memory integrity" },
-		{ "cc.vmpl", 5, "VM permission levels" },
+		{ CAP_CC_SME, 0, "secure memory encryption" },
+		{ CAP_CC_SEV, 1, "SEV: encrypted guest memory" },
+		{ CAP_CC_SEV_ES, 3, "SEV-ES: encrypted guest registers" },
+		{ CAP_CC_SEV_SNP, 4, "SEV-SNP: memory integrity" },
+		{ CAP_CC_VMPL, 5, "VM permission levels" },
 	};
 	struct cpuid_regs l;
 	bool have = ctx->cpuid_ok && cpuid_raw_leaf(&ctx->cpuid, LEAF_SEV, 0, &l);
@@ -76,9 +77,9 @@ static int cc_sev(struct probe_ctx *ctx, struct report *r)
 					      have ? "" : " (leaf 0x8000001F not implemented)");
 	}
 	if (have && (l.r[CPUID_EAX] >> 1 & 1)) {
-		rc |= report_cap_int(r, "cc.sev_asids", l.r[CPUID_ECX], "CPUID 0x8000001f ECX",
+		rc |= report_cap_int(r, CAP_CC_SEV_ASIDS, l.r[CPUID_ECX], "CPUID 0x8000001f ECX",
 				     "encrypted guests at once");
-		rc |= report_cap_int(r, "cc.sev_min_asid", l.r[CPUID_EDX], "CPUID 0x8000001f EDX",
+		rc |= report_cap_int(r, CAP_CC_SEV_MIN_ASID, l.r[CPUID_EDX], "CPUID 0x8000001f EDX",
 				     "lowest ASID of an SEV guest without SEV-ES; SEV-ES/SNP guests "
 				     "use the ones below");
 
@@ -86,25 +87,25 @@ static int cc_sev(struct probe_ctx *ctx, struct report *r)
 		int err = msr_read(ctx, 0, MSR_AMD_SYSCFG, &syscfg);
 
 		if (err) {
-			rc |= report_cap_unknown(r, "cc.sev_fw", "MSR 0xC0010010 SYSCFG", "%s",
+			rc |= report_cap_unknown(r, CAP_CC_SEV_FW, "MSR 0xC0010010 SYSCFG", "%s",
 						 msr_error_text(err));
 		} else {
-			rc |= report_cap_bool(r, "cc.sev_fw", syscfg & SYSCFG_MEM_ENCRYPT,
+			rc |= report_cap_bool(r, CAP_CC_SEV_FW, syscfg & SYSCFG_MEM_ENCRYPT,
 					      "MSR 0xC0010010 SYSCFG[23]", "memory encryption enabled "
 					      "by firmware; SNP %s", syscfg & SYSCFG_SNP_EN ? "enabled"
 					      : "not enabled (SYSCFG[24])");
 			if (!(syscfg & SYSCFG_MEM_ENCRYPT))
-				rc |= report_cap_fix(r, "cc.sev_fw", "enable \"SMEE\" (secure memory "
+				rc |= report_cap_fix(r, CAP_CC_SEV_FW, "enable \"SMEE\" (secure memory "
 						     "encryption) and SEV/SNP in the BIOS/UEFI setup");
 		}
-		rc |= param_cap(ctx, r, "cc.sev_kernel", "/sys/module/kvm_amd/parameters/sev");
-		rc |= param_cap(ctx, r, "cc.sev_es_kernel", "/sys/module/kvm_amd/parameters/sev_es");
-		rc |= param_cap(ctx, r, "cc.sev_snp_kernel",
+		rc |= param_cap(ctx, r, CAP_CC_SEV_KERNEL, "/sys/module/kvm_amd/parameters/sev");
+		rc |= param_cap(ctx, r, CAP_CC_SEV_ES_KERNEL, "/sys/module/kvm_amd/parameters/sev_es");
+		rc |= param_cap(ctx, r, CAP_CC_SEV_SNP_KERNEL,
 				"/sys/module/kvm_amd/parameters/sev_snp");
-		rc |= report_cap_bool(r, "cc.sev_dev", exists(ctx, "/dev/sev"), "/dev/sev",
+		rc |= report_cap_bool(r, CAP_CC_SEV_DEV, exists(ctx, "/dev/sev"), "/dev/sev",
 				      "the AMD secure processor's interface");
-		if (report_cap_flag(r, "cc.sev_kernel") == 0)
-			rc |= report_cap_fix(r, "cc.sev_kernel", "boot with mem_encrypt=on "
+		if (report_cap_flag(r, CAP_CC_SEV_KERNEL) == 0)
+			rc |= report_cap_fix(r, CAP_CC_SEV_KERNEL, "boot with mem_encrypt=on "
 					     "kvm_amd.sev=1 (and kvm_amd.sev_es=1, kvm_amd.sev_snp=1 "
 					     "for those) after enabling SEV in the firmware");
 	}
@@ -119,17 +120,17 @@ static int cc_sgx(struct probe_ctx *ctx, struct report *r)
 	int rc = 0;
 
 	if (!ctx->cpuid_ok)
-		return report_cap_unknown(r, "cc.sgx", "CPUID 0x00000007 EBX[2]",
+		return report_cap_unknown(r, CAP_CC_SGX, "CPUID 0x00000007 EBX[2]",
 					  "CPUID was not read");
-	rc |= report_cap_bool(r, "cc.sgx", sgx, "CPUID 0x00000007 EBX[2]", "Intel SGX enclaves");
+	rc |= report_cap_bool(r, CAP_CC_SGX, sgx, "CPUID 0x00000007 EBX[2]", "Intel SGX enclaves");
 	if (!sgx)
 		return rc;
-	rc |= report_cap_bool(r, "cc.sgx_lc", l7.r[CPUID_ECX] >> 30 & 1, "CPUID 0x00000007 ECX[30]",
+	rc |= report_cap_bool(r, CAP_CC_SGX_LC, l7.r[CPUID_ECX] >> 30 & 1, "CPUID 0x00000007 ECX[30]",
 			      "flexible launch control (needed by the upstream driver)");
 	if (cpuid_raw_leaf(&ctx->cpuid, 0x12, 0, &l12)) {
-		rc |= report_cap_bool(r, "cc.sgx1", l12.r[CPUID_EAX] & 1, "CPUID 0x00000012 EAX[0]",
+		rc |= report_cap_bool(r, CAP_CC_SGX1, l12.r[CPUID_EAX] & 1, "CPUID 0x00000012 EAX[0]",
 				      NULL);
-		rc |= report_cap_bool(r, "cc.sgx2", l12.r[CPUID_EAX] >> 1 & 1,
+		rc |= report_cap_bool(r, CAP_CC_SGX2, l12.r[CPUID_EAX] >> 1 & 1,
 				      "CPUID 0x00000012 EAX[1]", NULL);
 	}
 
@@ -144,21 +145,21 @@ static int cc_sgx(struct probe_ctx *ctx, struct report *r)
 		epc += (s.r[CPUID_ECX] & 0xFFFFF000ull) | (unsigned long long)(s.r[CPUID_EDX] &
 									      0xFFFFF) << 32;
 	}
-	rc |= report_cap_int(r, "cc.sgx_epc_mb", (long long)(epc >> 20),
+	rc |= report_cap_int(r, CAP_CC_SGX_EPC_MB, (long long)(epc >> 20),
 			     "CPUID 0x00000012 sub-leaves 2-3", "enclave page cache (EPC)");
 
 	uint64_t fc;
 	int err = msr_read(ctx, 0, MSR_IA32_FEATURE_CONTROL, &fc);
 
 	if (err)
-		rc |= report_cap_unknown(r, "cc.sgx_fw", "MSR 0x3A IA32_FEATURE_CONTROL[18]", "%s",
+		rc |= report_cap_unknown(r, CAP_CC_SGX_FW, "MSR 0x3A IA32_FEATURE_CONTROL[18]", "%s",
 					 msr_error_text(err));
 	else
-		rc |= report_cap_bool(r, "cc.sgx_fw", fc & FEATURE_CONTROL_SGX,
+		rc |= report_cap_bool(r, CAP_CC_SGX_FW, fc & FEATURE_CONTROL_SGX,
 				      "MSR 0x3A IA32_FEATURE_CONTROL[18]", "SGX enabled by firmware");
-	rc |= report_cap_bool(r, "cc.sgx_kernel", exists(ctx, "/dev/sgx_enclave"), "/dev/sgx_enclave",
+	rc |= report_cap_bool(r, CAP_CC_SGX_KERNEL, exists(ctx, "/dev/sgx_enclave"), "/dev/sgx_enclave",
 			      NULL);
-	rc |= report_cap_bool(r, "cc.sgx_kvm", exists(ctx, "/dev/sgx_vepc"), "/dev/sgx_vepc",
+	rc |= report_cap_bool(r, CAP_CC_SGX_KVM, exists(ctx, "/dev/sgx_vepc"), "/dev/sgx_vepc",
 			      "KVM can give SGX to guests");
 	return rc;
 }
@@ -167,17 +168,17 @@ static int cc_tdx_and_guest(struct probe_ctx *ctx, struct report *r)
 {
 	int rc = 0;
 
-	if (report_cap_flag(r, "cpu.vmx") == 1) {
-		rc |= report_cap_bool(r, "cc.tdx", cpuinfo_has(ctx, "flags", "tdx_host_platform") == 1,
+	if (report_cap_flag(r, CAP_CPU_VMX) == 1) {
+		rc |= report_cap_bool(r, CAP_CC_TDX, cpuinfo_has(ctx, "flags", "tdx_host_platform") == 1,
 				      "/proc/cpuinfo flags", "the kernel found a TDX module "
 				      "(\"tdx_host_platform\")");
-		rc |= param_cap(ctx, r, "cc.tdx_kernel", "/sys/module/kvm_intel/parameters/tdx");
+		rc |= param_cap(ctx, r, CAP_CC_TDX_KERNEL, "/sys/module/kvm_intel/parameters/tdx");
 	}
 
 	bool tdx_guest = cpuinfo_has(ctx, "flags", "tdx_guest") == 1;
 	bool snp_guest = exists(ctx, "/dev/sev-guest");
 
-	rc |= report_cap_bool(r, "cc.guest", tdx_guest || snp_guest,
+	rc |= report_cap_bool(r, CAP_CC_GUEST, tdx_guest || snp_guest,
 			      "/proc/cpuinfo tdx_guest, /dev/sev-guest", "%s",
 			      tdx_guest ? "this system is a TDX guest"
 			      : snp_guest ? "this system is an SEV-SNP guest"
@@ -188,7 +189,7 @@ static int cc_tdx_and_guest(struct probe_ctx *ctx, struct report *r)
 int probe_confidential(struct probe_ctx *ctx, struct report *r)
 {
 	int rc = 0;
-	const char *vendor = report_cap_string(r, "cpu.vendor");
+	const char *vendor = report_cap_string(r, CAP_CPU_VENDOR);
 	bool amd = vendor && (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"));
 
 	if (amd || !vendor)

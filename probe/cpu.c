@@ -33,6 +33,7 @@
 #include "probe/cpu_hypervisors.h"
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "reports/caps.h"
 
 #define CPUID_DUMP_MAX ROOT_READ_MAX	/* a real dump is about 6 KiB per CPU */
 #define CPUID_RAW_PATH "/.virtcap/cpuid.raw"
@@ -52,41 +53,41 @@ static const struct cpu_flag {
 	struct cpuid_bit bit;
 	const char *meaning;
 } cpu_flags[] = {
-	{ "cpu.lm", { 0x80000001, 0, CPUID_EDX, 29 }, "long mode: 64-bit capable" },
-	{ "cpu.pae", { 0x00000001, 0, CPUID_EDX, 6 }, "physical address extension" },
-	{ "cpu.nx", { 0x80000001, 0, CPUID_EDX, 20 }, "no-execute pages (AMD NX / Intel XD)" },
-	{ "cpu.pse", { 0x00000001, 0, CPUID_EDX, 3 }, "4 MiB pages in 32-bit paging" },
-	{ "cpu.pse36", { 0x00000001, 0, CPUID_EDX, 17 }, "36-bit addresses with 4 MiB pages" },
-	{ "cpu.vmx", { 0x00000001, 0, CPUID_ECX, 5 }, "Intel VT-x (VMX)" },
-	{ "cpu.smx", { 0x00000001, 0, CPUID_ECX, 6 }, "Intel TXT safer mode (SMX)" },
-	{ "cpu.svm", { 0x80000001, 0, CPUID_ECX, 2 }, "AMD-V (SVM)" },
-	{ "cpu.hypervisor", { 0x00000001, 0, CPUID_ECX, 31 }, "running under a hypervisor" },
+	{ CAP_CPU_LM, { 0x80000001, 0, CPUID_EDX, 29 }, "long mode: 64-bit capable" },
+	{ CAP_CPU_PAE, { 0x00000001, 0, CPUID_EDX, 6 }, "physical address extension" },
+	{ CAP_CPU_NX, { 0x80000001, 0, CPUID_EDX, 20 }, "no-execute pages (AMD NX / Intel XD)" },
+	{ CAP_CPU_PSE, { 0x00000001, 0, CPUID_EDX, 3 }, "4 MiB pages in 32-bit paging" },
+	{ CAP_CPU_PSE36, { 0x00000001, 0, CPUID_EDX, 17 }, "36-bit addresses with 4 MiB pages" },
+	{ CAP_CPU_VMX, { 0x00000001, 0, CPUID_ECX, 5 }, "Intel VT-x (VMX)" },
+	{ CAP_CPU_SMX, { 0x00000001, 0, CPUID_ECX, 6 }, "Intel TXT safer mode (SMX)" },
+	{ CAP_CPU_SVM, { 0x80000001, 0, CPUID_ECX, 2 }, "AMD-V (SVM)" },
+	{ CAP_CPU_HYPERVISOR, { 0x00000001, 0, CPUID_ECX, 31 }, "running under a hypervisor" },
 };
 
 /* CPUID Fn8000_000A EDX: what SVM offers a hypervisor (APM vol. 3, E.4.9). */
 static const struct cpu_flag svm_flags[] = {
-	{ "cpu.npt", { LEAF_SVM, 0, CPUID_EDX, 0 }, "nested page tables (AMD's second-level paging)" },
-	{ "cpu.lbrv", { LEAF_SVM, 0, CPUID_EDX, 1 }, "LBR virtualization" },
-	{ "cpu.svm_lock", { LEAF_SVM, 0, CPUID_EDX, 2 }, "SVM lock (VM_CR.LOCK)" },
-	{ "cpu.nrip_save", { LEAF_SVM, 0, CPUID_EDX, 3 }, "next RIP saved on #VMEXIT" },
-	{ "cpu.tsc_rate_msr", { LEAF_SVM, 0, CPUID_EDX, 4 }, "TSC ratio MSR" },
-	{ "cpu.vmcb_clean", { LEAF_SVM, 0, CPUID_EDX, 5 }, "VMCB clean bits" },
-	{ "cpu.flush_by_asid", { LEAF_SVM, 0, CPUID_EDX, 6 }, "TLB flush by ASID" },
-	{ "cpu.decode_assists", { LEAF_SVM, 0, CPUID_EDX, 7 }, "decode assists" },
-	{ "cpu.pause_filter", { LEAF_SVM, 0, CPUID_EDX, 10 }, "PAUSE intercept filter" },
-	{ "cpu.pause_filter_threshold", { LEAF_SVM, 0, CPUID_EDX, 12 }, "PAUSE filter threshold" },
-	{ "cpu.avic", { LEAF_SVM, 0, CPUID_EDX, 13 }, "AMD virtual interrupt controller" },
-	{ "cpu.vmsave_virt", { LEAF_SVM, 0, CPUID_EDX, 15 }, "virtualized VMLOAD/VMSAVE" },
-	{ "cpu.vgif", { LEAF_SVM, 0, CPUID_EDX, 16 }, "virtual global interrupt flag" },
-	{ "cpu.gmet", { LEAF_SVM, 0, CPUID_EDX, 17 }, "guest mode execute trap" },
-	{ "cpu.x2avic", { LEAF_SVM, 0, CPUID_EDX, 18 }, "AVIC in x2APIC mode" },
+	{ CAP_CPU_NPT, { LEAF_SVM, 0, CPUID_EDX, 0 }, "nested page tables (AMD's second-level paging)" },
+	{ CAP_CPU_LBRV, { LEAF_SVM, 0, CPUID_EDX, 1 }, "LBR virtualization" },
+	{ CAP_CPU_SVM_LOCK, { LEAF_SVM, 0, CPUID_EDX, 2 }, "SVM lock (VM_CR.LOCK)" },
+	{ CAP_CPU_NRIP_SAVE, { LEAF_SVM, 0, CPUID_EDX, 3 }, "next RIP saved on #VMEXIT" },
+	{ CAP_CPU_TSC_RATE_MSR, { LEAF_SVM, 0, CPUID_EDX, 4 }, "TSC ratio MSR" },
+	{ CAP_CPU_VMCB_CLEAN, { LEAF_SVM, 0, CPUID_EDX, 5 }, "VMCB clean bits" },
+	{ CAP_CPU_FLUSH_BY_ASID, { LEAF_SVM, 0, CPUID_EDX, 6 }, "TLB flush by ASID" },
+	{ CAP_CPU_DECODE_ASSISTS, { LEAF_SVM, 0, CPUID_EDX, 7 }, "decode assists" },
+	{ CAP_CPU_PAUSE_FILTER, { LEAF_SVM, 0, CPUID_EDX, 10 }, "PAUSE intercept filter" },
+	{ CAP_CPU_PAUSE_FILTER_THRESHOLD, { LEAF_SVM, 0, CPUID_EDX, 12 }, "PAUSE filter threshold" },
+	{ CAP_CPU_AVIC, { LEAF_SVM, 0, CPUID_EDX, 13 }, "AMD virtual interrupt controller" },
+	{ CAP_CPU_VMSAVE_VIRT, { LEAF_SVM, 0, CPUID_EDX, 15 }, "virtualized VMLOAD/VMSAVE" },
+	{ CAP_CPU_VGIF, { LEAF_SVM, 0, CPUID_EDX, 16 }, "virtual global interrupt flag" },
+	{ CAP_CPU_GMET, { LEAF_SVM, 0, CPUID_EDX, 17 }, "guest mode execute trap" },
+	{ CAP_CPU_X2AVIC, { LEAF_SVM, 0, CPUID_EDX, 18 }, "AVIC in x2APIC mode" },
 };
 
 /* Everything this area reports besides the flags above: all unknown when CPUID is missing. */
 static const char *const cpu_value_ids[] = {
-	"cpu.vendor", "cpu.family", "cpu.model", "cpu.stepping", "cpu.brand", "cpu.codename",
-	"cpu.max_basic_leaf", "cpu.max_ext_leaf", "cpu.svm_revision", "cpu.svm_asids",
-	"cpu.hypervisor_signature", "cpu.hypervisor_name",
+	CAP_CPU_VENDOR, CAP_CPU_FAMILY, CAP_CPU_MODEL, CAP_CPU_STEPPING, CAP_CPU_BRAND, CAP_CPU_CODENAME,
+	CAP_CPU_MAX_BASIC_LEAF, CAP_CPU_MAX_EXT_LEAF, CAP_CPU_SVM_REVISION, CAP_CPU_SVM_ASIDS,
+	CAP_CPU_HYPERVISOR_SIGNATURE, CAP_CPU_HYPERVISOR_NAME,
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -302,7 +303,7 @@ static int cpu_signature(struct probe_ctx *ctx, struct report *r)
 	int err = 0;
 
 	if (!cpuid_raw_leaf(&ctx->cpuid, 1, 0, &l1)) {
-		static const char *const ids[] = { "cpu.family", "cpu.model", "cpu.stepping" };
+		static const char *const ids[] = { CAP_CPU_FAMILY, CAP_CPU_MODEL, CAP_CPU_STEPPING };
 
 		for (size_t i = 0; i < COUNT(ids); i++)
 			err |= report_cap_unknown(r, ids[i], src, "the CPU has no leaf 1 (maximum "
@@ -318,9 +319,9 @@ static int cpu_signature(struct probe_ctx *ctx, struct report *r)
 		family += sig >> ID_BITS_EXT_FAMILY & 0xFF;
 	if (family >= 6)
 		model += (sig >> ID_BITS_EXT_MODEL & 0xF) << 4;
-	err |= report_cap_int(r, "cpu.family", family, src, "CPUID.1:EAX = 0x%08x", sig);
-	err |= report_cap_int(r, "cpu.model", model, src, NULL);
-	err |= report_cap_int(r, "cpu.stepping", sig & 0xF, src, NULL);
+	err |= report_cap_int(r, CAP_CPU_FAMILY, family, src, "CPUID.1:EAX = 0x%08x", sig);
+	err |= report_cap_int(r, CAP_CPU_MODEL, model, src, NULL);
+	err |= report_cap_int(r, CAP_CPU_STEPPING, sig & 0xF, src, NULL);
 	return err;
 }
 
@@ -333,7 +334,7 @@ static int cpu_brand(struct probe_ctx *ctx, struct report *r)
 
 	for (unsigned i = 0; i < BRAND_LEAVES; i++) {
 		if (!cpuid_raw_leaf(&ctx->cpuid, LEAF_BRAND + i, 0, &b))
-			return report_cap_unknown(r, "cpu.brand", src, "the CPU has no brand string "
+			return report_cap_unknown(r, CAP_CPU_BRAND, src, "the CPU has no brand string "
 						  "leaves (maximum extended leaf below 0x80000004)");
 		memcpy(brand + 16 * i, b.r, 16);
 	}
@@ -349,7 +350,7 @@ static int cpu_brand(struct probe_ctx *ctx, struct report *r)
 	for (char *c = start; *c; c++)
 		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
 			*c = '?';	/* keep the report printable */
-	return report_cap_str(r, "cpu.brand", start, src, NULL);
+	return report_cap_str(r, CAP_CPU_BRAND, start, src, NULL);
 }
 
 static int cpu_identity(struct probe_ctx *ctx, struct report *r)
@@ -360,13 +361,13 @@ static int cpu_identity(struct probe_ctx *ctx, struct report *r)
 	bool ext = cpuid_raw_leaf(&ctx->cpuid, LEAF_EXT, 0, &x);
 
 	cpuid_raw_vendor(&ctx->cpuid, vendor);
-	err |= report_cap_str(r, "cpu.vendor", vendor, "CPUID 0x00000000 EBX,EDX,ECX", NULL);
-	err |= report_cap_int(r, "cpu.max_basic_leaf", ctx->cpuid.basic[0].r[CPUID_EAX],
+	err |= report_cap_str(r, CAP_CPU_VENDOR, vendor, "CPUID 0x00000000 EBX,EDX,ECX", NULL);
+	err |= report_cap_int(r, CAP_CPU_MAX_BASIC_LEAF, ctx->cpuid.basic[0].r[CPUID_EAX],
 			      "CPUID 0x00000000 EAX", NULL);
-	err |= report_cap_int(r, "cpu.max_ext_leaf", ext ? x.r[CPUID_EAX] : 0,
+	err |= report_cap_int(r, CAP_CPU_MAX_EXT_LEAF, ext ? x.r[CPUID_EAX] : 0,
 			      "CPUID 0x80000000 EAX", ext ? NULL : "no extended leaves (EAX is "
 			      "not 0x8000xxxx): reported as 0");
-	err |= report_cap_hex(r, "cpu.max_basic_leaf") | report_cap_hex(r, "cpu.max_ext_leaf");
+	err |= report_cap_hex(r, CAP_CPU_MAX_BASIC_LEAF) | report_cap_hex(r, CAP_CPU_MAX_EXT_LEAF);
 	err |= cpu_signature(ctx, r);
 	err |= cpu_brand(ctx, r);
 	return err;
@@ -384,7 +385,7 @@ static int cpu_codename(struct probe_ctx *ctx, struct report *r)
 	const char *why;
 
 	if (!cpuid_raw_safe_for_libcpuid(&ctx->cpuid, &why))
-		return report_cap_unknown(r, "cpu.codename", src, "libcpuid not asked: %s", why);
+		return report_cap_unknown(r, CAP_CPU_CODENAME, src, "libcpuid not asked: %s", why);
 
 	struct cpu_raw_data_t raw;
 	struct cpu_id_t id;
@@ -411,12 +412,12 @@ static int cpu_codename(struct probe_ctx *ctx, struct report *r)
 
 	cpuid_set_warn_function(old);
 	if (rc != 0)
-		return report_cap_unknown(r, "cpu.codename", src, "libcpuid does not know this "
+		return report_cap_unknown(r, CAP_CPU_CODENAME, src, "libcpuid does not know this "
 					  "CPU: %s", cpuid_error());
 	id.cpu_codename[sizeof(id.cpu_codename) - 1] = '\0';
 	if (!id.cpu_codename[0] || !strcmp(id.cpu_codename, "Unknown"))
-		return report_cap_unknown(r, "cpu.codename", src, "not in libcpuid's database");
-	return report_cap_str(r, "cpu.codename", id.cpu_codename, src, NULL);
+		return report_cap_unknown(r, CAP_CPU_CODENAME, src, "not in libcpuid's database");
+	return report_cap_str(r, CAP_CPU_CODENAME, id.cpu_codename, src, NULL);
 }
 
 /* Why the hypervisor leaves are unknown, for the detail. */
@@ -429,8 +430,8 @@ static const char *cpu_hv_unknown_reason(const struct probe_ctx *ctx)
 
 static int cpu_hv_unknown(struct report *r, const char *src, const char *why)
 {
-	return report_cap_unknown(r, "cpu.hypervisor_signature", src, "%s", why) |
-	       report_cap_unknown(r, "cpu.hypervisor_name", src, "%s", why);
+	return report_cap_unknown(r, CAP_CPU_HYPERVISOR_SIGNATURE, src, "%s", why) |
+	       report_cap_unknown(r, CAP_CPU_HYPERVISOR_NAME, src, "%s", why);
 }
 
 /* The 12-byte signature, trailing NULs stripped, anything unprintable shown as '?'. */
@@ -466,7 +467,7 @@ static int cpu_hypervisor(struct probe_ctx *ctx, struct report *r)
 
 	if (!ctx->cpuid.hv_known || !cpuid_raw_leaf(&ctx->cpuid, LEAF_HV, 0, &hv))
 		return cpu_hv_unknown(r, src, cpu_hv_unknown_reason(ctx));
-	if (report_cap_flag(r, "cpu.hypervisor") != 1)
+	if (report_cap_flag(r, CAP_CPU_HYPERVISOR) != 1)
 		return cpu_hv_unknown(r, src, "CPUID.1:ECX[31] is clear: no hypervisor announces "
 				      "itself, and leaf 0x40000000 means nothing on bare metal");
 	cpu_hv_signature(&hv, sig);
@@ -476,15 +477,15 @@ static int cpu_hypervisor(struct probe_ctx *ctx, struct report *r)
 
 	const struct cpu_hypervisor *known = cpu_hypervisor_find(sig);
 
-	int err = report_cap_str(r, "cpu.hypervisor_signature", sig, src,
+	int err = report_cap_str(r, CAP_CPU_HYPERVISOR_SIGNATURE, sig, src,
 				 "maximum hypervisor leaf 0x%08x", hv.r[CPUID_EAX]);
 
 	if (known && known->note)
-		err |= report_cap_str(r, "cpu.hypervisor_name", known->name, src, "%s", known->note);
+		err |= report_cap_str(r, CAP_CPU_HYPERVISOR_NAME, known->name, src, "%s", known->note);
 	else if (known)
-		err |= report_cap_str(r, "cpu.hypervisor_name", known->name, src, NULL);
+		err |= report_cap_str(r, CAP_CPU_HYPERVISOR_NAME, known->name, src, NULL);
 	else
-		err |= report_cap_unknown(r, "cpu.hypervisor_name", src,
+		err |= report_cap_unknown(r, CAP_CPU_HYPERVISOR_NAME, src,
 					  "signature '%s' is not one virtcap knows", sig);
 	return err;
 }
@@ -495,7 +496,7 @@ static int cpu_svm(struct probe_ctx *ctx, struct report *r)
 		"no SVM: NPT is AMD's second-level paging; Intel's is EPT (cpu.ept)";
 	struct cpuid_regs l;
 	int err = 0;
-	bool svm = report_cap_flag(r, "cpu.svm") == 1;
+	bool svm = report_cap_flag(r, CAP_CPU_SVM) == 1;
 	bool have = svm && cpuid_raw_leaf(&ctx->cpuid, LEAF_SVM, 0, &l);
 	const char *why = svm ? "the CPU has SVM but no leaf 0x8000000A (maximum extended leaf "
 				"below it)" : "no SVM (AMD-V): the leaf is reserved without it";
@@ -509,18 +510,18 @@ static int cpu_svm(struct probe_ctx *ctx, struct report *r)
 			continue;
 		}
 		bit_source(&f->bit, fsrc, sizeof(fsrc));
-		if (!svm && !strcmp(f->id, "cpu.npt"))
+		if (!svm && !strcmp(f->id, CAP_CPU_NPT))
 			err |= report_cap_bool(r, f->id, false, fsrc, "%s", no_svm_npt);
 		else
 			err |= report_cap_bool(r, f->id, false, fsrc, "%s: %s", f->meaning, why);
 	}
 	if (!have)
-		return err | report_cap_unknown(r, "cpu.svm_revision", "CPUID 0x8000000A EAX[7:0]",
+		return err | report_cap_unknown(r, CAP_CPU_SVM_REVISION, "CPUID 0x8000000A EAX[7:0]",
 						"%s", why) |
-		       report_cap_unknown(r, "cpu.svm_asids", "CPUID 0x8000000A EBX", "%s", why);
-	err |= report_cap_int(r, "cpu.svm_revision", l.r[CPUID_EAX] & SVM_REVISION_MASK,
+		       report_cap_unknown(r, CAP_CPU_SVM_ASIDS, "CPUID 0x8000000A EBX", "%s", why);
+	err |= report_cap_int(r, CAP_CPU_SVM_REVISION, l.r[CPUID_EAX] & SVM_REVISION_MASK,
 			      "CPUID 0x8000000A EAX[7:0]", NULL);
-	err |= report_cap_int(r, "cpu.svm_asids", l.r[CPUID_EBX], "CPUID 0x8000000A EBX",
+	err |= report_cap_int(r, CAP_CPU_SVM_ASIDS, l.r[CPUID_EBX], "CPUID 0x8000000A EBX",
 			      "address space identifiers for guests' TLB entries");
 	return err;
 }
@@ -540,13 +541,13 @@ static int cpu_fix_virt(struct report *r)
 		"then hides the vmx/svm flag in /proc/cpuinfo), and CPUID here shows neither. Run "
 		"guests under emulation (QEMU TCG, slow) or on a CPU with VT-x/AMD-V";
 	const struct cpu_hypervisor *hv =
-		cpu_hypervisor_find(report_cap_string(r, "cpu.hypervisor_signature"));
-	int guest = report_cap_flag(r, "cpu.hypervisor");
+		cpu_hypervisor_find(report_cap_string(r, CAP_CPU_HYPERVISOR_SIGNATURE));
+	int guest = report_cap_flag(r, CAP_CPU_HYPERVISOR);
 	int err = 0;
 
-	if (report_cap_flag(r, "cpu.vmx") != 0 || report_cap_flag(r, "cpu.svm") != 0)
+	if (report_cap_flag(r, CAP_CPU_VMX) != 0 || report_cap_flag(r, CAP_CPU_SVM) != 0)
 		return 0;
-	for (const char *const *id = (const char *const[]){ "cpu.vmx", "cpu.svm", NULL }; *id;
+	for (const char *const *id = (const char *const[]){ CAP_CPU_VMX, CAP_CPU_SVM, NULL }; *id;
 	     id++) {
 		if (guest == 1 && hv && hv->nested_fix)
 			err |= report_cap_fix(r, *id, "this host is a %s virtual machine without "
@@ -563,15 +564,15 @@ static int cpu_fixes(struct report *r)
 {
 	int err = cpu_fix_virt(r);
 
-	if (report_cap_flag(r, "cpu.lm") == 0)
-		err |= report_cap_fix(r, "cpu.lm", "%s", report_cap_flag(r, "cpu.hypervisor") == 1
+	if (report_cap_flag(r, CAP_CPU_LM) == 0)
+		err |= report_cap_fix(r, CAP_CPU_LM, "%s", report_cap_flag(r, CAP_CPU_HYPERVISOR) == 1
 				      ? "this VM's CPU model has no long mode, so it cannot run 64-bit "
 				      "guests under hardware virtualization: give it a 64-bit CPU "
 				      "model on the outer host (QEMU: -cpu host or qemu64)"
 				      : "this CPU cannot run 64-bit guests under hardware "
 				      "virtualization; use a 64-bit capable CPU");
-	if (report_cap_flag(r, "cpu.pae") == 0)
-		err |= report_cap_fix(r, "cpu.pae", "PAE guests need a CPU with PAE; use a CPU "
+	if (report_cap_flag(r, CAP_CPU_PAE) == 0)
+		err |= report_cap_fix(r, CAP_CPU_PAE, "PAE guests need a CPU with PAE; use a CPU "
 				      "that has it (every 64-bit CPU does)");
 	return err;
 }
@@ -607,10 +608,10 @@ int probe_cpu(struct probe_ctx *ctx, struct report *r)
 		memset(&ctx->cpuid, 0, sizeof(ctx->cpuid));
 		ctx->cpuid_ok = false;
 		return cpu_unknown_all(r, why) |
-		       report_cap_unknown(r, "cpu.cpuid_source", source, "%s", why) ? -ENOMEM : 0;
+		       report_cap_unknown(r, CAP_CPU_CPUID_SOURCE, source, "%s", why) ? -ENOMEM : 0;
 	}
 
-	int err = report_cap_str(r, "cpu.cpuid_source", source, "virtcap",
+	int err = report_cap_str(r, CAP_CPU_CPUID_SOURCE, source, "virtcap",
 				 "where the CPUID data below comes from");
 
 	err |= cpu_identity(ctx, r);

@@ -27,6 +27,7 @@
 
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "reports/caps.h"
 
 #define SYSLOG_ACTION_READ_ALL 3
 #define SYSLOG_ACTION_SIZE_BUFFER 10
@@ -197,11 +198,11 @@ static void acpi_oem(struct probe_ctx *ctx, char *out, size_t len, const char **
 
 static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct layers *l)
 {
-	const char *sig = report_cap_string(r, "cpu.hypervisor_signature");
-	const char *name = report_cap_string(r, "cpu.hypervisor_name");
+	const char *sig = report_cap_string(r, CAP_CPU_HYPERVISOR_SIGNATURE);
+	const char *name = report_cap_string(r, CAP_CPU_HYPERVISOR_NAME);
 	const char *klog = facts_get(&ctx->facts, "klog.hypervisor_detected");
 	const char *pv = facts_get(&ctx->facts, "klog.paravirt");
-	int bit = report_cap_flag(r, "cpu.hypervisor");
+	int bit = report_cap_flag(r, CAP_CPU_HYPERVISOR);
 	char says[256];
 
 	if (bit != 1 && !klog)
@@ -251,9 +252,9 @@ static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers
 {
 	char oem[32], says[256];
 	const char *oem_source;
-	const char *dmi = report_cap_string(r, "fw.dmi_sys_vendor");
-	const char *product = report_cap_string(r, "fw.dmi_product_name");
-	const char *bios = report_cap_string(r, "fw.bios_vendor");
+	const char *dmi = report_cap_string(r, CAP_FW_DMI_SYS_VENDOR);
+	const char *product = report_cap_string(r, CAP_FW_DMI_PRODUCT_NAME);
+	const char *bios = report_cap_string(r, CAP_FW_BIOS_VENDOR);
 	const char *hv_acpi = NULL, *hv_dmi = NULL;
 
 	acpi_oem(ctx, oem, sizeof(oem), &oem_source);
@@ -287,7 +288,7 @@ static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers
 		snprintf(says, sizeof(says), "DMI vendor \"%s\"%s%s%s", dmi, product ? ", product \""
 			 : "", product ? product : "", product ? "\"" : "");
 		ev_add(ev, "/sys/class/dmi/id", says, by_dmi ? "high" : "low");
-	} else if (report_cap(r, "fw.dmi_sys_vendor")) {
+	} else if (report_cap(r, CAP_FW_DMI_SYS_VENDOR)) {
 		ev_add(ev, "/sys/class/dmi/id", "no DMI tables (Firecracker provides none)", "low");
 	}
 	if (by_bios) {
@@ -308,7 +309,7 @@ static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers
 
 static void env_kernel(struct probe_ctx *ctx, const struct report *r, struct layers *l)
 {
-	const char *mod = report_cap_string(r, "kernel.kvm_module");
+	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	char name[160], says[320];
 
 	snprintf(name, sizeof(name), "Linux %s%s%s", r->kernel_release ? r->kernel_release : "",
@@ -344,13 +345,13 @@ static void env_kernel(struct probe_ctx *ctx, const struct report *r, struct lay
 
 static void env_container(const struct report *r, struct layers *l)
 {
-	if (report_cap_flag(r, "os.container") != 1)
+	if (report_cap_flag(r, CAP_OS_CONTAINER) != 1)
 		return;
 
-	const char *kind = report_cap_string(r, "os.container_kind");
+	const char *kind = report_cap_string(r, CAP_OS_CONTAINER_KIND);
 	struct json_object *ev = layer_add(l, "container", kind ? kind : "container");
 
-	ev_add(ev, "os.container", "see container_evidence", "high");
+	ev_add(ev, CAP_OS_CONTAINER, "see container_evidence", "high");
 }
 
 int probe_environment(struct probe_ctx *ctx, struct report *r)
@@ -381,17 +382,17 @@ int probe_environment(struct probe_ctx *ctx, struct report *r)
 	if (report_section_set(r, "environment", env))
 		return -ENOMEM;
 
-	rc |= report_cap_bool(r, "env.is_guest", guest, "environment layers", "%s",
+	rc |= report_cap_bool(r, CAP_ENV_IS_GUEST, guest, "environment layers", "%s",
 			      guest ? "this host is a virtual machine" : "no sign of a hypervisor");
 	if (l.hypervisor)
-		rc |= report_cap_str(r, "env.hypervisor", l.hypervisor, "environment layers", NULL);
+		rc |= report_cap_str(r, CAP_ENV_HYPERVISOR, l.hypervisor, "environment layers", NULL);
 	else
-		rc |= report_cap_unknown(r, "env.hypervisor", "environment layers", "%s",
+		rc |= report_cap_unknown(r, CAP_ENV_HYPERVISOR, "environment layers", "%s",
 					 guest ? "a VMM without a named hypervisor" : "not a guest");
 	if (l.vmm)
-		rc |= report_cap_str(r, "env.vmm", l.vmm, "ACPI OEM id, DMI", NULL);
+		rc |= report_cap_str(r, CAP_ENV_VMM, l.vmm, "ACPI OEM id, DMI", NULL);
 	else
-		rc |= report_cap_unknown(r, "env.vmm", "ACPI OEM id, DMI", "no VMM named");
-	rc |= report_cap_int(r, "env.layers", (long long)nlayers, "environment layers", NULL);
+		rc |= report_cap_unknown(r, CAP_ENV_VMM, "ACPI OEM id, DMI", "no VMM named");
+	rc |= report_cap_int(r, CAP_ENV_LAYERS, (long long)nlayers, "environment layers", NULL);
 	return rc ? -ENOMEM : 0;
 }

@@ -27,6 +27,7 @@
 #include "probe/msr.h"
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "reports/caps.h"
 
 
 static const char fix_vtx[] =
@@ -46,17 +47,17 @@ static int fw_intel(struct probe_ctx *ctx, struct report *r)
 
 	if (err == 0) {
 		bool locked = fc & FEATURE_CONTROL_LOCKED, on = fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX;
-		int rc = report_cap_int(r, "fw.feature_control", (long long)fc, src, NULL);
+		int rc = report_cap_int(r, CAP_FW_FEATURE_CONTROL, (long long)fc, src, NULL);
 
-		rc |= report_cap_hex(r, "fw.feature_control");
+		rc |= report_cap_hex(r, CAP_FW_FEATURE_CONTROL);
 
 		if (locked && !on) {
-			rc |= report_cap_bool(r, "fw.virt_enabled", false, src,
+			rc |= report_cap_bool(r, CAP_FW_VIRT_ENABLED, false, src,
 					      "locked with VMX disabled (0x%llx): the firmware turned "
 					      "VT-x off", (unsigned long long)fc);
-			rc |= report_cap_fix(r, "fw.virt_enabled", "%s", fix_vtx);
+			rc |= report_cap_fix(r, CAP_FW_VIRT_ENABLED, "%s", fix_vtx);
 		} else {
-			rc |= report_cap_bool(r, "fw.virt_enabled", true, src, "%s (0x%llx)",
+			rc |= report_cap_bool(r, CAP_FW_VIRT_ENABLED, true, src, "%s (0x%llx)",
 					      locked ? "locked with VMX enabled"
 					      : "not locked: the kernel enables VMX itself",
 					      (unsigned long long)fc);
@@ -67,18 +68,18 @@ static int fw_intel(struct probe_ctx *ctx, struct report *r)
 	int flag = cpuinfo_has(ctx, "flags", "vmx");
 
 	if (flag < 0)
-		return report_cap_unknown(r, "fw.virt_enabled", src, "%s; /proc/cpuinfo unreadable",
+		return report_cap_unknown(r, CAP_FW_VIRT_ENABLED, src, "%s; /proc/cpuinfo unreadable",
 					  msr_error_text(err));
 	if (flag == 1)
-		return report_cap_bool(r, "fw.virt_enabled", true, "/proc/cpuinfo flags",
+		return report_cap_bool(r, CAP_FW_VIRT_ENABLED, true, "/proc/cpuinfo flags",
 				       "the kernel lists vmx, which it hides when the firmware "
 				       "locked VT-x off (MSR 0x3A: %s)", msr_error_text(err));
 
-	int rc = report_cap_bool(r, "fw.virt_enabled", false, "/proc/cpuinfo flags",
+	int rc = report_cap_bool(r, CAP_FW_VIRT_ENABLED, false, "/proc/cpuinfo flags",
 				 "CPUID has VMX but the kernel hides the vmx flag: the firmware "
 				 "locked VT-x off (MSR 0x3A: %s)", msr_error_text(err));
 
-	return rc | report_cap_fix(r, "fw.virt_enabled", "%s", fix_vtx);
+	return rc | report_cap_fix(r, CAP_FW_VIRT_ENABLED, "%s", fix_vtx);
 }
 
 static int fw_amd(struct probe_ctx *ctx, struct report *r)
@@ -88,36 +89,36 @@ static int fw_amd(struct probe_ctx *ctx, struct report *r)
 	const char *src = "MSR 0xC0010114 VM_CR";
 
 	if (err == 0) {
-		int rc = report_cap_int(r, "fw.vm_cr", (long long)vmcr, src, NULL);
+		int rc = report_cap_int(r, CAP_FW_VM_CR, (long long)vmcr, src, NULL);
 
-		rc |= report_cap_hex(r, "fw.vm_cr");
+		rc |= report_cap_hex(r, CAP_FW_VM_CR);
 
 		if (vmcr & VM_CR_SVMDIS) {
-			rc |= report_cap_bool(r, "fw.virt_enabled", false, src,
+			rc |= report_cap_bool(r, CAP_FW_VIRT_ENABLED, false, src,
 					      "SVMDIS is set%s (0x%llx): the firmware turned AMD-V off",
 					      vmcr & VM_CR_LOCK ? " and locked" : "",
 					      (unsigned long long)vmcr);
-			return rc | report_cap_fix(r, "fw.virt_enabled", "%s", fix_svm);
+			return rc | report_cap_fix(r, CAP_FW_VIRT_ENABLED, "%s", fix_svm);
 		}
-		return rc | report_cap_bool(r, "fw.virt_enabled", true, src,
+		return rc | report_cap_bool(r, CAP_FW_VIRT_ENABLED, true, src,
 					    "SVMDIS clear (0x%llx)", (unsigned long long)vmcr);
 	}
 
 	int flag = cpuinfo_has(ctx, "flags", "svm");
 
 	if (flag < 0)
-		return report_cap_unknown(r, "fw.virt_enabled", src, "%s; /proc/cpuinfo unreadable",
+		return report_cap_unknown(r, CAP_FW_VIRT_ENABLED, src, "%s; /proc/cpuinfo unreadable",
 					  msr_error_text(err));
 	if (flag == 1)
-		return report_cap_bool(r, "fw.virt_enabled", true, "/proc/cpuinfo flags",
+		return report_cap_bool(r, CAP_FW_VIRT_ENABLED, true, "/proc/cpuinfo flags",
 				       "the kernel lists svm, which it hides when VM_CR.SVMDIS is "
 				       "set (MSR: %s)", msr_error_text(err));
 
-	int rc = report_cap_bool(r, "fw.virt_enabled", false, "/proc/cpuinfo flags",
+	int rc = report_cap_bool(r, CAP_FW_VIRT_ENABLED, false, "/proc/cpuinfo flags",
 				 "CPUID has SVM but the kernel hides the svm flag: the firmware set "
 				 "VM_CR.SVMDIS (MSR: %s)", msr_error_text(err));
 
-	return rc | report_cap_fix(r, "fw.virt_enabled", "%s", fix_svm);
+	return rc | report_cap_fix(r, CAP_FW_VIRT_ENABLED, "%s", fix_svm);
 }
 
 static int fw_dmi(struct probe_ctx *ctx, struct report *r)
@@ -125,11 +126,11 @@ static int fw_dmi(struct probe_ctx *ctx, struct report *r)
 	static const struct {
 		const char *id, *file;
 	} fields[] = {
-		{ "fw.dmi_sys_vendor", "sys_vendor" },
-		{ "fw.dmi_product_name", "product_name" },
-		{ "fw.bios_vendor", "bios_vendor" },
-		{ "fw.bios_version", "bios_version" },
-		{ "fw.bios_date", "bios_date" },
+		{ CAP_FW_DMI_SYS_VENDOR, "sys_vendor" },
+		{ CAP_FW_DMI_PRODUCT_NAME, "product_name" },
+		{ CAP_FW_BIOS_VENDOR, "bios_vendor" },
+		{ CAP_FW_BIOS_VERSION, "bios_version" },
+		{ CAP_FW_BIOS_DATE, "bios_date" },
 	};
 	char path[96], value[256];
 	int rc = 0;
@@ -157,24 +158,24 @@ static int fw_iommu(struct probe_ctx *ctx, struct report *r)
 		if (!strcmp(tables[i], "DMAR") || !strcmp(tables[i], "IVRS"))
 			table = tables[i];
 	if (table)
-		rc |= report_cap_str(r, "fw.iommu_table", table, "/sys/firmware/acpi/tables",
+		rc |= report_cap_str(r, CAP_FW_IOMMU_TABLE, table, "/sys/firmware/acpi/tables",
 				     "%s", !strcmp(table, "DMAR") ? "Intel VT-d" : "AMD-Vi");
 	else
-		rc |= report_cap_unknown(r, "fw.iommu_table", "/sys/firmware/acpi/tables",
+		rc |= report_cap_unknown(r, CAP_FW_IOMMU_TABLE, "/sys/firmware/acpi/tables",
 					 ntables >= 0 ? "no DMAR or IVRS table" : "no ACPI tables");
 	if (table || nunits > 0) {
-		rc |= report_cap_bool(r, "fw.iommu", true, table ? "/sys/firmware/acpi/tables"
+		rc |= report_cap_bool(r, CAP_FW_IOMMU, true, table ? "/sys/firmware/acpi/tables"
 				      : "/sys/class/iommu", "%s%s%d IOMMU unit(s) registered",
 				      table ? table : "", table ? " table; " : "",
 				      nunits > 0 ? nunits : 0);
 	} else if (ntables >= 0) {
-		rc |= report_cap_bool(r, "fw.iommu", false, "/sys/firmware/acpi/tables",
+		rc |= report_cap_bool(r, CAP_FW_IOMMU, false, "/sys/firmware/acpi/tables",
 				      "the firmware describes no IOMMU (no ACPI DMAR or IVRS table)");
-		rc |= report_cap_fix(r, "fw.iommu", "enable the IOMMU in the BIOS/UEFI setup: "
+		rc |= report_cap_fix(r, CAP_FW_IOMMU, "enable the IOMMU in the BIOS/UEFI setup: "
 				     "\"Intel VT-d\" (Intel) or \"IOMMU\"/\"AMD-Vi\" (AMD); many "
 				     "VMs and older boards have none");
 	} else {
-		rc |= report_cap_unknown(r, "fw.iommu", "/sys/firmware/acpi/tables",
+		rc |= report_cap_unknown(r, CAP_FW_IOMMU, "/sys/firmware/acpi/tables",
 					 "no ACPI tables visible: %s", strerror(-ntables));
 	}
 	root_list_free(tables);
@@ -184,7 +185,7 @@ static int fw_iommu(struct probe_ctx *ctx, struct report *r)
 
 int probe_firmware(struct probe_ctx *ctx, struct report *r)
 {
-	int vmx = report_cap_flag(r, "cpu.vmx"), svm = report_cap_flag(r, "cpu.svm");
+	int vmx = report_cap_flag(r, CAP_CPU_VMX), svm = report_cap_flag(r, CAP_CPU_SVM);
 	struct stat st;
 	int rc;
 
@@ -193,11 +194,11 @@ int probe_firmware(struct probe_ctx *ctx, struct report *r)
 	else if (svm == 1)
 		rc = fw_amd(ctx, r);
 	else
-		rc = report_cap_unknown(r, "fw.virt_enabled", "CPUID",
+		rc = report_cap_unknown(r, CAP_FW_VIRT_ENABLED, "CPUID",
 					vmx == 0 && svm == 0 ? "the CPU (as it appears here) has no "
 					"VMX/SVM for the firmware to enable" : "CPUID was not read");
 	rc |= fw_dmi(ctx, r);
-	rc |= report_cap_bool(r, "fw.uefi", root_stat(ctx, "/sys/firmware/efi", &st) == 0,
+	rc |= report_cap_bool(r, CAP_FW_UEFI, root_stat(ctx, "/sys/firmware/efi", &st) == 0,
 			      "/sys/firmware/efi", "booted by %s",
 			      root_stat(ctx, "/sys/firmware/efi", &st) == 0 ? "UEFI"
 			      : "legacy BIOS or direct kernel boot");

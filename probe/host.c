@@ -12,6 +12,7 @@
 
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "reports/caps.h"
 
 /* uname(2) fields as facts, so a captured root answers the same questions. */
 static void host_record_uname(struct probe_ctx *ctx)
@@ -66,27 +67,27 @@ int probe_host(struct probe_ctx *ctx, struct report *r)
 	if (machine) {
 		bool k64 = strcmp(machine, "x86_64") == 0;
 
-		err |= report_cap_str(r, "kernel.arch", machine, src_arch,
+		err |= report_cap_str(r, CAP_KERNEL_ARCH, machine, src_arch,
 				      k64 ? "64-bit kernel: can run 32-bit and 64-bit guests"
 				      : "32-bit kernel: its KVM cannot run 64-bit guests");
 		if (!k64)
-			err |= report_cap_fix(r, "kernel.arch",
+			err |= report_cap_fix(r, CAP_KERNEL_ARCH,
 					      "install and boot a 64-bit (x86_64/amd64) kernel to run "
 					      "64-bit guests; the CPU %s",
 					      "must support long mode (see cpu.lm)");
 	} else {
-		err |= report_cap_unknown(r, "kernel.arch", src_arch, "no /proc/sys/kernel/arch and "
+		err |= report_cap_unknown(r, CAP_KERNEL_ARCH, src_arch, "no /proc/sys/kernel/arch and "
 					  "no recorded uname");
 	}
 	if (kernel)
-		err |= report_cap_str(r, "kernel.release", kernel, src_release, NULL);
+		err |= report_cap_str(r, CAP_KERNEL_RELEASE, kernel, src_release, NULL);
 	else
-		err |= report_cap_unknown(r, "kernel.release", src_release, NULL);
+		err |= report_cap_unknown(r, CAP_KERNEL_RELEASE, src_release, NULL);
 	if (bits)
-		err |= report_cap_int(r, "process.bits", bits, "sizeof(void *) of virtcap",
+		err |= report_cap_int(r, CAP_PROCESS_BITS, bits, "sizeof(void *) of virtcap",
 				      bits == 32 ? "32-bit process: uses the same KVM ioctls, and "
 				      "can still run 64-bit guests on a 64-bit kernel" : NULL);
 	else
-		err |= report_cap_unknown(r, "process.bits", "facts", "not recorded in this capture");
+		err |= report_cap_unknown(r, CAP_PROCESS_BITS, "facts", "not recorded in this capture");
 	return err ? -ENOMEM : 0;
 }

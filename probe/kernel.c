@@ -17,6 +17,7 @@
 
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "reports/caps.h"
 
 /* The vendor modules, in the order they are looked for. */
 static const struct kvm_module {
@@ -68,9 +69,9 @@ static int kernel_param_cap(struct probe_ctx *ctx, struct report *r, const char 
 
 static const char *vendor_module(const struct report *r)
 {
-	if (report_cap_flag(r, "cpu.vmx") == 1)
+	if (report_cap_flag(r, CAP_CPU_VMX) == 1)
 		return "kvm_intel";
-	if (report_cap_flag(r, "cpu.svm") == 1)
+	if (report_cap_flag(r, CAP_CPU_SVM) == 1)
 		return "kvm_amd";
 	return NULL;
 }
@@ -86,61 +87,61 @@ static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 		if (path_exists(ctx, path))
 			m = &kvm_modules[i];
 	}
-	rc |= report_cap_bool(r, "kernel.kvm_loaded", path_exists(ctx, "/sys/module/kvm"),
+	rc |= report_cap_bool(r, CAP_KERNEL_KVM_LOADED, path_exists(ctx, "/sys/module/kvm"),
 			      "/sys/module/kvm", "the generic KVM module");
 
 	const char *want = vendor_module(r);
 
 	if (!m) {
-		rc |= report_cap_str(r, "kernel.kvm_module", "none", "/sys/module",
+		rc |= report_cap_str(r, CAP_KERNEL_KVM_MODULE, "none", "/sys/module",
 				     "no kvm_intel, kvm_amd or kvm_pvm module is loaded");
 		if (want)
-			rc |= report_cap_fix(r, "kernel.kvm_module", "sudo modprobe %s; to load it at "
+			rc |= report_cap_fix(r, CAP_KERNEL_KVM_MODULE, "sudo modprobe %s; to load it at "
 					     "every boot: echo %s | sudo tee "
 					     "/etc/modules-load.d/kvm.conf (if modprobe fails with "
 					     "\"Operation not supported\", check fw.virt_enabled)", want,
 					     want);
-		rc |= report_cap_unknown(r, "kernel.nested", "/sys/module", "no KVM module loaded");
-		rc |= report_cap_unknown(r, "kernel.tdp", "/sys/module", "no KVM module loaded");
-		rc |= report_cap_unknown(r, "kernel.apicv", "/sys/module", "no KVM module loaded");
+		rc |= report_cap_unknown(r, CAP_KERNEL_NESTED, "/sys/module", "no KVM module loaded");
+		rc |= report_cap_unknown(r, CAP_KERNEL_TDP, "/sys/module", "no KVM module loaded");
+		rc |= report_cap_unknown(r, CAP_KERNEL_APICV, "/sys/module", "no KVM module loaded");
 		return rc;
 	}
 
 	snprintf(path, sizeof(path), "/sys/module/%s", m->name);
-	rc |= report_cap_str(r, "kernel.kvm_module", m->name, path, "%s",
+	rc |= report_cap_str(r, CAP_KERNEL_KVM_MODULE, m->name, path, "%s",
 			     !strcmp(m->name, "kvm_pvm") ? "paravirtual KVM (PVM): no VT-x/AMD-V "
 			     "needed, runs only guest kernels built for PVM" : "hardware-assisted KVM");
 	if (!strcmp(m->name, "kvm_pvm")) {
-		rc |= report_cap_bool(r, "kernel.nested", false, path, "PVM does not offer "
+		rc |= report_cap_bool(r, CAP_KERNEL_NESTED, false, path, "PVM does not offer "
 				      "VT-x/AMD-V to its guests");
-		rc |= report_cap_unknown(r, "kernel.tdp", path, "PVM uses shadow paging");
-		rc |= report_cap_unknown(r, "kernel.apicv", path, "not applicable to PVM");
+		rc |= report_cap_unknown(r, CAP_KERNEL_TDP, path, "PVM uses shadow paging");
+		rc |= report_cap_unknown(r, CAP_KERNEL_APICV, path, "not applicable to PVM");
 		return rc;
 	}
 
 	int nested = module_param_flag(ctx, m->name, "nested", path, sizeof(path));
 
 	if (nested < 0) {
-		rc |= report_cap_unknown(r, "kernel.nested", path, "parameter not readable");
+		rc |= report_cap_unknown(r, CAP_KERNEL_NESTED, path, "parameter not readable");
 	} else {
-		rc |= report_cap_bool(r, "kernel.nested", nested == 1, path, "%s",
+		rc |= report_cap_bool(r, CAP_KERNEL_NESTED, nested == 1, path, "%s",
 				      nested ? "guests may run their own guests"
 				      : "guests cannot use VT-x/AMD-V");
 		if (!nested)
-			rc |= report_cap_fix(r, "kernel.nested", "stop all VMs, then: sudo modprobe "
+			rc |= report_cap_fix(r, CAP_KERNEL_NESTED, "stop all VMs, then: sudo modprobe "
 					     "-r %s && sudo modprobe %s nested=1; to keep it across "
 					     "reboots: echo 'options %s nested=1' | sudo tee "
 					     "/etc/modprobe.d/kvm-nested.conf", m->name, m->name,
 					     m->name);
 	}
-	rc |= kernel_param_cap(ctx, r, "kernel.tdp", m->name, m->tdp_param,
+	rc |= kernel_param_cap(ctx, r, CAP_KERNEL_TDP, m->name, m->tdp_param,
 			       "second-level paging (EPT/NPT) in use");
-	rc |= kernel_param_cap(ctx, r, "kernel.apicv", m->name, m->apicv_param,
+	rc |= kernel_param_cap(ctx, r, CAP_KERNEL_APICV, m->name, m->apicv_param,
 			       "APIC virtualization (APICv/AVIC) in use");
 	if (!strcmp(m->name, "kvm_intel")) {
-		rc |= kernel_param_cap(ctx, r, "kernel.unrestricted_guest", m->name,
+		rc |= kernel_param_cap(ctx, r, CAP_KERNEL_UNRESTRICTED_GUEST, m->name,
 				       "unrestricted_guest", "real-mode guests run natively");
-		rc |= kernel_param_cap(ctx, r, "kernel.vpid", m->name, "vpid", "VPID in use");
+		rc |= kernel_param_cap(ctx, r, CAP_KERNEL_VPID, m->name, "vpid", "VPID in use");
 	}
 	return rc;
 }
@@ -153,30 +154,30 @@ static int kernel_iommu(struct probe_ctx *ctx, struct report *r)
 
 	root_list_free(groups);
 	if (n < 0 && n != -ENOENT)
-		return report_cap_unknown(r, "kernel.iommu_enabled", "/sys/kernel/iommu_groups",
+		return report_cap_unknown(r, CAP_KERNEL_IOMMU_ENABLED, "/sys/kernel/iommu_groups",
 					  "%s", strerror(-n));
 	if (n < 0)
 		n = 0;
-	rc |= report_cap_int(r, "kernel.iommu_groups", n, "/sys/kernel/iommu_groups", NULL);
-	rc |= report_cap_bool(r, "kernel.iommu_enabled", n > 0, "/sys/kernel/iommu_groups",
+	rc |= report_cap_int(r, CAP_KERNEL_IOMMU_GROUPS, n, "/sys/kernel/iommu_groups", NULL);
+	rc |= report_cap_bool(r, CAP_KERNEL_IOMMU_ENABLED, n > 0, "/sys/kernel/iommu_groups",
 			      n > 0 ? "the kernel drives an IOMMU" : "no IOMMU groups: the kernel "
 			      "runs without an IOMMU");
 	if (n == 0)
-		rc |= report_cap_fix(r, "kernel.iommu_enabled", "add %s to the kernel command line "
+		rc |= report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "add %s to the kernel command line "
 				     "(GRUB_CMDLINE_LINUX in /etc/default/grub, then sudo "
 				     "update-grub and reboot); the firmware must enable the IOMMU "
 				     "too (fw.iommu)",
-				     report_cap_flag(r, "cpu.svm") == 1 ? "amd_iommu=on iommu=pt"
+				     report_cap_flag(r, CAP_CPU_SVM) == 1 ? "amd_iommu=on iommu=pt"
 				     : "intel_iommu=on iommu=pt");
 
 	bool vfio = path_exists(ctx, "/dev/vfio/vfio") || path_exists(ctx, "/sys/module/vfio");
 
-	rc |= report_cap_bool(r, "kernel.vfio", vfio, "/dev/vfio/vfio, /sys/module/vfio",
+	rc |= report_cap_bool(r, CAP_KERNEL_VFIO, vfio, "/dev/vfio/vfio, /sys/module/vfio",
 			      vfio ? "VFIO is available" : "VFIO is not loaded");
 	if (!vfio)
-		rc |= report_cap_fix(r, "kernel.vfio", "sudo modprobe vfio-pci; at every boot: echo "
+		rc |= report_cap_fix(r, CAP_KERNEL_VFIO, "sudo modprobe vfio-pci; at every boot: echo "
 				     "vfio-pci | sudo tee /etc/modules-load.d/vfio.conf");
-	rc |= report_cap_bool(r, "kernel.vfio_pci", path_exists(ctx, "/sys/module/vfio_pci"),
+	rc |= report_cap_bool(r, CAP_KERNEL_VFIO_PCI, path_exists(ctx, "/sys/module/vfio_pci"),
 			      "/sys/module/vfio_pci", NULL);
 	return rc;
 }
@@ -216,20 +217,20 @@ static int kernel_misc(struct probe_ctx *ctx, struct report *r)
 	int rc = 0;
 
 	if (root_read_line(ctx, "/proc/cmdline", line, sizeof(line)) == 0)
-		rc |= report_cap_str(r, "kernel.cmdline", line, "/proc/cmdline", NULL);
+		rc |= report_cap_str(r, CAP_KERNEL_CMDLINE, line, "/proc/cmdline", NULL);
 	else
-		rc |= report_cap_unknown(r, "kernel.cmdline", "/proc/cmdline", "not readable");
-	rc |= report_cap_bool(r, "kernel.vhost_net", path_exists(ctx, "/dev/vhost-net"),
+		rc |= report_cap_unknown(r, CAP_KERNEL_CMDLINE, "/proc/cmdline", "not readable");
+	rc |= report_cap_bool(r, CAP_KERNEL_VHOST_NET, path_exists(ctx, "/dev/vhost-net"),
 			      "/dev/vhost-net", "in-kernel virtio-net backend");
-	rc |= report_cap_bool(r, "kernel.tun", path_exists(ctx, "/dev/net/tun"), "/dev/net/tun",
+	rc |= report_cap_bool(r, CAP_KERNEL_TUN, path_exists(ctx, "/dev/net/tun"), "/dev/net/tun",
 			      "TAP devices for guest networking");
 
 	if (root_read_line(ctx, "/sys/devices/system/cpu/online", line, sizeof(line)) == 0 &&
 	    cpu_list_count(line) > 0)
-		rc |= report_cap_int(r, "kernel.cpus_online", cpu_list_count(line),
+		rc |= report_cap_int(r, CAP_KERNEL_CPUS_ONLINE, cpu_list_count(line),
 				     "/sys/devices/system/cpu/online", "%s", line);
 	else
-		rc |= report_cap_unknown(r, "kernel.cpus_online", "/sys/devices/system/cpu/online",
+		rc |= report_cap_unknown(r, CAP_KERNEL_CPUS_ONLINE, "/sys/devices/system/cpu/online",
 					 "not readable");
 
 	char *meminfo;
@@ -246,13 +247,13 @@ static int kernel_misc(struct probe_ctx *ctx, struct report *r)
 		free(meminfo);
 	}
 	if (total >= 0)
-		rc |= report_cap_int(r, "kernel.hugepages_total", total, "/proc/meminfo", NULL);
+		rc |= report_cap_int(r, CAP_KERNEL_HUGEPAGES_TOTAL, total, "/proc/meminfo", NULL);
 	else
-		rc |= report_cap_unknown(r, "kernel.hugepages_total", "/proc/meminfo", NULL);
+		rc |= report_cap_unknown(r, CAP_KERNEL_HUGEPAGES_TOTAL, "/proc/meminfo", NULL);
 	if (size_kb >= 0)
-		rc |= report_cap_int(r, "kernel.hugepage_size_kb", size_kb, "/proc/meminfo", NULL);
+		rc |= report_cap_int(r, CAP_KERNEL_HUGEPAGE_SIZE_KB, size_kb, "/proc/meminfo", NULL);
 	else
-		rc |= report_cap_unknown(r, "kernel.hugepage_size_kb", "/proc/meminfo", NULL);
+		rc |= report_cap_unknown(r, CAP_KERNEL_HUGEPAGE_SIZE_KB, "/proc/meminfo", NULL);
 	return rc;
 }
 

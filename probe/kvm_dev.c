@@ -22,6 +22,7 @@
 
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "reports/caps.h"
 
 #define KVM_API_VERSION_EXPECTED 12	/* the only version since Linux 2.6.22 */
 
@@ -146,7 +147,7 @@ static int kvm_dev_caps(struct probe_ctx *ctx, struct report *r)
 	int rc = 0;
 
 	if (facts_get_ll(&ctx->facts, "kvm.api_version", &v)) {
-		rc |= report_cap_int(r, "kernel.kvm_api_version", v, "ioctl KVM_GET_API_VERSION",
+		rc |= report_cap_int(r, CAP_KERNEL_KVM_API_VERSION, v, "ioctl KVM_GET_API_VERSION",
 				     v == KVM_API_VERSION_EXPECTED ? NULL
 				     : "unexpected: every KVM since Linux 2.6.22 says 12");
 	}
@@ -154,7 +155,7 @@ static int kvm_dev_caps(struct probe_ctx *ctx, struct report *r)
 		char key[64], id[64];
 
 		snprintf(key, sizeof(key), "kvm.cap.%s", kvm_caps[i].name);
-		snprintf(id, sizeof(id), "kernel.kvm_cap.%s", kvm_caps[i].name);
+		snprintf(id, sizeof(id), CAP_KERNEL_KVM_CAP_PREFIX "%s", kvm_caps[i].name);
 		if (facts_get_ll(&ctx->facts, key, &v))
 			rc |= report_cap_int(r, id, v, "ioctl KVM_CHECK_EXTENSION on /dev/kvm", "%s",
 					     kvm_caps[i].meaning);
@@ -163,10 +164,10 @@ static int kvm_dev_caps(struct probe_ctx *ctx, struct report *r)
 	const char *vm = facts_get(&ctx->facts, "kvm.create_vm");
 
 	if (vm && !strcmp(vm, "ok"))
-		rc |= report_cap_bool(r, "kernel.kvm_create_vm", true, "ioctl KVM_CREATE_VM",
+		rc |= report_cap_bool(r, CAP_KERNEL_KVM_CREATE_VM, true, "ioctl KVM_CREATE_VM",
 				      "a VM was created and destroyed");
 	else if (vm && *vm)
-		rc |= report_cap_bool(r, "kernel.kvm_create_vm", false, "ioctl KVM_CREATE_VM",
+		rc |= report_cap_bool(r, CAP_KERNEL_KVM_CREATE_VM, false, "ioctl KVM_CREATE_VM",
 				      "KVM refused to create a VM: %s", vm);
 	return rc;
 }
@@ -187,36 +188,36 @@ int probe_kvm_dev(struct probe_ctx *ctx, struct report *r)
 		struct stat st;
 
 		if (root_stat(ctx, "/dev/kvm", &st) == 0)
-			rc = report_cap_unknown(r, "kernel.dev_kvm", src, "/dev/kvm exists in this "
+			rc = report_cap_unknown(r, CAP_KERNEL_DEV_KVM, src, "/dev/kvm exists in this "
 						"capture, but whether it opens was not recorded");
 		else
-			rc = report_cap_unknown(r, "kernel.dev_kvm", src, "not recorded in this "
+			rc = report_cap_unknown(r, CAP_KERNEL_DEV_KVM, src, "not recorded in this "
 						"capture");
 		return rc ? -ENOMEM : 0;
 	}
 	if (!strcmp(open_result, "ok")) {
-		rc |= report_cap_str(r, "kernel.dev_kvm", "ok", src, "%s", mode);
+		rc |= report_cap_str(r, CAP_KERNEL_DEV_KVM, "ok", src, "%s", mode);
 	} else if (!strcmp(open_result, "EACCES") || !strcmp(open_result, "EPERM")) {
 		unsigned long long gid = 0;
 		char group[64];
 		bool have_gid = facts_get_u64(&ctx->facts, "kvm.stat.gid", &gid);
 
 		group_name(ctx, (unsigned)gid, group, sizeof(group));
-		rc |= report_cap_str(r, "kernel.dev_kvm", "no-access", src,
+		rc |= report_cap_str(r, CAP_KERNEL_DEV_KVM, "no-access", src,
 				     "/dev/kvm exists but this user cannot open it (%s): KVM "
 				     "tools would fail or fall back to slow emulation", mode);
 		if (have_gid && gid != 0)
-			rc |= report_cap_fix(r, "kernel.dev_kvm", "sudo usermod -aG %s \"$USER\", "
+			rc |= report_cap_fix(r, CAP_KERNEL_DEV_KVM, "sudo usermod -aG %s \"$USER\", "
 					     "then log out and in again (or run: newgrp %s)", group,
 					     group);
 		else
-			rc |= report_cap_fix(r, "kernel.dev_kvm", "give the kvm group access: "
+			rc |= report_cap_fix(r, CAP_KERNEL_DEV_KVM, "give the kvm group access: "
 					     "sudo groupadd -f kvm && sudo chgrp kvm /dev/kvm && sudo "
 					     "chmod 660 /dev/kvm && sudo usermod -aG kvm \"$USER\" (a "
 					     "udev rule KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\" "
 					     "makes it last)");
 	} else {
-		rc |= report_cap_str(r, "kernel.dev_kvm", "absent", src, "open failed: %s",
+		rc |= report_cap_str(r, CAP_KERNEL_DEV_KVM, "absent", src, "open failed: %s",
 				     open_result);
 	}
 	rc |= kvm_dev_caps(ctx, r);

@@ -31,6 +31,7 @@
 #include "probe/cpuinfo.h"
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "reports/caps.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080	/* Linux 5.6 */
@@ -166,7 +167,7 @@ static int osvirt_namespaces(struct probe_ctx *ctx, struct report *r)
 		const char *v;
 
 		snprintf(key, sizeof(key), "ns.%s", namespaces[i].name);
-		snprintf(id, sizeof(id), "os.ns.%s", namespaces[i].name);
+		snprintf(id, sizeof(id), CAP_OS_NS_PREFIX "%s", namespaces[i].name);
 		v = facts_get(&ctx->facts, key);
 		if (!v) {
 			rc |= report_cap_unknown(r, id, "unshare(2)", "not recorded in this capture");
@@ -193,24 +194,24 @@ static int osvirt_userns_policy(struct probe_ctx *ctx, struct report *r)
 	const char *src = "/proc/sys/user/max_user_namespaces";
 
 	if (root_read_line(ctx, src, v, sizeof(v)) == 0 && atol(v) == 0) {
-		report_cap_bool(r, "os.userns_allowed", false, src, "max_user_namespaces is 0");
-		return report_cap_fix(r, "os.userns_allowed", "sudo sysctl -w "
+		report_cap_bool(r, CAP_OS_USERNS_ALLOWED, false, src, "max_user_namespaces is 0");
+		return report_cap_fix(r, CAP_OS_USERNS_ALLOWED, "sudo sysctl -w "
 				      "user.max_user_namespaces=15000 (and in /etc/sysctl.d/)");
 	}
 	src = "/proc/sys/kernel/unprivileged_userns_clone";
 	if (root_read_line(ctx, src, v, sizeof(v)) == 0 && !strcmp(v, "0")) {
-		report_cap_bool(r, "os.userns_allowed", false, src, "Debian's switch is off: only "
+		report_cap_bool(r, CAP_OS_USERNS_ALLOWED, false, src, "Debian's switch is off: only "
 				"root may create user namespaces");
-		return report_cap_fix(r, "os.userns_allowed", "sudo sysctl -w "
+		return report_cap_fix(r, CAP_OS_USERNS_ALLOWED, "sudo sysctl -w "
 				      "kernel.unprivileged_userns_clone=1 (and in /etc/sysctl.d/)");
 	}
 	src = "/proc/sys/kernel/apparmor_restrict_unprivileged_userns";
 	if (root_read_line(ctx, src, v, sizeof(v)) == 0 && !strcmp(v, "1"))
-		return report_cap_bool(r, "os.userns_allowed", false, src, "AppArmor restricts "
+		return report_cap_bool(r, CAP_OS_USERNS_ALLOWED, false, src, "AppArmor restricts "
 				       "them to programs with a profile that allows userns");
 	if (root_read_line(ctx, "/proc/sys/user/max_user_namespaces", v, sizeof(v)))
-		return report_cap_unknown(r, "os.userns_allowed", "/proc/sys/user", "not readable");
-	return report_cap_bool(r, "os.userns_allowed", true, "/proc/sys/user/max_user_namespaces",
+		return report_cap_unknown(r, CAP_OS_USERNS_ALLOWED, "/proc/sys/user", "not readable");
+	return report_cap_bool(r, CAP_OS_USERNS_ALLOWED, true, "/proc/sys/user/max_user_namespaces",
 			       "up to %s user namespaces", v);
 }
 
@@ -224,7 +225,7 @@ static int osvirt_cgroups(struct probe_ctx *ctx, struct report *r)
 	int rc = 0;
 
 	if (root_read(ctx, "/proc/self/mountinfo", &mi, &len))
-		return report_cap_unknown(r, "os.cgroup_version", "/proc/self/mountinfo",
+		return report_cap_unknown(r, CAP_OS_CGROUP_VERSION, "/proc/self/mountinfo",
 					  "not readable");
 	for (char *line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *sep = strstr(line, " - "), mount[512];
@@ -242,12 +243,12 @@ static int osvirt_cgroups(struct probe_ctx *ctx, struct report *r)
 	}
 	free(mi);
 	if (!v1 && !v2)
-		return report_cap_unknown(r, "os.cgroup_version", "/proc/self/mountinfo",
+		return report_cap_unknown(r, CAP_OS_CGROUP_VERSION, "/proc/self/mountinfo",
 					  "no cgroup file system is mounted");
 
 	const char *version = v1 && v2 ? "hybrid" : v2 ? "v2" : "v1";
 
-	rc |= report_cap_str(r, "os.cgroup_version", version, "/proc/self/mountinfo", "%s",
+	rc |= report_cap_str(r, CAP_OS_CGROUP_VERSION, version, "/proc/self/mountinfo", "%s",
 			     v1 && v2 ? "v1 controller hierarchies plus a v2 hierarchy" : "");
 
 	char path[600], controllers[1024] = "";
@@ -281,9 +282,9 @@ static int osvirt_cgroups(struct probe_ctx *ctx, struct report *r)
 		}
 	}
 	if (controllers[0])
-		rc |= report_cap_str(r, "os.cgroup_controllers", controllers, path, NULL);
+		rc |= report_cap_str(r, CAP_OS_CGROUP_CONTROLLERS, controllers, path, NULL);
 	else
-		rc |= report_cap_str(r, "os.cgroup_controllers", "", path,
+		rc |= report_cap_str(r, CAP_OS_CGROUP_CONTROLLERS, "", path,
 				     "no controllers are enabled for this hierarchy");
 	return rc;
 }
@@ -428,19 +429,19 @@ static int osvirt_container(struct probe_ctx *ctx, struct report *r)
 	size_t n = json_object_array_length(ev.list);
 
 	if (ev.score >= 2)
-		rc |= report_cap_bool(r, "os.container", true, "container evidence",
+		rc |= report_cap_bool(r, CAP_OS_CONTAINER, true, "container evidence",
 				      "%s (details: container_evidence)", ev.kind);
 	else if (n)
-		rc |= report_cap_bool(r, "os.container", false, "container evidence", "%s",
+		rc |= report_cap_bool(r, CAP_OS_CONTAINER, false, "container evidence", "%s",
 				      ev.score ? "only marker files, which are not trusted alone (see "
 				      "container_evidence)" : "no sign of one (see container_evidence)");
 	else
-		rc |= report_cap_unknown(r, "os.container", "container evidence",
+		rc |= report_cap_unknown(r, CAP_OS_CONTAINER, "container evidence",
 					 "no evidence either way could be read");
 	if (ev.score >= 2)
-		rc |= report_cap_str(r, "os.container_kind", ev.kind, "container evidence", NULL);
+		rc |= report_cap_str(r, CAP_OS_CONTAINER_KIND, ev.kind, "container evidence", NULL);
 	else
-		rc |= report_cap_unknown(r, "os.container_kind", "container evidence", NULL);
+		rc |= report_cap_unknown(r, CAP_OS_CONTAINER_KIND, "container evidence", NULL);
 	if (report_section_set(r, "container_evidence", ev.list))
 		rc = -1;
 	return rc;

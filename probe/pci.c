@@ -24,6 +24,7 @@
 
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "reports/caps.h"
 
 #define PCI_DEVICES "/sys/bus/pci/devices"
 #define PCI_CLASS_DISPLAY 0x03	/* base class of VGA, 3D and other display controllers */
@@ -235,7 +236,7 @@ int probe_pci(struct probe_ctx *ctx, struct report *r)
 	int rc = 0;
 
 	if (n < 0) {
-		rc |= report_cap_unknown(r, "pci.devices", PCI_DEVICES, "%s", strerror(-n));
+		rc |= report_cap_unknown(r, CAP_PCI_DEVICES, PCI_DEVICES, "%s", strerror(-n));
 		return rc ? -ENOMEM : 0;
 	}
 	if (n > PCI_MAX_DEVICES)
@@ -279,23 +280,23 @@ int probe_pci(struct probe_ctx *ctx, struct report *r)
 	if (report_section_set(r, "pci_devices", list))
 		return -ENOMEM;
 
-	rc |= report_cap_int(r, "pci.devices", n, PCI_DEVICES, NULL);
-	rc |= report_cap_int(r, "pci.gpus", gpus, PCI_DEVICES "/*/class", "display controllers "
+	rc |= report_cap_int(r, CAP_PCI_DEVICES, n, PCI_DEVICES, NULL);
+	rc |= report_cap_int(r, CAP_PCI_GPUS, gpus, PCI_DEVICES "/*/class", "display controllers "
 			     "(class 0x03)");
-	rc |= report_cap_int(r, "pci.gpus_passthrough_ready", gpus_ready,
+	rc |= report_cap_int(r, CAP_PCI_GPUS_PASSTHROUGH_READY, gpus_ready,
 			     PCI_DEVICES "/*/iommu_group", "GPUs alone in their IOMMU group (their "
 			     "own functions aside)");
 	if (gpus > gpus_ready)
-		rc |= report_cap_fix(r, "pci.gpus_passthrough_ready", "%s",
-				     report_cap_flag(r, "kernel.iommu_enabled") == 1
+		rc |= report_cap_fix(r, CAP_PCI_GPUS_PASSTHROUGH_READY, "%s",
+				     report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED) == 1
 				     ? "move the GPU to a slot whose IOMMU group it does not share "
 				       "(the board manual lists which slots hang off the CPU), see "
 				       "group_shared_with in pci_devices"
 				     : "turn the IOMMU on (fw.iommu, kernel.iommu_enabled): without "
 				       "IOMMU groups no device can be passed through");
-	rc |= report_cap_int(r, "pci.sriov_capable", sriov, PCI_DEVICES "/*/sriov_totalvfs",
+	rc |= report_cap_int(r, CAP_PCI_SRIOV_CAPABLE, sriov, PCI_DEVICES "/*/sriov_totalvfs",
 			     "devices offering SR-IOV virtual functions");
-	rc |= report_cap_int(r, "pci.vfio_bound", vfio, PCI_DEVICES "/*/driver",
+	rc |= report_cap_int(r, CAP_PCI_VFIO_BOUND, vfio, PCI_DEVICES "/*/driver",
 			     "devices bound to vfio-pci, ready for a guest");
 	return rc ? -ENOMEM : 0;
 }

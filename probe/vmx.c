@@ -21,6 +21,7 @@
 #include "probe/msr.h"
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "reports/caps.h"
 
 
 static const struct vmx_feature {
@@ -30,19 +31,19 @@ static const struct vmx_feature {
 	const char *flag;	/* the word in /proc/cpuinfo "vmx flags" */
 	const char *meaning;
 } vmx_features[] = {
-	{ "cpu.ept", MSR_IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_EPT_BIT, "ept", "extended page tables (Intel's second-level paging)" },
-	{ "cpu.vpid", MSR_IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_VPID_BIT, "vpid", "virtual processor ids (no TLB flush on VM exit)" },
-	{ "cpu.unrestricted_guest", MSR_IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_UNRESTRICTED_BIT, "unrestricted_guest",
+	{ CAP_CPU_EPT, MSR_IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_EPT_BIT, "ept", "extended page tables (Intel's second-level paging)" },
+	{ CAP_CPU_VPID, MSR_IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_VPID_BIT, "vpid", "virtual processor ids (no TLB flush on VM exit)" },
+	{ CAP_CPU_UNRESTRICTED_GUEST, MSR_IA32_VMX_PROCBASED_CTLS2, VMX_PROC2_UNRESTRICTED_BIT, "unrestricted_guest",
 	  "guests may run in real mode and unpaged protected mode" },
-	{ "cpu.apic_register_virt", MSR_IA32_VMX_PROCBASED_CTLS2, 8, "vapic_reg", "APIC-register virtualization" },
-	{ "cpu.virtual_interrupt_delivery", MSR_IA32_VMX_PROCBASED_CTLS2, 9, "vid",
+	{ CAP_CPU_APIC_REGISTER_VIRT, MSR_IA32_VMX_PROCBASED_CTLS2, 8, "vapic_reg", "APIC-register virtualization" },
+	{ CAP_CPU_VIRTUAL_INTERRUPT_DELIVERY, MSR_IA32_VMX_PROCBASED_CTLS2, 9, "vid",
 	  "virtual-interrupt delivery" },
-	{ "cpu.vmcs_shadowing", MSR_IA32_VMX_PROCBASED_CTLS2, 14, "shadow_vmcs",
+	{ CAP_CPU_VMCS_SHADOWING, MSR_IA32_VMX_PROCBASED_CTLS2, 14, "shadow_vmcs",
 	  "VMCS shadowing (faster nested VMX)" },
-	{ "cpu.preemption_timer", MSR_IA32_VMX_PINBASED_CTLS, 6, "preemption_timer", "VMX-preemption timer" },
-	{ "cpu.posted_interrupts", MSR_IA32_VMX_PINBASED_CTLS, 7, "posted_intr", "posted interrupts" },
-	{ "cpu.ept_1gb", MSR_IA32_VMX_EPT_VPID_CAP, 17, "ept_1gb", "1 GiB pages in EPT" },
-	{ "cpu.ept_ad", MSR_IA32_VMX_EPT_VPID_CAP, 21, "ept_ad", "accessed and dirty flags in EPT" },
+	{ CAP_CPU_PREEMPTION_TIMER, MSR_IA32_VMX_PINBASED_CTLS, 6, "preemption_timer", "VMX-preemption timer" },
+	{ CAP_CPU_POSTED_INTERRUPTS, MSR_IA32_VMX_PINBASED_CTLS, 7, "posted_intr", "posted interrupts" },
+	{ CAP_CPU_EPT_1GB, MSR_IA32_VMX_EPT_VPID_CAP, 17, "ept_1gb", "1 GiB pages in EPT" },
+	{ CAP_CPU_EPT_AD, MSR_IA32_VMX_EPT_VPID_CAP, 21, "ept_ad", "accessed and dirty flags in EPT" },
 };
 
 #define VMX_FEATURES (sizeof(vmx_features) / sizeof(vmx_features[0]))
@@ -105,14 +106,14 @@ static int vmx_from_msrs(struct probe_ctx *ctx, struct report *r)
 		rc |= report_cap_bool(r, f->id, v, msr_name(f->msr), "%s%s%s", f->meaning,
 				      why ? ": " : "", why ? why : "");
 	}
-	rc |= report_cap_int(r, "cpu.vmcs_revision", (long long)(basic & VMX_BASIC_REVISION_MASK),
+	rc |= report_cap_int(r, CAP_CPU_VMCS_REVISION, (long long)(basic & VMX_BASIC_REVISION_MASK),
 			     "MSR 0x480 IA32_VMX_BASIC[30:0]", NULL);
 	return rc ? -ENOMEM : 0;
 }
 
 int probe_vmx(struct probe_ctx *ctx, struct report *r)
 {
-	int vmx = report_cap_flag(r, "cpu.vmx");
+	int vmx = report_cap_flag(r, CAP_CPU_VMX);
 	int rc = 0;
 
 	if (vmx != 1) {

@@ -9,6 +9,7 @@
 
 #include <json-c/json.h>
 
+#include "reports/caps.h"
 #include "reports/report.h"
 #include "version.h"
 
@@ -237,15 +238,15 @@ static void print_proofs(const struct out *o, const struct report *r)
 /* "This host is a virtual machine" line from the environment section, when there is one. */
 static void print_environment(const struct out *o, const struct report *r)
 {
-	int guest = report_cap_flag(r, "env.is_guest");
-	const char *hv = report_cap_string(r, "env.hypervisor");
-	const char *vmm = report_cap_string(r, "env.vmm");
+	int guest = report_cap_flag(r, CAP_ENV_IS_GUEST);
+	const char *hv = report_cap_string(r, CAP_ENV_HYPERVISOR);
+	const char *vmm = report_cap_string(r, CAP_ENV_VMM);
 	char line[512];
 
 	if (guest != 1)
 		return;
 	/* what the outer hypervisor keeps from us: the usual reason a guest will not start */
-	bool hides = report_cap_flag(r, "cpu.vmx") == 0 && report_cap_flag(r, "cpu.svm") == 0;
+	bool hides = report_cap_flag(r, CAP_CPU_VMX) == 0 && report_cap_flag(r, CAP_CPU_SVM) == 0;
 
 	snprintf(line, sizeof(line), "This host is itself a virtual machine%s%s%s%s%s%s.",
 		 hv ? " under " : "", hv ? hv : "", vmm ? " (VMM: " : "", vmm ? vmm : "",

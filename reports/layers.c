@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "reports/caps.h"
 #include "reports/report.h"
 
 static enum layer_state flag_state(int flag)
@@ -31,8 +32,8 @@ static enum layer_state worse(enum layer_state a, enum layer_state b)
 
 static enum layer_state layer_cpu(const struct report *r, enum guest_kind k)
 {
-	int vmx = report_cap_flag(r, "cpu.vmx"), svm = report_cap_flag(r, "cpu.svm");
-	const char *mod = report_cap_string(r, "kernel.kvm_module");
+	int vmx = report_cap_flag(r, CAP_CPU_VMX), svm = report_cap_flag(r, CAP_CPU_SVM);
+	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	enum layer_state s = vmx == 1 || svm == 1 ? LAYER_OK
 			     : vmx < 0 && svm < 0 ? LAYER_UNKNOWN : LAYER_FAIL;
 
@@ -41,51 +42,51 @@ static enum layer_state layer_cpu(const struct report *r, enum guest_kind k)
 		s = LAYER_NA;
 
 	if (k == GUEST_PAE32)
-		s = worse(s, flag_state(report_cap_flag(r, "cpu.pae")));
+		s = worse(s, flag_state(report_cap_flag(r, CAP_CPU_PAE)));
 	if (k == GUEST_LONG64)
-		s = worse(s, flag_state(report_cap_flag(r, "cpu.lm")));
+		s = worse(s, flag_state(report_cap_flag(r, CAP_CPU_LM)));
 	return s;
 }
 
 static enum layer_state layer_firmware(const struct report *r, enum guest_kind k)
 {
-	const char *mod = report_cap_string(r, "kernel.kvm_module");
-	enum layer_state s = flag_state(report_cap_flag(r, "fw.virt_enabled"));
+	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
+	enum layer_state s = flag_state(report_cap_flag(r, CAP_FW_VIRT_ENABLED));
 
 	/* PVM needs no VT-x/AMD-V, so nothing the firmware can lock (a nested guest does) */
 	if (s != LAYER_OK && mod && !strcmp(mod, "kvm_pvm") && k != GUEST_NESTED)
 		s = LAYER_NA;
 
 	if (k == GUEST_PASSTHROUGH)
-		s = worse(s, flag_state(report_cap_flag(r, "fw.iommu")));
+		s = worse(s, flag_state(report_cap_flag(r, CAP_FW_IOMMU)));
 	return s;
 }
 
 static enum layer_state layer_kernel(const struct report *r, enum guest_kind k)
 {
-	const char *mod = report_cap_string(r, "kernel.kvm_module");
+	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	enum layer_state s = !mod ? LAYER_UNKNOWN : strcmp(mod, "none") ? LAYER_OK : LAYER_FAIL;
 
 	if (k == GUEST_LONG64 && r->kernel_arch)
 		s = worse(s, strcmp(r->kernel_arch, "x86_64") ? LAYER_FAIL : LAYER_OK);
 	if (k == GUEST_NESTED)
-		s = worse(s, flag_state(report_cap_flag(r, "kernel.nested")));
+		s = worse(s, flag_state(report_cap_flag(r, CAP_KERNEL_NESTED)));
 	if (k == GUEST_PASSTHROUGH) {
-		s = worse(s, flag_state(report_cap_flag(r, "kernel.iommu_enabled")));
-		s = worse(s, flag_state(report_cap_flag(r, "kernel.vfio")));
+		s = worse(s, flag_state(report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED)));
+		s = worse(s, flag_state(report_cap_flag(r, CAP_KERNEL_VFIO)));
 	}
 	return s;
 }
 
 static enum layer_state layer_kvm_access(const struct report *r)
 {
-	const char *dev = report_cap_string(r, "kernel.dev_kvm");
+	const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
 
 	if (!dev)
 		return LAYER_UNKNOWN;
 	if (strcmp(dev, "ok"))
 		return LAYER_FAIL;
-	return report_cap_flag(r, "kernel.kvm_create_vm") == 0 ? LAYER_FAIL : LAYER_OK;
+	return report_cap_flag(r, CAP_KERNEL_KVM_CREATE_VM) == 0 ? LAYER_FAIL : LAYER_OK;
 }
 
 static enum layer_state layer_proof(const struct report *r, enum guest_kind k)

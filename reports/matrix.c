@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reports/caps.h"
 #include "reports/report.h"
 
 /* The decision for one row while it is being worked out. */
@@ -72,23 +73,23 @@ static bool str_is(const char *a, const char *b)
  */
 static bool gate_cpu(const struct report *r, struct gate *g, bool *pvm)
 {
-	int vmx = report_cap_flag(r, "cpu.vmx"), svm = report_cap_flag(r, "cpu.svm");
-	int in_vm = report_cap_flag(r, "cpu.hypervisor");
+	int vmx = report_cap_flag(r, CAP_CPU_VMX), svm = report_cap_flag(r, CAP_CPU_SVM);
+	int in_vm = report_cap_flag(r, CAP_CPU_HYPERVISOR);
 
-	*pvm = str_is(report_cap_string(r, "kernel.kvm_module"), "kvm_pvm");
+	*pvm = str_is(report_cap_string(r, CAP_KERNEL_KVM_MODULE), "kvm_pvm");
 	if (vmx == 1 || svm == 1)
 		return true;
 	if (vmx < 0 && svm < 0) {
-		gate_set(g, VERDICT_UNKNOWN, "cpu.vmx", NULL,
+		gate_set(g, VERDICT_UNKNOWN, CAP_CPU_VMX, NULL,
 			 "CPUID was not read, so VT-x/AMD-V support is unknown");
 		return false;
 	}
 	if (*pvm)
 		return true;	/* decided per guest kind below */
 
-	const char *id = report_cap_string(r, "cpu.vendor");
-	const char *cap = str_is(id, "AuthenticAMD") || str_is(id, "HygonGenuine") ? "cpu.svm"
-										    : "cpu.vmx";
+	const char *id = report_cap_string(r, CAP_CPU_VENDOR);
+	const char *cap = str_is(id, "AuthenticAMD") || str_is(id, "HygonGenuine") ? CAP_CPU_SVM
+										    : CAP_CPU_VMX;
 	const char *fix = cap_fix(r, cap);
 
 	if (in_vm == 1)
@@ -104,53 +105,53 @@ static bool gate_cpu(const struct report *r, struct gate *g, bool *pvm)
 /* Firmware, kernel module and /dev/kvm links. */
 static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 {
-	int fw = report_cap_flag(r, "fw.virt_enabled");
+	int fw = report_cap_flag(r, CAP_FW_VIRT_ENABLED);
 
 	if (!pvm && fw == 0) {
-		gate_set(g, VERDICT_NO, "fw.virt_enabled", cap_fix(r, "fw.virt_enabled"),
+		gate_set(g, VERDICT_NO, CAP_FW_VIRT_ENABLED, cap_fix(r, CAP_FW_VIRT_ENABLED),
 			 "the firmware (BIOS/UEFI) has disabled VT-x/AMD-V");
 		return false;
 	}
 
-	const char *mod = report_cap_string(r, "kernel.kvm_module");
-	const char *dev = report_cap_string(r, "kernel.dev_kvm");
+	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
+	const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
 
 	if (str_is(mod, "none") && !str_is(dev, "ok")) {
-		gate_set(g, VERDICT_NO, "kernel.kvm_module", cap_fix(r, "kernel.kvm_module"),
+		gate_set(g, VERDICT_NO, CAP_KERNEL_KVM_MODULE, cap_fix(r, CAP_KERNEL_KVM_MODULE),
 			 "no KVM module is loaded");
 		return false;
 	}
 	if (!dev) {
-		gate_set(g, VERDICT_UNKNOWN, "kernel.dev_kvm", NULL,
-			 "whether /dev/kvm is usable is unknown: %s", cap_detail(r, "kernel.dev_kvm"));
+		gate_set(g, VERDICT_UNKNOWN, CAP_KERNEL_DEV_KVM, NULL,
+			 "whether /dev/kvm is usable is unknown: %s", cap_detail(r, CAP_KERNEL_DEV_KVM));
 		return false;
 	}
-	if (str_is(dev, "absent") && report_cap_flag(r, "os.container") == 1) {
-		gate_set(g, VERDICT_NO, "kernel.dev_kvm",
+	if (str_is(dev, "absent") && report_cap_flag(r, CAP_OS_CONTAINER) == 1) {
+		gate_set(g, VERDICT_NO, CAP_KERNEL_DEV_KVM,
 			 "give the container the device: docker/podman run --device /dev/kvm "
 			 "(and the kvm group); in Kubernetes, a device plugin such as KubeVirt's",
 			 "this is a container (%s) without /dev/kvm",
-			 report_cap_string(r, "os.container_kind") ?: "unknown kind");
+			 report_cap_string(r, CAP_OS_CONTAINER_KIND) ?: "unknown kind");
 		return false;
 	}
 	if (str_is(dev, "absent")) {
-		gate_set(g, VERDICT_NO, "kernel.dev_kvm", cap_fix(r, "kernel.dev_kvm"),
+		gate_set(g, VERDICT_NO, CAP_KERNEL_DEV_KVM, cap_fix(r, CAP_KERNEL_DEV_KVM),
 			 "/dev/kvm does not exist");
 		return false;
 	}
 	if (str_is(dev, "no-access")) {
-		gate_set(g, VERDICT_NO, "kernel.dev_kvm", cap_fix(r, "kernel.dev_kvm"), "%s",
-			 cap_detail(r, "kernel.dev_kvm"));
+		gate_set(g, VERDICT_NO, CAP_KERNEL_DEV_KVM, cap_fix(r, CAP_KERNEL_DEV_KVM), "%s",
+			 cap_detail(r, CAP_KERNEL_DEV_KVM));
 		return false;
 	}
-	if (report_cap_flag(r, "kernel.kvm_create_vm") == 0) {
-		gate_set(g, VERDICT_NO, "kernel.kvm_create_vm", NULL,
+	if (report_cap_flag(r, CAP_KERNEL_KVM_CREATE_VM) == 0) {
+		gate_set(g, VERDICT_NO, CAP_KERNEL_KVM_CREATE_VM, NULL,
 			 "/dev/kvm opens but KVM refuses to create a VM (%s)",
-			 cap_detail(r, "kernel.kvm_create_vm"));
+			 cap_detail(r, CAP_KERNEL_KVM_CREATE_VM));
 		return false;
 	}
 	if (fw < 0 && !pvm && !str_is(dev, "ok")) {
-		gate_set(g, VERDICT_UNKNOWN, "fw.virt_enabled", NULL,
+		gate_set(g, VERDICT_UNKNOWN, CAP_FW_VIRT_ENABLED, NULL,
 			 "whether the firmware enabled VT-x/AMD-V is unknown");
 		return false;
 	}
@@ -166,62 +167,62 @@ static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g,
 
 	gate_set(g, VERDICT_YES, NULL, NULL, "KVM is usable and nothing else is needed");
 	if (pvm && k == GUEST_NESTED) {
-		gate_set(g, VERDICT_NO, "kernel.kvm_module", cap_fix(r, "cpu.vmx"),
+		gate_set(g, VERDICT_NO, CAP_KERNEL_KVM_MODULE, cap_fix(r, CAP_CPU_VMX),
 			 "%s: it gives its guests no VT-x/AMD-V to nest with", pvm_reason);
 		return;
 	}
 
 	switch (k) {
 	case GUEST_PAE32:
-		if (report_cap_flag(r, "cpu.pae") == 0)
-			gate_set(g, VERDICT_NO, "cpu.pae", cap_fix(r, "cpu.pae"),
+		if (report_cap_flag(r, CAP_CPU_PAE) == 0)
+			gate_set(g, VERDICT_NO, CAP_CPU_PAE, cap_fix(r, CAP_CPU_PAE),
 				 "the CPU has no PAE, which PAE guests need under hardware paging");
 		break;
 	case GUEST_LONG64:
-		if (report_cap_flag(r, "cpu.lm") == 0) {
-			gate_set(g, VERDICT_NO, "cpu.lm", cap_fix(r, "cpu.lm"),
+		if (report_cap_flag(r, CAP_CPU_LM) == 0) {
+			gate_set(g, VERDICT_NO, CAP_CPU_LM, cap_fix(r, CAP_CPU_LM),
 				 "the CPU has no long mode (not 64-bit capable)");
 		} else if (r->kernel_arch && strcmp(r->kernel_arch, "x86_64") != 0) {
-			gate_set(g, VERDICT_NO, "kernel.arch", cap_fix(r, "kernel.arch"),
+			gate_set(g, VERDICT_NO, CAP_KERNEL_ARCH, cap_fix(r, CAP_KERNEL_ARCH),
 				 "the host kernel is 32-bit (%s): its KVM cannot run 64-bit guests",
 				 r->kernel_arch);
-		} else if (report_cap_flag(r, "cpu.lm") < 0) {
-			gate_set(g, VERDICT_UNKNOWN, "cpu.lm", NULL, "long mode support is unknown");
+		} else if (report_cap_flag(r, CAP_CPU_LM) < 0) {
+			gate_set(g, VERDICT_UNKNOWN, CAP_CPU_LM, NULL, "long mode support is unknown");
 		}
 		break;
 	case GUEST_NESTED: {
-		int nested = report_cap_flag(r, "kernel.nested");
+		int nested = report_cap_flag(r, CAP_KERNEL_NESTED);
 
 		if (nested == 0)
-			gate_set(g, VERDICT_NO, "kernel.nested", cap_fix(r, "kernel.nested"),
+			gate_set(g, VERDICT_NO, CAP_KERNEL_NESTED, cap_fix(r, CAP_KERNEL_NESTED),
 				 "the KVM module runs with nested=0");
 		else if (nested < 0)
-			gate_set(g, VERDICT_UNKNOWN, "kernel.nested", NULL,
+			gate_set(g, VERDICT_UNKNOWN, CAP_KERNEL_NESTED, NULL,
 				 "the KVM module's nested parameter is unknown: %s",
-				 cap_detail(r, "kernel.nested"));
+				 cap_detail(r, CAP_KERNEL_NESTED));
 		break;
 	}
 	case GUEST_PASSTHROUGH:
-		if (report_cap_flag(r, "fw.iommu") == 0)
-			gate_set(g, VERDICT_NO, "fw.iommu", cap_fix(r, "fw.iommu"),
+		if (report_cap_flag(r, CAP_FW_IOMMU) == 0)
+			gate_set(g, VERDICT_NO, CAP_FW_IOMMU, cap_fix(r, CAP_FW_IOMMU),
 				 "the firmware reports no IOMMU (no ACPI DMAR/IVRS table)");
-		else if (report_cap_flag(r, "kernel.iommu_enabled") == 0)
-			gate_set(g, VERDICT_NO, "kernel.iommu_enabled",
-				 cap_fix(r, "kernel.iommu_enabled"),
+		else if (report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED) == 0)
+			gate_set(g, VERDICT_NO, CAP_KERNEL_IOMMU_ENABLED,
+				 cap_fix(r, CAP_KERNEL_IOMMU_ENABLED),
 				 "the kernel has no IOMMU groups: the IOMMU is off");
-		else if (report_cap_flag(r, "fw.iommu") < 0 &&
-			 report_cap_flag(r, "kernel.iommu_enabled") < 0)
-			gate_set(g, VERDICT_UNKNOWN, "fw.iommu", NULL,
+		else if (report_cap_flag(r, CAP_FW_IOMMU) < 0 &&
+			 report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED) < 0)
+			gate_set(g, VERDICT_UNKNOWN, CAP_FW_IOMMU, NULL,
 				 "whether there is an IOMMU is unknown");
-		else if (report_cap_flag(r, "kernel.vfio") == 0)
-			gate_set(g, VERDICT_NO, "kernel.vfio", cap_fix(r, "kernel.vfio"),
+		else if (report_cap_flag(r, CAP_KERNEL_VFIO) == 0)
+			gate_set(g, VERDICT_NO, CAP_KERNEL_VFIO, cap_fix(r, CAP_KERNEL_VFIO),
 				 "VFIO is not available (module not loaded)");
 		break;
 	default:
 		break;
 	}
 	if (pvm && g->verdict == VERDICT_YES)
-		gate_set(g, VERDICT_UNKNOWN, "kernel.kvm_module", NULL,
+		gate_set(g, VERDICT_UNKNOWN, CAP_KERNEL_KVM_MODULE, NULL,
 			 "%s; whether this kind of guest runs on it is for the proof to show",
 			 pvm_reason);
 }
@@ -229,8 +230,10 @@ static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g,
 /* OS-level virtualization needs no KVM: namespaces and cgroups. */
 static void gate_container(const struct report *r, struct gate *g)
 {
-	static const char *const needed[] = { "os.ns.mount", "os.ns.pid", "os.ns.net",
-					      "os.ns.uts", "os.ns.ipc" };
+	static const char *const needed[] = {
+		CAP_OS_NS_PREFIX "mount", CAP_OS_NS_PREFIX "pid", CAP_OS_NS_PREFIX "net",
+		CAP_OS_NS_PREFIX "uts", CAP_OS_NS_PREFIX "ipc",
+	};
 
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		int v = report_cap_flag(r, needed[i]);
@@ -247,13 +250,13 @@ static void gate_container(const struct report *r, struct gate *g)
 			return;
 		}
 	}
-	if (!report_cap_string(r, "os.cgroup_version")) {
-		gate_set(g, VERDICT_UNKNOWN, "os.cgroup_version", NULL,
+	if (!report_cap_string(r, CAP_OS_CGROUP_VERSION)) {
+		gate_set(g, VERDICT_UNKNOWN, CAP_OS_CGROUP_VERSION, NULL,
 			 "no cgroup hierarchy was found");
 		return;
 	}
 	gate_set(g, VERDICT_YES, NULL, NULL, "namespaces can be created and cgroups (%s) are mounted",
-		 report_cap_string(r, "os.cgroup_version"));
+		 report_cap_string(r, CAP_OS_CGROUP_VERSION));
 }
 
 void report_matrix_derive(struct report *r)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "reports/caps.h"
 #include "reports/report.h"
 #include "version.h"
 
@@ -77,25 +78,25 @@ int report_print_prom(const struct report *r, void *file)
 	head(f, "virtcap_cpu_virt_extension", "1 when the CPU offers the hardware virtualization "
 	     "extension (vmx: Intel VT-x, svm: AMD-V)");
 	for (int i = 0; i < 2; i++) {
-		int v = report_cap_flag(r, i ? "cpu.svm" : "cpu.vmx");
+		int v = report_cap_flag(r, i ? CAP_CPU_SVM : CAP_CPU_VMX);
 
 		if (v >= 0)
 			fprintf(f, "virtcap_cpu_virt_extension{ext=\"%s\"} %d\n", i ? "svm" : "vmx", v);
 	}
 	head(f, "virtcap_kvm_usable", "1 when this user opens /dev/kvm and KVM creates a VM");
 	{
-		const char *dev = report_cap_string(r, "kernel.dev_kvm");
+		const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
 
 		if (dev)
 			fprintf(f, "virtcap_kvm_usable %d\n", !strcmp(dev, "ok") &&
-				report_cap_flag(r, "kernel.kvm_create_vm") != 0);
+				report_cap_flag(r, CAP_KERNEL_KVM_CREATE_VM) != 0);
 	}
 	flag(f, r, "virtcap_kvm_nested", "1 when the KVM module runs with nested=1",
-	     "kernel.nested");
+	     CAP_KERNEL_NESTED);
 	flag(f, r, "virtcap_iommu_enabled", "1 when the kernel has IOMMU groups",
-	     "kernel.iommu_enabled");
+	     CAP_KERNEL_IOMMU_ENABLED);
 	flag(f, r, "virtcap_is_guest", "1 when this host is itself a virtual machine",
-	     "env.is_guest");
+	     CAP_ENV_IS_GUEST);
 	head(f, "virtcap_input_errors", "inputs virtcap could not read (files, dumps)");
 	fprintf(f, "virtcap_input_errors %zu\n", r->nerrors);
 	return ferror(f) ? -5 : 0;

@@ -48,6 +48,34 @@ for s in $SCENARIOS; do
 done
 outputs this-machine "$here/data/roots/this-machine.tar.gz"
 
+# every capability a report holds, and every one the schema requires, is named in reports/caps.h
+python3 - "$here/../reports/caps.h" "$here/../reports/schema/report-v1.json" "$tmp"/out/*.json \
+	>"$tmp/caps.out" 2>&1 <<'PY'
+import json, re, sys
+names = set(re.findall(r'#define CAP_\w+ "([^"]+)"', open(sys.argv[1]).read()))
+prefixes = {n for n in names if n.endswith(".")}
+schema = json.load(open(sys.argv[2]))
+required = set()
+def walk(o):
+    if isinstance(o, dict):
+        if "capabilities" in o.get("properties", {}):
+            required.update(o["properties"]["capabilities"].get("required", []))
+        for v in o.values():
+            walk(v)
+    elif isinstance(o, list):
+        for v in o:
+            walk(v)
+walk(schema)
+seen = set()
+for f in sys.argv[3:]:
+    seen.update(json.loads(open(f).read().split("--- stderr")[0])["capabilities"])
+bad = sorted(i for i in seen | required if i not in names and not any(i.startswith(p) for p in prefixes))
+print("\n".join(bad))
+sys.exit(1 if bad or not required else 0)
+PY
+ok $? "every capability id in the reports and the schema is named in reports/caps.h"
+[ -s "$tmp/caps.out" ] && diag "$(cat "$tmp/caps.out")"
+
 if [ -n "${GOLDEN_FIX:-}" ]; then
 	rm -rf "$golden" && mkdir -p "$golden" && cp "$tmp"/out/* "$golden"/
 	ok $? "recorded $(ls "$golden" | wc -l) outputs in $golden"
