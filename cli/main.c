@@ -28,6 +28,7 @@
 #include "probe/root_archive.h"
 #include "reports/fleet.h"
 #include "reports/report.h"
+#include "reports/requirements.h"
 #include "version.h"
 
 #define EXIT_USAGE 2
@@ -176,12 +177,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 			const char *add = optarg;
 
 			if (c == OPT_PROFILE) {
-				const struct check_profile *p = check_profile_find(optarg);
+				const struct requirement_profile *p = requirement_profile_find(optarg);
 
 				if (!p) {
 					fprintf(stderr, "virtcap: --profile '%s': no such profile; "
 						"they are:\n", optarg);
-					check_profiles_print(stderr);
+					requirement_profiles_print(stderr);
 					return -EINVAL;
 				}
 				o->profile = p->name;
@@ -192,10 +193,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			snprintf(ids, sizeof(ids), "%s", add);
 			for (char *save, *id = strtok_r(ids, ",", &save); id;
 			     id = strtok_r(NULL, ",", &save)) {
-				if (!check_id_known(id)) {
+				if (!requirement_known(id)) {
 					fprintf(stderr, "virtcap: --require: unknown requirement '%s'; "
 						"the known ones: ", id);
-					check_ids_print(stderr);
+					requirement_ids_print(stderr);
 					return -EINVAL;
 				}
 			}
@@ -222,7 +223,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->junit = optarg;
 			break;
 		case OPT_LIST_PROFILES:
-			check_profiles_print(stdout);
+			requirement_profiles_print(stdout);
 			exit(0);
 		case 'h':
 			usage(stdout);

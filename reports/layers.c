@@ -12,6 +12,7 @@
 
 #include "reports/caps.h"
 #include "reports/report.h"
+#include "reports/requirements.h"
 
 static enum layer_state flag_state(int flag)
 {
@@ -80,13 +81,9 @@ static enum layer_state layer_kernel(const struct report *r, enum guest_kind k)
 
 static enum layer_state layer_kvm_access(const struct report *r)
 {
-	const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
+	enum verdict usable = report_kvm_usable(r);
 
-	if (!dev)
-		return LAYER_UNKNOWN;
-	if (strcmp(dev, "ok"))
-		return LAYER_FAIL;
-	return report_cap_flag(r, CAP_KERNEL_KVM_CREATE_VM) == 0 ? LAYER_FAIL : LAYER_OK;
+	return usable == VERDICT_YES ? LAYER_OK : usable == VERDICT_NO ? LAYER_FAIL : LAYER_UNKNOWN;
 }
 
 static enum layer_state layer_proof(const struct report *r, enum guest_kind k)

@@ -22,6 +22,7 @@
 
 #include "reports/caps.h"
 #include "reports/report.h"
+#include "reports/requirements.h"
 
 /* The decision for one row while it is being worked out. */
 struct gate {
@@ -144,7 +145,7 @@ static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 			 cap_detail(r, CAP_KERNEL_DEV_KVM));
 		return false;
 	}
-	if (report_cap_flag(r, CAP_KERNEL_KVM_CREATE_VM) == 0) {
+	if (report_kvm_usable(r) == VERDICT_NO) {	/* it opens: KVM_CREATE_VM failed */
 		gate_set(g, VERDICT_NO, CAP_KERNEL_KVM_CREATE_VM, NULL,
 			 "/dev/kvm opens but KVM refuses to create a VM (%s)",
 			 cap_detail(r, CAP_KERNEL_KVM_CREATE_VM));

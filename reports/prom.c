@@ -11,6 +11,7 @@
 
 #include "reports/caps.h"
 #include "reports/report.h"
+#include "reports/requirements.h"
 #include "version.h"
 
 static void label_value(FILE *f, const char *s)
@@ -84,13 +85,8 @@ int report_print_prom(const struct report *r, void *file)
 			fprintf(f, "virtcap_cpu_virt_extension{ext=\"%s\"} %d\n", i ? "svm" : "vmx", v);
 	}
 	head(f, "virtcap_kvm_usable", "1 when this user opens /dev/kvm and KVM creates a VM");
-	{
-		const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
-
-		if (dev)
-			fprintf(f, "virtcap_kvm_usable %d\n", !strcmp(dev, "ok") &&
-				report_cap_flag(r, CAP_KERNEL_KVM_CREATE_VM) != 0);
-	}
+	if (report_kvm_usable(r) != VERDICT_UNKNOWN)
+		fprintf(f, "virtcap_kvm_usable %d\n", report_kvm_usable(r) == VERDICT_YES);
 	flag(f, r, "virtcap_kvm_nested", "1 when the KVM module runs with nested=1",
 	     CAP_KERNEL_NESTED);
 	flag(f, r, "virtcap_iommu_enabled", "1 when the kernel has IOMMU groups",

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guests `virtcap advise` knows, their chains of requirements and their alternatives, and
+ * how a chain is judged on a report (reports/advice.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "reports/advice.h"
+
+#define LAYER_STEP(l, s) { ADVICE_LAYER, l, s }
+#define ROW_STEP(k, s) { ADVICE_ROW, k, s }
+#define HW_CHAIN(extra_cpu, extra_kernel)						\
+	LAYER_STEP(LAYER_CPU, "the CPU has VT-x or AMD-V" extra_cpu),			\
+	LAYER_STEP(LAYER_FIRMWARE, "the firmware (BIOS/UEFI) leaves it enabled"),	\
+	LAYER_STEP(LAYER_KERNEL, "the kernel has a KVM module loaded" extra_kernel),	\
+	LAYER_STEP(LAYER_KVM_ACCESS, "this user can open /dev/kvm and create a VM")
+
+const char advice_emulation[] = "emulation: QEMU without KVM (qemu-system-x86_64 -accel tcg) runs "
+	"any x86 guest on any host, slower: each guest instruction is translated";
+
+const struct guest_advice advice_table[] = {
+	{ "dos", "a 16-bit real-mode guest (DOS, old boot loaders)", GUEST_REAL16,
+	  { HW_CHAIN("", ""), ROW_STEP(GUEST_REAL16, "a real-mode test guest runs"),
+	    ROW_STEP(GUEST_PIO, "port I/O reaches an emulated device") },
+	  { advice_emulation, "emulation made for it: DOSBox (apt install dosbox) runs DOS programs without "
+		 "any hardware virtualization, fast enough for DOS-era software" } },
+	{ "os32", "a 32-bit operating system", GUEST_PAE32,
+	  { HW_CHAIN("", ""), ROW_STEP(GUEST_PROT32, "a 32-bit protected-mode test guest runs"),
+	    ROW_STEP(GUEST_PAE32, "PAE paging works (every current 32-bit OS uses it)"),
+	    ROW_STEP(GUEST_IRQ, "interrupts reach the guest"),
+	    ROW_STEP(GUEST_SMP, "several vCPUs run at once") },
+	  { advice_emulation, "OS-level virtualization, when the workload is 32-bit Linux programs: a "
+		 "container of an i386 distribution on a 64-bit kernel (see 'advise container')" } },
+	{ "os64", "a 64-bit operating system (Linux, Windows, BSD)", GUEST_LONG64,
+	  { HW_CHAIN(" and long mode", ", in a 64-bit kernel"),
+	    ROW_STEP(GUEST_LONG64, "a 64-bit test guest runs in long mode"),
+	    ROW_STEP(GUEST_IRQ, "interrupts reach the guest"),
+	    ROW_STEP(GUEST_SMP, "several vCPUs run at once"),
+	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk") },
+	  { advice_emulation, "paravirtualization: where the host kernel offers PVM (kvm_pvm), a 64-bit Linux "
+		 "guest kernel built for PVM runs without VT-x/AMD-V at near-native speed",
+	    "OS-level virtualization, when the workload is Linux programs: a container (see "
+	    "'advise container')" } },
+	{ "hypervisor", "a guest that runs its own guests (a hypervisor, WSL2-style, nested KVM)",
+	  GUEST_NESTED,
+	  { HW_CHAIN(" (the guest's hypervisor needs it too)", ", with nested=1"),
+	    ROW_STEP(GUEST_LONG64, "a 64-bit guest runs"),
+	    ROW_STEP(GUEST_NESTED, "a guest turns VT-x/AMD-V on and runs its own guest") },
+	  { "emulation: QEMU without KVM emulates AMD-V (-cpu EPYC,+svm,+npt) and Bochs emulates "
+	    "VT-x with EPT, so a hypervisor can run inside either on any host, very slowly "
+	    "(virtcap lab uses both to run real KVM)",
+	    "move the workload to a host whose hypervisor exposes VT-x/AMD-V to its guests, or to "
+	    "bare metal" } },
+	{ "gpu", "a guest that owns a PCI device such as a GPU (VFIO passthrough)",
+	  GUEST_LONG64,
+	  { HW_CHAIN(" and long mode", ""), ROW_STEP(GUEST_LONG64, "a 64-bit guest runs"),
+	    ROW_STEP(GUEST_PASSTHROUGH, "an IOMMU is on and VFIO can take the device") },
+	  { "paravirtualization: virtio-gpu with virgl or venus (QEMU -device virtio-gpu-gl) gives "
+	    "a guest accelerated 3D through the host's driver, without an IOMMU",
+	    "OS-level virtualization: a container given the device (docker run --device "
+	    "/dev/dri, or the NVIDIA container toolkit) uses the GPU at native speed",
+	    "there is no emulation of a physical GPU" } },
+	{ "container", "a container (namespaces and cgroups, no VM)", GUEST_CONTAINER,
+	  { ROW_STEP(GUEST_CONTAINER, "this process can create namespaces and cgroups are "
+				      "mounted") },
+	  { "a virtual machine, when the probe shows one can run (see 'advise os64'), holding the "
+	    "containers" } },
+};
+
+const size_t advice_count = sizeof(advice_table) / sizeof(advice_table[0]);
+
+const struct guest_advice *advice_find(const char *id)
+{
+	for (size_t i = 0; i < advice_count; i++)
+		if (!strcmp(advice_table[i].id, id))
+			return &advice_table[i];
+	return NULL;
+}
+
+const char *advice_proofs(const struct guest_advice *a, char *buf, size_t len)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ADVICE_STEPS_MAX && a->steps[i].says; i++) {
+		enum guest_kind k = a->steps[i].kind == ADVICE_ROW ? (enum guest_kind)a->steps[i].which
+								    : a->main;
+
+		if (k == GUEST_PASSTHROUGH || k == GUEST_CONTAINER ||
+		    strstr(buf, guest_kind_id(k)))
+			continue;
+		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
+					 used ? "," : "", guest_kind_id(k));
+	}
+	return buf[0] ? buf : NULL;
+}
+
+static enum layer_state step_state(const struct report *r, const struct guest_advice *a,
+				   const struct advice_step *s)
+{
+	if (s->kind == ADVICE_LAYER)
+		return report_layer_state(r, a->main, (enum layer)s->which);
+
+	enum verdict v = r->matrix[s->which].verdict;
+
+	return v == VERDICT_YES ? LAYER_OK : v == VERDICT_NO ? LAYER_FAIL : LAYER_UNKNOWN;
+}
+
+/* The row that explains step i: its own, or for a layer the main row's, since the matrix names
+ * the first failing layer of the same chain */
+static const struct matrix_row *step_row(const struct report *r, const struct guest_advice *a,
+					 int i)
+{
+	return &r->matrix[a->steps[i].kind == ADVICE_ROW ? a->steps[i].which : (int)a->main];
+}
+
+void advice_judge(const struct report *r, const struct guest_advice *a,
+		  struct advice_judgement *j)
+{
+	int first_bad = -1, first_unknown = -1;
+
+	memset(j, 0, sizeof(*j));
+	for (int i = 0; i < ADVICE_STEPS_MAX && a->steps[i].says; i++) {
+		j->shown[i] = step_state(r, a, &a->steps[i]);
+		j->nsteps++;
+		if (first_bad < 0 && first_unknown < 0 && j->shown[i] == LAYER_FAIL)
+			first_bad = i;
+		else if (first_bad < 0 && first_unknown < 0 && j->shown[i] == LAYER_UNKNOWN)
+			first_unknown = i;
+	}
+	j->verdict = first_bad >= 0 ? VERDICT_NO : first_unknown >= 0 ? VERDICT_UNKNOWN
+		     : VERDICT_YES;
+	j->decisive = first_bad >= 0 ? first_bad : first_unknown;
+	if (j->decisive < 0)
+		return;
+
+	const struct matrix_row *d = step_row(r, a, j->decisive);
+
+	j->reason = d->reason;
+	j->fix = d->fix;
+	for (int i = j->decisive + 1; i < j->nsteps; i++) {
+		const char *mine = r->matrix[a->steps[i].which].blocked_by;
+
+		if (j->shown[i] != LAYER_OK && a->steps[i].kind == ADVICE_ROW && mine &&
+		    d->blocked_by && !strcmp(mine, d->blocked_by))
+			j->shown[i] = LAYER_NOT_RUN;
+	}
+}

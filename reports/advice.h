@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What a guest someone wants to run needs (`virtcap advise GUEST`): the chain of requirements
+ * in the order they must hold (CPU, firmware, kernel, access, then what the guest itself
+ * needs), judged from the report (the layers for the first links, the matrix rows for the
+ * rest) so that advice never disagrees with the matrix, and what else can run the guest when
+ * hardware virtualization cannot.
+ */
+#ifndef VIRTCAP_ADVICE_H
+#define VIRTCAP_ADVICE_H
+
+#include <stddef.h>
+
+#include "reports/report.h"
+
+#define ADVICE_STEPS_MAX 8
+#define ADVICE_ALTERNATIVES_MAX 4
+
+enum advice_step_kind { ADVICE_LAYER, ADVICE_ROW };
+
+struct advice_step {
+	enum advice_step_kind kind;
+	int which;		/* enum layer, or enum guest_kind */
+	const char *says;	/* the requirement, for people */
+};
+
+struct guest_advice {
+	const char *id;
+	const char *title;
+	/* the matrix row the layer steps are judged for: the chain up to a usable KVM */
+	enum guest_kind main;
+	struct advice_step steps[ADVICE_STEPS_MAX];
+	const char *alternatives[ADVICE_ALTERNATIVES_MAX];
+};
+
+/* The emulation alternative, to which a measured slowdown can be added */
+extern const char advice_emulation[];
+
+extern const struct guest_advice advice_table[];
+extern const size_t advice_count;
+
+/* The advice for guest id, or NULL */
+const struct guest_advice *advice_find(const char *id);
+
+/* The proofs behind the advice, comma-separated into buf: the rows of its steps (no hostile
+ * guests, and not the rows that have no proof); NULL when there are none */
+const char *advice_proofs(const struct guest_advice *a, char *buf, size_t len);
+
+struct advice_judgement {
+	enum verdict verdict;
+	int nsteps;
+	int decisive;		/* the first step that fails, else the first unknown; -1: all hold */
+	enum layer_state shown[ADVICE_STEPS_MAX];	/* each step as shown */
+	const char *reason, *fix;	/* why the decisive step does not hold, and the fix */
+};
+
+/*
+ * Judge a's chain on r. As in the matrix, the first link that does not hold decides: a failing
+ * one makes the answer no, an unknown one unknown (never yes), and a later row that fails for
+ * the same blocking capability waits for it rather than being judged on its own.
+ */
+void advice_judge(const struct report *r, const struct guest_advice *a,
+		  struct advice_judgement *j);
+
+#endif
