@@ -15,6 +15,7 @@
 #include "cli/cli.h"
 #include "reports/advice.h"
 #include "reports/report.h"
+#include "reports/text.h"
 
 /*
  * The emulation slowdown measured on this host by make bench (tools/tcg-slowdown), if it ran:
@@ -126,31 +127,10 @@ static struct json_object *advice_json(const struct guest_advice *a,
 	return o;
 }
 
-/* Wrap text at 78 columns: lead on the first line, then lines indented by indent. */
 void cli_print_wrapped(FILE *out, const char *lead, const char *text, int indent)
 {
-	int col = (int)strlen(lead);
-	bool line_start = true;		/* no word on this line yet: no space before the next */
-
 	fputs(lead, out);
-	for (const char *p = text; *p;) {
-		size_t w = strcspn(p, " ");
-
-		if (!line_start && col + 1 + (int)w > 78) {
-			fprintf(out, "\n%*s", indent, "");
-			col = indent;
-		} else if (!line_start) {
-			fputc(' ', out);
-			col++;
-		}
-		fwrite(p, 1, w, out);
-		line_start = false;
-		col += (int)w;
-		p += w;
-		while (*p == ' ')
-			p++;
-	}
-	fputc('\n', out);
+	text_wrap(out, text, (int)strlen(lead), indent, 78, false);
 }
 
 static void advice_text(const struct guest_advice *a, const struct advice_judgement *j,

@@ -18,21 +18,7 @@
 #include "cli/signal_cleanup.h"
 #include "reports/report.h"
 #include "reports/requirements.h"
-
-static void xml_escaped(FILE *f, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default:
-			/* XML 1.0 has no place for other control characters */
-			fputc((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t' ? '?' : *s, f);
-		}
-	}
-}
+#include "reports/text.h"
 
 /* JUnit XML, written beside path and renamed: a failed run leaves no partial file. */
 static int write_junit(const char *path, const struct requirement *j, size_t n, size_t failed,
@@ -69,19 +55,19 @@ static int write_junit(const char *path, const struct requirement *j, size_t n, 
 		failed);
 	for (size_t i = 0; i < n; i++) {
 		fprintf(f, "  <testcase classname=\"virtcap.check\" name=\"");
-		xml_escaped(f, j[i].id);
+		text_escape_markup(f, j[i].id);
 		fprintf(f, "\"");
 		if (j[i].verdict == VERDICT_YES) {
 			fprintf(f, "/>\n");
 			continue;
 		}
 		fprintf(f, ">\n    <failure message=\"");
-		xml_escaped(f, j[i].reason);
+		text_escape_markup(f, j[i].reason);
 		fprintf(f, "\" type=\"%s\">", verdict_name(j[i].verdict));
-		xml_escaped(f, j[i].reason);
+		text_escape_markup(f, j[i].reason);
 		if (j[i].fix) {
 			fprintf(f, "\nfix: ");
-			xml_escaped(f, j[i].fix);
+			text_escape_markup(f, j[i].fix);
 		}
 		fprintf(f, "</failure>\n  </testcase>\n");
 	}

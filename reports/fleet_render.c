@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reports/fleet.h"
+#include "reports/text.h"
 
 /* Hosts sorted by name (error rows by file), as indexes into f->v. */
 static size_t *sorted_hosts(const struct fleet *f)
@@ -253,20 +254,6 @@ static void render_markdown(const struct fleet *f, const size_t *idx, FILE *o)
 	blockers_free(b, nb);
 }
 
-static void html_text(FILE *o, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", o); break;
-		case '<': fputs("&lt;", o); break;
-		case '>': fputs("&gt;", o); break;
-		case '"': fputs("&quot;", o); break;
-		case '\'': fputs("&#39;", o); break;
-		default: fputc(*s, o);
-		}
-	}
-}
-
 static void render_html(const struct fleet *f, const size_t *idx, FILE *o)
 {
 	size_t c[GUEST_KIND_COUNT][3], nb;
@@ -293,20 +280,20 @@ static void render_html(const struct fleet *f, const size_t *idx, FILE *o)
 		if (h->error) {
 			fprintf(o, "<tr class=\"err\"><td class=\"h\">error</td><td colspan=\"%d\">",
 				GUEST_KIND_COUNT);
-			html_text(o, h->file);
+			text_escape_markup(o, h->file);
 			fputs(": ", o);
-			html_text(o, h->error);
+			text_escape_markup(o, h->error);
 			fputs("</td></tr>\n", o);
 			continue;
 		}
 		fputs("<tr><td class=\"h\">", o);
-		html_text(o, h->hostname);
+		text_escape_markup(o, h->hostname);
 		fputs("</td>", o);
 		for (int k = 0; k < GUEST_KIND_COUNT; k++) {
 			fprintf(o, "<td class=\"%s\"", verdict_name(h->verdict[k]));
 			if (h->verdict[k] != VERDICT_YES && h->blocked_by[k]) {
 				fputs(" title=\"", o);
-				html_text(o, h->blocked_by[k]);
+				text_escape_markup(o, h->blocked_by[k]);
 				fputs("\"", o);
 			}
 			fprintf(o, ">%s</td>", verdict_name(h->verdict[k]));
@@ -324,15 +311,15 @@ static void render_html(const struct fleet *f, const size_t *idx, FILE *o)
 		fputs("<h2>Hosts that share a blocker</h2>\n<ul>\n", o);
 	for (size_t i = 0; i < nb; i++) {
 		fputs("<li><code>", o);
-		html_text(o, b[i].cap);
+		text_escape_markup(o, b[i].cap);
 		fprintf(o, "</code>: %zu hosts:", b[i].nhosts);
 		for (size_t j = 0; j < b[i].nhosts && j < 200; j++) {
 			fputc(' ', o);
-			html_text(o, f->v[b[i].hosts[j]].hostname);
+			text_escape_markup(o, f->v[b[i].hosts[j]].hostname);
 		}
 		if (b[i].fix) {
 			fputs("<br><small>fix: ", o);
-			html_text(o, b[i].fix);
+			text_escape_markup(o, b[i].fix);
 			fputs("</small>", o);
 		}
 		fputs("</li>\n", o);

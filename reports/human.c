@@ -11,6 +11,7 @@
 
 #include "reports/caps.h"
 #include "reports/report.h"
+#include "reports/text.h"
 #include "version.h"
 
 #define ANSI_RED "\033[31m"
@@ -32,36 +33,12 @@ static const char *paint(const struct out *o, const char *code)
 	return o->opts->colour ? code : "";
 }
 
-/*
- * Print text wrapped to the width, the first line after `first` columns already used, the
- * following lines indented by `indent` columns.
- */
+/* text wrapped to the width, the first line after `first` columns already used (a space
+ * before its first word when that is past the indent), the next ones indented */
 static void print_wrapped(const struct out *o, const char *text, int first, int indent)
 {
-	int width = o->opts->width > 40 ? o->opts->width : 80;
-	int col = first;
-	const char *p = text;
-
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-
-		int wlen = (int)strcspn(p, " ");
-
-		if (col > indent && col + 1 + wlen > width) {
-			fprintf(o->f, "\n%*s", indent, "");
-			col = indent;
-		} else if (col > indent) {	/* mid-line: after a value, or a word */
-			fputc(' ', o->f);
-			col++;
-		}
-		fwrite(p, 1, (size_t)wlen, o->f);
-		col += wlen;
-		p += wlen;
-	}
-	fputc('\n', o->f);
+	text_wrap(o->f, text, first, indent, o->opts->width > 40 ? o->opts->width : 80,
+		  first > indent);
 }
 
 static const char *verdict_colour(const struct out *o, enum verdict v)
