@@ -13,9 +13,9 @@
 
 #include <json-c/json.h>
 
+#include "cli/atomic_file.h"
 #include "cli/check.h"
 #include "cli/cli.h"
-#include "cli/signal_cleanup.h"
 #include "reports/report.h"
 #include "reports/requirements.h"
 #include "reports/text.h"
@@ -24,32 +24,20 @@
 static int write_junit(const char *path, const struct requirement *j, size_t n, size_t failed,
 		       char *err, size_t errlen)
 {
-	char tmp[4096];
+	struct atomic_file a;
+	int rc = atomic_file_open(&a, path, err, errlen);
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -ENAMETOOLONG;
-	}
+	if (rc)
+		return rc;
 
-	int fd = mkstemp(tmp);
-
-	if (fd < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(e));
-		return -e;
-	}
-	signal_cleanup_add(tmp);
-
-	FILE *f = fdopen(fd, "w");
+	FILE *f = fdopen(a.fd, "w");
 
 	if (!f) {
-		close(fd);
-		unlink(tmp);
-		signal_cleanup_forget(tmp);
+		atomic_file_abort(&a);
 		snprintf(err, errlen, "%s: cannot write", path);
 		return -ENOMEM;
 	}
+	a.fd = -1;	/* the stream owns it now */
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		"<testsuite name=\"virtcap\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", n,
 		failed);
@@ -73,18 +61,12 @@ static int write_junit(const char *path, const struct requirement *j, size_t n, 
 	}
 	fprintf(f, "</testsuite>\n");
 
-	int rc = fflush(f) || fsync(fileno(f)) ? -errno : 0;
-
-	if (fclose(f) && !rc)
-		rc = -EIO;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -errno;
-	if (rc) {
-		unlink(tmp);
-		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(-rc));
+	if (fclose(f) != 0) {
+		atomic_file_abort(&a);
+		snprintf(err, errlen, "%s: cannot write: %s", path, strerror(errno));
+		return -EIO;
 	}
-	signal_cleanup_forget(tmp);
-	return rc;
+	return atomic_file_commit(&a, err, errlen);
 }
 
 int cli_check(const struct report *r, const char *requires, const struct check_opts *o,

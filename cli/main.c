@@ -20,6 +20,7 @@
 
 #include <json-c/json.h>
 
+#include "cli/atomic_file.h"
 #include "cli/check.h"
 #include "cli/cli.h"
 #include "cli/signal_cleanup.h"
@@ -296,35 +297,26 @@ static bool use_colour(const struct options *o)
  * node_exporter textfile collector, cron jobs and fleets read it at any moment).
  */
 struct output {
-	char tmp[PATH_MAX];
-	const char *path;
-	int fd, saved;
+	struct atomic_file file;
+	int saved;		/* the real standard output while FILE takes its place */
 };
 
 static int output_begin(struct output *out, const char *path)
 {
-	out->path = path;
-	if (snprintf(out->tmp, sizeof(out->tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(out->tmp)) {
-		fprintf(stderr, "virtcap: %s: path too long\n", path);
-		return -ENAMETOOLONG;
-	}
-	out->fd = mkstemp(out->tmp);
-	if (out->fd < 0) {
-		fprintf(stderr, "virtcap: %s: cannot create: %s\n", path, strerror(errno));
-		return -errno;
-	}
-	signal_cleanup_add(out->tmp);
+	char err[PATH_MAX + 128];
+	int rc = atomic_file_open(&out->file, path, err, sizeof(err));
 
-	mode_t mask = umask(0);
-
-	umask(mask);
-	fchmod(out->fd, 0666 & ~mask);	/* as any new file of this user, not mkstemp's 0600 */
+	if (rc) {
+		fprintf(stderr, "virtcap: %s\n", err);
+		return rc;
+	}
 	fflush(stdout);
 	out->saved = dup(STDOUT_FILENO);
-	if (out->saved < 0 || dup2(out->fd, STDOUT_FILENO) < 0) {
+	if (out->saved < 0 || dup2(out->file.fd, STDOUT_FILENO) < 0) {
 		fprintf(stderr, "virtcap: %s: %s\n", path, strerror(errno));
-		unlink(out->tmp);
-		signal_cleanup_forget(out->tmp);
+		if (out->saved >= 0)
+			close(out->saved);
+		atomic_file_abort(&out->file);
 		return -EIO;
 	}
 	return 0;
@@ -333,20 +325,21 @@ static int output_begin(struct output *out, const char *path)
 /* keep: the run succeeded. Returns 0, or -errno when FILE could not be written. */
 static int output_end(struct output *out, bool keep)
 {
-	int rc = 0;
+	char err[PATH_MAX + 128];
+	int rc = fflush(stdout) != 0 ? -EIO : 0;
 
-	if (fflush(stdout) != 0 || fsync(STDOUT_FILENO) < 0)
-		rc = -errno ? -errno : -EIO;
 	dup2(out->saved, STDOUT_FILENO);
 	close(out->saved);
-	close(out->fd);
-	if (keep && !rc && rename(out->tmp, out->path) < 0)
-		rc = -errno;
-	if (!keep || rc)
-		unlink(out->tmp);
-	signal_cleanup_forget(out->tmp);
-	if (keep && rc)
-		fprintf(stderr, "virtcap: %s: cannot write: %s\n", out->path, strerror(-rc));
+	if (!keep || rc) {
+		atomic_file_abort(&out->file);
+		if (keep)
+			fprintf(stderr, "virtcap: %s: cannot write: %s\n", out->file.path,
+				strerror(-rc));
+		return rc;
+	}
+	rc = atomic_file_commit(&out->file, err, sizeof(err));
+	if (rc)
+		fprintf(stderr, "virtcap: %s\n", err);
 	return rc;
 }
 
@@ -513,7 +506,7 @@ static int run_fleet(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	struct output out = { .fd = -1 };
+	struct output out = { .saved = -1 };
 	struct fleet f = { 0 };
 
 	if (output && output_begin(&out, output))
@@ -554,7 +547,7 @@ int main(int argc, char **argv)
 	if (!strcmp(o.command, "bench-exits"))
 		return cli_bench_exits(o.json, o.timeout_ms) ? EXIT_USAGE : 0;
 
-	struct output out = { .fd = -1 };
+	struct output out = { .saved = -1 };
 
 	if (o.output && output_begin(&out, o.output)) {
 		return EXIT_USAGE;

@@ -22,8 +22,8 @@
 
 #include <zlib.h>
 
+#include "cli/atomic_file.h"
 #include "cli/cli.h"
-#include "cli/signal_cleanup.h"
 #include "probe/capture.h"
 #include "probe/probe.h"
 
@@ -276,33 +276,18 @@ static void tar_virtcap_dir(struct tar *t, struct probe_ctx *ctx)
 int snapshot_write(const char *path, struct probe_ctx *ctx, const struct capture *capture,
 		   char *err, size_t errlen)
 {
-	char tmp[PATH_MAX];
+	struct atomic_file a;
 	struct tar t = { .mtime = time(NULL) };
+	int rc = atomic_file_open(&a, path, err, errlen);
+	int gz_fd = rc ? -1 : dup(a.fd);	/* gzclose closes its own; commit syncs ours */
 
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp)) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -ENAMETOOLONG;
-	}
-
-	int fd = mkstemp(tmp);
-
-	if (fd < 0) {
-		int e = errno;
-
-		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(e));
-		return -e;
-	}
-	signal_cleanup_add(tmp);	/* Ctrl-C while writing leaves no partial archive */
-	/* mkstemp makes 0600; give the archive the mode any new file of this user gets */
-	mode_t mask = umask(0);
-
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	t.gz = gzdopen(fd, "wb9");
+	if (rc)
+		return rc;
+	t.gz = gz_fd >= 0 ? gzdopen(gz_fd, "wb9") : NULL;
 	if (!t.gz) {
-		close(fd);
-		unlink(tmp);
-		signal_cleanup_forget(tmp);
+		if (gz_fd >= 0)
+			close(gz_fd);
+		atomic_file_abort(&a);
 		snprintf(err, errlen, "%s: cannot start compression", path);
 		return -ENOMEM;
 	}
@@ -314,14 +299,10 @@ int snapshot_write(const char *path, struct probe_ctx *ctx, const struct capture
 	tar_write(&t, end, sizeof(end));
 	if (gzclose(t.gz) != Z_OK && !t.err)
 		t.err = -EIO;
-	if (!t.err && rename(tmp, path) < 0)
-		t.err = -errno;
-	if (t.err)
-		unlink(tmp);
-	signal_cleanup_forget(tmp);
 	if (t.err) {
+		atomic_file_abort(&a);
 		snprintf(err, errlen, "%s: cannot write the snapshot: %s", path, strerror(-t.err));
 		return t.err;
 	}
-	return 0;
+	return atomic_file_commit(&a, err, errlen);
 }

@@ -66,4 +66,28 @@ is "$?" 2 "--output into a missing directory: exit 2"
 grep -q "$tmp/no/such/dir/virtcap.prom: cannot create" "$tmp/err"
 ok $? "the error names the file"
 is "$(ls "$tmp/out")" "r.json" "no temporary is left beside the output"
+
+# --output replaces only a regular file, and the new one keeps the old one's mode and owner
+refused() {	# PATH WHAT: --output PATH is refused, naming WHAT, and PATH stays as it was
+	before=$(stat -c '%F %i' "$1")
+	"$VIRTCAP" --root "$r" --prom --output "$1" 2>"$tmp/err"
+	is "$?" 2 "--output onto $2: exit 2"
+	grep -q "$1: $2, not a regular file" "$tmp/err"
+	ok $? "the error names the path and says it is $2"
+	is "$(stat -c '%F %i' "$1")" "$before" "and $2 is left as it was"
+}
+mkfifo "$tmp/out/fifo" && refused "$tmp/out/fifo" "a FIFO"
+ln -s r.json "$tmp/out/link" && refused "$tmp/out/link" "a symbolic link"
+mkdir "$tmp/out/dir" && refused "$tmp/out/dir" "a directory"
+if [ "$(id -u)" = 0 ] && mknod "$tmp/out/null" c 1 3; then
+	refused "$tmp/out/null" "a character device"
+fi
+is "$(ls -A "$tmp/out" | grep -c tmp)" 0 "no temporary is left beside a refused output"
+chmod 0640 "$tmp/out/r.json"
+[ "$(id -u)" = 0 ] && chown 1234:1235 "$tmp/out/r.json"
+"$VIRTCAP" --root "$r" --json --output "$tmp/out/r.json"
+is "$(stat -c %a "$tmp/out/r.json")" 640 "a replaced file keeps its mode"
+if [ "$(id -u)" = 0 ]; then
+	is "$(stat -c %u:%g "$tmp/out/r.json")" 1234:1235 "and, as root, its owner"
+fi
 done_testing
