@@ -6,6 +6,7 @@
  * reports/requirements.c; here, only how the result is told (text, TAP, JSON, JUnit).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,59 @@ static int write_junit(const char *path, const struct requirement *j, size_t n, 
 	return atomic_file_commit(&a, err, errlen);
 }
 
+static void print_tap(const struct requirement *j, size_t n, FILE *out)
+{
+	fprintf(out, "1..%zu\n", n);
+	for (size_t i = 0; i < n; i++) {
+		fprintf(out, "%s %zu - %s: %s\n", j[i].verdict == VERDICT_YES ? "ok" : "not ok", i + 1,
+			j[i].id, verdict_name(j[i].verdict));
+		fprintf(out, "# %s\n", j[i].reason);
+		if (j[i].verdict != VERDICT_YES && j[i].fix)
+			fprintf(out, "# fix: %s\n", j[i].fix);
+	}
+}
+
+static void print_json(const struct requirement *j, size_t n, size_t failed,
+		       const struct check_opts *o, FILE *out)
+{
+	struct json_object *obj = json_object_new_object(), *reqs = json_object_new_array();
+
+	json_object_object_add(obj, "schema", json_object_new_string("virtcap/check/v1"));
+	json_object_object_add(obj, "passed", json_object_new_boolean(failed == 0));
+	json_object_object_add(obj, "profile", o->profile ? json_object_new_string(o->profile)
+							 : NULL);
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *q = json_object_new_object();
+
+		json_object_object_add(q, "id", json_object_new_string(j[i].id));
+		json_object_object_add(q, "verdict", json_object_new_string(verdict_name(j[i].verdict)));
+		json_object_object_add(q, "passed", json_object_new_boolean(j[i].verdict == VERDICT_YES));
+		json_object_object_add(q, "reason", json_object_new_string(j[i].reason));
+		json_object_object_add(q, "fix", j[i].fix ? json_object_new_string(j[i].fix) : NULL);
+		json_object_array_add(reqs, q);
+	}
+	json_object_object_add(obj, "requirements", reqs);
+	fprintf(out, "%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+				JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(obj);
+}
+
+static void print_text(const struct requirement *j, size_t n, size_t failed,
+		       const struct check_opts *o, FILE *out)
+{
+	for (size_t i = 0; i < n; i++) {
+		char lead[64];
+
+		snprintf(lead, sizeof(lead), "%s  %-12s ", j[i].verdict == VERDICT_YES ? "PASS" : "FAIL",
+			 j[i].id);
+		cli_print_wrapped(out, lead, j[i].reason, 19);
+		if (j[i].verdict != VERDICT_YES && j[i].fix)
+			cli_print_wrapped(out, "                   fix: ", j[i].fix, 24);
+	}
+	fprintf(out, "%s: %zu of %zu requirements hold%s%s\n", failed ? "FAILED" : "PASSED",
+		n - failed, n, o->profile ? " for profile " : "", o->profile ? o->profile : "");
+}
+
 int cli_check(const struct report *r, const char *requires, const struct check_opts *o,
 	      FILE *out)
 {
@@ -90,60 +144,19 @@ int cli_check(const struct report *r, const char *requires, const struct check_o
 			failed++;
 		n++;
 	}
-
 	if (o->junit) {
-		char err[512];
+		char err[PATH_MAX + 128];
 
 		if (write_junit(o->junit, j, n, failed, err, sizeof(err))) {
 			fprintf(stderr, "virtcap: %s\n", err);
 			return 2;
 		}
 	}
-	if (o->tap) {
-		fprintf(out, "1..%zu\n", n);
-		for (size_t i = 0; i < n; i++) {
-			fprintf(out, "%s %zu - %s: %s\n", j[i].verdict == VERDICT_YES ? "ok" : "not ok",
-				i + 1, j[i].id, verdict_name(j[i].verdict));
-			fprintf(out, "# %s\n", j[i].reason);
-			if (j[i].verdict != VERDICT_YES && j[i].fix)
-				fprintf(out, "# fix: %s\n", j[i].fix);
-		}
-	} else if (o->json) {
-		struct json_object *obj = json_object_new_object(), *reqs = json_object_new_array();
-
-		json_object_object_add(obj, "schema", json_object_new_string("virtcap/check/v1"));
-		json_object_object_add(obj, "passed", json_object_new_boolean(failed == 0));
-		json_object_object_add(obj, "profile", o->profile ? json_object_new_string(o->profile)
-								 : NULL);
-		for (size_t i = 0; i < n; i++) {
-			struct json_object *q = json_object_new_object();
-
-			json_object_object_add(q, "id", json_object_new_string(j[i].id));
-			json_object_object_add(q, "verdict",
-					       json_object_new_string(verdict_name(j[i].verdict)));
-			json_object_object_add(q, "passed",
-					       json_object_new_boolean(j[i].verdict == VERDICT_YES));
-			json_object_object_add(q, "reason", json_object_new_string(j[i].reason));
-			json_object_object_add(q, "fix", j[i].fix ? json_object_new_string(j[i].fix)
-								   : NULL);
-			json_object_array_add(reqs, q);
-		}
-		json_object_object_add(obj, "requirements", reqs);
-		fprintf(out, "%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-					JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(obj);
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			char lead[64];
-
-			snprintf(lead, sizeof(lead), "%s  %-12s ",
-				 j[i].verdict == VERDICT_YES ? "PASS" : "FAIL", j[i].id);
-			cli_print_wrapped(out, lead, j[i].reason, 19);
-			if (j[i].verdict != VERDICT_YES && j[i].fix)
-				cli_print_wrapped(out, "                   fix: ", j[i].fix, 24);
-		}
-		fprintf(out, "%s: %zu of %zu requirements hold%s%s\n", failed ? "FAILED" : "PASSED",
-			n - failed, n, o->profile ? " for profile " : "", o->profile ? o->profile : "");
-	}
+	if (o->tap)
+		print_tap(j, n, out);
+	else if (o->json)
+		print_json(j, n, failed, o, out);
+	else
+		print_text(j, n, failed, o, out);
 	return failed ? 1 : 0;
 }

@@ -9,6 +9,14 @@
 struct probe_ctx;
 struct capture;
 
+#define CLI_EXIT_USAGE 2	/* a usage or input error; 0 ran fine; check: 1 a requirement fails */
+
+/* `virtcap lab ...`: runs scripts/lab.sh (cli/lab.c); returns only when it cannot */
+int cli_lab(int argc, char **argv);
+
+/* `virtcap fleet ...`: merges reports (cli/fleet.c); the exit status */
+int cli_fleet(int argc, char **argv);
+
 /*
  * Write a snapshot of a probe run to path as a gzip-compressed tar archive: every file the probe
  * read, the links it followed and directories it listed, plus .virtcap/facts (the live results)

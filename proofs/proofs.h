@@ -71,7 +71,8 @@ void proof_run(const struct proof_def *p, const struct hv_proof_opts *o,
 proof_setup_fn proof_no_setup;
 #define ANY(g, m)
 #define BY_VENDOR(g1, m1, g2, m2)
-#define PROOF(id, row, group, vcpus, image, setup, check) proof_setup_fn setup; proof_check_fn check;
+#define PROOF(id, row, group, vcpus, image, setup, check) \
+	proof_setup_fn setup; proof_check_fn check;
 #include "proofs/manifest.h"
 #undef ANY
 #undef BY_VENDOR

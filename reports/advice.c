@@ -23,7 +23,8 @@ const struct guest_advice advice_table[] = {
 	{ "dos", "a 16-bit real-mode guest (DOS, old boot loaders)", GUEST_REAL16,
 	  { HW_CHAIN("", ""), ROW_STEP(GUEST_REAL16, "a real-mode test guest runs"),
 	    ROW_STEP(GUEST_PIO, "port I/O reaches an emulated device") },
-	  { advice_emulation, "emulation made for it: DOSBox (apt install dosbox) runs DOS programs without "
+	  { advice_emulation,
+	    "emulation made for it: DOSBox (apt install dosbox) runs DOS programs without "
 		 "any hardware virtualization, fast enough for DOS-era software" } },
 	{ "os32", "a 32-bit operating system", GUEST_PAE32,
 	  { HW_CHAIN("", ""), ROW_STEP(GUEST_PROT32, "a 32-bit protected-mode test guest runs"),
@@ -38,7 +39,8 @@ const struct guest_advice advice_table[] = {
 	    ROW_STEP(GUEST_IRQ, "interrupts reach the guest"),
 	    ROW_STEP(GUEST_SMP, "several vCPUs run at once"),
 	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk") },
-	  { advice_emulation, "paravirtualization: where the host kernel offers PVM (kvm_pvm), a 64-bit Linux "
+	  { advice_emulation,
+	    "paravirtualization: where the host kernel offers PVM (kvm_pvm), a 64-bit Linux "
 		 "guest kernel built for PVM runs without VT-x/AMD-V at near-native speed",
 	    "OS-level virtualization, when the workload is Linux programs: a container (see "
 	    "'advise container')" } },

@@ -2,7 +2,7 @@
 # The command line: --help and --version exit 0; unknown commands, options and stray
 # arguments exit 2 with one line naming the problem; a bad --root exits 2 naming the directory.
 . "$(dirname "$0")/lib/tap.sh"
-plan 10
+plan 11
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -16,8 +16,10 @@ ok $? "--version prints the version"
 is "$?" 2 "an unknown command exits 2"
 grep -q "unknown command 'frobnicate'" "$tmp/err"
 ok $? "and names it"
-"$VIRTCAP" --no-such-option >/dev/null 2>&1
+"$VIRTCAP" --no-such-option >/dev/null 2>"$tmp/err"
 is "$?" 2 "an unknown option exits 2"
+is "$(cat "$tmp/err")" "virtcap: --no-such-option: an unknown option, or one without its value (try --help)" \
+	"with one line naming it"
 "$VIRTCAP" probe extra >/dev/null 2>"$tmp/err"
 is "$?" 2 "a stray argument exits 2"
 "$VIRTCAP" --root "$tmp/missing" >"$tmp/out" 2>"$tmp/err"

@@ -66,6 +66,21 @@ is "$?" 2 "--output into a missing directory: exit 2"
 grep -q "$tmp/no/such/dir/virtcap.prom: cannot create" "$tmp/err"
 ok $? "the error names the file"
 is "$(ls "$tmp/out")" "r.json" "no temporary is left beside the output"
+printf 'not an archive' >"$tmp/bad.tar.gz"
+"$VIRTCAP" --root "$tmp/bad.tar.gz" --json --output "$tmp/out/r.json" 2>"$tmp/err"
+is "$?" 2 "a --root that cannot be read: exit 2"
+is "$(cat "$tmp/out/r.json")" OLD "and the earlier output stays"
+is "$(ls "$tmp/out")" "r.json" "with no temporary beside it"
+"$VIRTCAP" bench-exits --output "$tmp/out/bench.txt" >"$tmp/stdout" 2>&1
+rc=$?
+if [ -c /dev/kvm ] && [ "$rc" -eq 0 ]; then
+	[ -s "$tmp/out/bench.txt" ] && [ ! -s "$tmp/stdout" ]
+	ok $? "bench-exits --output writes the file, not standard output"
+else
+	[ ! -e "$tmp/out/bench.txt" ]
+	ok $? "bench-exits without KVM leaves no --output file (exit $rc)"
+fi
+rm -f "$tmp/out/bench.txt"
 
 # --output replaces only a regular file, and the new one keeps the old one's mode and owner
 refused() {	# PATH WHAT: --output PATH is refused, naming WHAT, and PATH stays as it was

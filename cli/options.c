@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The command line: options may stand before or after the command (GNU getopt permutes), and
+ * each is checked as it is read, so a bad one is one line naming it and exit status 2.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "reports/requirements.h"
+#include "version.h"
+
+void usage(FILE *out)
+{
+	fputs("usage: virtcap [COMMAND] [OPTIONS]\n"
+	      "\n"
+	      "Tells what virtual machines this Linux x86 host can run, and why not.\n"
+	      "\n"
+	      "commands:\n"
+	      "  (none)             probe the host, prove with test guests, show the matrix\n"
+	      "  probe              the probe only, no test guests\n"
+	      "  prove              boot the test guests (hv-mini) and show what they proved\n"
+	      "  bench-exits        time each exit kind through hv-mini and a bare KVM_RUN loop\n"
+	      "  check --require ID,... | --profile NAME [--tap] [--junit FILE]\n"
+	      "                     CI gate: exit 0 when every requirement holds, 1 when one\n"
+	      "                     does not, 2 on error; IDs: the matrix rows, kvm, sev-snp,\n"
+	      "                     tdx; --list-profiles shows the profiles\n"
+	      "  fleet [--format text|csv|markdown|html] [--output FILE] FILE|DIR...\n"
+	      "                     merge many hosts' --json reports into one matrix\n"
+	      "  advise GUEST       what GUEST needs, what holds here, the first thing to fix and\n"
+	      "                     the alternatives; GUEST: dos, os32, os64, hypervisor, gpu,\n"
+	      "                     container\n"
+	      "  lab [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]\n"
+	      "      [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC]\n"
+	      "      [--json] [-- ARGS]\n"
+	      "                     run virtcap ARGS on real KVM inside an emulated CPU:\n"
+	      "                     QEMU's (AMD SVM) or Bochs's (Intel VMX)\n"
+	      "  snapshot OUT.tar.gz  capture everything the probe reads, for a support ticket\n"
+	      "                     or a test; probe it later with --root\n"
+	      "\n"
+	      "options:\n"
+	      "  --json             print the report as JSON (schema virtcap/report/v1)\n"
+	      "  --root DIR         read every file relative to DIR (a captured root)\n"
+	      "  --cpuid-dump FILE  take CPUID from a libcpuid raw dump instead of this CPU\n"
+	      , out);
+	cli_print_only_help(out);
+	fputs("  --timeout SEC      time limit of each proof (default 2)\n"
+	      "  --prom             print Prometheus metrics (node_exporter textfile format)\n"
+	      "  --output FILE      write the output to FILE atomically (temporary + rename)\n"
+	      "  --verbose          show where every finding came from\n"
+	      "  --no-color         no colours (also: NO_COLOR set, or not a terminal)\n"
+	      "  --help, --version\n"
+	      "\n"
+	      "exit status: 0 ran fine, 2 usage or input error (check: 1 a requirement fails)\n",
+	      out);
+}
+
+/* --timeout SEC: more than 0, at most an hour */
+static int parse_timeout(const char *arg, unsigned *ms)
+{
+	char *end;
+	double sec = strtod(arg, &end);
+
+	if (end == arg || *end || !(sec > 0 && sec <= 3600)) {
+		fprintf(stderr, "virtcap: --timeout '%s': give seconds, more than 0 and at most "
+			"3600\n", arg);
+		return -EINVAL;
+	}
+	*ms = (unsigned)(sec * 1000 + 0.5);
+	if (!*ms)
+		*ms = 1;
+	return 0;
+}
+
+/* --require ID,... or --profile NAME: each id known, added to o->requires */
+static int add_requirements(struct options *o, const char *arg, bool profile)
+{
+	const char *add = arg;
+	char ids[1024];
+
+	if (profile) {
+		const struct requirement_profile *p = requirement_profile_find(arg);
+
+		if (!p) {
+			fprintf(stderr, "virtcap: --profile '%s': no such profile; they are:\n", arg);
+			requirement_profiles_print(stderr);
+			return -EINVAL;
+		}
+		o->profile = p->name;
+		add = p->requires;
+	}
+	if (snprintf(ids, sizeof(ids), "%s", add) >= (int)sizeof(ids)) {
+		fprintf(stderr, "virtcap: --require: too many requirements\n");
+		return -EINVAL;
+	}
+	for (char *save, *id = strtok_r(ids, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
+		if (!requirement_known(id)) {
+			fprintf(stderr, "virtcap: --require: unknown requirement '%s'; the known "
+				"ones: ", id);
+			requirement_ids_print(stderr);
+			return -EINVAL;
+		}
+	}
+
+	size_t used = strlen(o->requires);
+
+	if (used + strlen(add) + 2 > sizeof(o->requires)) {
+		fprintf(stderr, "virtcap: --require: too many requirements\n");
+		return -EINVAL;
+	}
+	snprintf(o->requires + used, sizeof(o->requires) - used, "%s%s", used ? "," : "", add);
+	return 0;
+}
+
+/* The command and its arguments, after the options: known, and with what it needs */
+static int check_command(struct options *o, int argc, char **argv)
+{
+	if (optind < argc)
+		o->command = argv[optind++];
+	if (o->command && !strcmp(o->command, "snapshot") && optind < argc)
+		o->snapshot_out = argv[optind++];
+	if (o->command && !strcmp(o->command, "advise") && optind < argc)
+		o->guest = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "virtcap: unexpected argument '%s' (try --help)\n", argv[optind]);
+		return -EINVAL;
+	}
+	if (!o->command)
+		o->command = "host";	/* probe, proofs, the matrix */
+	if (!cli_command_known(o->command)) {
+		fprintf(stderr, "virtcap: unknown command '%s' (try --help)\n", o->command);
+		return -EINVAL;
+	}
+	if (!strcmp(o->command, "advise") && (!o->guest || !cli_advise_known(o->guest))) {
+		if (o->guest)
+			fprintf(stderr, "virtcap: advise: unknown guest '%s'; one of:\n", o->guest);
+		else
+			fprintf(stderr, "virtcap: advise needs a guest: virtcap advise GUEST, one of:\n");
+		cli_advise_list(stderr);
+		return -EINVAL;
+	}
+	if (!strcmp(o->command, "check") && !o->requires[0]) {
+		fprintf(stderr, "virtcap: check needs what to require: --require ID,... or --profile "
+			"NAME (virtcap check --list-profiles)\n");
+		return -EINVAL;
+	}
+	if (strcmp(o->command, "check") && (o->requires[0] || o->tap || o->junit)) {
+		fprintf(stderr, "virtcap: --require, --profile, --tap and --junit belong to "
+			"virtcap check\n");
+		return -EINVAL;
+	}
+	if (!strcmp(o->command, "snapshot") && !o->snapshot_out) {
+		fprintf(stderr, "virtcap: snapshot needs the output file: virtcap snapshot OUT.tar.gz\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR, OPT_ONLY, OPT_TIMEOUT, OPT_REQUIRE,
+       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM };
+
+static const struct option longopts[] = {
+	{ "json", no_argument, NULL, 'j' },
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "cpuid-dump", required_argument, NULL, OPT_CPUID_DUMP },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "no-color", no_argument, NULL, OPT_NO_COLOUR },
+	{ "no-colour", no_argument, NULL, OPT_NO_COLOUR },
+	{ "only", required_argument, NULL, OPT_ONLY },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "require", required_argument, NULL, OPT_REQUIRE },
+	{ "profile", required_argument, NULL, OPT_PROFILE },
+	{ "tap", no_argument, NULL, OPT_TAP },
+	{ "junit", required_argument, NULL, OPT_JUNIT },
+	{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "prom", no_argument, NULL, OPT_PROM },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 },
+};
+
+/* One option: 0, or -EINVAL said on stderr */
+static int take_option(struct options *o, int c, const char *arg)
+{
+	char err[1024];
+
+	switch (c) {
+	case 'j': o->json = true; return 0;
+	case 'v': o->verbose = true; return 0;
+	case OPT_ROOT: o->root = arg; return 0;
+	case OPT_CPUID_DUMP: o->cpuid_dump = arg; return 0;
+	case OPT_NO_COLOUR: o->no_colour = true; return 0;
+	case OPT_TAP: o->tap = true; return 0;
+	case OPT_OUTPUT: o->output = arg; return 0;
+	case OPT_PROM: o->prom = true; return 0;
+	case OPT_JUNIT: o->junit = arg; return 0;
+	case OPT_TIMEOUT: return parse_timeout(arg, &o->timeout_ms);
+	case OPT_REQUIRE: return add_requirements(o, arg, false);
+	case OPT_PROFILE: return add_requirements(o, arg, true);
+	case OPT_ONLY:
+		o->only = arg;
+		if (cli_check_only(arg, err, sizeof(err))) {
+			fprintf(stderr, "virtcap: %s\n", err);
+			return -EINVAL;
+		}
+		return 0;
+	case OPT_LIST_PROFILES:
+		requirement_profiles_print(stdout);
+		exit(0);
+	case 'h':
+		usage(stdout);
+		exit(0);
+	case 'V':
+		printf("virtcap %s\n", VIRTCAP_VERSION);
+		exit(0);
+	default:	/* '?': options_parse() names it */
+		return -EINVAL;
+	}
+}
+
+int options_parse(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->root = "/";
+	o->timeout_ms = 2000;
+	opterr = 0;	/* one line of ours instead of getopt's and the whole usage */
+	while ((c = getopt_long(argc, argv, "jvhV", longopts, NULL)) != -1) {
+		if (c == '?') {
+			fprintf(stderr, "virtcap: %s: an unknown option, or one without its value "
+				"(try --help)\n", argv[optind - 1]);
+			return -EINVAL;
+		}
+		if (take_option(o, c, optarg))
+			return -EINVAL;
+	}
+	return check_command(o, argc, argv);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* The command line of virtcap, but lab and fleet, which parse their own (cli/options.c). */
+#ifndef VIRTCAP_OPTIONS_H
+#define VIRTCAP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct options {
+	const char *command;		/* "host" when none was given */
+	const char *root;
+	const char *cpuid_dump;
+	const char *snapshot_out;
+	const char *guest;		/* advise GUEST */
+	char requires[1024];		/* check: --require and --profile, comma-separated */
+	const char *profile;
+	const char *junit;
+	const char *output;		/* --output FILE: written atomically */
+	bool tap;
+	bool prom;
+	const char *only;
+	unsigned timeout_ms;
+	bool json;
+	bool verbose;
+	bool no_colour;
+};
+
+/* Whether options_parse() accepts the command: cli/main.c's table says */
+bool cli_command_known(const char *name);
+
+void usage(FILE *out);
+
+/* Parse argv into *o. 0, or -EINVAL after saying what is wrong on stderr. --help, --version
+ * and --list-profiles print and exit. */
+int options_parse(int argc, char **argv, struct options *o);
+
+#endif
