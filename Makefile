@@ -68,6 +68,7 @@ LIB_OBJS += reports/prom.o
 LIB_OBJS += reports/proofs.o
 LIB_OBJS += reports/report.o
 LIB_OBJS += reports/requirements.o
+LIB_OBJS += reports/sections.o
 LIB_OBJS += reports/text.o
 LIB_OBJS += cli/advise.o
 LIB_OBJS += cli/atomic_file.o

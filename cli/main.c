@@ -29,6 +29,7 @@
 #include "probe/capture.h"
 #include "probe/probe.h"
 #include "probe/root_archive.h"
+#include "reports/json.h"
 #include "reports/report.h"
 
 /* Everything a command works on, opened by session_open() and closed by session_close() */

@@ -17,6 +17,7 @@
 #include <json-c/json.h>
 
 #include "probe/probe.h"
+#include "reports/json.h"
 #include "reports/report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

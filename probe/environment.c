@@ -23,7 +23,6 @@
 #include <string.h>
 #include <sys/klog.h>
 
-#include <json-c/json.h>
 
 #include "probe/probe.h"
 #include "probe/root.h"
@@ -60,50 +59,33 @@ static const struct {
 };
 
 struct layers {
-	struct json_object *list;	/* the layers, outermost first */
-	struct json_object *disagreements;
+	struct report *r;		/* the layers and disagreements go into its sections */
 	const char *hypervisor;		/* best name of the outer hypervisor */
 	const char *vmm;
+	int err;
 };
 
-static struct json_object *evidence(const char *source, const char *says, const char *confidence)
+/* A new layer, outermost first; returns its evidence list (NULL when out of memory) */
+static struct evidence_list *layer_add(struct layers *l, const char *kind, const char *name)
 {
-	struct json_object *e = json_object_new_object();
+	struct env_layer *layer = report_env_layer_add(l->r, kind, name);
 
-	if (!e)
-		return NULL;
-	json_object_object_add(e, "source", json_object_new_string(source));
-	json_object_object_add(e, "says", json_object_new_string(says));
-	json_object_object_add(e, "confidence", json_object_new_string(confidence));
-	return e;
+	if (!layer)
+		l->err = -ENOMEM;
+	return layer ? &layer->evidence : NULL;
 }
 
-/* A layer {level, kind, name, evidence: []}; returns its evidence array. */
-static struct json_object *layer_add(struct layers *l, const char *kind, const char *name)
+static void ev_add(struct layers *l, struct evidence_list *list, const char *source,
+		   const char *says, enum confidence c)
 {
-	struct json_object *layer = json_object_new_object(), *ev = json_object_new_array();
-
-	if (!layer || !ev) {
-		json_object_put(layer);
-		json_object_put(ev);
-		return NULL;
-	}
-	json_object_object_add(layer, "level",
-			       json_object_new_int((int)json_object_array_length(l->list)));
-	json_object_object_add(layer, "kind", json_object_new_string(kind));
-	json_object_object_add(layer, "name", json_object_new_string(name));
-	json_object_object_add(layer, "evidence", ev);
-	json_object_array_add(l->list, layer);
-	return ev;
+	if (list && evidence_add(list, source, says, c))
+		l->err = -ENOMEM;
 }
 
-static void ev_add(struct json_object *list, const char *source, const char *says,
-		   const char *confidence)
+static void disagreement(struct layers *l, const char *says)
 {
-	struct json_object *e = list ? evidence(source, says, confidence) : NULL;
-
-	if (e && json_object_array_add(list, e))
-		json_object_put(e);
+	if (report_env_disagreement(l->r, says))
+		l->err = -ENOMEM;
 }
 
 /* Lines of the kernel log that describe the platform, kept as facts. */
@@ -209,27 +191,27 @@ static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct
 		return;
 	l->hypervisor = name ? name : klog ? klog : "an unnamed hypervisor";
 
-	struct json_object *ev = layer_add(l, "hypervisor", l->hypervisor);
+	struct evidence_list *ev = layer_add(l, "hypervisor", l->hypervisor);
 
 	if (bit == 1)
-		ev_add(ev, "CPUID 0x00000001 ECX[31]", "running under a hypervisor", "high");
+		ev_add(l, ev, "CPUID 0x00000001 ECX[31]", "running under a hypervisor", CONFIDENCE_HIGH);
 	if (sig) {
 		snprintf(says, sizeof(says), "signature \"%s\"%s%s", sig, name ? ": " : "",
 			 name ? name : "");
-		ev_add(ev, "CPUID 0x40000000", says, "high");
+		ev_add(l, ev, "CPUID 0x40000000", says, CONFIDENCE_HIGH);
 	}
 	if (klog) {
 		snprintf(says, sizeof(says), "Hypervisor detected: %s", klog);
-		ev_add(ev, "kernel log", says, "high");
+		ev_add(l, ev, "kernel log", says, CONFIDENCE_HIGH);
 		if (name && !strstr(name, klog) && !strstr(klog, name)) {
 			snprintf(says, sizeof(says), "CPUID names the hypervisor %s, the kernel log "
 				 "%s", name, klog);
-			json_object_array_add(l->disagreements, json_object_new_string(says));
+			disagreement(l, says);
 		}
 	}
 	if (pv) {
 		snprintf(says, sizeof(says), "the kernel uses the %s paravirtual interface", pv);
-		ev_add(ev, "kernel log \"Booting paravirtualized kernel\"", says, "medium");
+		ev_add(l, ev, "kernel log \"Booting paravirtualized kernel\"", says, CONFIDENCE_MEDIUM);
 	}
 
 	char clock[64];
@@ -237,14 +219,14 @@ static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct
 	if (root_read_line(ctx, "/sys/devices/system/clocksource/clocksource0/current_clocksource",
 			   clock, sizeof(clock)) == 0 && strcmp(clock, "tsc") && strcmp(clock, "hpet")) {
 		snprintf(says, sizeof(says), "clock source %s", clock);
-		ev_add(ev, "/sys/devices/system/clocksource/clocksource0", says, "medium");
+		ev_add(l, ev, "/sys/devices/system/clocksource/clocksource0", says, CONFIDENCE_MEDIUM);
 	}
 
 	char xen[32];
 
 	if (root_read_line(ctx, "/sys/hypervisor/type", xen, sizeof(xen)) == 0 && xen[0]) {
 		snprintf(says, sizeof(says), "hypervisor type %s", xen);
-		ev_add(ev, "/sys/hypervisor/type", says, "high");
+		ev_add(l, ev, "/sys/hypervisor/type", says, CONFIDENCE_HIGH);
 	}
 }
 
@@ -278,32 +260,32 @@ static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers
 	if (!l->hypervisor && (hv_acpi || hv_dmi))
 		l->hypervisor = hv_acpi ? hv_acpi : hv_dmi;
 
-	struct json_object *ev = layer_add(l, "vmm", vmm);
+	struct evidence_list *ev = layer_add(l, "vmm", vmm);
 
 	if (by_acpi) {
 		snprintf(says, sizeof(says), "ACPI OEM id \"%s\": %s", oem, by_acpi);
-		ev_add(ev, oem_source, says, "high");
+		ev_add(l, ev, oem_source, says, CONFIDENCE_HIGH);
 	}
 	if (dmi) {
 		snprintf(says, sizeof(says), "DMI vendor \"%s\"%s%s%s", dmi, product ? ", product \""
 			 : "", product ? product : "", product ? "\"" : "");
-		ev_add(ev, "/sys/class/dmi/id", says, by_dmi ? "high" : "low");
+		ev_add(l, ev, "/sys/class/dmi/id", says, by_dmi ? CONFIDENCE_HIGH : CONFIDENCE_LOW);
 	} else if (report_cap(r, CAP_FW_DMI_SYS_VENDOR)) {
-		ev_add(ev, "/sys/class/dmi/id", "no DMI tables (Firecracker provides none)", "low");
+		ev_add(l, ev, "/sys/class/dmi/id", "no DMI tables (Firecracker provides none)", CONFIDENCE_LOW);
 	}
 	if (by_bios) {
 		snprintf(says, sizeof(says), "BIOS vendor \"%s\": Bochs's own BIOS", bios);
-		ev_add(ev, "/sys/class/dmi/id/bios_vendor", says, "high");
+		ev_add(l, ev, "/sys/class/dmi/id/bios_vendor", says, CONFIDENCE_HIGH);
 	}
 	if (by_acpi && by_dmi && strcmp(by_acpi, by_dmi)) {
 		snprintf(says, sizeof(says), "ACPI names the VMM %s, DMI %s", by_acpi, by_dmi);
-		json_object_array_add(l->disagreements, json_object_new_string(says));
+		disagreement(l, says);
 	}
 	if (l->hypervisor && strcmp(l->hypervisor, vmm) && !strstr(l->hypervisor, vmm)) {
 		snprintf(says, sizeof(says), "CPUID names the hypervisor %s while %s names the VMM %s: "
 			 "%s is the program that drives %s to make this virtual machine", l->hypervisor,
 			 by_acpi ? "ACPI" : "DMI", vmm, vmm, l->hypervisor);
-		json_object_array_add(l->disagreements, json_object_new_string(says));
+		disagreement(l, says);
 	}
 }
 
@@ -316,31 +298,31 @@ static void env_kernel(struct probe_ctx *ctx, const struct report *r, struct lay
 		 mod && strcmp(mod, "none") ? ", itself a KVM host" : "",
 		 mod && !strcmp(mod, "kvm_pvm") ? " (PVM)" : "");
 
-	struct json_object *ev = layer_add(l, "kernel", name);
+	struct evidence_list *ev = layer_add(l, "kernel", name);
 
 	if (mod && strcmp(mod, "none")) {
 		snprintf(says, sizeof(says), "%s is loaded", mod);
-		ev_add(ev, "/sys/module", says, "high");
+		ev_add(l, ev, "/sys/module", says, CONFIDENCE_HIGH);
 	}
 
 	const char *pvm = facts_get(&ctx->facts, "klog.kvm_pvm");
 
 	if (pvm) {
 		snprintf(says, sizeof(says), "kvm-pvm: %s", pvm);
-		ev_add(ev, "kernel log", says, "high");
+		ev_add(l, ev, "kernel log", says, CONFIDENCE_HIGH);
 		if (l->hypervisor) {
 			snprintf(says, sizeof(says), "this kernel runs on %s and is itself a PVM "
 				 "hypervisor: a third layer that neither CPUID nor ACPI shows",
 				 l->hypervisor);
-			json_object_array_add(l->disagreements, json_object_new_string(says));
+			disagreement(l, says);
 		}
 	}
 
 	const char *status = facts_get(&ctx->facts, "klog.status");
 
 	if (status && strcmp(status, "ok"))
-		ev_add(ev, "kernel log", "not readable by this user (dmesg_restrict): run as root "
-		       "for the kernel's own view", "low");
+		ev_add(l, ev, "kernel log", "not readable by this user (dmesg_restrict): run as root "
+		       "for the kernel's own view", CONFIDENCE_LOW);
 }
 
 static void env_container(const struct report *r, struct layers *l)
@@ -349,39 +331,28 @@ static void env_container(const struct report *r, struct layers *l)
 		return;
 
 	const char *kind = report_cap_string(r, CAP_OS_CONTAINER_KIND);
-	struct json_object *ev = layer_add(l, "container", kind ? kind : "container");
+	struct evidence_list *ev = layer_add(l, "container", kind ? kind : "container");
 
-	ev_add(ev, CAP_OS_CONTAINER, "see container_evidence", "high");
+	ev_add(l, ev, CAP_OS_CONTAINER, "see container_evidence", CONFIDENCE_HIGH);
 }
 
 int probe_environment(struct probe_ctx *ctx, struct report *r)
 {
-	struct layers l = { .list = json_object_new_array(),
-			    .disagreements = json_object_new_array() };
-	struct json_object *env = json_object_new_object();
+	struct layers l = { .r = r };
 	int rc = 0;
 
-	if (!l.list || !l.disagreements || !env) {
-		json_object_put(l.list);
-		json_object_put(l.disagreements);
-		json_object_put(env);
-		return -ENOMEM;
-	}
+	r->env_known = true;
 	if (ctx->live)
 		klog_record(ctx);
 	env_hypervisor(ctx, r, &l);
 	env_vmm(ctx, r, &l);
 	env_kernel(ctx, r, &l);
 	env_container(r, &l);
+	if (l.err)
+		return l.err;
 
 	bool guest = l.hypervisor || l.vmm;
-	size_t nlayers = json_object_array_length(l.list);
-
-	json_object_object_add(env, "layers", l.list);
-	json_object_object_add(env, "disagreements", l.disagreements);
-	if (report_section_set(r, "environment", env))
-		return -ENOMEM;
-
+	size_t nlayers = r->nenv_layers;
 	rc |= report_cap_bool(r, CAP_ENV_IS_GUEST, guest, "environment layers", "%s",
 			      guest ? "this host is a virtual machine" : "no sign of a hypervisor");
 	if (l.hypervisor)

@@ -26,7 +26,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 
 #include "probe/cpuinfo.h"
 #include "probe/probe.h"
@@ -289,25 +288,17 @@ static int osvirt_cgroups(struct probe_ctx *ctx, struct report *r)
 	return rc;
 }
 
-struct evidence {
-	struct json_object *list;
+struct container_evidence {
+	struct evidence_list *list;	/* the report's */
 	const char *kind;	/* strongest container kind seen */
-	int score;		/* 3 high, 2 medium, 1 low */
+	int score;		/* enum confidence of the strongest, 0: none */
+	int err;
 };
 
-static void evidence_add(struct evidence *ev, const char *source, const char *says,
-			 const char *kind, int confidence)
+static void container_evidence_add(struct container_evidence *ev, const char *source,
+				   const char *says, const char *kind, int confidence)
 {
-	static const char *const names[] = { "none", "low", "medium", "high" };
-	struct json_object *e = json_object_new_object();
-
-	if (!e)
-		return;
-	json_object_object_add(e, "source", json_object_new_string(source));
-	json_object_object_add(e, "says", json_object_new_string(says));
-	json_object_object_add(e, "confidence", json_object_new_string(names[confidence]));
-	if (json_object_array_add(ev->list, e))
-		json_object_put(e);
+	ev->err |= evidence_add(ev->list, source, says, (enum confidence)confidence);
 	if (kind && confidence > ev->score) {
 		ev->kind = kind;
 		ev->score = confidence;
@@ -329,7 +320,7 @@ static const char *cgroup_path_kind(const char *text)
 	return NULL;
 }
 
-static void container_evidence(struct probe_ctx *ctx, struct evidence *ev)
+static void container_evidence(struct probe_ctx *ctx, struct container_evidence *ev)
 {
 	char link[128], line[512], buf[256];
 	char *text;
@@ -340,10 +331,10 @@ static void container_evidence(struct probe_ctx *ctx, struct evidence *ev)
 	if (root_readlink(ctx, "/proc/self/ns/pid", link, sizeof(link)) > 0 &&
 	    sscanf(link, "pid:[%llu]", &ino) == 1) {
 		if (ino == PROC_PID_INIT_INO)
-			evidence_add(ev, "/proc/self/ns/pid", "the initial PID namespace: not in "
+			container_evidence_add(ev, "/proc/self/ns/pid", "the initial PID namespace: not in "
 				     "a container", NULL, 3);
 		else
-			evidence_add(ev, "/proc/self/ns/pid", "a PID namespace other than the "
+			container_evidence_add(ev, "/proc/self/ns/pid", "a PID namespace other than the "
 				     "initial one", "unknown", 3);
 	}
 	if (root_read(ctx, "/proc/1/cgroup", &text, &len) == 0) {
@@ -351,7 +342,7 @@ static void container_evidence(struct probe_ctx *ctx, struct evidence *ev)
 
 		if (kind) {
 			snprintf(buf, sizeof(buf), "process 1 is in a %s cgroup", kind);
-			evidence_add(ev, "/proc/1/cgroup", buf, kind, 2);
+			container_evidence_add(ev, "/proc/1/cgroup", buf, kind, 2);
 		}
 		free(text);
 	}
@@ -367,7 +358,7 @@ static void container_evidence(struct probe_ctx *ctx, struct evidence *ev)
 				const char *kind = strstr(root_line, "/var/lib/docker") ? "docker"
 						   : strstr(root_line, "/containers/") ? "podman" : NULL;
 
-				evidence_add(ev, "/proc/self/mountinfo", "the root file system is an "
+				container_evidence_add(ev, "/proc/self/mountinfo", "the root file system is an "
 					     "overlay, as container images are", kind ? kind : "unknown",
 					     kind ? 2 : 1);
 			}
@@ -379,7 +370,7 @@ static void container_evidence(struct probe_ctx *ctx, struct evidence *ev)
 
 		if (sscanf(line, "%llu %llu %llu", &in, &out, &count) == 3 &&
 		    !(in == 0 && out == 0 && count == 4294967295ull))
-			evidence_add(ev, "/proc/self/uid_map", "in a user namespace (uids are "
+			container_evidence_add(ev, "/proc/self/uid_map", "in a user namespace (uids are "
 				     "mapped)", "unknown", 2);
 	}
 	if (ctx->live) {
@@ -404,29 +395,28 @@ static void container_evidence(struct probe_ctx *ctx, struct evidence *ev)
 
 	if (cenv && *cenv) {
 		snprintf(buf, sizeof(buf), "process 1 has container=%s", cenv);
-		evidence_add(ev, "/proc/1/environ", buf, cenv, 3);
+		container_evidence_add(ev, "/proc/1/environ", buf, cenv, 3);
 	}
 	if (root_read_line(ctx, "/proc/sys/kernel/osrelease", line, sizeof(line)) == 0 &&
 	    (strstr(line, "microsoft") || strstr(line, "Microsoft")))
-		evidence_add(ev, "/proc/sys/kernel/osrelease", "a WSL kernel", "wsl", 2);
+		container_evidence_add(ev, "/proc/sys/kernel/osrelease", "a WSL kernel", "wsl", 2);
 	if (root_stat(ctx, "/proc/vz", &st) == 0 && root_stat(ctx, "/proc/bc", &st) != 0)
-		evidence_add(ev, "/proc/vz", "an OpenVZ container", "openvz", 2);
+		container_evidence_add(ev, "/proc/vz", "an OpenVZ container", "openvz", 2);
 	if (root_stat(ctx, "/run/.containerenv", &st) == 0)
-		evidence_add(ev, "/run/.containerenv", "podman's marker file", "podman", 1);
+		container_evidence_add(ev, "/run/.containerenv", "podman's marker file", "podman", 1);
 	if (root_stat(ctx, "/.dockerenv", &st) == 0)
-		evidence_add(ev, "/.dockerenv", "docker's marker file", "docker", 1);
+		container_evidence_add(ev, "/.dockerenv", "docker's marker file", "docker", 1);
 }
 
 static int osvirt_container(struct probe_ctx *ctx, struct report *r)
 {
-	struct evidence ev = { .list = json_object_new_array() };
+	struct container_evidence ev = { .list = &r->container_evidence };
 	int rc = 0;
 
-	if (!ev.list)
-		return -ENOMEM;
+	r->container_known = true;
 	container_evidence(ctx, &ev);
 
-	size_t n = json_object_array_length(ev.list);
+	size_t n = ev.list->n;
 
 	if (ev.score >= 2)
 		rc |= report_cap_bool(r, CAP_OS_CONTAINER, true, "container evidence",
@@ -442,9 +432,7 @@ static int osvirt_container(struct probe_ctx *ctx, struct report *r)
 		rc |= report_cap_str(r, CAP_OS_CONTAINER_KIND, ev.kind, "container evidence", NULL);
 	else
 		rc |= report_cap_unknown(r, CAP_OS_CONTAINER_KIND, "container evidence", NULL);
-	if (report_section_set(r, "container_evidence", ev.list))
-		rc = -1;
-	return rc;
+	return rc | ev.err;
 }
 
 int probe_osvirt(struct probe_ctx *ctx, struct report *r)

@@ -16,8 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #if HAVE_LIBPCI
 #include <pci/pci.h>
 #endif
@@ -157,76 +155,66 @@ static void pci_names_close(struct pci_names *n)
 	(void)n;
 }
 
-/* Vendor, device and class names from pci.ids; NULL each when unknown. */
-static void pci_name(struct pci_names *n, const struct pci_dev_info *d, struct json_object *obj)
+/* Vendor, device and class names from pci.ids; left unknown where it has none. */
+static int pci_name(struct pci_names *n, const struct pci_dev_info *d, struct pci_device *out)
 {
-	struct json_object *vendor = NULL, *device = NULL, *class = NULL;
+	int rc = 0;
 #if HAVE_LIBPCI
 	char buf[256];
 	int flags = PCI_LOOKUP_NO_NUMBERS;
 
 	if (n->pacc && pci_wants_name(d)) {
 		if (pci_lookup_name(n->pacc, buf, sizeof(buf), PCI_LOOKUP_VENDOR | flags, d->vendor))
-			vendor = json_object_new_string(buf);
+			rc |= report_str_set(&out->vendor_name, buf);
 		if (pci_lookup_name(n->pacc, buf, sizeof(buf), PCI_LOOKUP_DEVICE | flags, d->vendor,
 				    d->device))
-			device = json_object_new_string(buf);
+			rc |= report_str_set(&out->device_name, buf);
 		if (pci_lookup_name(n->pacc, buf, sizeof(buf), PCI_LOOKUP_CLASS | flags,
 				    d->class >> 8))
-			class = json_object_new_string(buf);
+			rc |= report_str_set(&out->class_name, buf);
 	}
 #endif
 	(void)n;
 	(void)d;
-	json_object_object_add(obj, "vendor_name", vendor);
-	json_object_object_add(obj, "device_name", device);
-	json_object_object_add(obj, "class_name", class);
+	(void)out;
+	return rc;
 }
 
-static struct json_object *pci_dev_to_json(const struct pci_dev_info *devs, size_t n, size_t i,
-					   struct pci_names *names, int *members, bool *alone)
+/* Device i into the report, with the others of its IOMMU group (not its own functions) */
+static int pci_record(struct report *r, const struct pci_dev_info *devs, size_t n, size_t i,
+		      struct pci_names *names)
 {
 	const struct pci_dev_info *d = &devs[i];
-	struct json_object *obj = json_object_new_object(), *others;
-	char hex[16];
+	struct pci_device *out = report_pci_add(r, d->slot);
 
-	*members = 0;
-	*alone = d->group >= 0;
-	if (!obj)
-		return NULL;
-	others = json_object_new_array();
+	if (!out)
+		return -ENOMEM;
+	out->vendor_id = d->vendor & 0xFFFF;
+	out->device_id = d->device & 0xFFFF;
+	out->class_code = d->class & 0xFFFFFF;
+	out->iommu_group = d->group >= 0 ? d->group : -1;
+	out->is_gpu = d->class >> 16 == PCI_CLASS_DISPLAY;
+	out->sriov_totalvfs = d->totalvfs >= 0 ? d->totalvfs : -1;
+	out->sriov_numvfs = d->numvfs >= 0 ? d->numvfs : -1;
+	if (pci_name(names, d, out) || (d->driver[0] && report_str_set(&out->driver, d->driver)))
+		return -ENOMEM;
 	for (size_t j = 0; j < n && d->group >= 0; j++) {
 		if (devs[j].group != d->group)
 			continue;
-		(*members)++;
-		if (j != i && !same_device(devs[j].slot, d->slot)) {
-			*alone = false;
-			json_object_array_add(others, json_object_new_string(devs[j].slot));
-		}
+		out->group_devices++;
+		if (j == i || same_device(devs[j].slot, d->slot))
+			continue;
+
+		char **v = realloc(out->shared_with, (out->nshared + 1) * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		out->shared_with = v;
+		if (!(v[out->nshared] = strdup(devs[j].slot)))
+			return -ENOMEM;
+		out->nshared++;
 	}
-	json_object_object_add(obj, "slot", json_object_new_string(d->slot));
-	snprintf(hex, sizeof(hex), "%04x", d->vendor & 0xFFFF);
-	json_object_object_add(obj, "vendor_id", json_object_new_string(hex));
-	snprintf(hex, sizeof(hex), "%04x", d->device & 0xFFFF);
-	json_object_object_add(obj, "device_id", json_object_new_string(hex));
-	snprintf(hex, sizeof(hex), "%06x", d->class & 0xFFFFFF);
-	json_object_object_add(obj, "class", json_object_new_string(hex));
-	pci_name(names, d, obj);
-	json_object_object_add(obj, "driver", d->driver[0] ? json_object_new_string(d->driver)
-								: NULL);
-	json_object_object_add(obj, "iommu_group", d->group >= 0 ? json_object_new_int(d->group)
-								  : NULL);
-	json_object_object_add(obj, "group_devices", json_object_new_int(*members));
-	json_object_object_add(obj, "alone_in_group", d->group >= 0 ? json_object_new_boolean(*alone)
-								     : NULL);
-	json_object_object_add(obj, "group_shared_with", others);
-	json_object_object_add(obj, "is_gpu", json_object_new_boolean(d->class >> 16 ==
-								      PCI_CLASS_DISPLAY));
-	json_object_object_add(obj, "sriov_totalvfs", d->totalvfs >= 0 ?
-			       json_object_new_int64(d->totalvfs) : NULL);
-	json_object_object_add(obj, "sriov_numvfs", d->numvfs >= 0 ?
-			       json_object_new_int64(d->numvfs) : NULL);
-	return obj;
+	return 0;
 }
 
 int probe_pci(struct probe_ctx *ctx, struct report *r)
@@ -243,13 +231,10 @@ int probe_pci(struct probe_ctx *ctx, struct report *r)
 		n = PCI_MAX_DEVICES;
 
 	struct pci_dev_info *devs = calloc((size_t)n + 1, sizeof(*devs));
-	struct json_object *list = json_object_new_array();
 	struct pci_names names = { 0 };
 	int gpus = 0, gpus_ready = 0, sriov = 0, vfio = 0;
 
-	if (!devs || !list) {
-		free(devs);
-		json_object_put(list);
+	if (!devs) {
 		root_list_free(slots);
 		return -ENOMEM;
 	}
@@ -257,27 +242,25 @@ int probe_pci(struct probe_ctx *ctx, struct report *r)
 		pci_read_device(ctx, slots[i], &devs[i]);
 	root_list_free(slots);
 	pci_names_open(&names);
+	r->pci_known = true;
 	for (int i = 0; i < n; i++) {
-		int members;
-		bool alone;
-		struct json_object *obj = pci_dev_to_json(devs, (size_t)n, (size_t)i, &names,
-							  &members, &alone);
-
-		if (!obj || json_object_array_add(list, obj)) {
-			json_object_put(obj);
+		if (pci_record(r, devs, (size_t)n, (size_t)i, &names)) {
 			rc = -1;
 			break;
 		}
-		if (devs[i].class >> 16 == PCI_CLASS_DISPLAY) {
+
+		const struct pci_device *d = &r->pci[r->npci - 1];
+
+		if (d->is_gpu) {
 			gpus++;
-			gpus_ready += alone;
+			gpus_ready += d->iommu_group >= 0 && d->nshared == 0;
 		}
 		sriov += devs[i].totalvfs > 0;
 		vfio += !strcmp(devs[i].driver, "vfio-pci");
 	}
 	pci_names_close(&names);
 	free(devs);
-	if (report_section_set(r, "pci_devices", list))
+	if (rc)
 		return -ENOMEM;
 
 	rc |= report_cap_int(r, CAP_PCI_DEVICES, n, PCI_DEVICES, NULL);

@@ -7,8 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "reports/caps.h"
 #include "reports/report.h"
 #include "reports/text.h"
@@ -232,16 +230,9 @@ static void print_environment(const struct out *o, const struct report *r)
 	fputc('\n', o->f);
 	print_wrapped(o, line, 0, 2);
 
-	struct json_object *env = report_section(r, "environment"), *dis;
-
-	if (env && json_object_object_get_ex(env, "disagreements", &dis) &&
-	    json_object_is_type(dis, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(dis); i++) {
-			const char *s = json_object_get_string(json_object_array_get_idx(dis, i));
-
-			fprintf(o->f, "  %snote:%s ", paint(o, ANSI_YELLOW), paint(o, ANSI_RESET));
-			print_wrapped(o, s ? s : "", 8, 8);
-		}
+	for (size_t i = 0; i < r->nenv_disagreements; i++) {
+		fprintf(o->f, "  %snote:%s ", paint(o, ANSI_YELLOW), paint(o, ANSI_RESET));
+		print_wrapped(o, r->env_disagreements[i], 8, 8);
 	}
 }
 

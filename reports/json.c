@@ -4,10 +4,12 @@
  * unknown values are null, so fleet tools can rely on the shape; keys are never dropped for
  * being zero or false.
  */
+#include <stdio.h>
 #include <time.h>
 
 #include <json-c/json.h>
 
+#include "reports/json.h"
 #include "reports/report.h"
 #include "version.h"
 
@@ -97,16 +99,125 @@ static struct json_object *row_proof_to_json(const struct report *r, enum guest_
 	return obj;
 }
 
-/* details: the probe's sections, then every proof that ran by its id */
+static struct json_object *evidence_to_json(const struct evidence_list *l)
+{
+	struct json_object *list = json_object_new_array();
+
+	for (size_t i = 0; list && i < l->n; i++) {
+		struct json_object *e = json_object_new_object();
+
+		if (!e || put(e, "source", json_object_new_string(l->v[i].source)) ||
+		    put(e, "says", json_object_new_string(l->v[i].says)) ||
+		    put(e, "confidence",
+			json_object_new_string(confidence_name(l->v[i].confidence))) ||
+		    json_object_array_add(list, e)) {
+			json_object_put(e);
+			json_object_put(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
+static struct json_object *hex_string(unsigned v, int digits)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%0*x", digits, v);
+	return json_object_new_string(buf);
+}
+
+static struct json_object *pci_device_to_json(const struct pci_device *d)
+{
+	struct json_object *obj = json_object_new_object(), *shared = json_object_new_array();
+	bool grouped = d->iommu_group >= 0;
+
+	for (size_t i = 0; shared && i < d->nshared; i++)
+		if (json_object_array_add(shared, json_object_new_string(d->shared_with[i])))
+			goto fail;
+	if (!obj || !shared ||
+	    put(obj, "slot", json_object_new_string(d->slot)) ||
+	    put(obj, "vendor_id", hex_string(d->vendor_id, 4)) ||
+	    put(obj, "device_id", hex_string(d->device_id, 4)) ||
+	    put(obj, "class", hex_string(d->class_code, 6)) ||
+	    put(obj, "vendor_name", str_or_null(d->vendor_name)) ||
+	    put(obj, "device_name", str_or_null(d->device_name)) ||
+	    put(obj, "class_name", str_or_null(d->class_name)) ||
+	    put(obj, "driver", str_or_null(d->driver)) ||
+	    put(obj, "iommu_group", grouped ? json_object_new_int(d->iommu_group) : NULL) ||
+	    put(obj, "group_devices", json_object_new_int(d->group_devices)) ||
+	    put(obj, "alone_in_group", grouped ? json_object_new_boolean(d->nshared == 0) : NULL))
+		goto fail;
+	if (put(obj, "group_shared_with", shared)) {
+		shared = NULL;
+		goto fail;
+	}
+	shared = NULL;
+	if (put(obj, "is_gpu", json_object_new_boolean(d->is_gpu)) ||
+	    put(obj, "sriov_totalvfs", d->sriov_totalvfs >= 0 ?
+		json_object_new_int64(d->sriov_totalvfs) : NULL) ||
+	    put(obj, "sriov_numvfs", d->sriov_numvfs >= 0 ?
+		json_object_new_int64(d->sriov_numvfs) : NULL))
+		goto fail;
+	return obj;
+fail:
+	json_object_put(obj);
+	json_object_put(shared);
+	return NULL;
+}
+
+static struct json_object *environment_to_json(const struct report *r)
+{
+	struct json_object *env = json_object_new_object(), *layers = json_object_new_array();
+	struct json_object *dis = json_object_new_array();
+
+	if (!env || put(env, "layers", layers) || put(env, "disagreements", dis)) {
+		json_object_put(env);
+		return NULL;
+	}
+	for (size_t i = 0; i < r->nenv_layers; i++) {
+		const struct env_layer *l = &r->env_layers[i];
+		struct json_object *o = json_object_new_object();
+
+		if (!o || put(o, "level", json_object_new_int((int)i)) ||
+		    put(o, "kind", json_object_new_string(l->kind)) ||
+		    put(o, "name", json_object_new_string(l->name)) ||
+		    put(o, "evidence", evidence_to_json(&l->evidence)) ||
+		    json_object_array_add(layers, o)) {
+			json_object_put(o);
+			json_object_put(env);
+			return NULL;
+		}
+	}
+	for (size_t i = 0; i < r->nenv_disagreements; i++)
+		if (json_object_array_add(dis, json_object_new_string(r->env_disagreements[i]))) {
+			json_object_put(env);
+			return NULL;
+		}
+	return env;
+}
+
+/* details: the probe's sections in the order the probe fills them, then every proof that ran
+ * by its id */
 static struct json_object *details_to_json(const struct report *r)
 {
-	struct json_object *obj = json_object_new_object(), *proofs;
+	struct json_object *obj = json_object_new_object(), *proofs, *pci;
 
 	if (!obj)
 		return NULL;
-	json_object_object_foreach(r->sections, key, value)
-		if (put(obj, key, json_object_get(value)))
+	if (r->pci_known) {
+		pci = json_object_new_array();
+		if (put(obj, "pci_devices", pci) || !pci)
 			goto fail;
+		for (size_t i = 0; i < r->npci; i++)
+			if (json_object_array_add(pci, pci_device_to_json(&r->pci[i])))
+				goto fail;
+	}
+	if (r->container_known &&
+	    put(obj, "container_evidence", evidence_to_json(&r->container_evidence)))
+		goto fail;
+	if (r->env_known && put(obj, "environment", environment_to_json(r)))
+		goto fail;
 	if (!r->nproofs)
 		return obj;
 	proofs = json_object_new_object();

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "reports/report.h"
 
 static const struct {
@@ -85,11 +83,6 @@ struct report *report_new(void)
 
 	if (!r)
 		return NULL;
-	r->sections = json_object_new_object();
-	if (!r->sections) {
-		free(r);
-		return NULL;
-	}
 	return r;
 }
 
@@ -121,7 +114,7 @@ void report_free(struct report *r)
 	for (size_t i = 0; i < r->ncaps; i++)
 		cap_clear(&r->caps[i]);
 	free(r->caps);
-	json_object_put(r->sections);
+	report_sections_free(r);
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
 		row_clear(&r->matrix[k]);
 	for (size_t i = 0; i < r->nproofs; i++) {
@@ -310,18 +303,6 @@ const char *report_cap_string(const struct report *r, const char *id)
 	const struct cap *c = cap_find(r, id);
 
 	return c && c->kind == CAP_STRING ? c->s : NULL;
-}
-
-int report_section_set(struct report *r, const char *name, struct json_object *value)
-{
-	return json_object_object_add(r->sections, name, value) ? -ENOMEM : 0;
-}
-
-struct json_object *report_section(const struct report *r, const char *name)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(r->sections, name, &v) ? v : NULL;
 }
 
 int report_input_error(struct report *r, const char *input, const char *problem_fmt, ...)

@@ -8,8 +8,8 @@
  *   - capabilities: findings keyed by a stable id ("cpu.vmx"), each with a value (bool, integer,
  *     string or unknown), where it came from, a detail for people and, when it blocks a guest,
  *     the fix a person can apply,
- *   - sections: lists that do not fit one value (PCI devices, environment layers, namespaces),
- *     kept as json-c objects because they are only ever rendered,
+ *   - sections: lists that do not fit one value (PCI devices, the layers of hypervisors, the
+ *     container evidence), typed like the rest (reports/sections.c),
  *   - the compatibility matrix, derived from the capabilities by report_matrix_derive(),
  *   - the proofs' outcomes, typed (report_proof_record): a proof decides its matrix row,
  *   - input errors: a file the user handed us that was unreadable or malformed.
@@ -23,8 +23,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-
-struct json_object;
 
 #define REPORT_SCHEMA "virtcap/report/v1"
 
@@ -102,6 +100,42 @@ struct report_proof {
 	bool part;		/* a part of row's proof, shown inside it; decides nothing */
 };
 
+/* How far a piece of evidence can be trusted on its own */
+enum confidence { CONFIDENCE_LOW = 1, CONFIDENCE_MEDIUM, CONFIDENCE_HIGH };
+
+struct evidence {
+	char *source;		/* the file, CPUID leaf or log line it came from */
+	char *says;
+	enum confidence confidence;
+};
+
+struct evidence_list {
+	struct evidence *v;
+	size_t n, alloc;
+};
+
+/* One layer of what this host runs in, outermost first (its level is its index) */
+struct env_layer {
+	char *kind;		/* "hypervisor", "vmm", "kernel", "container" */
+	char *name;
+	struct evidence_list evidence;
+};
+
+/* A PCI device as passthrough sees it */
+struct pci_device {
+	char *slot;				/* "0000:01:00.0" */
+	unsigned vendor_id, device_id;		/* 16 bits each */
+	unsigned class_code;			/* 24 bits: class, subclass, interface */
+	char *vendor_name, *device_name, *class_name;	/* from pci.ids; NULL: unknown */
+	char *driver;				/* NULL: none bound */
+	int iommu_group;			/* -1: none */
+	int group_devices;			/* devices in its group, itself included */
+	char **shared_with;			/* the other devices of its group (not its functions) */
+	size_t nshared;
+	bool is_gpu;
+	long long sriov_totalvfs, sriov_numvfs;	/* -1: unknown */
+};
+
 struct input_error {
 	char *input;	/* the file or option the user handed us */
 	char *problem;
@@ -117,7 +151,17 @@ struct report {
 	struct cap *caps;
 	size_t ncaps, caps_alloc;
 
-	struct json_object *sections;	/* object: section name -> json value */
+	/* sections; *_known: the probe area that fills it ran (the JSON then has its key) */
+	struct pci_device *pci;
+	size_t npci, pci_alloc;
+	bool pci_known;
+	struct evidence_list container_evidence;
+	bool container_known;
+	struct env_layer *env_layers;
+	size_t nenv_layers, env_layers_alloc;
+	char **env_disagreements;	/* where two sources name the layers differently */
+	size_t nenv_disagreements;
+	bool env_known;
 
 	struct matrix_row matrix[GUEST_KIND_COUNT];
 
@@ -166,10 +210,17 @@ int report_cap_flag(const struct report *r, const char *id);
 /* The string value, or NULL when unknown or not a string. */
 const char *report_cap_string(const struct report *r, const char *id);
 
-/* Put a json value under sections[name]; the report takes the reference. */
-int report_section_set(struct report *r, const char *name, struct json_object *value);
-/* Borrowed pointer to a section, or NULL. */
-struct json_object *report_section(const struct report *r, const char *name);
+/* Sections (reports/sections.c); strings are copied; 0 or -ENOMEM, NULL when out of memory */
+int evidence_add(struct evidence_list *l, const char *source, const char *says,
+		 enum confidence c);
+const char *confidence_name(enum confidence c);
+struct env_layer *report_env_layer_add(struct report *r, const char *kind, const char *name);
+int report_env_disagreement(struct report *r, const char *says);
+/* A new device, every field unknown, slot copied */
+struct pci_device *report_pci_add(struct report *r, const char *slot);
+/* Copy s (may be NULL) into *field, freeing what was there */
+int report_str_set(char **field, const char *s);
+void report_sections_free(struct report *r);
 
 /* Record that an input the user gave was unusable: "FILE: problem". */
 int report_input_error(struct report *r, const char *input, const char *problem_fmt, ...)
@@ -199,8 +250,6 @@ const struct report_proof *report_row_proof(const struct report *r, enum guest_k
 
 const char *proof_status_name(enum proof_status s);
 
-/* The whole report as a new json object (reports/json.c); NULL when out of memory. */
-struct json_object *report_to_json(const struct report *r);
 
 /* Human output (reports/human.c). colour: use ANSI colours. verbose: add sources. */
 /*

@@ -9,6 +9,7 @@
 
 #include <json-c/json.h>
 
+#include "reports/json.h"
 #include "reports/report.h"
 #include "tests/tap.h"
 
