@@ -42,6 +42,11 @@
 #define HV_SEL_CODE32 0x08
 #define HV_SEL_DATA32 0x10
 #define HV_SEL_CODE64 0x18
+/* The GDT's flat descriptors (SDM vol. 3A 3.4.5): base 0, limit 4 GiB, 4 KiB granularity */
+#define HV_DESC_CODE32 0x00CF9A000000FFFF	/* HV_SEL_CODE32: code, 32-bit (D=1) */
+#define HV_DESC_DATA32 0x00CF92000000FFFF	/* HV_SEL_DATA32: data, 32-bit */
+#define HV_DESC_CODE64 0x00AF9A000000FFFF	/* HV_SEL_CODE64: code, 64-bit (L=1, D=0) */
+#define HV_GDT_ENTRIES 4
 
 /* Where the host's page tables map what (hv-mini/vcpu.c): the guests read through these */
 #define HV_PROT32_HIGH_VA 0x40000000	/* 32-bit paging: a 4 MiB page -> 0 */

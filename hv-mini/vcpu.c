@@ -25,14 +25,10 @@
 #define PTE_PS (1ull << 7)	/* a large page: 4 MiB, 2 MiB */
 #define MIB (1ull << 20)
 
-#define GDT_ENTRIES 4
 
-/* Flat descriptors (SDM vol. 3A 3.4.5): base 0, limit 4 GiB, granularity 4 KiB. */
-static const uint64_t gdt[GDT_ENTRIES] = {
-	0,
-	0x00CF9A000000FFFFull,	/* 0x08: code, 32-bit (D=1) */
-	0x00CF92000000FFFFull,	/* 0x10: data, 32-bit */
-	0x00AF9A000000FFFFull,	/* 0x18: code, 64-bit (L=1, D=0) */
+/* Indexed by selector / 8 (hv-mini/abi.h) */
+static const uint64_t gdt[HV_GDT_ENTRIES] = {
+	0, HV_DESC_CODE32, HV_DESC_DATA32, HV_DESC_CODE64,
 };
 
 static struct kvm_segment flat_segment(uint16_t selector, bool code, bool long_mode)

@@ -31,7 +31,7 @@ _start:
 	mov %ax, %es
 	mov $gdt, %si
 	mov $HV_GPA_GDT, %di
-	mov $32, %cx
+	mov $(HV_GDT_ENTRIES * 8), %cx
 	rep movsb
 	/* PML4 HV_GPA_PT -> PDPT +0x1000 -> PD +0x2000: two 2 MiB pages */
 	mov $(HV_GPA_PT >> 4), %ax
@@ -71,9 +71,9 @@ long_entry:
 	jmp *%rax
 	.align 8
 gdt:
-	.quad 0, 0x00CF9A000000FFFF, 0x00CF92000000FFFF, 0x00AF9A000000FFFF
+	.quad 0, HV_DESC_CODE32, HV_DESC_DATA32, HV_DESC_CODE64
 gdtr:
-	.word 31
+	.word HV_GDT_ENTRIES * 8 - 1
 	.long HV_GPA_GDT
 	.org 510
 	.byte 0x55, 0xAA
