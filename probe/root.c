@@ -4,10 +4,13 @@
  *
  * Under a captured root every component is resolved here rather than by the kernel, because the
  * kernel would follow an absolute link ("/sys/devices/...") to the live host's file, and a
- * hostile root could point links at /etc/shadow. openat2(RESOLVE_IN_ROOT) would do the same job
- * but is missing on kernels before 5.6, which are still in the field; one resolver everywhere
- * keeps the behaviour identical. The live root takes the direct path unless a snapshot needs the
- * links recorded.
+ * hostile root could point links at /etc/shadow. Resolving and opening are one step: the walk
+ * holds a directory fd and hands the kernel one component at a time with O_NOFOLLOW, so a
+ * directory swapped for a link while we run (to /proc, say) makes the open fail instead of
+ * leading out of the root; ".." is taken lexically and the path walked again from the root.
+ * openat2(RESOLVE_IN_ROOT) would confine the same way but is missing before Linux 5.6 and
+ * hides the links a snapshot must record; one resolver everywhere keeps the behaviour
+ * identical. The live root takes the direct path unless a snapshot needs the links recorded.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -40,27 +43,73 @@ static void path_pop(char *buf)
 		buf[0] = '\0';
 }
 
+/* A directory fd for the link-free relative path rel, walked from the root one component at a
+ * time without following links. The fd or -errno. */
+static int walk_from_root(struct probe_ctx *ctx, const char *rel)
+{
+	int fd = openat(ctx->root_fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char comp[NAME_MAX + 1];
+
+	while (fd >= 0 && *rel) {
+		size_t n = strcspn(rel, "/");
+
+		if (n > NAME_MAX) {
+			close(fd);
+			return -ENAMETOOLONG;
+		}
+		memcpy(comp, rel, n);
+		comp[n] = '\0';
+
+		int next = openat(fd, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		close(fd);
+		fd = next;
+		rel += n;
+		rel += *rel == '/';
+	}
+	return fd < 0 ? -errno : fd;
+}
+
+/* Append component name to the link-free relative path out[PATH_MAX]; 0 or -ENAMETOOLONG */
+static int path_push(char *out, const char *name)
+{
+	size_t olen = strlen(out);
+
+	if (olen + 1 + strlen(name) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	snprintf(out + olen, PATH_MAX - olen, "%s%s", olen ? "/" : "", name);
+	return 0;
+}
+
 /*
- * Resolve path to a link-free path relative to the root, in out[PATH_MAX]. follow_last: follow
- * a link in the last component too. Every link met is recorded when capturing.
+ * Resolve path under the root. On success *dirfd is a directory fd (caller closes) of the
+ * parent of the last component, whose name is in last[NAME_MAX + 1] ("." for the root itself),
+ * and out[PATH_MAX] holds the link-free path relative to the root. follow_last: follow a link
+ * in the last component too. Every link met is recorded when capturing.
  */
-static int root_resolve(struct probe_ctx *ctx, const char *path, bool follow_last, char *out)
+static int root_resolve(struct probe_ctx *ctx, const char *path, bool follow_last, char *out,
+			int *dirfd, char *last)
 {
 	/* pending holds what is left to resolve; a link's target is put in front of it */
 	char pending[2 * PATH_MAX];
 	char target[PATH_MAX];
-	int links = 0;
+	int links = 0, err = 0;
+	int cur = walk_from_root(ctx, "");
 
-	if (path[0] != '/')
-		return -EINVAL;
-	if (strlen(path) >= sizeof(pending))
-		return -ENAMETOOLONG;
-	strcpy(pending, path);
+	*dirfd = -1;
 	out[0] = '\0';
+	strcpy(last, ".");
+	if (cur < 0)
+		return cur;
+	if (path[0] != '/' || strlen(path) >= sizeof(pending)) {
+		close(cur);
+		return path[0] != '/' ? -EINVAL : -ENAMETOOLONG;
+	}
+	strcpy(pending, path);
 
 	char *p = pending;
 
-	while (*p) {
+	while (*p && !err) {
 		while (*p == '/')
 			p++;
 		if (!*p)
@@ -68,13 +117,7 @@ static int root_resolve(struct probe_ctx *ctx, const char *path, bool follow_las
 
 		char *end = strchrnul(p, '/');
 		size_t clen = (size_t)(end - p);
-		bool last = true;
-
-		for (const char *q = end; *q; q++)
-			if (*q != '/') {
-				last = false;
-				break;
-			}
+		bool is_last = !end[strspn(end, "/")];
 
 		if (clen == 1 && p[0] == '.') {
 			p = end;
@@ -82,64 +125,102 @@ static int root_resolve(struct probe_ctx *ctx, const char *path, bool follow_las
 		}
 		if (clen == 2 && p[0] == '.' && p[1] == '.') {
 			path_pop(out);	/* ".." at the root stays at the root */
+			close(cur);
+			cur = walk_from_root(ctx, out);
+			if (cur < 0)
+				return cur;
+			strcpy(last, ".");
 			p = end;
 			continue;
 		}
-
-		size_t olen = strlen(out);
-
-		if (olen + 1 + clen >= PATH_MAX)
-			return -ENAMETOOLONG;
-		char *cand_end = out + olen;
-
-		if (olen)
-			*cand_end++ = '/';
-		memcpy(cand_end, p, clen);
-		cand_end[clen] = '\0';
+		if (clen > NAME_MAX) {
+			err = -ENAMETOOLONG;
+			break;
+		}
+		memcpy(last, p, clen);
+		last[clen] = '\0';
 		p = end;
-
-		if (last && !follow_last)
+		if ((err = path_push(out, last)))
+			break;
+		if (is_last && !follow_last)
 			break;
 
 		struct stat st;
 
-		if (fstatat(ctx->root_fd, out, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return -errno;
+		if (fstatat(cur, last, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			err = -errno;
+			break;
+		}
 		if (!S_ISLNK(st.st_mode)) {
-			if (!last && !S_ISDIR(st.st_mode))
-				return -ENOTDIR;
+			if (is_last)
+				break;
+			if (!S_ISDIR(st.st_mode)) {
+				err = -ENOTDIR;
+				break;
+			}
+
+			/* into it, refusing a link that took its place since the fstatat */
+			int next = openat(cur, last, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (next < 0) {
+				err = -errno;
+				break;
+			}
+			close(cur);
+			cur = next;
+			strcpy(last, ".");
 			continue;
 		}
-		if (++links > ROOT_MAX_LINKS)
-			return -ELOOP;
+		if (++links > ROOT_MAX_LINKS) {
+			err = -ELOOP;
+			break;
+		}
 
-		ssize_t tlen = readlinkat(ctx->root_fd, out, target, sizeof(target) - 1);
+		ssize_t tlen = readlinkat(cur, last, target, sizeof(target) - 1);
 
-		if (tlen < 0)
-			return -errno;
+		if (tlen < 0) {
+			err = -errno;
+			break;
+		}
 		target[tlen] = '\0';
 		if (ctx->capture) {
 			char abs[PATH_MAX + 1];
 
 			snprintf(abs, sizeof(abs), "/%s", out);
-			if (capture_add(ctx->capture, CAPTURE_LINK, abs, target, (size_t)tlen, 0))
-				return -ENOMEM;
+			if (capture_add(ctx->capture, CAPTURE_LINK, abs, target, (size_t)tlen, 0)) {
+				err = -ENOMEM;
+				break;
+			}
 		}
 
-		/* the link itself is replaced by its target: drop it from out */
+		/* the link is replaced by its target: an absolute one starts again from the root,
+		 * a relative one from the link's own directory, where cur already is */
 		path_pop(out);
-		if (target[0] == '/')
+		strcpy(last, ".");
+		if (target[0] == '/') {
 			out[0] = '\0';
+			close(cur);
+			cur = walk_from_root(ctx, "");
+			if (cur < 0)
+				return cur;
+		}
 
 		size_t rest = strlen(p);
 
-		if ((size_t)tlen + 1 + rest >= sizeof(pending))
-			return -ENAMETOOLONG;
+		if ((size_t)tlen + 1 + rest >= sizeof(pending)) {
+			err = -ENAMETOOLONG;
+			break;
+		}
 		memmove(pending + tlen + 1, p, rest + 1);
 		memcpy(pending, target, (size_t)tlen);
 		pending[tlen] = '/';
 		p = pending;
 	}
+	if (err) {
+		close(cur);
+		return err;
+	}
+	*dirfd = cur;
 	return 0;
 }
 
@@ -150,8 +231,8 @@ static int root_resolve(struct probe_ctx *ctx, const char *path, bool follow_las
  */
 static int root_openat(struct probe_ctx *ctx, const char *path, int flags, char *resolved)
 {
-	char rel[PATH_MAX];
-	int err;
+	char rel[PATH_MAX], last[NAME_MAX + 1];
+	int dirfd, err;
 
 	if (root_is_direct(ctx)) {
 		int fd = open(path, flags | O_CLOEXEC | O_NONBLOCK);
@@ -160,15 +241,17 @@ static int root_openat(struct probe_ctx *ctx, const char *path, int flags, char 
 			snprintf(resolved, RESOLVED_MAX, "%s", path);
 		return fd < 0 ? -errno : fd;
 	}
-	err = root_resolve(ctx, path, true, rel);
+	err = root_resolve(ctx, path, true, rel, &dirfd, last);
 	if (err)
 		return err;
 	if (resolved)
 		snprintf(resolved, RESOLVED_MAX, "/%s", rel);
 
-	int fd = openat(ctx->root_fd, rel[0] ? rel : ".", flags | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	int fd = openat(dirfd, last, flags | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
 
-	return fd < 0 ? -errno : fd;
+	err = fd < 0 ? -errno : fd;
+	close(dirfd);
+	return err;
 }
 
 int root_read(struct probe_ctx *ctx, const char *path, char **buf, size_t *len)
@@ -277,16 +360,18 @@ int root_read_line(struct probe_ctx *ctx, const char *path, char *out, size_t ou
 
 int root_stat(struct probe_ctx *ctx, const char *path, struct stat *st)
 {
-	char rel[PATH_MAX];
-	int err;
+	char rel[PATH_MAX], last[NAME_MAX + 1];
+	int dirfd, err;
 
 	if (root_is_direct(ctx))
 		return stat(path, st) < 0 ? -errno : 0;
-	err = root_resolve(ctx, path, true, rel);
+	err = root_resolve(ctx, path, true, rel, &dirfd, last);
 	if (err)
 		return err;
-	if (fstatat(ctx->root_fd, rel[0] ? rel : ".", st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
+	err = fstatat(dirfd, last, st, AT_SYMLINK_NOFOLLOW) < 0 ? -errno : 0;
+	close(dirfd);
+	if (err)
+		return err;
 	if (ctx->capture && rel[0]) {
 		/* existence is what a stat tells: a placeholder keeps it in a snapshot (device
 		 * nodes become empty files, which answer the same to root_stat) */
@@ -302,19 +387,22 @@ int root_stat(struct probe_ctx *ctx, const char *path, struct stat *st)
 
 int root_readlink(struct probe_ctx *ctx, const char *path, char *out, size_t outlen)
 {
-	char rel[PATH_MAX];
+	char rel[PATH_MAX] = "", last[NAME_MAX + 1];
 	ssize_t n;
-	int err;
+	int dirfd, err;
 
 	if (outlen == 0)
 		return -EINVAL;
 	if (root_is_direct(ctx)) {
 		n = readlink(path, out, outlen - 1);
 	} else {
-		err = root_resolve(ctx, path, false, rel);
+		err = root_resolve(ctx, path, false, rel, &dirfd, last);
 		if (err)
 			return err;
-		n = readlinkat(ctx->root_fd, rel, out, outlen - 1);
+		n = readlinkat(dirfd, last, out, outlen - 1);
+		err = errno;
+		close(dirfd);
+		errno = err;
 	}
 	if (n < 0)
 		return -errno;
