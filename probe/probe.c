@@ -4,11 +4,46 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "probe/probe.h"
 #include "probe/root.h"
+
+/*
+ * Whether a root other than "/" is a captured system at all: a snapshot, or a copy of a host's
+ * /proc and /sys. An empty directory, or the directory a snapshot was unpacked beside, would
+ * otherwise give confident answers about nothing. 0, or -ENOENT with err saying what to give.
+ */
+static int root_is_system(struct probe_ctx *ctx, char *err, size_t errlen)
+{
+	static const char *const markers[] = { "/proc", "/sys", "/.virtcap" };
+	struct stat st;
+	char **names;
+	int n;
+
+	for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
+		if (root_stat(ctx, markers[i], &st) == 0 && S_ISDIR(st.st_mode))
+			return 0;
+	snprintf(err, errlen, "%s: not a captured system (no /proc, /sys or .virtcap in it): give "
+		 "the directory a snapshot was unpacked into, or the snapshot archive itself",
+		 ctx->root);
+	n = root_list(ctx, "/", &names);
+	for (int i = 0; i < n; i++) {
+		char path[4096];
+
+		snprintf(path, sizeof(path), "/%s/.virtcap", names[i]);
+		if (root_stat(ctx, path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			size_t used = strlen(err);
+
+			snprintf(err + used, errlen - used, " (%s/%s holds one)", ctx->root, names[i]);
+			break;
+		}
+	}
+	root_list_free(n > 0 ? names : NULL);
+	return -ENOENT;
+}
 
 int probe_ctx_init(struct probe_ctx *ctx, const char *root, const char *cpuid_dump, char *err,
 		   size_t errlen)
@@ -33,8 +68,14 @@ int probe_ctx_init(struct probe_ctx *ctx, const char *root, const char *cpuid_du
 	/* a captured root brings the results of the live actions with it */
 	char *text;
 	size_t len;
-	int rc = root_read(ctx, FACTS_PATH, &text, &len);
+	int rc = root_is_system(ctx, err, errlen);
 
+	if (rc) {
+		close(ctx->root_fd);
+		ctx->root_fd = -1;
+		return rc;
+	}
+	rc = root_read(ctx, FACTS_PATH, &text, &len);
 	if (rc == -ENOENT)
 		return 0;
 	if (rc == 0) {

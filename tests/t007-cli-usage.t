@@ -2,7 +2,7 @@
 # The command line: --help and --version exit 0; unknown commands, options and stray
 # arguments exit 2 with one line naming the problem; a bad --root exits 2 naming the directory.
 . "$(dirname "$0")/lib/tap.sh"
-plan 11
+plan 15
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -26,6 +26,16 @@ is "$?" 2 "a stray argument exits 2"
 is "$?" 2 "a missing --root exits 2"
 grep -q "$tmp/missing" "$tmp/err" && [ ! -s "$tmp/out" ]
 ok $? "names the directory and prints no partial report"
+mkdir "$tmp/empty" "$tmp/parent"
+"$VIRTCAP" --root "$tmp/empty" --json >"$tmp/out" 2>"$tmp/err"
+is "$?" 2 "an empty directory as --root exits 2"
+grep -q "$tmp/empty: not a captured system" "$tmp/err" && [ ! -s "$tmp/out" ]
+ok $? "saying it is not a captured system, and printing no report"
+tar xzf "$(dirname "$0")/data/roots/this-machine.tar.gz" -C "$tmp/parent" --one-top-level=snap
+"$VIRTCAP" --root "$tmp/parent" >/dev/null 2>"$tmp/err"
+is "$?" 2 "the directory above an unpacked snapshot exits 2"
+grep -q "($tmp/parent/snap holds one)" "$tmp/err"
+ok $? "and names the snapshot below it"
 "$VIRTCAP" snapshot >/dev/null 2>&1
 is "$?" 2 "snapshot without an output file exits 2"
 done_testing
