@@ -20,6 +20,7 @@
 
 #include <linux/kvm.h>
 
+#include "probe/capture.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 #include "reports/caps.h"
@@ -100,14 +101,23 @@ static void kvm_dev_record_live(struct probe_ctx *ctx)
 	close(fd);
 }
 
-/* The group's name from the root's /etc/group, or its number. */
+/*
+ * The group's name from the root's /etc/group, or its number. A snapshot keeps only that
+ * group's line, without its members: the rest of /etc/group (every group, every member name)
+ * is none of a support ticket's business.
+ */
 static void group_name(struct probe_ctx *ctx, unsigned gid, char *out, size_t len)
 {
+	struct capture *capture = ctx->capture;
 	char *buf;
 	size_t n;
+	int rc;
 
 	snprintf(out, len, "%u", gid);
-	if (root_read(ctx, "/etc/group", &buf, &n))
+	ctx->capture = NULL;	/* recorded below, cut to the one line */
+	rc = root_read(ctx, "/etc/group", &buf, &n);
+	ctx->capture = capture;
+	if (rc)
 		return;
 	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
 		char *name = line, *pw = strchr(name, ':'), *id, *end;
@@ -115,7 +125,13 @@ static void group_name(struct probe_ctx *ctx, unsigned gid, char *out, size_t le
 		if (!pw || !(id = strchr(pw + 1, ':')))
 			continue;
 		if (strtoul(id + 1, &end, 10) == gid && *end == ':' && pw - name < (long)len) {
+			char kept[160];
+			int klen;
+
 			snprintf(out, len, "%.*s", (int)(pw - name), name);
+			klen = snprintf(kept, sizeof(kept), "%s:x:%u:\n", out, gid);
+			if (capture && klen > 0 && (size_t)klen < sizeof(kept))
+				capture_add(capture, CAPTURE_FILE, "/etc/group", kept, (size_t)klen, 0);
 			break;
 		}
 	}
