@@ -31,6 +31,7 @@
 #include "probe/root_archive.h"
 #include "reports/json.h"
 #include "reports/report.h"
+#include "reports/text.h"
 
 /* Everything a command works on, opened by session_open() and closed by session_close() */
 struct session {
@@ -161,7 +162,7 @@ static int session_open(struct session *s)
 
 	if (s->unpacked[0]) {	/* the report names the archive, not where it was unpacked */
 		free(s->r->root);
-		s->r->root = strdup(root);
+		s->r->root = text_dup_clean(root);
 	}
 	if (rc) {
 		fprintf(stderr, "virtcap: probe failed: %s\n", strerror(-rc));

@@ -126,12 +126,8 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		probe_confidential,
 		probe_environment,	/* last: weighs the evidence the others recorded */
 	};
-	char *root = strdup(ctx->root);
-
-	if (!root)
+	if (report_str_set(&r->root, ctx->root))
 		return -ENOMEM;
-	free(r->root);
-	r->root = root;
 	if (ctx->live)
 		probe_osvirt_start(ctx);
 	for (size_t i = 0; i < sizeof(areas) / sizeof(areas[0]); i++) {

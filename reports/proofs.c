@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "reports/text.h"
 
 const char *proof_status_name(enum proof_status s)
 {
@@ -76,8 +77,8 @@ int report_proof_record(struct report *r, const struct report_proof *p)
 	struct report_proof *q = &r->proofs[r->nproofs];
 
 	*q = *p;
-	q->id = strdup(p->id);
-	q->detail = p->detail ? strdup(p->detail) : NULL;
+	q->id = text_dup_clean(p->id);
+	q->detail = text_dup_clean(p->detail);
 	if (!q->id || (p->detail && !q->detail)) {
 		free(q->id);
 		free(q->detail);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "reports/text.h"
 
 static const struct {
 	const char *id;
@@ -171,7 +172,7 @@ static char *vformat(const char *fmt, va_list ap)
 
 	if (!fmt)
 		return NULL;
-	return vasprintf(&s, fmt, ap) < 0 ? NULL : s;
+	return vasprintf(&s, fmt, ap) < 0 ? NULL : text_clean(s);
 }
 
 /* Common tail of the report_cap_*() setters. */
@@ -183,8 +184,8 @@ static int cap_set(struct report *r, const char *id, enum cap_kind kind, bool b,
 	if (!c)
 		return -ENOMEM;
 
-	char *src = source ? strdup(source) : NULL;
-	char *str = s ? strdup(s) : NULL;
+	char *src = text_dup_clean(source);
+	char *str = text_dup_clean(s);
 	char *detail = vformat(detail_fmt, ap);
 
 	if ((source && !src) || (s && !str) || (detail_fmt && !detail)) {
@@ -323,7 +324,7 @@ int report_input_error(struct report *r, const char *input, const char *problem_
 
 	va_end(ap);
 
-	char *in = strdup(input);
+	char *in = text_dup_clean(input);
 
 	if (!problem || !in) {
 		free(problem);
@@ -338,7 +339,7 @@ int report_input_error(struct report *r, const char *input, const char *problem_
 
 static int replace_str(char **dst, const char *src)
 {
-	char *copy = src ? strdup(src) : NULL;
+	char *copy = text_dup_clean(src);
 
 	if (src && !copy)
 		return -ENOMEM;

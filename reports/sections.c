@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "reports/report.h"
+#include "reports/text.h"
 
 /* Grow *v (of *alloc elements of size) to hold one more; 0 or -ENOMEM */
 static int grow(void **v, size_t n, size_t *alloc, size_t size)
@@ -38,8 +39,8 @@ int evidence_add(struct evidence_list *l, const char *source, const char *says,
 
 	struct evidence *e = &l->v[l->n];
 
-	e->source = strdup(source);
-	e->says = strdup(says);
+	e->source = text_dup_clean(source);
+	e->says = text_dup_clean(says);
 	e->confidence = c;
 	if (!e->source || !e->says) {
 		free(e->source);
@@ -69,8 +70,8 @@ struct env_layer *report_env_layer_add(struct report *r, const char *kind, const
 	struct env_layer *l = &r->env_layers[r->nenv_layers];
 
 	memset(l, 0, sizeof(*l));
-	l->kind = strdup(kind);
-	l->name = strdup(name);
+	l->kind = text_dup_clean(kind);
+	l->name = text_dup_clean(name);
 	if (!l->kind || !l->name) {
 		free(l->kind);
 		free(l->name);
@@ -87,7 +88,7 @@ int report_env_disagreement(struct report *r, const char *says)
 	if (!v)
 		return -ENOMEM;
 	r->env_disagreements = v;
-	v[r->nenv_disagreements] = strdup(says);
+	v[r->nenv_disagreements] = text_dup_clean(says);
 	if (!v[r->nenv_disagreements])
 		return -ENOMEM;
 	r->nenv_disagreements++;
@@ -104,7 +105,7 @@ struct pci_device *report_pci_add(struct report *r, const char *slot)
 	memset(d, 0, sizeof(*d));
 	d->iommu_group = -1;
 	d->sriov_totalvfs = d->sriov_numvfs = -1;
-	d->slot = strdup(slot);
+	d->slot = text_dup_clean(slot);
 	if (!d->slot)
 		return NULL;
 	r->npci++;
@@ -113,7 +114,7 @@ struct pci_device *report_pci_add(struct report *r, const char *slot)
 
 int report_str_set(char **field, const char *s)
 {
-	char *copy = s ? strdup(s) : NULL;
+	char *copy = text_dup_clean(s);
 
 	if (s && !copy)
 		return -ENOMEM;

@@ -13,6 +13,17 @@
  */
 void text_wrap(FILE *f, const char *text, int col, int indent, int width, bool after_text);
 
+/*
+ * Make s safe to show anywhere, in place (it never grows): invalid UTF-8, control characters
+ * (C0 but tab, DEL, C1: escape sequences, line breaks that forge lines) and the Unicode
+ * direction overrides become '?', a tab a space. Every string the report holds has been
+ * through it, so terminals, JSON (valid UTF-8) and files all get clean text. Returns s.
+ */
+char *text_clean(char *s);
+
+/* A cleaned copy of s (NULL when s is NULL or out of memory; *oom set for the latter) */
+char *text_dup_clean(const char *s);
+
 /* s for XML or HTML text and attribute values: & < > " ' as entities, control characters but
  * newline and tab (which XML 1.0 cannot carry) as '?'. NULL prints nothing. */
 void text_escape_markup(FILE *f, const char *s);

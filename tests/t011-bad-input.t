@@ -88,4 +88,24 @@ rc=$?
 ok $([ "$rc" -lt 3 ] && echo 0 || echo 1) "a hostile root (links out, loops, a 2 GiB file) does not crash or hang"
 is "$(jget "$tmp/h.json" "d['capabilities']['kernel.kvm_module']['value']")" none \
 	"a link climbing out of the root is not followed out of it"
+
+# strings from a root that would drive a terminal or break JSON: escape sequences (clear the
+# screen, set the title, hide text), invalid UTF-8, a direction override
+r=$tmp/root-escapes
+root_kernel "$r" "6.1.0$(printf '\033[2J')" x86_64
+printf 'evil\033]0;owned\007\377\376host\n' >"$r/proc/sys/kernel/hostname"
+printf 'BOOT_IMAGE=/vmlinuz \033[8mhidden\033[0m quiet \342\200\256txet' >"$r/proc/cmdline"
+mkdir -p "$r/sys/class/dmi/id"
+printf 'Vendor\033[31mRED\n' >"$r/sys/class/dmi/id/sys_vendor"
+for args in "" "--verbose" "advise os64" "check --profile qemu-kvm" "--prom"; do
+	# shellcheck disable=SC2086
+	LANG=C.UTF-8 "$VIRTCAP" --root "$r" --no-color $args >"$tmp/esc.out" 2>&1
+	LC_ALL=C tr -d '\n' <"$tmp/esc.out" | LC_ALL=C grep -q '[[:cntrl:]]'
+	ok $((! $?)) "${args:-the report}: no control character but newlines reaches the terminal"
+done
+"$VIRTCAP" --root "$r" --json >"$tmp/esc.json" 2>/dev/null
+/usr/bin/python3 -c 'import json,sys; json.loads(open(sys.argv[1], "rb").read().decode("utf-8", "strict"))' "$tmp/esc.json"
+ok $? "the JSON is valid UTF-8 that Python's strict decoder and parser take"
+is "$(jget "$tmp/esc.json" "d['host']['hostname']")" "evil?]0;owned???host" \
+	"the host name keeps its printable part, each bad byte or control a '?'"
 done_testing
