@@ -64,6 +64,7 @@ int cli_fleet(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	for (int i = optind; i < argc; i++)
 		fleet_add_path(&f, argv[i]);
+	fleet_finish(&f);
 
 	int rc = fleet_render(&f, fmt, stdout);
 

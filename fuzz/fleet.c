@@ -35,6 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fleet_add_path(&fl, path);
 	fleet_add_path(&fl, path);	/* the second time: the duplicate check */
+	fleet_finish(&fl);
 	if (fl.n != 2)
 		abort();
 	for (int fmt = FLEET_TEXT; fmt <= FLEET_HTML && null; fmt++)

@@ -5,41 +5,15 @@
  * when it does not. Hostnames, reasons and fixes come from other machines' reports: every one
  * is escaped for the format it goes into.
  */
+#include <stdbool.h>
+#include <stdint.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "reports/fleet.h"
 #include "reports/text.h"
-
-/* Hosts sorted by name (error rows by file), as indexes into f->v. */
-static size_t *sorted_hosts(const struct fleet *f)
-{
-	size_t *idx = malloc((f->n ? f->n : 1) * sizeof(*idx));
-
-	if (!idx)
-		abort();
-	for (size_t i = 0; i < f->n; i++)
-		idx[i] = i;
-	/* insertion sort is too slow for 10,000 hosts: a small merge via qsort_r-free compare */
-	for (size_t gap = f->n / 2; gap > 0; gap /= 2)	/* Shell sort: no global comparator state */
-		for (size_t i = gap; i < f->n; i++)
-			for (size_t j = i; j >= gap; j -= gap) {
-				const struct fleet_host *a = &f->v[idx[j - gap]], *b = &f->v[idx[j]];
-				const char *ka = a->error ? a->file : a->hostname;
-				const char *kb = b->error ? b->file : b->hostname;
-				int c = (a->error != NULL) - (b->error != NULL);
-
-				if (c < 0 || (c == 0 && strcmp(ka, kb) <= 0))
-					break;
-
-				size_t t = idx[j];
-
-				idx[j] = idx[j - gap];
-				idx[j - gap] = t;
-			}
-	return idx;
-}
 
 struct blocker {
 	const char *cap;	/* blocked_by */
@@ -49,24 +23,56 @@ struct blocker {
 	size_t nhosts, alloc;
 };
 
-/* The "no" cells grouped by what blocks them, most common first. */
+/* More hosts first; the same count by name, so every run prints the same */
+static int blocker_order(const void *pa, const void *pb)
+{
+	const struct blocker *a = pa, *b = pb;
+
+	if (a->nhosts != b->nhosts)
+		return a->nhosts < b->nhosts ? 1 : -1;
+	return strcmp(a->cap, b->cap);
+}
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+/* Whether host i counts: read, and not superseded by a newer report of the same host */
+static bool counted(const struct fleet_host *h)
+{
+	return !h->error && !h->newer;
+}
+
+/* The "no" cells grouped by what blocks them, most common first: one pass over the cells with
+ * a hash table of the blockers (open addressing, grown at half full), then a sort */
 static struct blocker *blockers(const struct fleet *f, size_t *nb)
 {
 	struct blocker *b = NULL;
-	size_t n = 0, alloc = 0;
+	size_t n = 0, alloc = 0, slots = 64, *table = calloc(slots, sizeof(*table));
 
+	if (!table)
+		abort();
 	for (size_t i = 0; i < f->n; i++) {
 		const struct fleet_host *h = &f->v[i];
 
-		for (int k = 0; k < GUEST_KIND_COUNT && !h->error; k++) {
+		for (int k = 0; k < GUEST_KIND_COUNT && counted(h); k++) {
 			if (h->verdict[k] != VERDICT_NO || !h->blocked_by[k] || !*h->blocked_by[k])
 				continue;
 
-			size_t j = 0;
+			size_t s = hash(h->blocked_by[k]) & (slots - 1);
 
-			while (j < n && strcmp(b[j].cap, h->blocked_by[k]))
-				j++;
-			if (j == n) {
+			/* table holds blocker index + 1; 0 is an empty slot */
+			while (table[s] && strcmp(b[table[s] - 1].cap, h->blocked_by[k]))
+				s = (s + 1) & (slots - 1);
+
+			size_t j = table[s] - 1;
+
+			if (!table[s]) {
 				if (n == alloc) {
 					alloc = alloc ? alloc * 2 : 16;
 					b = realloc(b, alloc * sizeof(*b));
@@ -76,27 +82,40 @@ static struct blocker *blockers(const struct fleet *f, size_t *nb)
 				memset(&b[n], 0, sizeof(b[n]));
 				b[n].cap = h->blocked_by[k];
 				b[n].fix = h->fix[k];
-				n++;
+				j = n;
+				table[s] = ++n;
+				if (2 * n > slots) {	/* rehash into twice the slots */
+					free(table);
+					slots *= 2;
+					table = calloc(slots, sizeof(*table));
+					if (!table)
+						abort();
+					for (size_t m = 0; m < n; m++) {
+						size_t t = hash(b[m].cap) & (slots - 1);
+
+						while (table[t])
+							t = (t + 1) & (slots - 1);
+						table[t] = m + 1;
+					}
+				}
 			}
-			b[j].count++;
-			if (b[j].nhosts && b[j].hosts[b[j].nhosts - 1] == i)
+
+			struct blocker *x = &b[j];
+
+			x->count++;
+			if (x->nhosts && x->hosts[x->nhosts - 1] == i)
 				continue;
-			if (b[j].nhosts == b[j].alloc) {
-				b[j].alloc = b[j].alloc ? b[j].alloc * 2 : 8;
-				b[j].hosts = realloc(b[j].hosts, b[j].alloc * sizeof(size_t));
-				if (!b[j].hosts)
+			if (x->nhosts == x->alloc) {
+				x->alloc = x->alloc ? x->alloc * 2 : 8;
+				x->hosts = realloc(x->hosts, x->alloc * sizeof(size_t));
+				if (!x->hosts)
 					abort();
 			}
-			b[j].hosts[b[j].nhosts++] = i;
+			x->hosts[x->nhosts++] = i;
 		}
 	}
-	for (size_t i = 1; i < n; i++)	/* few blockers: insertion sort by host count */
-		for (size_t j = i; j > 0 && b[j].nhosts > b[j - 1].nhosts; j--) {
-			struct blocker t = b[j];
-
-			b[j] = b[j - 1];
-			b[j - 1] = t;
-		}
+	free(table);
+	qsort(b, n, sizeof(*b), blocker_order);
 	*nb = n;
 	return b;
 }
@@ -112,9 +131,40 @@ static void counts(const struct fleet *f, size_t c[GUEST_KIND_COUNT][3])
 {
 	memset(c, 0, sizeof(size_t) * GUEST_KIND_COUNT * 3);
 	for (size_t i = 0; i < f->n; i++)
-		for (int k = 0; k < GUEST_KIND_COUNT && !f->v[i].error; k++)
+		for (int k = 0; k < GUEST_KIND_COUNT && counted(&f->v[i]); k++)
 			c[k][f->v[i].verdict[k] == VERDICT_YES ? 0 : f->v[i].verdict[k] == VERDICT_NO
 			     ? 1 : 2]++;
+}
+
+/* "41 hosts, 1 report unreadable, 2 reports with input errors, 1 older report not counted" */
+static void summary(const struct fleet *f, FILE *o)
+{
+	size_t errors = 0, warnings = 0, older = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		errors += f->v[i].error != NULL;
+		warnings += !f->v[i].error && f->v[i].warning;
+		older += !f->v[i].error && f->v[i].newer;
+	}
+	fprintf(o, "%zu host%s, %zu report%s unreadable", fleet_hosts(f),
+		fleet_hosts(f) == 1 ? "" : "s", errors, errors == 1 ? "" : "s");
+	if (warnings)
+		fprintf(o, ", %zu report%s with input errors", warnings, warnings == 1 ? "" : "s");
+	if (older)
+		fprintf(o, ", %zu older report%s not counted", older, older == 1 ? "" : "s");
+}
+
+/* What a row's status column says: ok, its error, its warning, or the newer report */
+static void status(const struct fleet_host *h, char *buf, size_t len)
+{
+	if (h->error)
+		snprintf(buf, len, "%s", h->error);
+	else if (h->newer)
+		snprintf(buf, len, "older than %s: not counted", h->newer);
+	else if (h->warning)
+		snprintf(buf, len, "%s", h->warning);
+	else
+		snprintf(buf, len, "ok");
 }
 
 static const char *cell(enum verdict v)
@@ -122,7 +172,7 @@ static const char *cell(enum verdict v)
 	return v == VERDICT_YES ? "yes" : v == VERDICT_NO ? "no" : "?";
 }
 
-static void render_text(const struct fleet *f, const size_t *idx, FILE *o)
+static void render_text(const struct fleet *f, FILE *o)
 {
 	size_t c[GUEST_KIND_COUNT][3], nb;
 	struct blocker *b = blockers(f, &nb);
@@ -132,7 +182,7 @@ static void render_text(const struct fleet *f, const size_t *idx, FILE *o)
 		fprintf(o, " %.6s", guest_kind_id((enum guest_kind)k));
 	fputc('\n', o);
 	for (size_t n = 0; n < f->n; n++) {
-		const struct fleet_host *h = &f->v[idx[n]];
+		const struct fleet_host *h = &f->v[n];
 
 		if (h->error) {
 			fprintf(o, "%-20s ERROR %s: %s\n", "-", h->file, h->error);
@@ -142,18 +192,26 @@ static void render_text(const struct fleet *f, const size_t *idx, FILE *o)
 		for (int k = 0; k < GUEST_KIND_COUNT; k++)
 			fprintf(o, " %-*s", (int)strlen(guest_kind_id((enum guest_kind)k)) < 6
 				? (int)strlen(guest_kind_id((enum guest_kind)k)) : 6, cell(h->verdict[k]));
+		if (h->warning || h->newer) {
+			char st[PATH_MAX + 512];
+
+			status(h, st, sizeof(st));
+			fprintf(o, "\n%-20s %s %s", "", h->newer ? "OLDER" : "WARNING", st);
+		}
 		fputc('\n', o);
 	}
 	counts(f, c);
-	fprintf(o, "\n%zu hosts, %zu reports unreadable\n%-12s %6s %6s %8s\n", f->n - fleet_errors(f),
-		fleet_errors(f), "guest", "yes", "no", "unknown");
+	fputc('\n', o);
+	summary(f, o);
+	fprintf(o, "\n%-12s %6s %6s %8s\n", "guest", "yes", "no", "unknown");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
 		fprintf(o, "%-12s %6zu %6zu %8zu\n", guest_kind_id((enum guest_kind)k), c[k][0],
 			c[k][1], c[k][2]);
 	if (nb)
 		fprintf(o, "\nHosts that share a blocker\n");
 	for (size_t i = 0; i < nb; i++) {
-		fprintf(o, "  %s: %zu hosts (%zu cells):", b[i].cap, b[i].nhosts, b[i].count);
+		fprintf(o, "  %s: %zu host%s (%zu cell%s):", b[i].cap, b[i].nhosts,
+			b[i].nhosts == 1 ? "" : "s", b[i].count, b[i].count == 1 ? "" : "s");
 		for (size_t j = 0; j < b[i].nhosts && j < 20; j++)
 			fprintf(o, " %s", f->v[b[i].hosts[j]].hostname);
 		fprintf(o, "%s\n", b[i].nhosts > 20 ? " ..." : "");
@@ -163,9 +221,13 @@ static void render_text(const struct fleet *f, const size_t *idx, FILE *o)
 	blockers_free(b, nb);
 }
 
+/* RFC 4180 quoting; a cell a spreadsheet would take for a formula (= + - @, tab, CR first)
+ * gets a leading ' so that it stays text */
 static void csv_field(FILE *o, const char *s)
 {
 	fputc('"', o);
+	if (s && *s && strchr("=+-@\t\r", *s))
+		fputc('\'', o);
 	for (; s && *s; s++) {
 		if (*s == '"')
 			fputc('"', o);
@@ -174,36 +236,41 @@ static void csv_field(FILE *o, const char *s)
 	fputc('"', o);
 }
 
-static void render_csv(const struct fleet *f, const size_t *idx, FILE *o)
+static void render_csv(const struct fleet *f, FILE *o)
 {
 	fputs("host,file,status", o);
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
 		fprintf(o, ",%s", guest_kind_id((enum guest_kind)k));
 	fputs("\r\n", o);
 	for (size_t n = 0; n < f->n; n++) {
-		const struct fleet_host *h = &f->v[idx[n]];
+		const struct fleet_host *h = &f->v[n];
 
+		char st[PATH_MAX + 512];
+
+		status(h, st, sizeof(st));
 		csv_field(o, h->error ? "" : h->hostname);
 		fputc(',', o);
 		csv_field(o, h->file);
 		fputc(',', o);
-		csv_field(o, h->error ? h->error : "ok");
+		csv_field(o, st);
 		for (int k = 0; k < GUEST_KIND_COUNT; k++)
 			fprintf(o, ",%s", h->error ? "" : verdict_name(h->verdict[k]));
 		fputs("\r\n", o);
 	}
 }
 
+/* Text in a Markdown table cell or list: every character Markdown or inline HTML could act on
+ * backslash-escaped (CommonMark escapes any ASCII punctuation), line breaks a space */
 static void md_text(FILE *o, const char *s)
 {
 	for (; s && *s; s++) {
-		if (strchr("|\\`*_[]<>", *s))
+		if (strchr("|\\`*_[]<>()#!&~=+-.{}:'\"", *s))
 			fputc('\\', o);
-		fputc(*s == '\n' ? ' ' : *s, o);
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, o);
 	}
 }
 
-static void render_markdown(const struct fleet *f, const size_t *idx, FILE *o)
+static void render_markdown(const struct fleet *f, FILE *o)
 {
 	size_t c[GUEST_KIND_COUNT][3], nb;
 	struct blocker *b = blockers(f, &nb);
@@ -216,7 +283,7 @@ static void render_markdown(const struct fleet *f, const size_t *idx, FILE *o)
 		fputs("---|", o);
 	fputc('\n', o);
 	for (size_t n = 0; n < f->n; n++) {
-		const struct fleet_host *h = &f->v[idx[n]];
+		const struct fleet_host *h = &f->v[n];
 
 		fputs("| ", o);
 		if (h->error) {
@@ -229,6 +296,14 @@ static void render_markdown(const struct fleet *f, const size_t *idx, FILE *o)
 				fputs(" |", o);
 		} else {
 			md_text(o, h->hostname);
+			if (h->warning || h->newer) {
+				char st[PATH_MAX + 512];
+
+				status(h, st, sizeof(st));
+				fputs(h->newer ? " (older: " : " (warning: ", o);
+				md_text(o, st);
+				fputc(')', o);
+			}
 			fputs(" |", o);
 			for (int k = 0; k < GUEST_KIND_COUNT; k++)
 				fprintf(o, " %s |", cell(h->verdict[k]));
@@ -236,15 +311,18 @@ static void render_markdown(const struct fleet *f, const size_t *idx, FILE *o)
 		fputc('\n', o);
 	}
 	counts(f, c);
-	fprintf(o, "\n%zu hosts, %zu reports unreadable.\n\n| guest | yes | no | unknown |\n"
-		"|---|---|---|---|\n", f->n - fleet_errors(f), fleet_errors(f));
+	fputc('\n', o);
+	summary(f, o);
+	fprintf(o, ".\n\n| guest | yes | no | unknown |\n|---|---|---|---|\n");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
 		fprintf(o, "| %s | %zu | %zu | %zu |\n", guest_kind_id((enum guest_kind)k), c[k][0],
 			c[k][1], c[k][2]);
 	if (nb)
 		fputs("\n## Hosts that share a blocker\n\n", o);
 	for (size_t i = 0; i < nb; i++) {
-		fprintf(o, "- `%s`: %zu hosts:", b[i].cap, b[i].nhosts);
+		fputs("- ", o);
+		md_text(o, b[i].cap);
+		fprintf(o, ": %zu host%s:", b[i].nhosts, b[i].nhosts == 1 ? "" : "s");
 		for (size_t j = 0; j < b[i].nhosts && j < 50; j++) {
 			fputc(' ', o);
 			md_text(o, f->v[b[i].hosts[j]].hostname);
@@ -254,7 +332,7 @@ static void render_markdown(const struct fleet *f, const size_t *idx, FILE *o)
 	blockers_free(b, nb);
 }
 
-static void render_html(const struct fleet *f, const size_t *idx, FILE *o)
+static void render_html(const struct fleet *f, FILE *o)
 {
 	size_t c[GUEST_KIND_COUNT][3], nb;
 	struct blocker *b = blockers(f, &nb);
@@ -268,14 +346,15 @@ static void render_html(const struct fleet *f, const size_t *idx, FILE *o)
 	      "td.yes{background:#b7e4b7}td.no{background:#f4b6b6}td.unknown{background:#ddd}\n"
 	      "tr.err td{background:#fde2c4;text-align:left}\n"
 	      "</style></head><body>\n<h1>virtcap fleet</h1>\n", o);
-	fprintf(o, "<p>%zu hosts, %zu reports unreadable.</p>\n", f->n - fleet_errors(f),
-		fleet_errors(f));
+	fputs("<p>", o);
+	summary(f, o);
+	fputs(".</p>\n", o);
 	fputs("<table id=\"m\"><thead><tr><th>host</th>", o);
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
 		fprintf(o, "<th>%s</th>", guest_kind_id((enum guest_kind)k));
 	fputs("</tr></thead><tbody>\n", o);
 	for (size_t n = 0; n < f->n; n++) {
-		const struct fleet_host *h = &f->v[idx[n]];
+		const struct fleet_host *h = &f->v[n];
 
 		if (h->error) {
 			fprintf(o, "<tr class=\"err\"><td class=\"h\">error</td><td colspan=\"%d\">",
@@ -288,6 +367,14 @@ static void render_html(const struct fleet *f, const size_t *idx, FILE *o)
 		}
 		fputs("<tr><td class=\"h\">", o);
 		text_escape_markup(o, h->hostname);
+		if (h->warning || h->newer) {
+			char st[PATH_MAX + 512];
+
+			status(h, st, sizeof(st));
+			fputs(h->newer ? "<br><small>older: " : "<br><small>warning: ", o);
+			text_escape_markup(o, st);
+			fputs("</small>", o);
+		}
 		fputs("</td>", o);
 		for (int k = 0; k < GUEST_KIND_COUNT; k++) {
 			fprintf(o, "<td class=\"%s\"", verdict_name(h->verdict[k]));
@@ -312,7 +399,7 @@ static void render_html(const struct fleet *f, const size_t *idx, FILE *o)
 	for (size_t i = 0; i < nb; i++) {
 		fputs("<li><code>", o);
 		text_escape_markup(o, b[i].cap);
-		fprintf(o, "</code>: %zu hosts:", b[i].nhosts);
+		fprintf(o, "</code>: %zu host%s:", b[i].nhosts, b[i].nhosts == 1 ? "" : "s");
 		for (size_t j = 0; j < b[i].nhosts && j < 200; j++) {
 			fputc(' ', o);
 			text_escape_markup(o, f->v[b[i].hosts[j]].hostname);
@@ -339,21 +426,18 @@ static void render_html(const struct fleet *f, const size_t *idx, FILE *o)
 
 int fleet_render(const struct fleet *f, enum fleet_format fmt, FILE *out)
 {
-	size_t *idx = sorted_hosts(f);
-
 	switch (fmt) {
 	case FLEET_CSV:
-		render_csv(f, idx, out);
+		render_csv(f, out);
 		break;
 	case FLEET_MARKDOWN:
-		render_markdown(f, idx, out);
+		render_markdown(f, out);
 		break;
 	case FLEET_HTML:
-		render_html(f, idx, out);
+		render_html(f, out);
 		break;
 	default:
-		render_text(f, idx, out);
+		render_text(f, out);
 	}
-	free(idx);
 	return ferror(out) ? -5 : 0;
 }

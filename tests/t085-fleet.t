@@ -71,6 +71,60 @@ done
 is "$(grep -c '' "$tmp/bad.csv")" 13 "nothing dropped: 12 inputs and the header"
 is "$(grep -c "^virtcap: $tmp/" "$tmp/bad.err")" 11 "each bad input is also one line on stderr"
 
+# hostile and odd reports (issue 13): each shown for what it is, never as a healthy host
+mkdir "$tmp/odd"
+python3 - "$tmp/base.json" "$tmp/odd" <<'PY'
+import json, sys
+base, out = sys.argv[1], sys.argv[2]
+def write(name, change):
+    d = json.load(open(base)); change(d)
+    json.dump(d, open(out + "/" + name, "w"), allow_nan=True)
+def formula(d): d["host"]["hostname"] = "=cmd|' /C calc'!A0"
+def escapes(d): d["host"]["hostname"] = "evil\x1b[2J\x1b]0;owned\x07\rforged"
+def markup(d):
+    d["host"]["hostname"] = "md|host"
+    d["matrix"]["long64"].update(verdict="no", blocked_by="`x` <img src=x onerror=alert(1)>")
+def errors(d):
+    d["host"]["hostname"] = "with-errors"
+    d["errors"] = [{"input": "/x/cpuid.raw", "problem": "line 2: expected four values"}]
+def nomatrix(d): d["host"]["hostname"] = "no-matrix"; d["matrix"] = {}
+def nan(d): d["host"]["hostname"] = "nan"; d["host"]["process_bits"] = float("nan")
+def null(d): d["host"]["hostname"] = None
+def old(d): d["host"]["hostname"] = "twice"; d["generated_by"]["time"] = "2026-01-01T00:00:00Z"
+def new(d): d["host"]["hostname"] = "twice"; d["generated_by"]["time"] = "2026-06-01T00:00:00Z"
+for name, change in [("a-formula", formula), ("b-escapes", escapes), ("c-markup", markup),
+                     ("d-errors", errors), ("e-nomatrix", nomatrix), ("f-nan", nan),
+                     ("g-null", null), ("h-old", old), ("i-new", new)]:
+    write(name + ".json", change)
+PY
+"$VIRTCAP" fleet --format csv "$tmp/odd" >"$tmp/odd.csv" 2>/dev/null
+is "$?" 2 "odd reports: exit 2 (one has input errors of its own, others are broken)"
+cell() { python3 -c 'import csv,sys; print([r[sys.argv[3]] for r in csv.DictReader(open(sys.argv[1], newline="")) if r["file"].endswith(sys.argv[2])][0])' "$tmp/odd.csv" "$1" "$2"; }
+is "$(cell a-formula.json host)" "'=cmd|' /C calc'!A0" "CSV: a hostname a spreadsheet would run as a formula starts with '"
+case $(cell d-errors.json status) in "its report lists 1 input error, the first: /x/cpuid.raw"*)
+	ok 0 "a report with its own input errors is not ok: it says the first" ;;
+*) ok 1 "a report with its own input errors is not ok"; diag "$(cell d-errors.json status)" ;; esac
+case $(cell e-nomatrix.json status) in *"none of the guest kinds"*) ok 0 "an empty matrix is an error row" ;;
+*) ok 1 "an empty matrix is an error row"; diag "$(cell e-nomatrix.json status)" ;; esac
+case $(cell f-nan.json status) in *"not valid JSON"*) ok 0 "NaN is not JSON: an error row" ;;
+*) ok 1 "NaN is not JSON: an error row"; diag "$(cell f-nan.json status)" ;; esac
+is "$(cell g-null.json host)" "(none)" "a null hostname, as the schema allows, is read"
+case $(cell h-old.json status) in "older than $tmp/odd/i-new.json: not counted") ok 0 "the same host's older report is not counted" ;;
+*) ok 1 "the same host's older report is not counted"; diag "$(cell h-old.json status)" ;; esac
+"$VIRTCAP" fleet "$tmp/odd" >"$tmp/odd.txt" 2>/dev/null
+grep -q '^6 hosts, 2 reports unreadable, 1 report with input errors, 1 older report not counted$' "$tmp/odd.txt"
+ok $? "text: the hosts counted once each, the rest said (singular where one)"
+[ "$(tail -c 1 "$tmp/odd.txt" | od -An -c | tr -d ' ')" = '\n' ]
+ok $? "text: the output ends with a newline"
+LC_ALL=C tr -d '\n' <"$tmp/odd.txt" | LC_ALL=C grep -q '[[:cntrl:]]'
+ok $((! $?)) "text: no control character of a hostname reaches the terminal"
+"$VIRTCAP" fleet --format markdown "$tmp/odd" >"$tmp/odd.md" 2>/dev/null
+! grep -q '[^\\]<img' "$tmp/odd.md" && [ "$(grep -c '^#' "$tmp/odd.md")" -le 1 ]
+ok $? "Markdown: no raw HTML (every < escaped), no injected heading"
+"$VIRTCAP" fleet --format html "$tmp/odd" >"$tmp/odd.html" 2>/dev/null
+! grep -q '<img' "$tmp/odd.html"
+ok $? "HTML: the blocker's markup is escaped"
+
 # Markdown: a table whose rows all have the header's columns; pipes in names escaped
 "$VIRTCAP" fleet --format markdown "$tmp/good" "$tmp/bad" >"$tmp/m.md" 2>/dev/null
 awk -F'|' '/^\| host/ { n = NF } /^\|/ && n && !/^\| guest/ && !/^\|---\|---\|---\|---\|$/ \
