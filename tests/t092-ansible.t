@@ -28,13 +28,30 @@ assert {k: v["verdict"] for k, v in f["matrix"].items()} == \
 PY
 ok $? "ansible_local.virtcap is the report: its schema and every verdict of virtcap probe"
 
+# another user of the host had planted the old fixed name with a forged report
+forged=/tmp/virtcap-localhost.json
+planted=false
+if [ ! -e "$forged" ]; then
+	echo '{"forged": true}' >"$forged" && planted=true
+	[ "$(id -u)" = 0 ] && chown nobody "$forged"	# as another user would have
+fi
+ls /tmp | grep '^virtcap-.*\.json$' | sort >"$tmp/before"
 ansible-playbook -i localhost, -c local "$top/docs/ansible/collect.yml" \
 	-e "virtcap=$VIRTCAP" -e "dest=$tmp/reports" >"$tmp/play.out" 2>&1
 ok $? "the collection playbook runs against localhost"
+is "$(jget "$tmp/reports/localhost.json" "d['schema']")" virtcap/report/v1 \
+	"it fetched the report it made, not a file planted at a fixed name"
+ls /tmp | grep '^virtcap-.*\.json$' | sort >"$tmp/after"
+cmp -s "$tmp/before" "$tmp/after"
+ok $? "it left no file of its own in /tmp"
+ansible-playbook -i localhost, -c local "$top/docs/ansible/collect.yml" \
+	-e "virtcap=/bin/false" -e "dest=$tmp/reports2" >"$tmp/play2.out" 2>&1
+ls /tmp | grep '^virtcap-.*\.json$' | sort >"$tmp/after2"
+cmp -s "$tmp/before" "$tmp/after2"
+ok $? "a run whose report fails still removes its temporary file"
+$planted && rm -f "$forged"
 [ -f "$tmp/reports/localhost.json" ]
 ok $? "it fetched reports/localhost.json"
 "$VIRTCAP" fleet --format csv "$tmp/reports" >"$tmp/fleet.csv"
 is "$?" 0 "virtcap fleet merges what the playbook collected"
-ls /tmp | grep -q '^virtcap-localhost.json$'
-is "$?" 1 "the playbook removed its file from the host"
 done_testing
