@@ -44,15 +44,31 @@ while [ $# -gt 0 ]; do
 	--user) user=1; shift ;;
 	--bits) bits=${2:-}; shift 2; [ "$bits" = 32 ] || [ "$bits" = 64 ] || die "--bits: 32 or 64" ;;
 	--smp) smp=${2:-}; shift 2
-	       case $smp in ''|*[!0-9]*) die "--smp: a number of vCPUs" ;; esac ;;
+	       case $smp in [1-9]|1[0-6]) ;; *) die "--smp: a number of vCPUs from 1 to 16" ;; esac ;;
 	--timeout) timeout=${2:-}; shift 2
-		   case $timeout in ''|*[!0-9]*) die "--timeout: seconds" ;; esac ;;
+		   case $timeout in [1-9]|[1-9][0-9]|[1-9][0-9][0-9]|[1-9][0-9][0-9][0-9]) ;;
+		   *) die "--timeout: seconds, from 1 to 9999" ;; esac ;;
 	--json) json=1; shift ;;
 	--) shift; break ;;
 	*) die "unknown option '$1' (see virtcap --help)" ;;
 	esac
 done
 [ "$kernel" = i386 ] && bits=32
+# Every value that reaches a generated file (the Bochs configuration, the lab's init script) is
+# checked here: a newline in --cpu would add a line of configuration (a com2: that writes a host
+# file), a quote in VIRTCAP_BENCH_EXITS a command of the init script.
+if [ -n "$cpu" ]; then
+	case $engine in
+	qemu) allowed='A-Za-z0-9_.,+=-' ;;	# MODEL,+flag,-flag,prop=value
+	*) allowed='A-Za-z0-9_' ;;		# Bochs's model names
+	esac
+	[ "${#cpu}" -le 128 ] && [ -z "$(printf '%s' "$cpu" | tr -d "$allowed")" ] ||
+		die "--cpu '$(printf '%s' "$cpu" | tr -c "$allowed" '?')': a CPU model of $engine, of the characters $allowed"
+fi
+case ${VIRTCAP_BENCH_EXITS:-1} in
+[1-9]|[1-9][0-9]|[1-9][0-9][0-9]|[1-9][0-9][0-9][0-9]|[1-9][0-9][0-9][0-9][0-9]) ;;
+*) die "VIRTCAP_BENCH_EXITS: a number of exits, from 1 to 99999" ;;
+esac
 # the engine's defaults: a CPU with the extension and its second-level paging; a deadline that
 # leaves room for the engine's boot (Bochs decompresses the kernel at ~65 emulated MIPS)
 if [ "$engine" = qemu ]; then
