@@ -108,7 +108,7 @@ int cli_run_proofs(struct report *r, const char *only, unsigned timeout_ms, bool
 		if (!selected(only, p))
 			continue;
 		if (live)
-			proof_run(p, &opts, &res);
+			proof_run_bounded(p, &opts, &res);
 		else
 			hv_result_set(&res, HV_PROOF_NOT_RUN, "a captured root: proofs run only on the "
 				      "live host");

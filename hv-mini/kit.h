@@ -19,7 +19,8 @@ enum hv_proof_status { HV_PROOF_NOT_RUN, HV_PROOF_PROVEN, HV_PROOF_FAILED };
 
 /* A number a proof measured on the way (the nested proof's exit costs) */
 struct hv_proof_metric {
-	const char *name;	/* with its unit in the name: "l2_exit_us" */
+	const char *name;	/* with its unit in the name: "l2_exit_us"; a string literal (a
+				 * result crosses fork() in proofs/registry.c whole) */
 	double value;
 };
 

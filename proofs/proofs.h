@@ -63,9 +63,20 @@ const struct proof_def *proof_find(const char *id);
 /* Every proof's id in manifest order, separated by sep, into buf; returns buf */
 const char *proof_ids(char *buf, size_t len, const char *sep);
 
-/* Run one proof; res is set whatever happens, duration_us included */
+/* Run one proof in this process; res is set whatever happens, duration_us included */
 void proof_run(const struct proof_def *p, const struct hv_proof_opts *o,
 	       struct hv_proof_result *res);
+
+/*
+ * Run one proof in a child process that is killed when it has not answered PROOF_GRACE_MS
+ * after its deadline, so that no guest, no KVM_RUN that does not return and no crash of ours
+ * can keep the run from ending: such a proof is failed, saying it did not finish. res is set
+ * whatever happens.
+ */
+void proof_run_bounded(const struct proof_def *p, const struct hv_proof_opts *o,
+		       struct hv_proof_result *res);
+
+#define PROOF_GRACE_MS 3000	/* after the deadline: tearing a VM down under an emulator */
 
 /* Every setup and check of the manifest, declared from it */
 proof_setup_fn proof_no_setup;

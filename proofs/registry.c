@@ -3,10 +3,14 @@
  * The proof table, made from proofs/manifest.h, and the runner every proof goes through.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "proofs/proofs.h"
@@ -142,5 +146,113 @@ void proof_run(const struct proof_def *p, const struct hv_proof_opts *o,
 		close(run.dev.disk.fd);
 	hv_vm_destroy(&run.vm);
 out:
+	res->duration_us = (hv_now_ns() - start) / 1000;
+}
+
+/* The child's side: the result, whole, down the pipe */
+static void run_child(const struct proof_def *p, const struct hv_proof_opts *o, int fd)
+{
+	struct hv_proof_result res;
+	const char *at = (const char *)&res;
+	size_t left = sizeof(res);
+
+	signal(SIGINT, SIG_DFL);	/* the parent cleans up after a Ctrl-C, not us */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	proof_run(p, o, &res);
+	while (left) {
+		ssize_t n = write(fd, at, left);
+
+		if (n <= 0 && errno != EINTR)
+			_exit(1);
+		if (n > 0) {
+			at += n;
+			left -= (size_t)n;
+		}
+	}
+	_exit(0);
+}
+
+/* Read the child's result until the kill time; true when it came whole */
+static bool read_result(int fd, uint64_t kill_at, struct hv_proof_result *res)
+{
+	char *at = (char *)res;
+	size_t got = 0;
+
+	while (got < sizeof(*res)) {
+		uint64_t now = hv_now_ns();
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+		if (now >= kill_at)
+			return false;
+
+		int rc = poll(&pfd, 1, (int)((kill_at - now) / 1000000 + 1));
+
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			return false;
+
+		ssize_t n = read(fd, at + got, sizeof(*res) - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		got += (size_t)n;
+	}
+	return true;
+}
+
+void proof_run_bounded(const struct proof_def *p, const struct hv_proof_opts *o,
+		       struct hv_proof_result *res)
+{
+	uint64_t timeout_ms = o->timeout_ms ? o->timeout_ms : HV_PROOF_TIMEOUT_MS;
+	uint64_t start = hv_now_ns(), kill_at = start + (timeout_ms + PROOF_GRACE_MS) * 1000000ull;
+	int fds[2], status = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		hv_result_set(res, HV_PROOF_FAILED, "pipe: %s", strerror(errno));
+		return;
+	}
+	fflush(NULL);	/* nothing buffered is written twice */
+
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		hv_result_set(res, HV_PROOF_FAILED, "fork: %s", strerror(errno));
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (pid == 0) {
+		close(fds[0]);
+		run_child(p, o, fds[1]);
+	}
+	close(fds[1]);
+
+	bool whole = read_result(fds[0], kill_at, res);
+
+	close(fds[0]);
+	if (!whole)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (whole) {
+		res->detail[sizeof(res->detail) - 1] = '\0';	/* it came from another process */
+		if (res->nmetrics > HV_PROOF_METRICS_MAX)
+			res->nmetrics = HV_PROOF_METRICS_MAX;
+		return;
+	}
+	memset(res, 0, sizeof(*res));
+	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
+		hv_result_set(res, HV_PROOF_FAILED, "the proof's process died of signal %d (%s) "
+			      "before it gave a result", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		hv_result_set(res, HV_PROOF_FAILED, "did not finish: no result %llu ms after its "
+			      "%llu ms deadline, so it was stopped (a KVM_RUN that did not return, or "
+			      "a hang of hv-mini's)", (unsigned long long)PROOF_GRACE_MS,
+			      (unsigned long long)timeout_ms);
 	res->duration_us = (hv_now_ns() - start) / 1000;
 }

@@ -258,7 +258,15 @@ start=$(date +%s)
 start_$engine
 while kill -0 "$emu_pid" 2>/dev/null; do
 	if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
-		echo "virtcap lab: no result within $timeout s; the console's last lines:" >&2
+		# which side of VIRTCAP-LAB-BEGIN: a boot that never got there may be retried, a
+		# virtcap that started and did not end is a failure of virtcap
+		if tr -d '\r' <"$work/serial" | grep -q '^VIRTCAP-LAB-BEGIN$'; then
+			echo "virtcap lab: virtcap started inside the VM but gave no result within" \
+				"$timeout s; the console's last lines:" >&2
+		else
+			echo "virtcap lab: the VM did not reach virtcap within $timeout s (no result" \
+				"within $timeout s); the console's last lines:" >&2
+		fi
 		tail -20 "$work/serial" | tr -d '\r' >&2
 		exit 2
 	fi
@@ -285,7 +293,7 @@ if [ "$json" = 1 ]; then
 		emulator="Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null || echo '?')"
 	fi
 	/usr/bin/python3 - "$work/report" "$cpu" "$kernel" "$kver" "$nested" "$kvm_module" \
-		"$user" "$bits" "$smp" "$seconds" "$engine" "$emulator" <<'PY' || cat "$work/report"
+		"$user" "$bits" "$smp" "$seconds" "$engine" "$emulator" <<'PY'
 import json, sys
 text = open(sys.argv[1]).read()
 d = json.loads(text[text.index("{"):])
@@ -296,6 +304,12 @@ d["lab"] = {"cpu": a[2], "kernel": a[3], "kernel_version": a[4], "nested": int(a
             "emulator": a[12]}
 print(json.dumps(d, indent=2))
 PY
+	# shellcheck disable=SC2181
+	if [ $? -ne 0 ]; then
+		cat "$work/report"
+		echo "virtcap lab: virtcap inside the VM printed no JSON report (above)" >&2
+		exit 2
+	fi
 else
 	cat "$work/report"
 fi
