@@ -92,6 +92,7 @@ LIB_OBJS += nested/nested.o
 LIB_OBJS += proofs/capability.o
 LIB_OBJS += proofs/hostile.o
 LIB_OBJS += proofs/registry.o
+LIB_OBJS += util/strindex.o
 LIB_OBJS += build/guests/images.o
 
 # Guests: freestanding code with its own rules, never the host's flags. Every hv-mini/guests/*.S

@@ -202,11 +202,7 @@ static void tar_parents(struct tar *t, const char *path, struct capture *seen)
 	snprintf(dir, sizeof(dir), "%s", archive_name(path));
 	for (char *slash = strchr(dir, '/'); slash; slash = strchr(slash + 1, '/')) {
 		*slash = '\0';
-		bool known = false;
-
-		for (size_t i = 0; i < seen->n && !known; i++)
-			known = strcmp(seen->v[i].path, dir) == 0;
-		if (!known) {
+		if (!capture_has(seen, dir)) {
 			if (capture_add(seen, CAPTURE_DIR, dir, "", 0, 0))
 				t->err = -ENOMEM;
 			tar_entry(t, '5', dir, "", 0);
@@ -231,11 +227,7 @@ static void tar_capture(struct tar *t, const struct capture *c)
 		tar_parents(t, e->path, &dirs);
 		switch (e->type) {
 		case CAPTURE_DIR: {
-			bool known = false;
-
-			for (size_t j = 0; j < dirs.n && !known; j++)
-				known = strcmp(dirs.v[j].path, name) == 0;
-			if (!known) {
+			if (!capture_has(&dirs, name)) {
 				if (capture_add(&dirs, CAPTURE_DIR, name, "", 0, 0))
 					t->err = -ENOMEM;
 				tar_entry(t, '5', name, "", 0);

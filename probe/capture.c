@@ -8,23 +8,30 @@
 static int capture_fill(struct capture_entry *e, enum capture_type type, const char *path,
 			const char *data, size_t len, int weak);
 
+static const char *path_of(const void *ctx, size_t i)
+{
+	return ((const struct capture *)ctx)->v[i].path;
+}
+
 int capture_add(struct capture *c, enum capture_type type, const char *path, const char *data,
 		size_t len, int weak)
 {
-	struct capture_entry *e = NULL;
+	long at = strindex_find(&c->by_path, path, path_of, c);
 
-	for (size_t i = 0; i < c->n; i++) {
-		if (strcmp(c->v[i].path, path) != 0)
-			continue;
-		if (weak || !c->v[i].weak)
+	if (at >= 0) {
+		struct capture_entry *e = &c->v[at];
+		struct capture_entry fresh;
+
+		if (weak || !e->weak)
 			return 0;
-		e = &c->v[i];	/* a listing's placeholder: replace it in place */
+		/* a listing's placeholder: replace it in place, the path (and its index) kept */
+		if (capture_fill(&fresh, type, path, data, len, weak))
+			return -ENOMEM;
 		free(e->path);
 		free(e->data);
-		break;
+		*e = fresh;
+		return 0;
 	}
-	if (e)
-		return capture_fill(e, type, path, data, len, weak);
 	if (c->n == c->alloc) {
 		size_t alloc = c->alloc ? c->alloc * 2 : 64;
 		struct capture_entry *v = realloc(c->v, alloc * sizeof(*v));
@@ -38,6 +45,11 @@ int capture_add(struct capture *c, enum capture_type type, const char *path, con
 
 	if (err)
 		return err;
+	if (strindex_add(&c->by_path, c->n, path_of, c)) {
+		free(c->v[c->n].path);
+		free(c->v[c->n].data);
+		return -ENOMEM;
+	}
 	c->n++;
 	return 0;
 }
@@ -61,6 +73,11 @@ static int capture_fill(struct capture_entry *e, enum capture_type type, const c
 	return 0;
 }
 
+bool capture_has(const struct capture *c, const char *path)
+{
+	return strindex_find(&c->by_path, path, path_of, c) >= 0;
+}
+
 void capture_free(struct capture *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -70,4 +87,5 @@ void capture_free(struct capture *c)
 	free(c->v);
 	c->v = NULL;
 	c->n = c->alloc = 0;
+	strindex_free(&c->by_path);
 }

@@ -9,7 +9,10 @@
 #ifndef VIRTCAP_CAPTURE_H
 #define VIRTCAP_CAPTURE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "util/strindex.h"
 
 enum capture_type { CAPTURE_FILE, CAPTURE_DIR, CAPTURE_LINK };
 
@@ -24,11 +27,14 @@ struct capture_entry {
 struct capture {
 	struct capture_entry *v;
 	size_t n, alloc;
+	struct strindex by_path;
 };
 
 /* Record an entry; data is copied. Returns 0 or -ENOMEM. */
 int capture_add(struct capture *c, enum capture_type type, const char *path, const char *data,
 		size_t len, int weak);
+/* Whether path is recorded */
+bool capture_has(const struct capture *c, const char *path);
 void capture_free(struct capture *c);
 
 #endif

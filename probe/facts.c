@@ -10,12 +10,16 @@
 #define FACT_KEY_MAX 128	/* longer keys are not ours: reject them in a captured file */
 #define FACT_VALUE_MAX 4096
 
+static const char *key_of(const void *ctx, size_t i)
+{
+	return ((const struct facts *)ctx)->v[i].key;
+}
+
 static struct fact *facts_find(const struct facts *f, const char *key)
 {
-	for (size_t i = 0; i < f->n; i++)
-		if (strcmp(f->v[i].key, key) == 0)
-			return &f->v[i];
-	return NULL;
+	long i = strindex_find(&f->by_key, key, key_of, f);
+
+	return i < 0 ? NULL : &f->v[i];
 }
 
 static int facts_put(struct facts *f, const char *key, char *value)
@@ -40,6 +44,10 @@ static int facts_put(struct facts *f, const char *key, char *value)
 	if (!f->v[f->n].key)
 		goto nomem;
 	f->v[f->n].value = value;
+	if (strindex_add(&f->by_key, f->n, key_of, f)) {
+		free(f->v[f->n].key);
+		goto nomem;
+	}
 	f->n++;
 	return 0;
 nomem:
@@ -234,4 +242,5 @@ void facts_free(struct facts *f)
 	free(f->v);
 	f->v = NULL;
 	f->n = f->alloc = 0;
+	strindex_free(&f->by_key);
 }

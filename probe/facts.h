@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/strindex.h"
+
 #define FACTS_PATH "/.virtcap/facts"
 
 struct fact {
@@ -24,6 +26,7 @@ struct fact {
 struct facts {
 	struct fact *v;
 	size_t n, alloc;
+	struct strindex by_key;
 };
 
 /* Set key to a formatted value, replacing an earlier one. Returns 0 or -ENOMEM. */

@@ -6,7 +6,6 @@
  * is escaped for the format it goes into.
  */
 #include <stdbool.h>
-#include <stdint.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "reports/fleet.h"
 #include "reports/text.h"
+#include "util/strindex.h"
 
 struct blocker {
 	const char *cap;	/* blocked_by */
@@ -33,30 +33,25 @@ static int blocker_order(const void *pa, const void *pb)
 	return strcmp(a->cap, b->cap);
 }
 
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
 /* Whether host i counts: read, and not superseded by a newer report of the same host */
 static bool counted(const struct fleet_host *h)
 {
 	return !h->error && !h->newer;
 }
 
+static const char *cap_of(const void *ctx, size_t i)
+{
+	return (*(struct blocker *const *)ctx)[i].cap;
+}
+
 /* The "no" cells grouped by what blocks them, most common first: one pass over the cells with
- * a hash table of the blockers (open addressing, grown at half full), then a sort */
+ * an index of the blockers by name (util/strindex.h), then a sort */
 static struct blocker *blockers(const struct fleet *f, size_t *nb)
 {
 	struct blocker *b = NULL;
-	size_t n = 0, alloc = 0, slots = 64, *table = calloc(slots, sizeof(*table));
+	struct strindex by_cap = { 0 };
+	size_t n = 0, alloc = 0;
 
-	if (!table)
-		abort();
 	for (size_t i = 0; i < f->n; i++) {
 		const struct fleet_host *h = &f->v[i];
 
@@ -64,15 +59,9 @@ static struct blocker *blockers(const struct fleet *f, size_t *nb)
 			if (h->verdict[k] != VERDICT_NO || !h->blocked_by[k] || !*h->blocked_by[k])
 				continue;
 
-			size_t s = hash(h->blocked_by[k]) & (slots - 1);
+			long j = strindex_find(&by_cap, h->blocked_by[k], cap_of, &b);
 
-			/* table holds blocker index + 1; 0 is an empty slot */
-			while (table[s] && strcmp(b[table[s] - 1].cap, h->blocked_by[k]))
-				s = (s + 1) & (slots - 1);
-
-			size_t j = table[s] - 1;
-
-			if (!table[s]) {
+			if (j < 0) {
 				if (n == alloc) {
 					alloc = alloc ? alloc * 2 : 16;
 					b = realloc(b, alloc * sizeof(*b));
@@ -82,22 +71,9 @@ static struct blocker *blockers(const struct fleet *f, size_t *nb)
 				memset(&b[n], 0, sizeof(b[n]));
 				b[n].cap = h->blocked_by[k];
 				b[n].fix = h->fix[k];
-				j = n;
-				table[s] = ++n;
-				if (2 * n > slots) {	/* rehash into twice the slots */
-					free(table);
-					slots *= 2;
-					table = calloc(slots, sizeof(*table));
-					if (!table)
-						abort();
-					for (size_t m = 0; m < n; m++) {
-						size_t t = hash(b[m].cap) & (slots - 1);
-
-						while (table[t])
-							t = (t + 1) & (slots - 1);
-						table[t] = m + 1;
-					}
-				}
+				if (strindex_add(&by_cap, n, cap_of, &b))
+					abort();
+				j = (long)n++;
 			}
 
 			struct blocker *x = &b[j];
@@ -114,7 +90,7 @@ static struct blocker *blockers(const struct fleet *f, size_t *nb)
 			x->hosts[x->nhosts++] = i;
 		}
 	}
-	free(table);
+	strindex_free(&by_cap);
 	qsort(b, n, sizeof(*b), blocker_order);
 	*nb = n;
 	return b;
