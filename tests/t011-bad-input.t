@@ -89,18 +89,15 @@ ok $([ "$rc" -lt 3 ] && echo 0 || echo 1) "a hostile root (links out, loops, a 2
 is "$(jget "$tmp/h.json" "d['capabilities']['kernel.kvm_module']['value']")" none \
 	"a link climbing out of the root is not followed out of it"
 
-# a root built to make the work quadratic: 250,000 facts (each looked up among all the others),
-# 60,000 IOMMU groups in a snapshot (each directory checked against all the others). Linear
-# work ends in well under a second; the bound only catches quadratic work (minutes)
+# a root built to make the work quadratic: 250,000 facts, each looked up among all the others
+# (minutes before the index; 0.1 s now). The bound catches only quadratic work; the snapshot of
+# 60,000 IOMMU groups and the fleet of 12,000 reports are measured by make bench instead
 r=$tmp/root-many
-mkdir -p "$r/.virtcap" "$r/proc" "$r/sys/kernel/iommu_groups"
+mkdir -p "$r/.virtcap" "$r/proc"
 awk 'BEGIN { for (i = 0; i < 250000; i++) printf "k%d=%d\n", i, i % 10 }' >"$r/.virtcap/facts"
-timeout 30 "$VIRTCAP" --root "$r" --json >/dev/null 2>&1
-is "$?" 0 "250,000 facts in a root are read in linear time (not stopped after 30 s)"
-(cd "$r/sys/kernel/iommu_groups" && seq 0 59999 | xargs mkdir)
-timeout 30 "$VIRTCAP" --root "$r" snapshot "$tmp/many.tar.gz" >/dev/null 2>&1
-is "$?" 0 "a snapshot of 60,000 IOMMU groups is written in linear time (not stopped after 30 s)"
-rm -rf "$r" "$tmp/many.tar.gz"
+timeout 10 "$VIRTCAP" --root "$r" --json >/dev/null 2>&1
+is "$?" 0 "250,000 facts in a root are read in linear time (not stopped after 10 s)"
+rm -rf "$r"
 
 # strings from a root that would drive a terminal or break JSON: escape sequences (clear the
 # screen, set the title, hide text), invalid UTF-8, a direction override
