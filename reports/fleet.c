@@ -335,6 +335,8 @@ void fleet_finish(struct fleet *f)
 {
 	const struct fleet_host *first = NULL;	/* the newest report of the host at hand */
 
+	if (!f->n)
+		return;	/* f->v is NULL, which qsort may not be given */
 	qsort(f->v, f->n, sizeof(*f->v), host_order);
 	for (size_t i = 0; i < f->n; i++) {
 		struct fleet_host *h = &f->v[i];
@@ -398,7 +400,8 @@ void fleet_add_path(struct fleet *f, const char *path)
 		names[n++] = xstrdup(e->d_name);
 	}
 	closedir(dir);
-	qsort(names, n, sizeof(*names), name_cmp);	/* the same order on every run */
+	if (n)	/* the same order on every run */
+		qsort(names, n, sizeof(*names), name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		char full[PATH_MAX];
 

@@ -91,7 +91,8 @@ static struct blocker *blockers(const struct fleet *f, size_t *nb)
 		}
 	}
 	strindex_free(&by_cap);
-	qsort(b, n, sizeof(*b), blocker_order);
+	if (n)	/* b is NULL without blockers, and qsort may not be given NULL */
+		qsort(b, n, sizeof(*b), blocker_order);
 	*nb = n;
 	return b;
 }
