@@ -41,7 +41,7 @@ static int root_is_system(struct probe_ctx *ctx, char *err, size_t errlen)
 			break;
 		}
 	}
-	root_list_free(n > 0 ? names : NULL);
+	root_list_free(n >= 0 ? names : NULL);
 	return -ENOENT;
 }
 

@@ -249,6 +249,9 @@ void proof_run_bounded(const struct proof_def *p, const struct hv_proof_opts *o,
 	if (WIFSIGNALED(status) && WTERMSIG(status) != SIGKILL)
 		hv_result_set(res, HV_PROOF_FAILED, "the proof's process died of signal %d (%s) "
 			      "before it gave a result", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (WIFEXITED(status))
+		hv_result_set(res, HV_PROOF_FAILED, "the proof's process ended (exit status %d) "
+			      "before it gave a result", WEXITSTATUS(status));
 	else
 		hv_result_set(res, HV_PROOF_FAILED, "did not finish: no result %llu ms after its "
 			      "%llu ms deadline, so it was stopped (a KVM_RUN that did not return, or "
