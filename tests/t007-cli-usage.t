@@ -2,7 +2,7 @@
 # The command line: --help and --version exit 0; unknown commands, options and stray
 # arguments exit 2 with one line naming the problem; a bad --root exits 2 naming the directory.
 . "$(dirname "$0")/lib/tap.sh"
-plan 21
+plan 23
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -36,6 +36,13 @@ tar xzf "$(dirname "$0")/data/roots/this-machine.tar.gz" -C "$tmp/parent" --one-
 is "$?" 2 "the directory above an unpacked snapshot exits 2"
 grep -q "($tmp/parent/snap holds one)" "$tmp/err"
 ok $? "and names the snapshot below it"
+# --only is checked whole: a bad id after 511 bytes of good ones is still named
+long=$(printf 'real16,%.0s' $(seq 100))
+"$VIRTCAP" prove --only "${long}no-such-proof" >/dev/null 2>"$tmp/err"
+is "$?" 2 "--only with an unknown id after 700 bytes of good ones exits 2"
+grep -q "no proof named 'no-such-proof'" "$tmp/err"
+ok $? "and names the unknown id"
+
 # values that would reach the lab's generated files are refused before anything boots (the
 # lab script of this tree, which virtcap lab runs)
 lab="sh $(dirname "$0")/../scripts/lab.sh"
