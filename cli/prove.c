@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "proofs/proofs.h"
@@ -97,21 +98,40 @@ static struct report_proof to_report(const struct proof_def *p, const struct hv_
 	return rp;
 }
 
+/* On a terminal (stderr), which proof runs and what it waits for: a run of every proof takes
+ * seconds, and under an emulator minutes */
+static void progress(const struct proof_def *p, size_t done, size_t total, unsigned timeout_ms)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	if (p)
+		fprintf(stderr, "\rvirtcap: proof %zu of %zu, %s: waiting for its guest (at most "
+			"%u ms)\033[K", done + 1, total, p->id, timeout_ms);
+	else
+		fputs("\r\033[K", stderr);
+}
+
 int cli_run_proofs(struct report *r, const char *only, unsigned timeout_ms, bool live)
 {
 	struct hv_proof_opts opts = { .timeout_ms = timeout_ms };
+	size_t total = 0, done = 0;
 
+	for (size_t i = 0; i < proof_count; i++)
+		total += selected(only, &proof_defs[i]);
 	for (size_t i = 0; i < proof_count; i++) {
 		const struct proof_def *p = &proof_defs[i];
 		struct hv_proof_result res = { 0 };
 
 		if (!selected(only, p))
 			continue;
-		if (live)
+		if (live) {
+			progress(p, done++, total, timeout_ms ? timeout_ms : HV_PROOF_TIMEOUT_MS);
 			proof_run_bounded(p, &opts, &res);
-		else
+			progress(NULL, done, total, 0);
+		} else {
 			hv_result_set(&res, HV_PROOF_NOT_RUN, "a captured root: proofs run only on the "
 				      "live host");
+		}
 
 		struct report_proof rp = to_report(p, &res);
 

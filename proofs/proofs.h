@@ -77,6 +77,7 @@ void proof_run_bounded(const struct proof_def *p, const struct hv_proof_opts *o,
 		       struct hv_proof_result *res);
 
 #define PROOF_GRACE_MS 3000	/* after the deadline: tearing a VM down under an emulator */
+#define PROOF_REAP_MS 2000	/* after SIGKILL: then the process is left to init */
 
 /* Every setup and check of the manifest, declared from it */
 proof_setup_fn proof_no_setup;

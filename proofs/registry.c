@@ -204,6 +204,27 @@ static bool read_result(int fd, uint64_t kill_at, struct hv_proof_result *res)
 	return true;
 }
 
+/* Wait for the child: as long as it takes when it answered, else at most PROOF_REAP_MS after
+ * the SIGKILL. True when it was reaped (*status set). */
+static bool reap(pid_t pid, bool answered, int *status)
+{
+	uint64_t give_up = hv_now_ns() + PROOF_REAP_MS * 1000000ull;
+
+	for (;;) {
+		pid_t got = waitpid(pid, status, answered ? 0 : WNOHANG);
+
+		if (got == pid)
+			return true;
+		if (got < 0 && errno != EINTR)
+			return false;
+		if (!answered) {
+			if (hv_now_ns() >= give_up)
+				return false;
+			usleep(10000);
+		}
+	}
+}
+
 void proof_run_bounded(const struct proof_def *p, const struct hv_proof_opts *o,
 		       struct hv_proof_result *res)
 {
@@ -237,8 +258,16 @@ void proof_run_bounded(const struct proof_def *p, const struct hv_proof_opts *o,
 	close(fds[0]);
 	if (!whole)
 		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
+	if (!reap(pid, whole, &status)) {
+		/* stuck in the kernel, where even SIGKILL waits (a KVM_RUN in uninterruptible
+		 * sleep): left behind, for init to reap once it ends, so that we can go on */
+		hv_result_set(res, HV_PROOF_FAILED, "did not finish: no result %llu ms after its "
+			      "%llu ms deadline, and its process could not be stopped (stuck in the "
+			      "kernel: a KVM_RUN that does not return)", (unsigned long long)PROOF_GRACE_MS,
+			      (unsigned long long)timeout_ms);
+		res->duration_us = (hv_now_ns() - start) / 1000;
+		return;
+	}
 	if (whole) {
 		res->detail[sizeof(res->detail) - 1] = '\0';	/* it came from another process */
 		if (res->nmetrics > HV_PROOF_METRICS_MAX)

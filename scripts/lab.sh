@@ -187,6 +187,9 @@ if [ $kvm_module = 1 ]; then
 	grep -q GenuineIntel /proc/cpuinfo && vendor=kvm-intel
 	insmod /mods/\$vendor.ko nested=$nested 2>/dev/null
 fi
+# a heartbeat on the second serial port (QEMU's engine writes it to a file): the host tells a
+# virtcap that hangs from a kernel that stopped altogether
+[ -c /dev/ttyS1 ] && (while :; do echo . >/dev/ttyS1; sleep 1; done) &
 echo VIRTCAP-LAB-BEGIN
 if [ $user = 1 ]; then
 	su -s /bin/sh nobody -c /bin/run-virtcap
@@ -208,6 +211,7 @@ start_qemu() {
 	machine=$([ "$kernel" = i386 ] && echo pc || echo q35)
 	qemu-system-x86_64 -M "$machine" -cpu "$cpu" -smp "$smp" -m 512 -nographic -no-reboot \
 		-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
+		-serial mon:stdio -serial "file:$work/heartbeat" \
 		-append "console=ttyS0 quiet panic=-1 loglevel=0" >"$work/serial" 2>"$work/emu.err" &
 	emu_pid=$!
 }
@@ -258,14 +262,20 @@ start=$(date +%s)
 start_$engine
 while kill -0 "$emu_pid" 2>/dev/null; do
 	if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
-		# which side of VIRTCAP-LAB-BEGIN: a boot that never got there may be retried, a
-		# virtcap that started and did not end is a failure of virtcap
-		if tr -d '\r' <"$work/serial" | grep -q '^VIRTCAP-LAB-BEGIN$'; then
-			echo "virtcap lab: virtcap started inside the VM but gave no result within" \
-				"$timeout s; the console's last lines:" >&2
-		else
+		# which side of VIRTCAP-LAB-BEGIN (the firmware's escape sequences may stand before
+		# it on its line): a boot that never got there, or a kernel that stopped beating
+		# after it, is the emulated machine's fault and may be retried; a virtcap that
+		# started and did not end on a live kernel is a failure of virtcap
+		beat=$([ -f "$work/heartbeat" ] && echo $(($(date +%s) - $(stat -c %Y "$work/heartbeat"))))
+		if ! tr -d '\r' <"$work/serial" | grep -q 'VIRTCAP-LAB-BEGIN$'; then
 			echo "virtcap lab: the VM did not reach virtcap within $timeout s (no result" \
 				"within $timeout s); the console's last lines:" >&2
+		elif [ -n "$beat" ] && [ "$beat" -gt 10 ]; then
+			echo "virtcap lab: virtcap started, then the VM's kernel stopped (no heartbeat" \
+				"for $beat s) within $timeout s; the console's last lines:" >&2
+		else
+			echo "virtcap lab: virtcap started inside the VM but gave no result within" \
+				"$timeout s; the console's last lines:" >&2
 		fi
 		tail -20 "$work/serial" | tr -d '\r' >&2
 		exit 2
