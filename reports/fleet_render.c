@@ -144,6 +144,20 @@ static void status(const struct fleet_host *h, char *buf, size_t len)
 		snprintf(buf, len, "ok");
 }
 
+/* After a host's name, in a format's own markup and escaping: why it is not a healthy host */
+static void status_note(FILE *o, const struct fleet_host *h, const char *open, const char *close,
+			void (*escape)(FILE *o, const char *s))
+{
+	char st[PATH_MAX + 512];
+
+	if (!h->warning && !h->newer)
+		return;
+	status(h, st, sizeof(st));
+	fprintf(o, "%s%s", open, h->newer ? "older: " : "warning: ");
+	escape(o, st);
+	fputs(close, o);
+}
+
 static const char *cell(enum verdict v)
 {
 	return v == VERDICT_YES ? "yes" : v == VERDICT_NO ? "no" : "?";
@@ -273,14 +287,7 @@ static void render_markdown(const struct fleet *f, FILE *o)
 				fputs(" |", o);
 		} else {
 			md_text(o, h->hostname);
-			if (h->warning || h->newer) {
-				char st[PATH_MAX + 512];
-
-				status(h, st, sizeof(st));
-				fputs(h->newer ? " (older: " : " (warning: ", o);
-				md_text(o, st);
-				fputc(')', o);
-			}
+			status_note(o, h, " (", ")", md_text);
 			fputs(" |", o);
 			for (int k = 0; k < GUEST_KIND_COUNT; k++)
 				fprintf(o, " %s |", cell(h->verdict[k]));
@@ -344,14 +351,7 @@ static void render_html(const struct fleet *f, FILE *o)
 		}
 		fputs("<tr><td class=\"h\">", o);
 		text_escape_markup(o, h->hostname);
-		if (h->warning || h->newer) {
-			char st[PATH_MAX + 512];
-
-			status(h, st, sizeof(st));
-			fputs(h->newer ? "<br><small>older: " : "<br><small>warning: ", o);
-			text_escape_markup(o, st);
-			fputs("</small>", o);
-		}
+		status_note(o, h, "<br><small>", "</small>", text_escape_markup);
 		fputs("</td>", o);
 		for (int k = 0; k < GUEST_KIND_COUNT; k++) {
 			fprintf(o, "<td class=\"%s\"", verdict_name(h->verdict[k]));
