@@ -79,15 +79,25 @@ is "$(jget "$tmp/bc.json" "d['host']['kernel_release']")" 6.1.0 "the other findi
 
 r=$tmp/root-hostile
 mkdir -p "$r/proc/sys/kernel" "$r/sys/module"
-ln -s /etc/shadow "$r/proc/cpuinfo"
-ln -s loop "$r/proc/sys/kernel/osrelease" 2>/dev/null
+echo "TOPSECRET-$$" >"$tmp/secret"
+ln -s "$tmp/secret" "$r/proc/cpuinfo"		# an absolute link to a file outside the root
+ln -s ../../secret "$r/proc/cmdline"	# a relative one climbing out to it
+ln -s loop "$r/proc/sys/kernel/osrelease"	# osrelease -> loop -> osrelease
+ln -s osrelease "$r/proc/sys/kernel/loop"
 ln -s ../../../../../../etc "$r/sys/module/kvm_intel"
 truncate -s 2G "$r/proc/sys/kernel/hostname"
+[ "$(cat "$r/proc/cmdline")" = "TOPSECRET-$$" ]
+ok $? "the planted links do lead to the secret, for the kernel"
 timeout 20 "$VIRTCAP" --root "$r" --json >"$tmp/h.json" 2>"$tmp/h.err"
 rc=$?
 ok $([ "$rc" -lt 3 ] && echo 0 || echo 1) "a hostile root (links out, loops, a 2 GiB file) does not crash or hang"
+timeout 20 "$VIRTCAP" --root "$r" --verbose --no-color >"$tmp/h.txt" 2>&1
+! grep -q "TOPSECRET-$$" "$tmp/h.json" "$tmp/h.txt"
+ok $? "nothing of the file the links point at, outside the root, is in the report"
 is "$(jget "$tmp/h.json" "d['capabilities']['kernel.kvm_module']['value']")" none \
 	"a link climbing out of the root is not followed out of it"
+is "$(jget "$tmp/h.json" "d['host']['kernel_release']")" null "a link loop reads as unknown"
+is "$(jget "$tmp/h.json" "d['host']['hostname']")" null "a 2 GiB file is not read: unknown"
 
 # a root built to make the work quadratic: 250,000 facts, each looked up among all the others
 # (minutes before the index; 0.1 s now). The bound catches only quadratic work; the snapshot of
