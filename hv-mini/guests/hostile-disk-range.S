@@ -24,32 +24,31 @@ start:
 	call write_sector
 
 	xor %eax, %eax		/* sector 0 passes the check ... */
-	mov $HV_DISK_SECTOR, %dx
-	out %eax, %dx
-	mov $HV_DISK_WRITE, %eax
-	mov $HV_DISK_CMD, %dx
-	out %eax, %dx
+	call write_command
 	mov $0xFFFFFFFF, %eax	/* ... then the sector moves before the data arrives */
 	mov $HV_DISK_SECTOR, %dx
 	out %eax, %dx
-	mov $128, %ecx
-	mov $0xBAD0BAD0, %eax
-	mov $HV_DISK_DATA, %dx
-3:	out %eax, %dx
-	loop 3b
+	call send_data
 
 	mov $HV_DISK_DATA, %dx
 2:	in %dx, %eax
 	out %eax, %dx
 	jmp 2b
 
-write_sector:			/* %eax: the sector; 128 dwords of 0xBAD0BAD0 */
+write_sector:			/* %eax: the sector; then a sector of 0xBAD0BAD0 */
+	call write_command
+	jmp send_data
+
+write_command:			/* %eax: the sector, then the write command */
 	mov $HV_DISK_SECTOR, %dx
 	out %eax, %dx
 	mov $HV_DISK_WRITE, %eax
 	mov $HV_DISK_CMD, %dx
 	out %eax, %dx
-	mov $128, %ecx
+	ret
+
+send_data:			/* a sector's dwords of 0xBAD0BAD0 to the data port */
+	mov $(HV_SECTOR_SIZE / 4), %ecx
 	mov $0xBAD0BAD0, %eax
 	mov $HV_DISK_DATA, %dx
 1:	out %eax, %dx
