@@ -59,12 +59,21 @@ struct tar {
 	int err;
 };
 
+/* zlib reports a failed write of the file as Z_ERRNO with errno set: say the system's reason */
+static int gz_errno(gzFile gz)
+{
+	int zerr;
+
+	gzerror(gz, &zerr);
+	return zerr == Z_ERRNO && errno ? -errno : -EIO;
+}
+
 static void tar_write(struct tar *t, const void *data, size_t len)
 {
 	if (t->err || len == 0)
 		return;
 	if (gzwrite(t->gz, data, (unsigned)len) != (int)len)
-		t->err = -EIO;
+		t->err = gz_errno(t->gz);
 }
 
 static void tar_pad(struct tar *t, size_t len)
@@ -289,8 +298,11 @@ int snapshot_write(const char *path, struct probe_ctx *ctx, const struct capture
 	static const char end[2 * TAR_BLOCK];	/* two zero blocks end a tar archive */
 
 	tar_write(&t, end, sizeof(end));
-	if (gzclose(t.gz) != Z_OK && !t.err)
-		t.err = -EIO;
+	errno = 0;
+	int zrc = gzclose(t.gz);
+
+	if (zrc != Z_OK && !t.err)	/* the file's own error (ENOSPC, EFBIG) is the one to show */
+		t.err = zrc == Z_ERRNO && errno ? -errno : -EIO;
 	if (t.err) {
 		atomic_file_abort(&a);
 		snprintf(err, errlen, "%s: cannot write the snapshot: %s", path, strerror(-t.err));

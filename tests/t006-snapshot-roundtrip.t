@@ -43,8 +43,17 @@ fi
 
 # a snapshot that cannot be written: exit 2, a message naming the file, no partial file
 "$VIRTCAP" snapshot "$tmp/no/such/dir/out.tar.gz" 2>"$tmp/err2"
-is "$?" 2 "an unwritable snapshot path exits 2"
-ls "$tmp/no" >/dev/null 2>&1 || ls "$tmp" | grep -q 'tmp\.' && bad=1 || bad=0
-grep -q "$tmp/no/such/dir/out.tar.gz" "$tmp/err2" && [ "$bad" -eq 0 ]
-ok $? "the error names the file and no temporary file is left behind"
+is "$?" 2 "a snapshot into a missing directory exits 2"
+grep -q "$tmp/no/such/dir/out.tar.gz" "$tmp/err2"
+ok $? "the error names the file"
+
+# a write that fails after the temporary exists (a file-size limit of 1 KiB, as a full disk
+# would): the earlier snapshot stays as it was, the reason is the system's, no temporary is left
+mkdir "$tmp/full" && echo earlier >"$tmp/full/out.tar.gz"
+(trap '' XFSZ; ulimit -f 1; exec "$VIRTCAP" snapshot "$tmp/full/out.tar.gz") 2>"$tmp/err3"
+is "$?" 2 "a snapshot that cannot be written whole exits 2"
+grep -q "$tmp/full/out.tar.gz: cannot write the snapshot: File too large" "$tmp/err3"
+ok $? "the error names the file and the system's reason"
+is "$(cat "$tmp/full/out.tar.gz")/$(ls "$tmp/full")" "earlier/out.tar.gz" \
+	"the earlier snapshot is kept and no temporary is left beside it"
 done_testing

@@ -102,6 +102,16 @@ check "$tmp/good" --require kvm --junit "$tmp/no/such/dir/junit.xml"
 is "$rc" 2 "--junit into a missing directory: exit 2"
 ls "$tmp/no" >/dev/null 2>&1
 is "$?" 2 "and nothing is created"
-ls "$tmp" | grep -q 'tmp\.'
-is "$?" 1 "no temporary is left beside the files"
+# a report that fails after its temporary exists (no file may grow, as on a full disk; the
+# messages go through a pipe, which the limit spares): the earlier report stays, no temporary
+mkdir "$tmp/full" && echo earlier >"$tmp/full/junit.xml"
+(trap '' XFSZ; ulimit -f 0
+ "$VIRTCAP" --root "$tmp/good" check --profile nested-ci --junit "$tmp/full/junit.xml" \
+	2>&1 >/dev/null
+ echo "exit $?") | cat >"$tmp/err"
+is "$(tail -1 "$tmp/err")" "exit 2" "a JUnit report that cannot be written whole: exit 2"
+grep -q "$tmp/full/junit.xml: cannot write: File too large" "$tmp/err"
+ok $? "the error names the file and the reason"
+is "$(cat "$tmp/full/junit.xml")/$(ls "$tmp/full")" "earlier/junit.xml" \
+	"the earlier report is kept and no temporary is left beside it"
 done_testing
