@@ -15,6 +15,7 @@
 #include <json-c/json.h>
 
 #include "cli/signal_cleanup.h"
+#include "fuzz/workdir.h"
 #include "probe/probe.h"
 #include "probe/root_archive.h"
 #include "reports/json.h"
@@ -22,7 +23,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char work[64], target[96], archive[96];
+static char work[300], target[320], archive[320];
 
 /* One ustar header: a directory (type '5') or a file of size bytes */
 static void header(FILE *f, const char *name, char type, size_t size)
@@ -55,9 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > (1u << 20))
 		return 0;
 	if (!work[0]) {
-		snprintf(work, sizeof(work), "/tmp/virtcap-fuzz-facts.XXXXXX");
-		if (!mkdtemp(work))
-			abort();
+		snprintf(work, sizeof(work), "%s", fuzz_workdir("facts"));
 		snprintf(target, sizeof(target), "%s/root", work);
 		snprintf(archive, sizeof(archive), "%s/root.tar", work);
 	}

@@ -8,21 +8,17 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "fuzz/workdir.h"
 #include "reports/fleet.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static char path[64];
+static char path[300];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!path[0]) {
-		snprintf(path, sizeof(path), "/tmp/virtcap-fuzz-fleet.XXXXXX");
-		int fd = mkstemp(path);
-
-		if (fd < 0)
-			abort();
-		close(fd);
+		snprintf(path, sizeof(path), "%s/report.json", fuzz_workdir("fleet"));
 	}
 
 	FILE *f = fopen(path, "wb");

@@ -16,6 +16,7 @@
 
 #include <json-c/json.h>
 
+#include "fuzz/workdir.h"
 #include "probe/probe.h"
 #include "reports/json.h"
 #include "reports/report.h"
@@ -47,7 +48,7 @@ static const char *const files[] = {
 	"sys/devices/system/clocksource/clocksource0/current_clocksource",
 };
 
-static char root[64];
+static char root[300];
 
 static void write_file(const char *rel, const uint8_t *data, size_t len)
 {
@@ -71,11 +72,8 @@ static void write_file(const char *rel, const uint8_t *data, size_t len)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (!root[0]) {
-		snprintf(root, sizeof(root), "/tmp/virtcap-fuzz-root.XXXXXX");
-		if (!mkdtemp(root))
-			abort();
-	}
+	if (!root[0])
+		snprintf(root, sizeof(root), "%s", fuzz_workdir("root"));
 
 	size_t pos = 0;
 
