@@ -10,6 +10,8 @@ PKGS="gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev pci.i
 PKGS="$PKGS gcc-multilib"
 # tests: prove (perl), the system python3 with jsonschema to validate reports, groff for man
 PKGS="$PKGS perl python3 python3-jsonschema groff-base file"
+# libcpuid's own cpuid_tool: its --save files are a dump format virtcap reads (t014)
+PKGS="$PKGS cpuidtool"
 # the real tools the integrations are tested against: promtool (Prometheus)
 PKGS="$PKGS prometheus"
 # Ansible (the fact script and the collection playbook are tested with it)
