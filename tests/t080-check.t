@@ -51,13 +51,26 @@ ok $? "its fix turns nested on"
 is "$(jget "$tmp/out" "d['schema']")/$(jget "$tmp/out" "d['passed']")/$(jget "$tmp/out" "d['profile']")" \
 	"virtcap/check/v1/false/nested-ci" "the JSON is versioned and names the profile"
 
-# every profile resolves and judges; on the good host only passthrough/sev-snp can fail
-for p in qemu-kvm libvirt firecracker kata kubevirt nested-ci gpu-passthrough sev-snp; do
+# every profile judges its own requirements; on the good host (VT-x, nested, /dev/kvm open; no
+# IOMMU, no container runtime, no SEV) exactly the ones that need what it lacks fail, and the
+# exit status follows: PROFILE, its requirements, the failing ones
+while read -r p reqs failing; do
 	check "$tmp/good" --profile "$p" --json
 	want=0
-	case $p in gpu-passthrough|sev-snp|kata|kubevirt) want=1 ;; esac
-	is "$rc" "$want" "profile $p on the good host: exit $want"
-done
+	[ "$failing" = - ] || want=1
+	is "$rc $(jget "$tmp/out" "','.join(q['id'] for q in d['requirements'])") $(jget "$tmp/out" \
+		"','.join(q['id'] for q in d['requirements'] if not q['passed']) or '-'")" \
+		"$want $reqs $failing" "profile $p on the good host: exit $want, fails: $failing"
+done <<'EOF_PROFILES'
+qemu-kvm kvm,long64,smp,irq,disk -
+libvirt kvm,long64,smp,irq,pio,mmio,disk -
+firecracker kvm,long64,smp,irq,mmio -
+kata kvm,long64,smp,irq,mmio,container container
+kubevirt kvm,long64,smp,irq,disk,container container
+nested-ci kvm,long64,nested -
+gpu-passthrough kvm,long64,passthrough passthrough
+sev-snp kvm,long64,sev-snp sev-snp
+EOF_PROFILES
 "$VIRTCAP" check --list-profiles >"$tmp/profiles"
 is "$(grep -c '^[a-z]' "$tmp/profiles")" 8 "--list-profiles lists the 8 profiles"
 
@@ -68,10 +81,18 @@ grep -q "unknown requirement 'frobnicate'" "$tmp/err"
 ok $? "it is named, with the known ones"
 check "$tmp/good" --profile nosuch
 is "$rc" 2 "an unknown profile: exit 2"
+head -1 "$tmp/err" | grep -q "^virtcap: --profile 'nosuch': no such profile" &&
+	grep -q '^nested-ci ' "$tmp/err" && [ ! -s "$tmp/out" ]
+ok $? "it is named, the profiles are listed on stderr, no report is printed"
 check "$tmp/good"
 is "$rc" 2 "check without requirements: exit 2"
-"$VIRTCAP" --root "$tmp/good" probe --tap >/dev/null 2>&1
+grep -q '^virtcap: check needs what to require: --require ID,... or --profile NAME' "$tmp/err"
+ok $? "it says what check needs"
+"$VIRTCAP" --root "$tmp/good" probe --tap >"$tmp/out" 2>"$tmp/err"
 is "$?" 2 "--tap outside check: exit 2"
+grep -q '^virtcap: --require, --profile, --tap and --junit belong to virtcap check' "$tmp/err" &&
+	[ ! -s "$tmp/out" ]
+ok $? "it says --tap belongs to check, and prints no report"
 
 # TAP read by the real prove: passes on the good host, fails on the trap host
 check "$tmp/good" --profile qemu-kvm --tap
