@@ -10,15 +10,11 @@ plan_lazy
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
-# base_root NAME: the scenario's root, built and probed once: virtcap exits 0 and says nothing
-# on stderr (a captured root is not an error); its path in $r, its report in $r.json
+# base_root NAME: the scenario's root, built and probed once (probe_root); its path in $r
 base_root() {
 	scenario "$1" "$tmp/$1" || bail "scenario $1 cannot be built"
-	"$VIRTCAP" --root "$tmp/$1" --json >"$tmp/$1.json" 2>"$tmp/$1.err"
-	_rc=$?
-	is "$_rc $(wc -c <"$tmp/$1.err")" "0 0" "$1: probed, exit 0, nothing on stderr"
-	[ -s "$tmp/$1.err" ] && diag "$(head -5 "$tmp/$1.err")"
 	r=$tmp/$1
+	probe_root "$r"
 }
 
 # verdict ROOT KIND WANT [BLOCKED_BY]

@@ -104,3 +104,13 @@ intel_msrs() {	# ROOT FEATURE_CONTROL: VMX capability MSRs of a Skylake server
 	root_fact "$1" msr.0.0x48b 0x0053ffff00000000
 	root_fact "$1" msr.0.0x48c 0x00000f0106734141
 }
+
+# probe_root ROOT [OPTIONS...]: virtcap --root ROOT OPTIONS --json into ROOT.json, as one test:
+# exit 0 and nothing on stderr (a captured root, however odd, is not an error to report)
+probe_root() {
+	_pr=$1; shift
+	"$VIRTCAP" --root "$_pr" "$@" --json >"$_pr.json" 2>"$_pr.err"
+	is "$? $(wc -c <"$_pr.err")" "0 0" "$(basename "$_pr"): probed, exit 0, nothing on stderr"
+	[ -s "$_pr.err" ] && diag "$(head -5 "$_pr.err")"
+	return 0
+}
