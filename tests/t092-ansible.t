@@ -52,6 +52,19 @@ ok $? "a run whose report fails still removes its temporary file"
 $planted && rm -f "$forged"
 [ -f "$tmp/reports/localhost.json" ]
 ok $? "it fetched reports/localhost.json"
-"$VIRTCAP" fleet --format csv "$tmp/reports" >"$tmp/fleet.csv"
+"$VIRTCAP" fleet --format csv "$tmp/reports" >"$tmp/fleet.csv" 2>"$tmp/fleet.err"
 is "$?" 0 "virtcap fleet merges what the playbook collected"
+python3 - "$tmp/fleet.csv" "$tmp/reports/localhost.json" "$tmp/direct.json" <<'PY'
+import csv, json, sys
+rows = list(csv.DictReader(open(sys.argv[1], newline="")))
+collected = json.load(open(sys.argv[2]))
+direct = json.load(open(sys.argv[3]))
+assert len(rows) == 1, rows
+row = rows[0]
+assert row["file"] == sys.argv[2] and row["status"] == "ok", row
+assert row["host"] == collected["host"]["hostname"], (row["host"], collected["host"])
+assert {k: row[k] for k in direct["matrix"]} == \
+       {k: v["verdict"] for k, v in direct["matrix"].items()}, row
+PY
+ok $? "its one row is this host, status ok, with every verdict of virtcap probe"
 done_testing
