@@ -164,15 +164,26 @@ static int cc_sgx(struct probe_ctx *ctx, struct report *r)
 	return rc;
 }
 
-static int cc_tdx_and_guest(struct probe_ctx *ctx, struct report *r)
+static int cc_tdx_and_guest(struct probe_ctx *ctx, struct report *r, bool amd)
 {
 	int rc = 0;
+	int vmx = report_cap_flag(r, CAP_CPU_VMX);
 
-	if (report_cap_flag(r, CAP_CPU_VMX) == 1) {
-		rc |= report_cap_bool(r, CAP_CC_TDX, cpuinfo_has(ctx, "flags", "tdx_host_platform") == 1,
-				      "/proc/cpuinfo flags", "the kernel found a TDX module "
-				      "(\"tdx_host_platform\")");
+	if (vmx == 1) {
+		bool module = cpuinfo_has(ctx, "flags", "tdx_host_platform") == 1;
+
+		rc |= report_cap_bool(r, CAP_CC_TDX, module, "/proc/cpuinfo flags", "%s", module
+				      ? "the kernel found a TDX module (\"tdx_host_platform\")"
+				      : "the kernel found no TDX module (no \"tdx_host_platform\"): "
+					"TDX needs a CPU that has it, the firmware to load the module "
+					"and a kernel with TDX host support");
 		rc |= param_cap(ctx, r, CAP_CC_TDX_KERNEL, "/sys/module/kvm_intel/parameters/tdx");
+	} else if (vmx == 0) {
+		/* TDX is built on VMX: without it the answer is no, not unknown */
+		rc |= report_cap_bool(r, CAP_CC_TDX, false, "CPUID 1 ECX[5] (VMX)", "%s",
+				      amd ? "TDX is Intel's; on this AMD CPU confidential guests are "
+					    "SEV-SNP"
+				      : "TDX runs on VT-x, which this CPU does not show");
 	}
 
 	bool tdx_guest = cpuinfo_has(ctx, "flags", "tdx_guest") == 1;
@@ -194,8 +205,11 @@ int probe_confidential(struct probe_ctx *ctx, struct report *r)
 
 	if (amd || !vendor)
 		rc |= cc_sev(ctx, r);
+	else	/* SEV is AMD's: no, not unknown */
+		rc |= report_cap_bool(r, CAP_CC_SEV_SNP, false, "CPUID 0 vendor", "SEV-SNP is AMD's; "
+				      "on this %s CPU confidential guests are TDX", vendor);
 	if (!amd)
 		rc |= cc_sgx(ctx, r);
-	rc |= cc_tdx_and_guest(ctx, r);
+	rc |= cc_tdx_and_guest(ctx, r, amd);
 	return rc ? -ENOMEM : 0;
 }

@@ -71,6 +71,14 @@ nested-ci kvm,long64,nested -
 gpu-passthrough kvm,long64,passthrough passthrough
 sev-snp kvm,long64,sev-snp sev-snp
 EOF_PROFILES
+# the confidential requirements on an Intel host without TDX: both no (never "not known"), each
+# with what it needs
+check "$tmp/good" --require tdx,sev-snp --json
+is "$rc $(jget "$tmp/out" "' '.join(q['id'] + '=' + q['verdict'] for q in d['requirements'])")" \
+	"1 tdx=no sev-snp=no" "--require tdx,sev-snp on an Intel host without TDX: both no, exit 1"
+jget "$tmp/out" "d['requirements'][0]['reason']" | grep -q 'found no TDX module' &&
+	jget "$tmp/out" "d['requirements'][1]['reason']" | grep -q "SEV-SNP is AMD's"
+ok $? "each says why: no TDX module; SEV-SNP is AMD's"
 "$VIRTCAP" check --list-profiles >"$tmp/profiles"
 is "$(grep -c '^[a-z]' "$tmp/profiles")" 8 "--list-profiles lists the 8 profiles"
 
