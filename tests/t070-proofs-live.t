@@ -69,6 +69,45 @@ while read -r kind status verdict want detail duration; do
 	fi
 done <"$tmp/rows"
 
+# the human output of prove: each row's verdict and proof mark as the JSON had them, and each
+# failed row explained under "What blocks them" with what stopped its guest
+LANG=C "$VIRTCAP" prove --timeout 1 --no-color >"$tmp/human" 2>"$tmp/human.err"
+is "$?" 0 "virtcap prove (human output) exits 0"
+while read -r kind status verdict want detail duration; do
+	mark=$([ "$status" = proven ] && echo y || echo x)
+	is "$(awk -v k="$kind" '$1 == k { print $2, $7; exit }' "$tmp/human")" "$verdict $mark" \
+		"human prove output: $kind is $verdict, proof mark $mark"
+	if [ "$status" = failed ]; then
+		sed -n '/^What blocks them, and the fix$/,$p' "$tmp/human" |
+			grep -q "^  $kind  *the test guest failed: "
+		ok $? "human prove output: $kind's failure is under 'What blocks them'"
+	fi
+done <"$tmp/rows"
+
+# check and advise on this host run the real proofs: each row step agrees with its proof above
+"$VIRTCAP" check --require long64,prot32 --json --timeout 1 >"$tmp/check.json" 2>"$tmp/check.err"
+rc=$?
+want=$(for k in long64 prot32; do awk -v k="$k" '$1 == k { printf "%s=%s ", k, $2 == "proven" }' \
+	"$tmp/rows"; done)
+got=$(jget "$tmp/check.json" "' '.join(q['id'] + '=' + str(int(q['passed'])) for q in d['requirements'])")
+is "$got " "$want" "check --require long64,prot32 passes each as its proof went ($want)"
+case $want in *=0*) is "$rc" 1 "and exits 1, as one failed" ;; *) is "$rc" 0 "and exits 0" ;; esac
+"$VIRTCAP" advise os64 --json --timeout 1 >"$tmp/advise.json" 2>"$tmp/advise.err"
+/usr/bin/python3 - "$tmp/advise.json" "$tmp/rows" <<'PY'
+import json, sys
+a = json.load(open(sys.argv[1]))
+status = {l.split()[0]: l.split()[1] for l in open(sys.argv[2])}
+rows = [s for s in a["steps"] if s["row"]]
+assert rows, "no proof steps"
+for s in rows:
+    want = "holds" if status[s["row"]] == "proven" else "fails"
+    assert s["state"] == want, (s["row"], s["state"], want)
+failing = [i for i, s in enumerate(a["steps"]) if s["state"] == "fails"]
+assert a["verdict"] == ("no" if failing else "yes"), a["verdict"]
+assert a["first_failing_step"] == (failing[0] if failing else None), a["first_failing_step"]
+PY
+ok $? "advise os64: each proof step as its proof went, the verdict and first failing step follow"
+
 # hostile: STATUS and a word of the cause, within the limit
 hostile() {	# ID CAUSE
 	start=$(date +%s%N)
