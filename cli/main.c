@@ -150,6 +150,7 @@ static int session_open(struct session *s)
 		return CLI_EXIT_USAGE;
 	}
 	s->ctx_open = true;
+	s->ctx.root_name = root;	/* messages and the report name the archive, not its unpacking */
 	if (!strcmp(s->o.command, "snapshot"))
 		s->ctx.capture = &s->capture;
 	s->r = report_new();
@@ -160,10 +161,6 @@ static int session_open(struct session *s)
 
 	int rc = probe_run(&s->ctx, s->r);
 
-	if (s->unpacked[0]) {	/* the report names the archive, not where it was unpacked */
-		free(s->r->root);
-		s->r->root = text_dup_clean(root);
-	}
 	if (rc) {
 		fprintf(stderr, "virtcap: probe failed: %s\n", strerror(-rc));
 		return CLI_EXIT_USAGE;

@@ -206,7 +206,7 @@ static int cpu_hv_from_facts(struct probe_ctx *ctx, struct report *r)
 			char input[4200];
 
 			memset(&ctx->cpuid.hv[i], 0, sizeof(ctx->cpuid.hv[i]));
-			snprintf(input, sizeof(input), "%s%s", ctx->root, FACTS_PATH);
+			snprintf(input, sizeof(input), "%s%s", ctx->root_name, FACTS_PATH);
 			return report_input_error(r, input, "%s: expected four 8-digit hex values "
 						  "(EAX EBX ECX EDX), got '%.40s'", key, v);
 		}
@@ -250,7 +250,7 @@ static int cpu_load(struct probe_ctx *ctx, struct report *r, char *source, size_
 		return rc;
 	}
 	if (!ctx->live) {
-		snprintf(source, slen, "%s%s", ctx->root, CPUID_RAW_PATH);
+		snprintf(source, slen, "%s%s", ctx->root_name, CPUID_RAW_PATH);
 		rc = root_read(ctx, CPUID_RAW_PATH, &text, &len);
 		if (rc == -ENOENT) {
 			snprintf(why, wlen, "no CPUID capture in this root (%s)", &CPUID_RAW_PATH[1]);

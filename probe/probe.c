@@ -51,6 +51,7 @@ int probe_ctx_init(struct probe_ctx *ctx, const char *root, const char *cpuid_du
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->ns_trial_fd = -1;
 	ctx->root = root ? root : "/";
+	ctx->root_name = ctx->root;
 	ctx->cpuid_dump = cpuid_dump;
 	ctx->root_fd = root_open_dir(ctx->root);
 	if (ctx->root_fd < 0) {
@@ -85,9 +86,9 @@ int probe_ctx_init(struct probe_ctx *ctx, const char *root, const char *cpuid_du
 		free(text);
 		if (rc == 0)
 			return 0;
-		snprintf(err, errlen, "%s%s: %s", ctx->root, FACTS_PATH, why);
+		snprintf(err, errlen, "%s%s: %s", ctx->root_name, FACTS_PATH, why);
 	} else {
-		snprintf(err, errlen, "%s%s: %s", ctx->root, FACTS_PATH, strerror(-rc));
+		snprintf(err, errlen, "%s%s: %s", ctx->root_name, FACTS_PATH, strerror(-rc));
 	}
 	close(ctx->root_fd);
 	ctx->root_fd = -1;
@@ -126,7 +127,7 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		probe_confidential,
 		probe_environment,	/* last: weighs the evidence the others recorded */
 	};
-	if (report_str_set(&r->root, ctx->root))
+	if (report_str_set(&r->root, ctx->root_name))
 		return -ENOMEM;
 	if (ctx->live)
 		probe_osvirt_start(ctx);

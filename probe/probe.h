@@ -31,6 +31,7 @@ struct capture;
 
 struct probe_ctx {
 	const char *root;	/* "/" on the live host */
+	const char *root_name;	/* the root as the user named it (an archive), for messages */
 	int root_fd;		/* O_PATH directory fd of root */
 	bool live;		/* root is "/": live actions are allowed */
 	const char *cpuid_dump;	/* --cpuid-dump FILE, or NULL */
