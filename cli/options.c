@@ -43,7 +43,7 @@ void usage(FILE *out)
 	      "                     or a test; probe it later with --root\n"
 	      "\n"
 	      "options:\n"
-	      "  --json             print the report as JSON (schema virtcap/report/v1)\n"
+	      "  --json, -j         print the report as JSON (schema virtcap/report/v1)\n"
 	      "  --root DIR         read every file relative to DIR (a captured root)\n"
 	      "  --cpuid-dump FILE  take CPUID from a libcpuid raw dump instead of this CPU\n"
 	      , out);
@@ -51,9 +51,9 @@ void usage(FILE *out)
 	fputs("  --timeout SEC      time limit of each proof (default 2)\n"
 	      "  --prom             print Prometheus metrics (node_exporter textfile format)\n"
 	      "  --output FILE      write the output to FILE atomically (temporary + rename)\n"
-	      "  --verbose          show where every finding came from\n"
+	      "  --verbose, -v      show where every finding came from\n"
 	      "  --no-color         no colours (also: NO_COLOR set, or not a terminal)\n"
-	      "  --help, --version\n"
+	      "  --help, -h; --version, -V\n"
 	      "\n"
 	      "exit status: 0 ran fine, 2 usage or input error (check: 1 a requirement fails)\n",
 	      out);

@@ -2,7 +2,7 @@
 # The command line: --help and --version exit 0; unknown commands, options and stray
 # arguments exit 2 with one line naming the problem; a bad --root exits 2 naming the directory.
 . "$(dirname "$0")/lib/tap.sh"
-plan 23
+plan_lazy
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -63,4 +63,18 @@ $lab --timeout 1e9 >/dev/null 2>&1
 is "$?" 2 "lab: a --timeout that is not a number of seconds exits 2"
 "$VIRTCAP" snapshot >/dev/null 2>&1
 is "$?" 2 "snapshot without an output file exits 2"
+
+# the short options do what their long forms do (on a captured root: the same output)
+root=$(dirname "$0")/data/roots/this-machine.tar.gz
+same() {	# SHORT LONG: virtcap with each, outputs and statuses compared
+	"$VIRTCAP" --root "$root" $1 >"$tmp/short" 2>&1; s=$?
+	"$VIRTCAP" --root "$root" $2 >"$tmp/long" 2>&1; l=$?
+	cmp -s "$tmp/short" "$tmp/long" && [ "$s" = "$l" ] && [ -s "$tmp/short" ]
+	ok $? "$1 is $2 (same output, exit $s)"
+}
+same -j --json
+same -v --verbose
+same "-j -v" "--json --verbose"
+same -h --help
+same -V --version
 done_testing
