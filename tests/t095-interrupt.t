@@ -1,7 +1,8 @@
 #!/bin/sh
-# Ctrl-C or SIGTERM in the middle of a run leaves nothing behind: no partial snapshot or
-# temporary beside it, no disk file of the proofs, and in the lab no emulator and no work
-# directory. Each signal must also end the process (its status says so).
+# Ctrl-C or SIGTERM in the middle of a run leaves nothing behind: no partial snapshot or report
+# or temporary beside them, no unpacked --root archive, no disk file of the proofs, and in the
+# lab no emulator and no work directory. Each signal must also end the process (its status
+# says so).
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/roots.sh"
 plan_lazy
@@ -31,9 +32,32 @@ is "$left" 0 "SIGINT during 12 snapshots at 10..120 ms left no temporary beside 
 [ "$killed" -gt 0 ]
 ok $? "and SIGINT ended the runs it reached ($killed of 12 died of it, status 130)"
 
+# an archive as --root is unpacked into TMPDIR, and --output / --junit write a temporary beside
+# their file from the start: SIGINT while the archive unpacks or the report is made leaves
+# neither (the archive is this root's snapshot, ~4 MiB to unpack)
+"$VIRTCAP" --root "$r" snapshot "$tmp/root.tar.gz" 2>/dev/null || bail "no snapshot of the root"
+mkdir "$tmp/td"
+left=0 killed=0
+for ms in 10 25 40 55 70 85 100 115; do
+	for how in "--json --output $tmp/out/r.json" "check --require kvm --junit $tmp/out/j.xml"; do
+		# shellcheck disable=SC2086
+		TMPDIR=$tmp/td env --default-signal=INT "$VIRTCAP" --root "$tmp/root.tar.gz" $how \
+			>/dev/null 2>&1 &
+		pid=$!
+		sleep "$(printf '0.%03d' "$ms")"
+		kill -INT "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+		[ $? -eq 130 ] && killed=$((killed + 1))
+		{ ls "$tmp/out" | grep -q 'tmp\.' || [ -n "$(ls -A "$tmp/td")" ]; } && left=$((left + 1))
+		rm -rf "$tmp/out"/* "$tmp/td"/*
+	done
+done
+is "$left" 0 "SIGINT during 16 runs on an archive root with --output or --junit left no temporary"
+[ "$killed" -gt 0 ]
+ok $? "and SIGINT ended the runs it reached ($killed of 16 died of it, status 130)"
+
 # the proofs' disk file lives in TMPDIR and is unlinked as soon as it is open
 if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	mkdir "$tmp/td"
 	for ms in 50 150 300; do
 		TMPDIR=$tmp/td "$VIRTCAP" prove --only disk,hostile-spin --timeout 1 >/dev/null 2>&1 &
 		pid=$!
