@@ -225,6 +225,7 @@ install: virtcap
 	install -m 0644 man/virtcap.1 $(DESTDIR)$(PREFIX)/share/man/man1/virtcap.1
 	install -d $(DESTDIR)$(PREFIX)/lib/virtcap
 	install -m 0755 scripts/lab.sh $(DESTDIR)$(PREFIX)/lib/virtcap/lab.sh
+	install -m 0644 scripts/lab-kernels.tsv $(DESTDIR)$(PREFIX)/lib/virtcap/lab-kernels.tsv
 	install -d $(DESTDIR)$(PREFIX)/share/virtcap
 	install -m 0755 scripts/virtcap.fact $(DESTDIR)$(PREFIX)/share/virtcap/virtcap.fact
 	install -m 0644 docs/ansible/collect.yml $(DESTDIR)$(PREFIX)/share/virtcap/collect.yml

@@ -7,7 +7,9 @@
 # usage: lab.sh [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]
 #               [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json]
 #               [-- VIRTCAP-ARGS...]
-# Kernels and busybox come from Debian with `apt-get download` into a cache (never installed);
+#        lab.sh [--kernel amd64|i386] --show-current-kernel
+# Kernels (the versions lab-kernels.tsv pins) and busybox come from Debian with `apt-get
+# download` into a cache (never installed);
 # after the first run no network is needed. Exit status: the inner virtcap's, 2 when the lab
 # itself fails (with what failed), never a QEMU or temporary file left behind.
 set -eu
@@ -22,12 +24,14 @@ bits=64
 smp=
 timeout=
 json=0
+show_current=0
 # the static binaries: beside this script when installed (PREFIX/lib/virtcap), else at the top
 # of the build tree
 here=$(cd "$(dirname "$0")" && pwd)
 [ -x "$here/virtcap-static-x86_64" ] && top=$here || top=$(cd "$here/.." && pwd)
 bin_dir=${VIRTCAP_STATIC_DIR:-$top}
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/virtcap/lab
+pins=$here/lab-kernels.tsv	# the kernels the lab boots, by version
 
 die() { echo "virtcap lab: $*" >&2; exit 2; }
 
@@ -49,6 +53,7 @@ while [ $# -gt 0 ]; do
 		   case $timeout in [1-9]|[1-9][0-9]|[1-9][0-9][0-9]|[1-9][0-9][0-9][0-9]) ;;
 		   *) die "--timeout: seconds, from 1 to 9999" ;; esac ;;
 	--json) json=1; shift ;;
+	--show-current-kernel) show_current=1; shift ;;
 	--) shift; break ;;
 	*) die "unknown option '$1' (see virtcap --help)" ;;
 	esac
@@ -98,25 +103,57 @@ apt_arch() {	# TOOL ARCH args...: apt-get or apt-cache
 		-oDir::State::Status=/dev/null -oDebug::NoLocking=1 -oAPT::Sandbox::User=root "$@"
 }
 
-# fetch ARCH: the kernel, the KVM modules and busybox of ARCH, in $cache/ARCH/root. Only those
-# files are unpacked and the packages are deleted after: ~15 MB kept instead of ~500 MB, since a
-# machine may have little disk to spare. apt's messages go to a log that a failure quotes.
-fetch() {
-	a=$1
-	[ -f "$cache/$a/root/.complete" ] && return 0
-	mkdir -p "$cache/$a/lists/partial" "$cache/$a/cache/archives/partial" "$cache/$a/debs"
-	log=$cache/$a/apt.log
-	# a mirror in the middle of a sync fails one index: retry once, then use what we have
-	apt_arch apt-get "$a" update >"$log" 2>&1 ||
-		{ sleep 5; apt_arch apt-get "$a" update >>"$log" 2>&1; } || true
+# apt_update ARCH: Debian's package lists for ARCH in the cache, messages in $log. A mirror in
+# the middle of a sync fails one index: retry once, then use what we have.
+apt_update() {
+	mkdir -p "$cache/$1/lists/partial" "$cache/$1/cache/archives/partial"
+	apt_arch apt-get "$1" update >"$log" 2>&1 ||
+		{ sleep 5; apt_arch apt-get "$1" update >>"$log" 2>&1; } || true
+}
+
+# pinned ARCH: "PACKAGE VERSION SHA256" of the kernel lab-kernels.tsv pins for ARCH
+pinned() {
+	awk -F'\t' -v a="$1" '$1 == a { print $2, $3, $4; exit }' "$pins"
+}
+
+# current_kernel ARCH: the lab-kernels.tsv line for the kernel Debian ships now (to move a pin)
+current_kernel() {
+	a=$1 log=$cache/$1/apt.log
 	flavour=$([ "$a" = i386 ] && echo 686-pae || echo amd64)
+	apt_update "$a"
 	image=$(apt_arch apt-cache "$a" depends "linux-image-$flavour" 2>>"$log" |
 		sed -n "s/.*Depends: \(linux-image-[0-9][^ ]*-$flavour\)$/\1/p" | head -1)
 	[ -n "$image" ] || die "cannot resolve linux-image-$flavour for $a; apt said:
 $(tail -5 "$log")"
-	(cd "$cache/$a/debs" && apt_arch apt-get "$a" download "$image" busybox-static >>"$log" 2>&1) ||
-		die "apt-get download $image busybox-static ($a) failed:
+	apt_arch apt-cache "$a" show "$image" 2>>"$log" | awk -v a="$a" -v p="$image" '
+		/^Version: / && !v { v = $2 } /^SHA256: / && !s { s = $2 }
+		END { if (v && s) printf "%s\t%s\t%s\t%s\n", a, p, v, s; else exit 1 }' ||
+		die "apt-cache show $image ($a) gave no version and checksum"
+	rm -rf "$cache/$a/lists" "$cache/$a/cache"
+}
+
+# fetch ARCH: the pinned kernel, the KVM modules and busybox of ARCH, in $cache/ARCH/root. Only
+# those files are unpacked and the packages are deleted after: ~15 MB kept instead of ~500 MB,
+# since a machine may have little disk to spare. apt's messages go to a log that a failure
+# quotes. The cache records which pin it holds: a moved pin fetches again.
+fetch() {
+	a=$1 log=$cache/$1/apt.log
+	set -- $(pinned "$a")
+	[ $# -eq 3 ] || die "$pins has no kernel for $a"
+	image=$1 version=$2 sha=$3
+	[ "$(cat "$cache/$a/root/.complete" 2>/dev/null)" = "$image $version" ] && return 0
+	mkdir -p "$cache/$a/debs"
+	apt_update "$a"
+	rm -f "$cache/$a"/debs/*.deb
+	(cd "$cache/$a/debs" && apt_arch apt-get "$a" download "$image=$version" busybox-static \
+		>>"$log" 2>&1) ||
+		die "cannot download the pinned lab kernel $image $version ($a): Debian may have
+dropped it. Move the pin in $pins (scripts/lab.sh --kernel $a --show-current-kernel prints
+the line for the kernel Debian ships now). apt said:
 $(tail -5 "$log")"
+	deb=$(ls "$cache/$a"/debs/"${image}_"*.deb)
+	[ "$(sha256sum <"$deb" | cut -d' ' -f1)" = "$sha" ] ||
+		die "$deb is not the pinned $image $version: its SHA-256 differs from $pins"
 	rm -rf "$cache/$a/root"
 	mkdir -p "$cache/$a/root"
 	for deb in "$cache/$a"/debs/*.deb; do
@@ -131,8 +168,13 @@ $(tail -5 "$log")"
 	[ -x "$cache/$a/root/bin/busybox" ] && ls "$cache/$a"/root/boot/vmlinuz-* >/dev/null 2>&1 ||
 		die "unpacking $image and busybox-static ($a) failed (disk full?):
 $(tail -5 "$log")"
-	touch "$cache/$a/root/.complete"
+	echo "$image $version" >"$cache/$a/root/.complete"
 }
+
+if [ "$show_current" = 1 ]; then
+	current_kernel "$kernel"
+	exit 0
+fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/virtcap-lab.XXXXXX") || die "mktemp failed"
 emu_pid=
@@ -303,7 +345,8 @@ if [ "$json" = 1 ]; then
 		emulator="Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null || echo '?')"
 	fi
 	/usr/bin/python3 - "$work/report" "$cpu" "$kernel" "$kver" "$nested" "$kvm_module" \
-		"$user" "$bits" "$smp" "$seconds" "$engine" "$emulator" <<'PY'
+		"$user" "$bits" "$smp" "$seconds" "$engine" "$emulator" \
+		"$(cat "$root/.complete")" <<'PY'
 import json, sys
 text = open(sys.argv[1]).read()
 d = json.loads(text[text.index("{"):])
@@ -311,7 +354,7 @@ a = sys.argv
 d["lab"] = {"cpu": a[2], "kernel": a[3], "kernel_version": a[4], "nested": int(a[5]),
             "kvm_module": a[6] == "1", "user": a[7] == "1", "process_bits": int(a[8]),
             "smp": int(a[9]), "boot_and_run_seconds": int(a[10]), "engine": a[11],
-            "emulator": a[12]}
+            "emulator": a[12], "kernel_package": a[13]}
 print(json.dumps(d, indent=2))
 PY
 	# shellcheck disable=SC2181

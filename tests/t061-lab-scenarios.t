@@ -68,6 +68,10 @@ is "$(jget "$tmp/bits32.json" "d['matrix']['long64']['proof']['status']")" prove
 
 lab i386 --kernel i386
 is "$(jget "$tmp/i386.json" "d['host']['kernel_arch']")" i686 "686-pae kernel: kernel_arch i686"
+# what follows is what this kernel does: scripts/lab-kernels.tsv pins it (and says how to move it)
+is "$(jget "$tmp/i386.json" "d['lab']['kernel_package']")" \
+	"$(awk -F'\t' '$1 == "i386" { print $2, $3 }' "$(dirname "$0")/../scripts/lab-kernels.tsv")" \
+	"686-pae kernel: the pinned one"
 is "$(v i386 long64 verdict)" no "686-pae kernel: long64 no"
 is "$(v i386 prot32 verdict)" yes "686-pae kernel: 32-bit guests proven"
 case $(jget "$tmp/i386.json" "d['matrix']['long64']['proof']['detail']") in
