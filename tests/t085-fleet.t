@@ -193,4 +193,22 @@ else
 fi
 ls "$tmp" | grep -q '\.tmp\.'
 is "$?" 1 "--output left no temporary"
+
+# --output writes exactly what standard output would, in every format
+for f in text csv markdown; do
+	"$VIRTCAP" fleet --format "$f" "$tmp/good" >"$tmp/stdout.$f" 2>/dev/null
+	"$VIRTCAP" fleet --format "$f" --output "$tmp/file.$f" "$tmp/good" >"$tmp/none.$f" 2>/dev/null
+	cmp -s "$tmp/stdout.$f" "$tmp/file.$f" && [ -s "$tmp/file.$f" ] && [ ! -s "$tmp/none.$f" ]
+	ok $? "fleet --format $f --output: the file holds what stdout would, stdout nothing"
+done
+
+# usage errors name the problem and print nothing
+"$VIRTCAP" fleet --format pdf "$tmp/good" >"$tmp/out" 2>"$tmp/err"
+is "$?" 2 "an unknown --format: exit 2"
+is "$(cat "$tmp/err")" "virtcap: fleet: --format 'pdf': text, csv, markdown or html" \
+	"it names the format and the known ones"
+"$VIRTCAP" fleet --format csv >"$tmp/out" 2>"$tmp/err"
+is "$?" 2 "fleet without reports: exit 2"
+is "$(cat "$tmp/err")$(cat "$tmp/out")" "virtcap: fleet needs reports: virtcap fleet FILE|DIR..." \
+	"it says reports are needed, and prints no empty matrix"
 done_testing

@@ -98,6 +98,18 @@ if [ "$(id -u)" = 0 ] && mknod "$tmp/out/null" c 1 3; then
 	refused "$tmp/out/null" "a character device"
 fi
 is "$(ls -A "$tmp/out" | grep -c tmp)" 0 "no temporary is left beside a refused output"
+# --output takes every kind of output: the human matrix and check's verdicts as well
+"$VIRTCAP" --root "$r" --no-color >"$tmp/human.stdout"
+"$VIRTCAP" --root "$r" --no-color --output "$tmp/out/human.txt" >"$tmp/human.none"
+cmp -s "$tmp/human.stdout" "$tmp/out/human.txt" && [ -s "$tmp/out/human.txt" ] && [ ! -s "$tmp/human.none" ]
+ok $? "human output --output: the file holds what stdout would, stdout nothing"
+"$VIRTCAP" --root "$r" check --require kvm,long64 >"$tmp/check.stdout"
+want=$?
+"$VIRTCAP" --root "$r" check --require kvm,long64 --output "$tmp/out/check.txt" >"$tmp/check.none"
+is "$?" "$want" "check --output exits as check does ($want)"
+cmp -s "$tmp/check.stdout" "$tmp/out/check.txt" && [ -s "$tmp/out/check.txt" ] && [ ! -s "$tmp/check.none" ]
+ok $? "check --output: the file holds the verdicts, stdout nothing"
+
 chmod 0640 "$tmp/out/r.json"
 [ "$(id -u)" = 0 ] && chown 1234:1235 "$tmp/out/r.json"
 "$VIRTCAP" --root "$r" --json --output "$tmp/out/r.json"
