@@ -2,7 +2,7 @@
 # The human output: the matrix first, every line within 80 columns, no colour unless on a
 # terminal (and never with NO_COLOR), --verbose adds where each finding came from.
 . "$(dirname "$0")/lib/tap.sh"
-plan 8
+plan_lazy
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -20,13 +20,20 @@ long=$(python3 -c 'import sys; [print(l) for l in open(sys.argv[1], encoding="ut
 is "$long" "" "no line is wider than 80 columns"
 grep -q "$(printf '\033')" "$tmp/out"
 is "$?" 1 "no colour codes when the output is not a terminal"
-if command -v script >/dev/null; then
-	NO_COLOR=1 script -qec "$VIRTCAP probe" /dev/null >"$tmp/tty" 2>&1
+# on a terminal (script(1), from Debian's essential bsdutils, gives a pty): colours, unless
+# NO_COLOR is set and not empty (no-color.org) or --no-color is given
+colours() {	# ENV-ARG ARGS: 0 when virtcap probe ARGS on a pty, under env ENV-ARG, has colours
+	env "$1" script -qec "$VIRTCAP probe $2" /dev/null >"$tmp/tty" 2>&1
 	grep -q "$(printf '\033\\[3')" "$tmp/tty"
-	is "$?" 1 "NO_COLOR turns colours off on a terminal too"
-else
-	ok 0 "# SKIP script(1) is not installed"
-fi
+}
+colours -uNO_COLOR ""
+ok $? "colours on a terminal"
+colours NO_COLOR= ""
+ok $? "an empty NO_COLOR leaves them on"
+colours NO_COLOR=1 ""
+is "$?" 1 "NO_COLOR turns colours off on a terminal too"
+colours -uNO_COLOR --no-color
+is "$?" 1 "--no-color turns them off on a terminal"
 "$VIRTCAP" probe --verbose >"$tmp/v" && grep -q 'from: CPUID 0x80000001 ECX\[2\]' "$tmp/v"
 ok $? "--verbose names where each finding came from"
 # a value and the detail after it on the same line are two words, never one ("unknownPVM")
