@@ -108,6 +108,33 @@ assert a["first_failing_step"] == (failing[0] if failing else None), a["first_fa
 PY
 ok $? "advise os64: each proof step as its proof went, the verdict and first failing step follow"
 
+# bench-exits: a line per exit kind, each timed both ways with the ratio of the two, or failed
+# exactly where the proof of that kind failed above (hlt has no proof of its own: it must work)
+"$VIRTCAP" bench-exits >"$tmp/bench" 2>"$tmp/bench.err"
+is "$?" 0 "bench-exits exits 0"
+/usr/bin/python3 - "$tmp/bench" "$tmp/rows" <<'PY'
+import re, sys
+status = {l.split()[0]: l.split()[1] for l in open(sys.argv[2])}
+lines = open(sys.argv[1]).read().splitlines()
+assert lines[0].split() == ["exit", "hv-mini", "us", "bare", "us", "ratio"], lines[0]
+seen = {}
+for l in lines[1:]:
+    m = re.match(r"^(\w+) +([\d.]+) +([\d.]+) +([\d.]+)$", l)
+    if m:
+        hv, bare, ratio = map(float, m.group(2, 3, 4))
+        assert hv > 0 and bare > 0 and abs(ratio - hv / bare) < 0.01, l
+        seen[m.group(1)] = "timed"
+    elif re.match(r"^(\w+) +failed: \S", l):
+        seen[l.split()[0]] = "failed"
+    else:
+        assert l.startswith("whole proof set: "), l
+assert set(seen) == {"pio", "mmio", "hypercall", "hlt"}, seen
+for kind, how in seen.items():
+    want = "timed" if status.get(kind, "proven") == "proven" else "failed"
+    assert how == want, (kind, how, want)
+PY
+ok $? "each exit kind timed both ways with their ratio, failed only where its proof failed"
+
 # hostile: STATUS and a word of the cause, within the limit
 hostile() {	# ID CAUSE
 	start=$(date +%s%N)
