@@ -37,6 +37,10 @@ die() { echo "virtcap lab: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
+	--engine|--cpu|--kernel|--nested|--bits|--smp|--timeout)
+		[ $# -ge 2 ] || die "$1 needs a value (see virtcap --help)" ;;
+	esac
+	case $1 in
 	--engine) engine=${2:-}; shift 2
 		  [ "$engine" = qemu ] || [ "$engine" = bochs ] || die "--engine: qemu or bochs" ;;
 	--cpu) cpu=${2:?--cpu needs a CPU model of the engine}; shift 2 ;;

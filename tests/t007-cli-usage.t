@@ -57,10 +57,18 @@ VIRTCAP_BENCH_EXITS='300; touch '"$tmp/y" $lab >/dev/null 2>"$tmp/err"
 is "$?" 2 "lab: VIRTCAP_BENCH_EXITS that is not a number exits 2"
 [ ! -e "$tmp/y" ] && grep -q 'VIRTCAP_BENCH_EXITS: a number' "$tmp/err"
 ok $? "saying so, with nothing run"
-$lab --smp 0 >/dev/null 2>&1
-is "$?" 2 "lab: --smp 0 exits 2"
-$lab --timeout 1e9 >/dev/null 2>&1
-is "$?" 2 "lab: a --timeout that is not a number of seconds exits 2"
+usage() {	# WANT-MESSAGE LAB-ARGS...: the lab refuses them before anything boots: exit 2, one line
+	_want=$1; shift
+	$lab "$@" >"$tmp/out" 2>"$tmp/err"
+	is "$?:$(cat "$tmp/err")$(cat "$tmp/out")" "2:virtcap lab: $_want" "lab $*: exit 2, '$_want'"
+}
+usage "--smp: a number of vCPUs from 1 to 16" --smp 0
+usage "--smp: a number of vCPUs from 1 to 16" --smp 17
+usage "--smp needs a value (see virtcap --help)" --smp
+usage "--timeout: seconds, from 1 to 9999" --timeout 1e9
+usage "--timeout: seconds, from 1 to 9999" --timeout 0
+usage "--timeout needs a value (see virtcap --help)" --timeout
+usage "--kernel: amd64 or i386" --kernel arm64
 "$VIRTCAP" snapshot >/dev/null 2>&1
 is "$?" 2 "snapshot without an output file exits 2"
 

@@ -19,7 +19,9 @@ lab() {	# NAME LAB-OPTIONS... : the JSON of plain virtcap in that lab
 v() { jget "$tmp/$1.json" "d['matrix']['$2']['$3']"; }
 c() { jget "$tmp/$1.json" "d['capabilities']['$2']['value']"; }
 
-lab nosvm --cpu EPYC,-svm
+lab nosvm --cpu EPYC,-svm --smp 1
+is "$(jget "$tmp/nosvm.json" "d['lab']['smp']")/$(c nosvm kernel.cpus_online)" 1/1 \
+	"--smp 1: the lab's machine has one CPU, and its kernel sees one"
 is "$(c nosvm kernel.dev_kvm)" absent "no SVM: no /dev/kvm"
 is "$(v nosvm long64 verdict)" no "no SVM: long64 no"
 is "$(v nosvm long64 blocked_by)" cpu.svm "no SVM: blocked by cpu.svm"
