@@ -146,7 +146,12 @@ grep -q '&lt;script&gt;alert(1)&lt;/script&gt;&amp;co' "$tmp/fleet.html" &&
 ok $? "HTML: a hostile hostname is escaped"
 sed 's#<script>.*##' "$tmp/fleet.html" | grep -c '<tr>' | grep -qx 56
 ok $? "HTML: without the script the table holds every row (41 hosts, the header, 14 counts)"
-if command -v chromium >/dev/null; then
+# the sanitizer pass renders the same page with the same Chromium: nothing to gain there
+if [ -n "${VIRTCAP_SANITIZER_PASS:-}" ]; then
+	ok 0 "# SKIP the sanitizer pass: Chromium's rendering is checked in the plain pass"
+elif ! command -v chromium >/dev/null; then
+	ok 1 "chromium is installed (make deps)"
+else
 	chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1280,900 \
 		--screenshot="$tmp/fleet.png" "file://$tmp/fleet.html" >/dev/null 2>&1
 	python3 - "$tmp/fleet.png" <<'PY'
@@ -188,8 +193,6 @@ print(green, red)
 PY
 	ok $? "Chromium renders the page: a 1280x900 screenshot with green and red cells"
 	[ -n "$VIRTCAP_KEEP_SCREENSHOT" ] && cp "$tmp/fleet.png" "$VIRTCAP_KEEP_SCREENSHOT"
-else
-	ok 0 "# SKIP chromium is not installed (make deps)"
 fi
 ls "$tmp" | grep -q '\.tmp\.'
 is "$?" 1 "--output left no temporary"
