@@ -3,6 +3,7 @@
  * The guests `virtcap advise` knows, their chains of requirements and their alternatives, and
  * how a chain is judged on a report (reports/advice.h).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -98,13 +99,19 @@ const char *advice_proofs(const struct guest_advice *a, char *buf, size_t len)
 	return buf[0] ? buf : NULL;
 }
 
+const struct guest_advice *advice_for_row(enum guest_kind k)
+{
+	return guest_kind_is_os(k) ? advice_find(guest_kind_id(k)) : NULL;
+}
+
+/* probe: the rows as the probe alone judged them, before any proof */
 static enum layer_state step_state(const struct report *r, const struct guest_advice *a,
-				   const struct advice_step *s)
+				   const struct advice_step *s, bool probe)
 {
 	if (s->kind == ADVICE_LAYER)
 		return report_layer_state(r, a->main, (enum layer)s->which);
 
-	enum verdict v = r->matrix[s->which].verdict;
+	enum verdict v = probe ? r->matrix[s->which].probe_verdict : r->matrix[s->which].verdict;
 
 	return v == VERDICT_YES ? LAYER_OK : v == VERDICT_NO ? LAYER_FAIL : LAYER_UNKNOWN;
 }
@@ -117,18 +124,18 @@ static const struct matrix_row *step_row(const struct report *r, const struct gu
 	return &r->matrix[a->steps[i].kind == ADVICE_ROW ? a->steps[i].which : (int)a->main];
 }
 
-void advice_judge(const struct report *r, const struct guest_advice *a,
-		  struct advice_judgement *j)
+static void judge(const struct report *r, const struct guest_advice *a,
+		  struct advice_judgement *j, bool probe)
 {
 	int first_bad = -1, first_unknown = -1;
 
 	memset(j, 0, sizeof(*j));
 	for (int i = 0; i < ADVICE_STEPS_MAX && a->steps[i].says; i++) {
-		j->shown[i] = step_state(r, a, &a->steps[i]);
+		j->shown[i] = step_state(r, a, &a->steps[i], probe);
 		j->nsteps++;
-		if (first_bad < 0 && first_unknown < 0 && j->shown[i] == LAYER_FAIL)
+		if (first_bad < 0 && j->shown[i] == LAYER_FAIL)
 			first_bad = i;
-		else if (first_bad < 0 && first_unknown < 0 && j->shown[i] == LAYER_UNKNOWN)
+		else if (first_unknown < 0 && j->shown[i] == LAYER_UNKNOWN)
 			first_unknown = i;
 	}
 	j->verdict = first_bad >= 0 ? VERDICT_NO : first_unknown >= 0 ? VERDICT_UNKNOWN
@@ -148,4 +155,61 @@ void advice_judge(const struct report *r, const struct guest_advice *a,
 		    d->blocked_by && !strcmp(mine, d->blocked_by))
 			j->shown[i] = LAYER_NOT_RUN;
 	}
+}
+
+void advice_judge(const struct report *r, const struct guest_advice *a,
+		  struct advice_judgement *j)
+{
+	judge(r, a, j, false);
+}
+
+/* 'it fails at "X": why' for a no, alike for an unknown, or what holds for a yes */
+static void row_reason(const struct report *r, const struct guest_advice *a,
+		       const struct advice_judgement *j, char *buf, size_t len)
+{
+	size_t used;
+
+	if (j->decisive >= 0) {
+		snprintf(buf, len, "%s at \"%s\": %s", j->verdict == VERDICT_NO ? "it fails"
+			 : "it is unknown", a->steps[j->decisive].says,
+			 j->reason ? j->reason : "no reason recorded");
+		return;
+	}
+	used = (size_t)snprintf(buf, len, "everything it needs holds:");
+	for (int i = 0; i < j->nsteps; i++)
+		if (a->steps[i].kind == ADVICE_ROW && used < len)
+			used += (size_t)snprintf(buf + used, len - used, " %s",
+						 guest_kind_id((enum guest_kind)a->steps[i].which));
+}
+
+int advice_rows_derive(struct report *r)
+{
+	for (int k = GUEST_DOS; k < GUEST_KIND_COUNT; k++) {
+		const struct guest_advice *a = advice_for_row((enum guest_kind)k);
+		struct advice_judgement j, probe;
+		char reason[1024];
+		const char *blocked_by = NULL;
+
+		if (!a)
+			continue;
+		judge(r, a, &j, false);
+		judge(r, a, &probe, true);
+		if (j.decisive >= 0) {
+			/* the capability that decides, or where a proof decided, the row it proved */
+			const struct advice_step *st = &a->steps[j.decisive];
+			enum guest_kind row = st->kind == ADVICE_ROW ? (enum guest_kind)st->which
+								     : a->main;
+			const char *by = r->matrix[row].blocked_by;
+
+			blocked_by = by && strcmp(by, "proof") ? by : guest_kind_id(row);
+		}
+		row_reason(r, a, &j, reason, sizeof(reason));
+		if (report_matrix_set(r, (enum guest_kind)k, j.verdict, blocked_by, reason, j.fix))
+			return -ENOMEM;
+		r->matrix[k].probe_verdict = probe.verdict;
+		/* a proof behind one of its rows contradicted the probe, and so the answer */
+		r->matrix[k].disagreement = probe.verdict != VERDICT_UNKNOWN &&
+					    j.verdict != VERDICT_UNKNOWN && probe.verdict != j.verdict;
+	}
+	return 0;
 }

@@ -41,6 +41,8 @@ extern const size_t advice_count;
 
 /* The advice for guest id, or NULL */
 const struct guest_advice *advice_find(const char *id);
+/* The advice that judges operating-system row k (the same id), or NULL for any other row */
+const struct guest_advice *advice_for_row(enum guest_kind k);
 
 /* The proofs behind the advice, comma-separated into buf: the rows of its steps (no hostile
  * guests, and not the rows that have no proof); NULL when there are none */
@@ -55,11 +57,20 @@ struct advice_judgement {
 };
 
 /*
- * Judge a's chain on r. As in the matrix, the first link that does not hold decides: a failing
- * one makes the answer no, an unknown one unknown (never yes), and a later row that fails for
- * the same blocking capability waits for it rather than being judged on its own.
+ * Judge a's chain on r. A link that fails makes the answer no, whatever is unknown before it
+ * (a container without /dev/kvm cannot run a VM, firmware known or not); else an unknown link
+ * makes it unknown (never yes). The first failing link, else the first unknown, is the one to
+ * fix, and a later row that fails for the same blocking capability waits for it rather than
+ * being judged on its own.
  */
 void advice_judge(const struct report *r, const struct guest_advice *a,
 		  struct advice_judgement *j);
+
+/*
+ * The operating-system rows of the matrix (dos, os32, os64, hypervisor), each its advice's
+ * judgement: the same chain, so the matrix and `advise` never disagree. Called whenever the
+ * rows they rest on change (the probe's matrix, each proof). 0, or -ENOMEM.
+ */
+int advice_rows_derive(struct report *r);
 
 #endif

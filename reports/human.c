@@ -113,6 +113,9 @@ static void print_matrix(const struct out *o, const struct report *r)
 	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
 		const struct matrix_row *row = &r->matrix[k];
 
+		if (k == GUEST_REAL16)	/* after the operating systems, what they rest on */
+			fprintf(o->f, "  %sthe capabilities they rest on:%s\n", paint(o, ANSI_DIM),
+				paint(o, ANSI_RESET));
 		fprintf(o->f, "  %-12s %s%-7s%s", guest_kind_id((enum guest_kind)k),
 			verdict_colour(o, row->verdict), verdict_name(row->verdict),
 			paint(o, ANSI_RESET));
@@ -134,6 +137,13 @@ static void print_matrix(const struct out *o, const struct report *r)
 }
 
 /* Each kind that does not run: why (the first layer that fails) and the fix, said once. */
+static bool ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), t = strlen(tail);
+
+	return n >= t && !strcmp(s + n - t, tail);
+}
+
 static void print_blockers(const struct out *o, const struct report *r)
 {
 	bool any = false;
@@ -154,8 +164,9 @@ static void print_blockers(const struct out *o, const struct report *r)
 
 		for (int j = 0; j < k && same < 0; j++)
 			if (row->reason && r->matrix[j].reason && r->matrix[j].verdict != VERDICT_YES &&
-			    !strcmp(row->reason, r->matrix[j].reason))
-				same = j;
+			    (!strcmp(row->reason, r->matrix[j].reason) ||
+			     (guest_kind_is_os(j) && ends_with(r->matrix[j].reason, row->reason))))
+				same = j;	/* an OS row ends with the reason of the row it fails at */
 		if (same >= 0) {
 			fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)same));
 			continue;

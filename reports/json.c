@@ -9,6 +9,7 @@
 
 #include <json-c/json.h>
 
+#include "reports/advice.h"
 #include "reports/json.h"
 #include "reports/report.h"
 #include "version.h"
@@ -232,6 +233,22 @@ fail:
 	return NULL;
 }
 
+/* An operating system's row: the rows its chain needs, in order (reports/advice.c) */
+static struct json_object *row_needs_to_json(enum guest_kind k)
+{
+	const struct guest_advice *a = advice_for_row(k);
+	struct json_object *list = json_object_new_array();
+
+	for (int i = 0; list && i < ADVICE_STEPS_MAX && a->steps[i].says; i++)
+		if (a->steps[i].kind == ADVICE_ROW &&
+		    json_object_array_add(list, json_object_new_string(
+				guest_kind_id((enum guest_kind)a->steps[i].which)))) {
+			json_object_put(list);
+			return NULL;
+		}
+	return list;
+}
+
 static struct json_object *row_to_json(const struct report *r, enum guest_kind k)
 {
 	const struct matrix_row *row = &r->matrix[k];
@@ -244,7 +261,8 @@ static struct json_object *row_to_json(const struct report *r, enum guest_kind k
 	    put(obj, "reason", str_or_null(row->reason)) || put(obj, "fix", str_or_null(row->fix)) ||
 	    put(obj, "probe_verdict", json_object_new_string(verdict_name(row->probe_verdict))) ||
 	    put(obj, "disagreement", json_object_new_boolean(row->disagreement)) ||
-	    put(obj, "proof", row_proof_to_json(r, k))) {
+	    put(obj, "proof", row_proof_to_json(r, k)) ||
+	    (guest_kind_is_os(k) && put(obj, "needs", row_needs_to_json(k)))) {
 		json_object_put(obj);
 		return NULL;
 	}

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "reports/advice.h"
 #include "reports/caps.h"
 #include "reports/report.h"
 #include "reports/requirements.h"
@@ -95,8 +96,37 @@ static enum layer_state layer_proof(const struct report *r, enum guest_kind k)
 	return p->status == PROOF_PROVEN ? LAYER_OK : LAYER_FAIL;
 }
 
+/*
+ * An operating system's row: each layer as its advice chain has it (the layer of the row the
+ * chain is judged on, or not involved), and as proof the proofs of every row it needs: failed
+ * if one failed, not run if one did not run, else proven.
+ */
+static enum layer_state layer_os(const struct report *r, enum guest_kind k, enum layer l)
+{
+	const struct guest_advice *a = advice_for_row(k);
+	enum layer_state proof = LAYER_OK;
+	bool any = false;
+
+	for (int i = 0; a && i < ADVICE_STEPS_MAX && a->steps[i].says; i++) {
+		const struct advice_step *s = &a->steps[i];
+
+		if (s->kind == ADVICE_LAYER && (enum layer)s->which == l && l != LAYER_PROOF)
+			return report_layer_state(r, a->main, l);
+		if (s->kind == ADVICE_ROW && l == LAYER_PROOF) {
+			enum layer_state p = report_layer_state(r, (enum guest_kind)s->which, l);
+
+			any = true;
+			if (p == LAYER_FAIL || (p == LAYER_NOT_RUN && proof != LAYER_FAIL))
+				proof = p;
+		}
+	}
+	return l == LAYER_PROOF && any ? proof : LAYER_NA;
+}
+
 enum layer_state report_layer_state(const struct report *r, enum guest_kind k, enum layer l)
 {
+	if (guest_kind_is_os(k))
+		return layer_os(r, k, l);
 	if (k == GUEST_CONTAINER) {
 		/* namespaces and cgroups are the kernel's; nothing else is involved */
 		if (l != LAYER_KERNEL)

@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "reports/advice.h"
 #include "reports/caps.h"
 #include "reports/report.h"
 #include "reports/requirements.h"
@@ -262,7 +263,7 @@ static void gate_container(const struct report *r, struct gate *g)
 
 void report_matrix_derive(struct report *r)
 {
-	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
+	for (int k = GUEST_REAL16; k < GUEST_KIND_COUNT; k++) {
 		struct gate g = { 0 };
 		bool pvm = false;
 
@@ -275,4 +276,5 @@ void report_matrix_derive(struct report *r)
 		r->matrix[k].probe_verdict = g.verdict;
 		r->matrix[k].disagreement = false;
 	}
+	advice_rows_derive(r);	/* the operating systems, from the rows above */
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/advice.h"
 #include "reports/report.h"
 #include "reports/text.h"
 
@@ -88,6 +89,6 @@ int report_proof_record(struct report *r, const struct report_proof *p)
 		q->nmetrics = PROOF_METRICS_MAX;
 	r->nproofs++;
 	if (q->row >= 0 && q->row < GUEST_KIND_COUNT && !q->part)
-		return decide_row(r, (enum guest_kind)q->row, q);
+		return decide_row(r, (enum guest_kind)q->row, q) ?: advice_rows_derive(r);
 	return 0;
 }

@@ -12,6 +12,10 @@ static const struct {
 	const char *id;
 	const char *title;
 } guest_kinds[GUEST_KIND_COUNT] = {
+	[GUEST_DOS] = { "dos", "DOS and other 16-bit real-mode systems" },
+	[GUEST_OS32] = { "os32", "a 32-bit operating system" },
+	[GUEST_OS64] = { "os64", "a 64-bit operating system (Linux, Windows, BSD)" },
+	[GUEST_HYPERVISOR] = { "hypervisor", "a hypervisor in a guest (nested virtualization)" },
 	[GUEST_REAL16] = { "real16", "16-bit real mode (DOS, boot loaders)" },
 	[GUEST_PROT32] = { "prot32", "32-bit protected mode" },
 	[GUEST_PAE32] = { "pae32", "32-bit PAE paging" },
@@ -43,6 +47,10 @@ int guest_kind_from_id(const char *id)
 const char *guest_kind_short_title(enum guest_kind k)
 {
 	static const char *const titles[GUEST_KIND_COUNT] = {
+		[GUEST_DOS] = "DOS, 16-bit systems",
+		[GUEST_OS32] = "a 32-bit OS",
+		[GUEST_OS64] = "a 64-bit OS",
+		[GUEST_HYPERVISOR] = "a hypervisor in a VM",
 		[GUEST_REAL16] = "16-bit real mode (DOS)",
 		[GUEST_PROT32] = "32-bit protected mode",
 		[GUEST_PAE32] = "32-bit with PAE",

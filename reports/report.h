@@ -51,9 +51,17 @@ enum verdict {
 	VERDICT_NO,
 };
 
-/* The guest kinds of the matrix, in the order they are shown. */
+/*
+ * The guest kinds of the matrix, in the order they are shown: first the operating systems a
+ * person asks about, each judged on the chain of requirements `advise` shows for it
+ * (reports/advice.c), then the capabilities they rest on, each probed and proven on its own.
+ */
 enum guest_kind {
-	GUEST_REAL16,
+	GUEST_DOS,
+	GUEST_OS32,
+	GUEST_OS64,
+	GUEST_HYPERVISOR,
+	GUEST_REAL16,		/* the first capability row */
 	GUEST_PROT32,
 	GUEST_PAE32,
 	GUEST_LONG64,
@@ -178,6 +186,11 @@ void report_free(struct report *r);
 
 /* Stable id of a guest kind ("real16"...), and its one-line description for people. */
 const char *guest_kind_id(enum guest_kind k);
+/* An operating-system row (dos, os32, os64, hypervisor): judged from other rows, no proof */
+static inline bool guest_kind_is_os(int k)
+{
+	return k >= GUEST_DOS && k < GUEST_REAL16;
+}
 /* The guest kind whose id is id, or -1 */
 int guest_kind_from_id(const char *id);
 const char *guest_kind_title(enum guest_kind k);

@@ -87,6 +87,36 @@ verdict "$r" long64 no kernel.dev_kvm
 is "$(jget "$r.json" "d['capabilities']['kernel.dev_kvm']['value']")" no-access \
 	"no-access: /dev/kvm is no-access"
 
+# The operating-system rows come first and say what a person asks, with the capability that
+# decides; on every scenario each is exactly what `advise` says of that guest (one judgement)
+os_rows() {	# ROOT WANT: dos/os32/os64/hypervisor verdicts, and the blockers of those not yes
+	is "$(jget "$1.json" "' '.join(k + '=' + d['matrix'][k]['verdict'] + ('' if d['matrix'][k]['verdict'] == 'yes' else ':' + str(d['matrix'][k]['blocked_by'])) for k in ('dos', 'os32', 'os64', 'hypervisor'))")" \
+		"$2" "$(basename "$1"): the OS rows: $2"
+}
+os_rows "$tmp/intel-vtx" "dos=yes os32=yes os64=yes hypervisor=yes"
+os_rows "$tmp/vtx-locked" \
+	"dos=no:fw.virt_enabled os32=no:fw.virt_enabled os64=no:fw.virt_enabled hypervisor=no:fw.virt_enabled"
+# a hypervisor in a guest is a 64-bit guest first (advise's chain): not on a 32-bit host kernel
+os_rows "$tmp/i686-kernel" "dos=yes os32=yes os64=no:kernel.arch hypervisor=no:kernel.arch"
+os_rows "$tmp/guest-nonested" "dos=yes os32=yes os64=yes hypervisor=no:kernel.nested"
+os_rows "$tmp/container" \
+	"dos=no:kernel.dev_kvm os32=no:kernel.dev_kvm os64=no:kernel.dev_kvm hypervisor=no:kernel.dev_kvm"
+is "$(jget "$tmp/intel-vtx.json" "list(d['matrix'])[:5]")" '["dos", "os32", "os64", "hypervisor", "real16"]' \
+	"the OS rows come first, then the capability rows"
+is "$(jget "$tmp/intel-vtx.json" "d['matrix']['os64']['needs']")" '["long64", "irq", "smp", "disk"]' \
+	"os64 says which rows it rests on"
+agree=0 n=0
+for r in "$tmp"/*.json; do
+	root=${r%.json}
+	for g in dos os32 os64 hypervisor; do
+		n=$((n + 1))
+		"$VIRTCAP" --root "$root" advise "$g" --json >"$tmp/advice" 2>/dev/null
+		[ "$(jget "$tmp/advice" "d['verdict']")" = "$(jget "$r" "d['matrix']['$g']['verdict']")" ] &&
+			agree=$((agree + 1))
+	done
+done
+is "$agree" "$n" "on every scenario, advise and the matrix agree on each OS ($agree of $n)"
+
 # The human matrix judges each layer on its own: with /dev/kvm closed to this user the CPU,
 # firmware and kernel still hold, and only the access column fails; the firmware lock shows in
 # its own column. UTF-8 marks on a UTF-8 terminal, ASCII ones otherwise.

@@ -71,6 +71,14 @@ nested-ci kvm,long64,nested -
 gpu-passthrough kvm,long64,passthrough passthrough
 sev-snp kvm,long64,sev-snp sev-snp
 EOF_PROFILES
+# the operating-system rows are requirements too: what a CI job asks ("can it boot a 64-bit OS")
+check "$tmp/good" --require os64,hypervisor
+is "$rc" 0 "--require os64,hypervisor on the good host: exit 0"
+check "$tmp/noaccess" --require os64 --json
+is "$rc/$(jget "$tmp/out" "d['requirements'][0]['verdict']")" 1/no "--require os64 where /dev/kvm is closed: no"
+jget "$tmp/out" "d['requirements'][0]['fix']" | grep -q 'usermod -aG kvm'
+ok $? "with the /dev/kvm fix"
+
 # the confidential requirements on an Intel host without TDX: both no (never "not known"), each
 # with what it needs
 check "$tmp/good" --require tdx,sev-snp --json
