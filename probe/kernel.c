@@ -82,6 +82,15 @@ static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 	char path[128];
 	int rc = 0;
 
+	if (!path_exists(ctx, "/sys/module")) {	/* a capture without it says nothing of modules */
+		static const char *const ids[] = { CAP_KERNEL_KVM_LOADED, CAP_KERNEL_KVM_MODULE,
+			CAP_KERNEL_NESTED, CAP_KERNEL_TDP, CAP_KERNEL_APICV };
+
+		for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+			rc |= report_cap_unknown(r, ids[i], "/sys/module", "this root has no "
+						 "/sys/module: which modules are loaded is unknown");
+		return rc;
+	}
 	for (size_t i = 0; i < sizeof(kvm_modules) / sizeof(kvm_modules[0]) && !m; i++) {
 		snprintf(path, sizeof(path), "/sys/module/%s", kvm_modules[i].name);
 		if (path_exists(ctx, path))

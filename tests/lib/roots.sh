@@ -86,6 +86,11 @@ kvm_module() {	# ROOT MODULE NESTED(Y|N)
 kvm 1142784 1 $2, Live 0x0000000000000000"
 }
 
+no_kvm_module() {	# ROOT: /sys/module as on a host without KVM: built-in printk, no kvm*
+	root_file "$1" sys/module/printk/parameters/time N
+	root_file "$1" proc/modules ""
+}
+
 dev_kvm_ok() {	# ROOT: a usable /dev/kvm, as the live ioctls recorded it
 	root_file "$1" etc/group "kvm:x:993:"
 	root_fact "$1" kvm.stat.mode 020660

@@ -30,7 +30,7 @@ scenario() {	# NAME DIR
 		cpu_amd_svm "$_r"; root_fact "$_r" msr.0.0xc0010114 0x0
 		kvm_module "$_r" kvm_amd 1; dev_kvm_ok "$_r" ;;
 	svm-disabled)
-		cpu_amd_svm "$_r"; root_fact "$_r" msr.0.0xc0010114 0x18
+		cpu_amd_svm "$_r"; root_fact "$_r" msr.0.0xc0010114 0x18; no_kvm_module "$_r"
 		root_fact "$_r" kvm.open ENOENT ;;
 	i686-kernel)
 		root_file "$_r" proc/sys/kernel/arch i686
@@ -45,9 +45,10 @@ scenario() {	# NAME DIR
 		cpu_intel_vmx_guest "$_r"; intel_msrs "$_r" 0x5; kvm_module "$_r" kvm_intel N
 		dev_kvm_ok "$_r"; kvm_guest_leaf "$_r" ;;
 	guest-novmx)
-		cpu_intel_novmx_guest "$_r"; root_fact "$_r" kvm.open ENOENT; kvm_guest_leaf "$_r" ;;
+		cpu_intel_novmx_guest "$_r"; no_kvm_module "$_r"; root_fact "$_r" kvm.open ENOENT
+		kvm_guest_leaf "$_r" ;;
 	no-module)
-		cpu_intel_vmx "$_r"; intel_msrs "$_r" 0x5; root_file "$_r" proc/modules ""
+		cpu_intel_vmx "$_r"; intel_msrs "$_r" 0x5; no_kvm_module "$_r"
 		root_fact "$_r" kvm.open ENOENT ;;
 	no-access)
 		cpu_intel_vmx "$_r"; intel_msrs "$_r" 0x5; kvm_module "$_r" kvm_intel Y
