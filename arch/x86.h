@@ -14,6 +14,8 @@
 /* --- control registers and EFER (SDM 2.5, APM 3.1) --- */
 #define X86_CR0_PE 0x1
 #define X86_CR0_ET 0x10
+#define X86_CR0_NW 0x20000000	/* not write-through: set, with CD, at reset */
+#define X86_CR0_CD 0x40000000	/* cache disable */
 #define X86_CR0_PG 0x80000000
 #define X86_CR4_PSE 0x10
 #define X86_CR4_PAE 0x20

@@ -84,6 +84,27 @@
 #define GUEST_PIO_WRITTEN 0x11223344
 #define GUEST_MMIO_WRITTEN 0x55667788
 
+/* The boot guest (hv-mini/guests/boot.S): its own GDT, page tables and IDT, the stages it
+ * records on its way (a dword at GUEST_BOOT_STAGE) and what its handlers saw (GUEST_BOOT_SEEN) */
+#define GUEST_BOOT_TABLES 0x40000	/* 4 pages: PDPT (PAE), PD, PML4, PDPT (long mode); the
+					   nested L1s use these pages too, never in the same VM */
+#define GUEST_BOOT_STAGE (HV_GPA_DATA + 0x100)
+#define GUEST_BOOT_SEEN (HV_GPA_DATA + 0x104)
+#define GUEST_BOOT_CR2 (HV_GPA_DATA + 0x108)
+#define GUEST_BOOT_REAL 1		/* running in real mode from the reset-like state */
+#define GUEST_BOOT_PROTECTED 2		/* CR0.PE set and a far jump into 32-bit code */
+#define GUEST_BOOT_PAE 3		/* PAE paging on, through its own tables */
+#define GUEST_BOOT_LONG 4		/* EFER.LME, paging, a far jump into 64-bit code */
+#define GUEST_BOOT_EXCEPTIONS 5		/* #BP, #UD and #PF handled by its IDT and returned */
+#define GUEST_BOOT_INTERRUPT 6		/* the host's interrupt reached its IDT: the end */
+#define GUEST_BOOT_SEEN_BP 0x1
+#define GUEST_BOOT_SEEN_UD 0x2
+#define GUEST_BOOT_SEEN_PF 0x4		/* with CR2 = GUEST_BOOT_UNMAPPED */
+#define GUEST_BOOT_SEEN_IRQ 0x8
+#define GUEST_BOOT_SEEN_ALL 0xF
+#define GUEST_BOOT_UNMAPPED 0x40000000	/* past the 4 MiB its tables map: a #PF */
+#define GUEST_BOOT_HIGH 0xB0070000	/* the upper half of its 64-bit result (RBX) */
+
 /* --- nested: the L1s' pages, their result area, abort codes, the cost benchmark --- */
 #define NESTED_HSAVE 0x30000		/* SVM host save area */
 #define NESTED_VMCB 0x31000

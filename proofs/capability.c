@@ -145,6 +145,79 @@ void check_long64(struct proof_run *run, struct hv_proof_result *res)
 			      (unsigned long long)want, (unsigned long long)s->efer, s->cs.l);
 }
 
+/* --- boot: the guest's own way from real mode to long mode, its IDT, an interrupt --- */
+static const char *boot_stage_name(uint32_t stage)
+{
+	static const char *const names[] = {
+		[GUEST_BOOT_REAL] = "running in real mode",
+		[GUEST_BOOT_PROTECTED] = "in protected mode (its own GDT, CR0.PE, a far jump)",
+		[GUEST_BOOT_PAE] = "PAE paging on through its own tables",
+		[GUEST_BOOT_LONG] = "in long mode (EFER.LME, paging, a far jump to 64-bit code)",
+		[GUEST_BOOT_EXCEPTIONS] = "#BP, #UD and #PF handled by its own 64-bit IDT",
+		[GUEST_BOOT_INTERRUPT] = "the host's interrupt handled by its IDT",
+	};
+
+	return stage >= GUEST_BOOT_REAL && stage <= GUEST_BOOT_INTERRUPT ? names[stage] : NULL;
+}
+
+/* What the next stage asks of the CPU: where a guest that died after stage died */
+static const char *boot_next_step(uint32_t stage)
+{
+	static const char *const next[] = {
+		[0] = "running its first real-mode instructions",
+		[GUEST_BOOT_REAL] = "loading its GDT and switching to protected mode",
+		[GUEST_BOOT_PROTECTED] = "turning on PAE paging (CR4.PAE, CR3, CR0.PG)",
+		[GUEST_BOOT_PAE] = "switching to long mode (paging off, EFER.LME, paging on, far jump)",
+		[GUEST_BOOT_LONG] = "taking #BP, #UD and #PF through its own 64-bit IDT",
+		[GUEST_BOOT_EXCEPTIONS] = "taking the host's interrupt through its IDT",
+	};
+
+	return stage < GUEST_BOOT_INTERRUPT ? next[stage] : "reporting";
+}
+
+void check_boot(struct proof_run *run, struct hv_proof_result *res)
+{
+	/* the guest's words are read once, here, and checked before they are used */
+	uint32_t stage = hv_get32(&run->vm, GUEST_BOOT_STAGE);
+	uint32_t seen = hv_get32(&run->vm, GUEST_BOOT_SEEN);
+	const char *reached = boot_stage_name(stage);
+
+	if (stage != 0 && !reached) {
+		hv_result_set(res, HV_PROOF_FAILED, "the guest wrote stage %u, which is none of the "
+			      "%d it has: it ran astray", stage, GUEST_BOOT_INTERRUPT);
+		return;
+	}
+	if (!run->finished) {
+		hv_result_set(res, HV_PROOF_FAILED, "%s%s; %s failed: %s", reached ? "the guest got "
+			      "itself as far as: " : "the guest stopped before its first stage",
+			      reached ? reached : "", boot_next_step(stage), run->why);
+		return;
+	}
+
+	uint64_t value = run->done[0].value;
+	uint32_t got = (uint32_t)value, high = (uint32_t)(value >> 32);
+	uint32_t cr2 = (uint32_t)run->done[0].aux;
+	bool lma = run->sregs.efer & X86_EFER_LMA;
+	bool all = stage == GUEST_BOOT_INTERRUPT && got == GUEST_BOOT_SEEN_ALL && seen == got &&
+		   cr2 == GUEST_BOOT_UNMAPPED && lma;
+
+	if (all && high != GUEST_BOOT_HIGH)	/* as long64 sees it on a 32-bit host kernel */
+		hv_result_set(res, HV_PROOF_FAILED, "the guest went itself all the way to long mode "
+			      "and its IDT, but its 64-bit result reached the host as 0x%016llx, the "
+			      "upper half lost: this KVM keeps only 32 bits of each register (a 32-bit "
+			      "host kernel), so 64-bit guests cannot work", (unsigned long long)value);
+	else if (all)
+		hv_result_set(res, HV_PROOF_PROVEN, "started in real mode, the guest went itself to "
+			      "protected mode, PAE paging and long mode, took #BP, #UD and #PF "
+			      "(CR2=0x%x) through its own 64-bit IDT and returned from each, then the "
+			      "injected vector 0x%x", cr2, HV_IRQ_VECTOR);
+	else
+		hv_result_set(res, HV_PROOF_FAILED, "the guest reached stage %u (%s) and reported "
+			      "handlers 0x%x (want 0x%x: #BP, #UD, #PF, interrupt), CR2=0x%x (want "
+			      "0x%x), EFER.LMA=%d", stage, reached ? reached : "none", got,
+			      GUEST_BOOT_SEEN_ALL, cr2, GUEST_BOOT_UNMAPPED, lma);
+}
+
 /* --- pio, mmio: the guest writes the device's register and reads back its answer --- */
 static void check_device(struct proof_run *run, const char *where, uint32_t written,
 			 uint32_t seen, struct hv_proof_result *res)

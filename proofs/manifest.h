@@ -24,6 +24,7 @@ PROOF("real16", "real16", CAPABILITY, 1, ANY(real16, REAL16), setup_real16, chec
 PROOF("prot32", "prot32", CAPABILITY, 1, ANY(prot32, PROT32), setup_prot32, check_prot32)
 PROOF("pae32", "pae32", CAPABILITY, 1, ANY(pae32, PAE32), setup_pae32, check_pae32)
 PROOF("long64", "long64", CAPABILITY, 1, ANY(long64, LONG64), setup_long64, check_long64)
+PROOF("boot", "boot", CAPABILITY, 1, ANY(boot, REAL16), proof_no_setup, check_boot)
 PROOF("smp", "smp", CAPABILITY, 2, ANY(smp, PROT32), proof_no_setup, check_smp)
 PROOF("irq", "irq", CAPABILITY, 1, ANY(irq, PROT32), proof_no_setup, check_irq)
 PROOF("hypercall", "hypercall", CAPABILITY, 1, ANY(hypercall, PROT32), setup_hypercall,

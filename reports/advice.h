@@ -13,7 +13,7 @@
 
 #include "reports/report.h"
 
-#define ADVICE_STEPS_MAX 8
+#define ADVICE_STEPS_MAX 10
 #define ADVICE_ALTERNATIVES_MAX 4
 
 enum advice_step_kind { ADVICE_LAYER, ADVICE_ROW };

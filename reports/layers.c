@@ -45,7 +45,7 @@ static enum layer_state layer_cpu(const struct report *r, enum guest_kind k)
 
 	if (k == GUEST_PAE32)
 		s = worse(s, flag_state(report_cap_flag(r, CAP_CPU_PAE)));
-	if (k == GUEST_LONG64)
+	if (k == GUEST_LONG64 || k == GUEST_BOOT)
 		s = worse(s, flag_state(report_cap_flag(r, CAP_CPU_LM)));
 	return s;
 }
@@ -69,7 +69,7 @@ static enum layer_state layer_kernel(const struct report *r, enum guest_kind k)
 	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	enum layer_state s = !mod ? LAYER_UNKNOWN : strcmp(mod, "none") ? LAYER_OK : LAYER_FAIL;
 
-	if (k == GUEST_LONG64 && r->kernel_arch)
+	if ((k == GUEST_LONG64 || k == GUEST_BOOT) && r->kernel_arch)
 		s = worse(s, strcmp(r->kernel_arch, "x86_64") ? LAYER_FAIL : LAYER_OK);
 	if (k == GUEST_NESTED)
 		s = worse(s, flag_state(report_cap_flag(r, CAP_KERNEL_NESTED)));

@@ -7,7 +7,8 @@
  * link that fails is the one reported, because fixing a later link is useless until it holds:
  *   CPU (VMX or SVM) -> firmware (not locked off) -> kernel (a KVM module) -> /dev/kvm (usable)
  * then the kind's own needs (long mode, PAE, nested=1, an IOMMU...). An unknown link makes the
- * verdict unknown, never yes: virtcap does not guess.
+ * verdict unknown, never yes: virtcap does not guess; but a later link known to fail makes it
+ * no (no KVM module is no, whatever the unread CPU has), as advise judges its chains too.
  *
  * Paravirtual KVM (kvm_pvm) is a /dev/kvm without VMX/SVM. It is made for 64-bit guest kernels
  * built for PVM, yet on this project's machine it ran a real-mode test guest (through KVM's
@@ -181,6 +182,7 @@ static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g,
 				 "the CPU has no PAE, which PAE guests need under hardware paging");
 		break;
 	case GUEST_LONG64:
+	case GUEST_BOOT:	/* the guest's own way ends in long mode */
 		if (report_cap_flag(r, CAP_CPU_LM) == 0) {
 			gate_set(g, VERDICT_NO, CAP_CPU_LM, cap_fix(r, CAP_CPU_LM),
 				 "the CPU has no long mode (not 64-bit capable)");
@@ -267,10 +269,18 @@ void report_matrix_derive(struct report *r)
 		struct gate g = { 0 };
 		bool pvm = false;
 
-		if (k == GUEST_CONTAINER)
+		if (k == GUEST_CONTAINER) {
 			gate_container(r, &g);
-		else if (gate_cpu(r, &g, &pvm) && gate_host(r, &g, pvm))
-			gate_kind(r, (enum guest_kind)k, &g, pvm);
+		} else if (gate_cpu(r, &g, &pvm)) {
+			if (gate_host(r, &g, pvm))
+				gate_kind(r, (enum guest_kind)k, &g, pvm);
+		} else if (g.verdict == VERDICT_UNKNOWN) {
+			/* an unknown CPU does not hide a host link known to fail: that one decides */
+			struct gate host = { 0 };
+
+			if (!gate_host(r, &host, pvm) && host.verdict == VERDICT_NO)
+				g = host;
+		}
 		report_matrix_set(r, (enum guest_kind)k, g.verdict, g.blocked_by, g.reason,
 				  g.fix[0] ? g.fix : NULL);
 		r->matrix[k].probe_verdict = g.verdict;

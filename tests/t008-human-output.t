@@ -11,10 +11,11 @@ ok $? "plain virtcap exits 0"
 sed -n 3p "$tmp/out" | grep -q '^What guests can run here'
 ok $? "the matrix comes first"
 n=0
-for k in real16 prot32 pae32 long64 smp irq hypercall pio mmio disk nested passthrough container; do
+for k in dos os32 os64 hypervisor real16 prot32 pae32 long64 boot smp irq hypercall pio mmio disk nested passthrough \
+	container; do
 	grep -Eq "^  $k +(yes|no|unknown) " "$tmp/out" && n=$((n + 1))
 done
-is "$n" 13 "all 13 guest kinds have a verdict line"
+is "$n" 18 "all 18 guest kinds (4 OS rows, 14 capability rows) have a verdict line"
 # columns, not bytes: the matrix's marks are one column and three bytes each in UTF-8
 long=$(python3 -c 'import sys; [print(l) for l in open(sys.argv[1], encoding="utf-8").read().split("\n") if len(l) > 80]' "$tmp/out" | head -3)
 is "$long" "" "no line is wider than 80 columns"

@@ -37,7 +37,7 @@ fix_has() {
 }
 
 base_root intel-vtx
-for k in real16 prot32 pae32 long64 smp irq hypercall pio mmio disk nested; do
+for k in real16 prot32 pae32 long64 boot smp irq hypercall pio mmio disk nested; do
 	verdict "$r" $k yes
 done
 is "$(jget "$r.json" "d['capabilities']['cpu.ept']['value']")" true "intel-vtx: EPT from MSR 0x48B"
@@ -103,7 +103,7 @@ os_rows "$tmp/container" \
 	"dos=no:kernel.dev_kvm os32=no:kernel.dev_kvm os64=no:kernel.dev_kvm hypervisor=no:kernel.dev_kvm"
 is "$(jget "$tmp/intel-vtx.json" "list(d['matrix'])[:5]")" '["dos", "os32", "os64", "hypervisor", "real16"]' \
 	"the OS rows come first, then the capability rows"
-is "$(jget "$tmp/intel-vtx.json" "d['matrix']['os64']['needs']")" '["long64", "irq", "smp", "disk"]' \
+is "$(jget "$tmp/intel-vtx.json" "d['matrix']['os64']['needs']")" '["long64", "boot", "irq", "smp", "disk"]' \
 	"os64 says which rows it rests on"
 agree=0 n=0
 for r in "$tmp"/*.json; do

@@ -9,7 +9,7 @@ plan_lazy
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
-all=real16,prot32,pae32,long64,smp,irq,hypercall,pio,mmio,disk,nested
+all=real16,prot32,pae32,long64,boot,smp,irq,hypercall,pio,mmio,disk,nested
 hostile=hostile-spin,hostile-triple-fault,hostile-unmapped,hostile-exit-flood,hostile-disk-range,nested_tdp
 
 run_lab "$tmp/lab.json" "$tmp/err" --json -- prove --timeout 5 --only "$all,$hostile"

@@ -81,6 +81,12 @@ case $(jget "$tmp/i386.json" "d['matrix']['long64']['proof']['detail']") in
 *) ok 1 "686-pae kernel: the long64 proof says what happened"
    diag "$(jget "$tmp/i386.json" "d['matrix']['long64']['proof']['detail']")" ;;
 esac
+case $(jget "$tmp/i386.json" "d['matrix']['boot']['proof']['detail']") in
+*"as far as: PAE paging on"*"switching to long mode"*"failed"*)
+   ok 0 "686-pae kernel: a guest's own switch to long mode fails, after PAE paging worked" ;;
+*) ok 1 "686-pae kernel: the boot proof says where the guest's own way stopped"
+   diag "$(jget "$tmp/i386.json" "d['matrix']['boot']['proof']['detail']")" ;;
+esac
 is "$(v i386 pae32 disagreement)" true \
 	"686-pae kernel: the PAE guest's memory above 4 GiB never answers, against the probe"
 done_testing

@@ -10,7 +10,7 @@ plan_lazy
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
-all=real16,prot32,pae32,long64,smp,irq,hypercall,pio,mmio,disk,nested
+all=real16,prot32,pae32,long64,boot,smp,irq,hypercall,pio,mmio,disk,nested
 # no hostile-spin here: under Bochs a KVM guest that never exits was not preempted by the lab
 # kernel's timer in 18 minutes with a 1 s deadline (Bochs's emulation, not KVM's; t060 proves it
 # on QEMU)
