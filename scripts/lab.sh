@@ -339,8 +339,12 @@ if [ -z "$status" ]; then
 	[ -f "$work/bochs.log" ] && grep -E 'PANIC|FATAL|ERROR' "$work/bochs.log" | head -5 >&2
 	exit 2
 fi
+# the inner virtcap's progress went to the console, a terminal: it belongs on no report
+esc=$(printf '\033')
 tr -d '\r' <"$work/serial" | sed -n '/VIRTCAP-LAB-BEGIN$/,/^VIRTCAP-LAB-END/p' |
-	sed '1d;$d' >"$work/report"
+	sed -e '1d;$d' \
+	    -e "s/virtcap: proof [0-9]* of [0-9]*, [^:]*: waiting for [^$esc]*$esc\\[K//g" \
+	    -e "s/$esc\\[K//g" >"$work/report"
 if [ "$json" = 1 ]; then
 	# record the lab set-up in the report
 	if [ "$engine" = qemu ]; then
