@@ -26,6 +26,7 @@
 
 #include "probe/probe.h"
 #include "probe/root.h"
+#include "probe/vmm_nested.h"
 #include "reports/caps.h"
 
 #define SYSLOG_ACTION_READ_ALL 3
@@ -336,6 +337,39 @@ static void env_container(const struct report *r, struct layers *l)
 	ev_add(l, ev, CAP_OS_CONTAINER, "see container_evidence", CONFIDENCE_HIGH);
 }
 
+/*
+ * Fixes that depend on where this host is, once the layers say it is a VM: an IOMMU is its
+ * VMM's to give, not the firmware setup's; and without VT-x/AMD-V, the fix the CPU probe gave
+ * from the CPUID signature ("nested=1 on the KVM host") is replaced by its VMM's, and where this
+ * kernel offers PVM, that is said, since it runs 64-bit Linux guests without VT-x/AMD-V here.
+ */
+static int env_context_fixes(struct report *r, const struct layers *l)
+{
+	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
+	const char *pvm = mod && !strcmp(mod, "kvm_pvm") ? "; here this kernel offers PVM "
+		"(kvm_pvm): 64-bit Linux guest kernels built for PVM run without VT-x/AMD-V" : "";
+	int rc = 0;
+
+	if (l->vmm || l->hypervisor) {	/* a VM: its IOMMU is its VMM's to give */
+		const char *fix = l->vmm && !strcmp(l->vmm, "Firecracker") ? VM_IOMMU_FIRECRACKER
+			: VM_IOMMU_GENERIC;
+
+		if (report_cap_flag(r, CAP_FW_IOMMU) == 0)
+			rc |= report_cap_fix(r, CAP_FW_IOMMU, "%s", fix);
+		if (report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED) == 0)
+			rc |= report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "%s", fix);
+	}
+	if (!l->vmm || report_cap_flag(r, CAP_CPU_VMX) != 0 || report_cap_flag(r, CAP_CPU_SVM) != 0)
+		return rc;
+	for (size_t i = 0; i < sizeof(vmm_nested) / sizeof(vmm_nested[0]); i++) {
+		if (strcmp(vmm_nested[i].vmm, l->vmm))
+			continue;
+		rc |= report_cap_fix(r, CAP_CPU_VMX, "%s%s", vmm_nested[i].fix, pvm);
+		rc |= report_cap_fix(r, CAP_CPU_SVM, "%s%s", vmm_nested[i].fix, pvm);
+	}
+	return rc;
+}
+
 int probe_environment(struct probe_ctx *ctx, struct report *r)
 {
 	struct layers l = { .r = r };
@@ -365,5 +399,6 @@ int probe_environment(struct probe_ctx *ctx, struct report *r)
 	else
 		rc |= report_cap_unknown(r, CAP_ENV_VMM, "ACPI OEM id, DMI", "no VMM named");
 	rc |= report_cap_int(r, CAP_ENV_LAYERS, (long long)nlayers, "environment layers", NULL);
+	rc |= env_context_fixes(r, &l);
 	return rc ? -ENOMEM : 0;
 }

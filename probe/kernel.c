@@ -76,6 +76,33 @@ static const char *vendor_module(const struct report *r)
 	return NULL;
 }
 
+/*
+ * nested=0: reloading the module with nested=1 works only for a loadable module (it has an
+ * initstate in /sys/module); one built into the kernel (WSL2's, some cloud kernels) takes its
+ * parameter from the kernel command line, and WSL2's from .wslconfig.
+ */
+static int nested_fix(struct probe_ctx *ctx, struct report *r, const char *module)
+{
+	char path[96], state[32], release[128] = "";
+
+	snprintf(path, sizeof(path), "/sys/module/%s/initstate", module);
+	if (root_read_line(ctx, path, state, sizeof(state)) == 0)
+		return report_cap_fix(r, CAP_KERNEL_NESTED, "stop all VMs, then: sudo modprobe -r %s "
+				      "&& sudo modprobe %s nested=1; to keep it across reboots: echo "
+				      "'options %s nested=1' | sudo tee /etc/modprobe.d/kvm-nested.conf",
+				      module, module, module);
+	root_read_line(ctx, "/proc/sys/kernel/osrelease", release, sizeof(release));
+	if (strstr(release, "WSL2"))
+		return report_cap_fix(r, CAP_KERNEL_NESTED, "%s is built into WSL2's kernel: in "
+				      "%%UserProfile%%\\.wslconfig set [wsl2] "
+				      "nestedVirtualization=true (Windows 11), then wsl --shutdown",
+				      module);
+	return report_cap_fix(r, CAP_KERNEL_NESTED, "%s is built into this kernel (no %s), so "
+			      "modprobe cannot reload it: add %s.nested=1 to the kernel command line "
+			      "(GRUB_CMDLINE_LINUX in /etc/default/grub, sudo update-grub, reboot)",
+			      module, path, module);
+}
+
 static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 {
 	const struct kvm_module *m = NULL;
@@ -137,11 +164,7 @@ static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 				      nested ? "guests may run their own guests"
 				      : "guests cannot use VT-x/AMD-V");
 		if (!nested)
-			rc |= report_cap_fix(r, CAP_KERNEL_NESTED, "stop all VMs, then: sudo modprobe "
-					     "-r %s && sudo modprobe %s nested=1; to keep it across "
-					     "reboots: echo 'options %s nested=1' | sudo tee "
-					     "/etc/modprobe.d/kvm-nested.conf", m->name, m->name,
-					     m->name);
+			rc |= nested_fix(ctx, r, m->name);
 	}
 	rc |= kernel_param_cap(ctx, r, CAP_KERNEL_TDP, m->name, m->tdp_param,
 			       "second-level paging (EPT/NPT) in use");
@@ -153,6 +176,54 @@ static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 		rc |= kernel_param_cap(ctx, r, CAP_KERNEL_VPID, m->name, "vpid", "VPID in use");
 	}
 	return rc;
+}
+
+/* the word of the kernel command line that turns the IOMMU off, or NULL */
+static const char *iommu_off_word(const char *cmdline)
+{
+	static const char *const words[] = { "intel_iommu=off", "amd_iommu=off", "iommu=off" };
+
+	for (size_t i = 0; cmdline && i < sizeof(words) / sizeof(words[0]); i++) {
+		const char *at = strstr(cmdline, words[i]);
+
+		/* a whole word: "iommu=off" is not the end of "amd_iommu=off" */
+		while (at && at != cmdline && at[-1] != ' ')
+			at = strstr(at + 1, words[i]);
+		if (at && (at[strlen(words[i])] == ' ' || !at[strlen(words[i])]))
+			return words[i];
+	}
+	return NULL;
+}
+
+/*
+ * No IOMMU groups: how to turn the IOMMU on, per vendor. AMD's is on by itself when the firmware
+ * describes one (ACPI IVRS); amd_iommu has no "on" value. Intel's needs intel_iommu=on unless
+ * the kernel was built with CONFIG_INTEL_IOMMU_DEFAULT_ON. Neither needs iommu=pt: that is a
+ * performance choice for the host's own DMA, and SEV-SNP hosts refuse it. A word of the command
+ * line that turns it off is named first.
+ */
+static int iommu_fix(struct probe_ctx *ctx, struct report *r)
+{
+	const char *vendor = report_cap_string(r, CAP_CPU_VENDOR);
+	bool amd = vendor && (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"));
+	static const char grub[] = "(GRUB_CMDLINE_LINUX in /etc/default/grub, sudo update-grub, "
+		"reboot)";
+	char line[4096];
+	const char *off = root_read_line(ctx, "/proc/cmdline", line, sizeof(line)) == 0
+			  ? iommu_off_word(line) : NULL;
+
+	if (off)
+		return report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "the kernel command line turns the "
+				      "IOMMU off: remove %s from it %s%s", off, grub,
+				      amd ? "" : ", and add intel_iommu=on");
+	if (amd)
+		return report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "the kernel turns the AMD IOMMU on "
+				      "by itself when the firmware describes one: enable \"IOMMU\" "
+				      "(AMD-Vi) in the BIOS/UEFI setup (fw.iommu); no kernel "
+				      "parameter is needed");
+	return report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "add intel_iommu=on to the kernel "
+			      "command line %s (kernels built with CONFIG_INTEL_IOMMU_DEFAULT_ON "
+			      "need nothing); the firmware must enable VT-d too (fw.iommu)", grub);
 }
 
 static int kernel_iommu(struct probe_ctx *ctx, struct report *r)
@@ -172,12 +243,7 @@ static int kernel_iommu(struct probe_ctx *ctx, struct report *r)
 			      n > 0 ? "the kernel drives an IOMMU" : "no IOMMU groups: the kernel "
 			      "runs without an IOMMU");
 	if (n == 0)
-		rc |= report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "add %s to the kernel command line "
-				     "(GRUB_CMDLINE_LINUX in /etc/default/grub, then sudo "
-				     "update-grub and reboot); the firmware must enable the IOMMU "
-				     "too (fw.iommu)",
-				     report_cap_flag(r, CAP_CPU_SVM) == 1 ? "amd_iommu=on iommu=pt"
-				     : "intel_iommu=on iommu=pt");
+		rc |= iommu_fix(ctx, r);
 
 	bool vfio = path_exists(ctx, "/dev/vfio/vfio") || path_exists(ctx, "/sys/module/vfio");
 

@@ -272,7 +272,8 @@ void report_matrix_derive(struct report *r)
 		if (k == GUEST_CONTAINER) {
 			gate_container(r, &g);
 		} else if (gate_cpu(r, &g, &pvm)) {
-			if (gate_host(r, &g, pvm))
+			/* PVM has no VT-x/AMD-V to nest with: a CPU link, decided before the host's */
+			if ((pvm && k == GUEST_NESTED) || gate_host(r, &g, pvm))
 				gate_kind(r, (enum guest_kind)k, &g, pvm);
 		} else if (g.verdict == VERDICT_UNKNOWN) {
 			/* an unknown CPU does not hide a host link known to fail: that one decides */

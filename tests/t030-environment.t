@@ -9,18 +9,9 @@ tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 cap() { jget "$1" "d['capabilities']['$2']['value']"; }
 
-# acpi_table ROOT NAME OEMID TABLEID: a 36-byte ACPI header
-acpi_table() {
-	mkdir -p "$1/sys/firmware/acpi/tables"
-	# signature, length 36, revision, checksum, OEMID, OEM table id, then 12 bytes of
-	# OEM revision, creator id and creator revision
-	printf '%-4s\044\000\000\000\006\000%-6s%-8s\001\000\000\000VCAP\001\000\000\000' \
-		"$2" "$3" "$4" >"$1/sys/firmware/acpi/tables/$2"
-}
-kvm_sig() { root_fact "$1" cpuid.0x40000000 "40000001 4b4d564b 564b4d56 0000004d"; }
 
 r=$tmp/firecracker
-root_kernel "$r" 6.1.0 x86_64; cpu_intel_novmx_guest "$r"; kvm_sig "$r"
+root_kernel "$r" 6.1.0 x86_64; cpu_intel_novmx_guest "$r"; kvm_guest_leaf "$r"
 acpi_table "$r" FACP FIRECK FCVMFADT
 root_fact "$r" klog.hypervisor_detected KVM
 probe_root "$r"
@@ -31,7 +22,7 @@ jget "$r.json" "d['details']['environment']['disagreements']" | grep -q 'Firecra
 ok $? "firecracker: the CPUID/ACPI difference is explained"
 
 r=$tmp/qemu
-root_kernel "$r" 6.1.0 x86_64; cpu_intel_vmx_guest "$r"; kvm_sig "$r"
+root_kernel "$r" 6.1.0 x86_64; cpu_intel_vmx_guest "$r"; kvm_guest_leaf "$r"
 acpi_table "$r" FACP BOCHS BXPCFACP
 root_file "$r" sys/class/dmi/id/sys_vendor QEMU
 root_file "$r" sys/class/dmi/id/product_name "Standard PC (Q35 + ICH9, 2009)"

@@ -74,9 +74,10 @@ root_kernel() {
 
 # Whole-host pieces (t050 and the commands that judge whole hosts)
 # A module's parameters as sysfs shows them
-kvm_module() {	# ROOT MODULE NESTED(Y|N)
+kvm_module() {	# ROOT MODULE NESTED(Y|N): loaded as a module (it has an initstate)
 	mkdir -p "$1/sys/module/kvm/parameters"
 	root_file "$1" "sys/module/$2/parameters/nested" "$3"
+	root_file "$1" "sys/module/$2/initstate" live
 	case $2 in
 	kvm_intel) root_file "$1" sys/module/kvm_intel/parameters/ept Y
 		   root_file "$1" sys/module/kvm_intel/parameters/unrestricted_guest Y ;;
@@ -84,6 +85,18 @@ kvm_module() {	# ROOT MODULE NESTED(Y|N)
 	esac
 	root_file "$1" proc/modules "$2 385024 0 - Live 0x0000000000000000
 kvm 1142784 1 $2, Live 0x0000000000000000"
+}
+
+# kvm_guest_leaf ROOT: the KVM leaf (0x40000000) a KVM guest's CPUID shows: "KVMKVMKVM"
+kvm_guest_leaf() { root_fact "$1" cpuid.0x40000000 "40000001 4b4d564b 564b4d56 0000004d"; }
+
+# acpi_table ROOT NAME OEMID TABLEID: a 36-byte ACPI header, as /sys/firmware/acpi/tables has it
+acpi_table() {
+	mkdir -p "$1/sys/firmware/acpi/tables"
+	# signature, length 36, revision, checksum, OEMID, OEM table id, then 12 bytes of
+	# OEM revision, creator id and creator revision
+	printf '%-4s\044\000\000\000\006\000%-6s%-8s\001\000\000\000VCAP\001\000\000\000' \
+		"$2" "$3" "$4" >"$1/sys/firmware/acpi/tables/$2"
 }
 
 no_kvm_module() {	# ROOT: /sys/module as on a host without KVM: built-in printk, no kvm*

@@ -13,8 +13,6 @@
 SCENARIOS="intel-vtx vtx-locked amd-svm svm-disabled i686-kernel container guest-nonested
 guest-novmx no-module no-access"
 
-# The KVM leaf (0x40000000) a KVM guest's CPUID shows: "KVMKVMKVM"
-kvm_guest_leaf() { root_fact "$1" cpuid.0x40000000 "40000001 4b4d564b 564b4d56 0000004d"; }
 
 scenario() {	# NAME DIR
 	_s=$1 _r=$2
