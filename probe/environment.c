@@ -63,6 +63,7 @@ struct layers {
 	struct report *r;		/* the layers and disagreements go into its sections */
 	const char *hypervisor;		/* best name of the outer hypervisor */
 	const char *vmm;
+	const char *ci;			/* the CI system running this job, or NULL */
 	int err;
 };
 
@@ -326,6 +327,43 @@ static void env_kernel(struct probe_ctx *ctx, const struct report *r, struct lay
 		       "for the kernel's own view", CONFIDENCE_LOW);
 }
 
+/* The CI system running this job, from its environment variables: recorded live (a snapshot
+ * keeps it as a fact), read back on a captured root. The variables' values are not kept. */
+static void env_ci(struct probe_ctx *ctx, struct report *r, struct layers *l)
+{
+	const char *name = NULL;
+
+	if (ctx->live) {
+		for (size_t i = 0; i < sizeof(ci_systems) / sizeof(ci_systems[0]) && !name; i++) {
+			const char *v = getenv(ci_systems[i].var);
+
+			if (v && (ci_systems[i].value ? !strcmp(v, ci_systems[i].value) : *v != '\0'))
+				name = ci_systems[i].name;
+		}
+		facts_set(&ctx->facts, "ci.name", "%s", name ? name : "none");
+	}
+
+	const char *fact = facts_get(&ctx->facts, "ci.name");
+
+	name = NULL;	/* only a name of the table: a captured root's fact is anyone's text */
+	for (size_t i = 0; fact && i < sizeof(ci_systems) / sizeof(ci_systems[0]); i++)
+		if (!strcmp(fact, ci_systems[i].name))
+			name = ci_systems[i].name;
+	if (name) {
+		l->ci = name;
+		l->err |= report_cap_str(r, CAP_ENV_CI, name, "environment variables", "this runs "
+					 "as a job of %s: a group membership added now does not "
+					 "apply to it", name);
+	} else if (fact && !strcmp(fact, "none")) {
+		l->err |= report_cap_bool(r, CAP_ENV_CI, false, "environment variables",
+					  "no CI system's variables");
+	} else {
+		l->err |= report_cap_unknown(r, CAP_ENV_CI, "environment variables", "%s",
+					     fact ? "not a CI system virtcap knows" :
+					     "not recorded in this capture");
+	}
+}
+
 static void env_container(const struct report *r, struct layers *l)
 {
 	if (report_cap_flag(r, CAP_OS_CONTAINER) != 1)
@@ -335,6 +373,45 @@ static void env_container(const struct report *r, struct layers *l)
 	struct evidence_list *ev = layer_add(l, "container", kind ? kind : "container");
 
 	ev_add(l, ev, CAP_OS_CONTAINER, "see container_evidence", CONFIDENCE_HIGH);
+}
+
+/*
+ * /dev/kvm there but closed to this user: "join the group and log in again" is no answer in a
+ * CI job (it never logs in again) or in a container (its groups are set when it starts).
+ */
+static int dev_kvm_fix(struct report *r, const struct layers *l)
+{
+	const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
+	const struct cap *g = report_cap(r, CAP_KERNEL_DEV_KVM_GROUP);
+	const char *group = g && g->kind == CAP_STRING ? g->s : NULL;
+	const char *gid = g && g->detail && !strncmp(g->detail, "gid ", 4) ? g->detail + 4 : NULL;
+	bool container = report_cap_flag(r, CAP_OS_CONTAINER) == 1;
+
+	if (!dev || strcmp(dev, "no-access") || !group || !gid)
+		return 0;
+	if (l->ci && !strcmp(l->ci, "GitHub Actions"))
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "in a step before the one that needs "
+				      "KVM: echo 'KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0666\", "
+				      "OPTIONS+=\"static_node=kvm\"' | sudo tee "
+				      "/etc/udev/rules.d/99-kvm4all.rules && sudo udevadm control "
+				      "--reload-rules && sudo udevadm trigger --name-match=kvm (the job "
+				      "never logs in again, so joining a group would not apply)");
+	if (container && l->ci && !strcmp(l->ci, "GitLab CI"))
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "in the runner's config.toml, under "
+				      "[runners.docker]: devices = [\"/dev/kvm\"] and group_add = "
+				      "[\"%s\"] (the gid of /dev/kvm, group %s), then restart the runner",
+				      gid, group);
+	if (container)
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "start the container with the device "
+				      "and its group: docker/podman run --device /dev/kvm --group-add "
+				      "%s (rootless Podman: --group-add keep-groups, the user in group "
+				      "%s on the host)", gid, group);
+	if (l->ci)
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "a job never logs in again: run the "
+				      "step in the group, sudo usermod -aG %s \"$USER\" && sg %s -c "
+				      "'COMMAND'; for every job, add the runner's user to %s and restart "
+				      "the runner service", group, group, group);
+	return 0;
 }
 
 /*
@@ -359,6 +436,7 @@ static int env_context_fixes(struct report *r, const struct layers *l)
 		if (report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED) == 0)
 			rc |= report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "%s", fix);
 	}
+	rc |= dev_kvm_fix(r, l);
 	if (!l->vmm || report_cap_flag(r, CAP_CPU_VMX) != 0 || report_cap_flag(r, CAP_CPU_SVM) != 0)
 		return rc;
 	for (size_t i = 0; i < sizeof(vmm_nested) / sizeof(vmm_nested[0]); i++) {
@@ -382,6 +460,7 @@ int probe_environment(struct probe_ctx *ctx, struct report *r)
 	env_vmm(ctx, r, &l);
 	env_kernel(ctx, r, &l);
 	env_container(r, &l);
+	env_ci(ctx, r, &l);
 	if (l.err)
 		return l.err;
 

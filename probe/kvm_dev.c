@@ -9,6 +9,7 @@
  * the device (CI runners), and a /dev/kvm can exist without VMX/SVM (paravirtual KVM), so the
  * device is tried, never inferred. Results are facts, so a snapshot replays them.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -106,6 +107,21 @@ static void kvm_dev_record_live(struct probe_ctx *ctx)
  * group's line, without its members: the rest of /etc/group (every group, every member name)
  * is none of a support ticket's business.
  */
+/*
+ * A group name as POSIX's portable character set has it ([A-Za-z0-9._-], no leading '-'): the
+ * name goes into fixes people paste into a shell, and a captured root's /etc/group is anyone's
+ * to write. Any other name is shown as the gid.
+ */
+static bool portable_name(const char *name, size_t n)
+{
+	if (n == 0 || name[0] == '-')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)name[i]) && !strchr("._-", name[i]))
+			return false;
+	return true;
+}
+
 static void group_name(struct probe_ctx *ctx, unsigned gid, char *out, size_t len)
 {
 	struct capture *capture = ctx->capture;
@@ -124,7 +140,8 @@ static void group_name(struct probe_ctx *ctx, unsigned gid, char *out, size_t le
 
 		if (!pw || !(id = strchr(pw + 1, ':')))
 			continue;
-		if (strtoul(id + 1, &end, 10) == gid && *end == ':' && pw - name < (long)len) {
+		if (strtoul(id + 1, &end, 10) == gid && *end == ':' && pw - name < (long)len &&
+		    portable_name(name, (size_t)(pw - name))) {
 			char kept[160];
 			int klen;
 
@@ -219,6 +236,9 @@ int probe_kvm_dev(struct probe_ctx *ctx, struct report *r)
 		bool have_gid = facts_get_u64(&ctx->facts, "kvm.stat.gid", &gid);
 
 		group_name(ctx, (unsigned)gid, group, sizeof(group));
+		if (have_gid)	/* for the fixes that depend on where this runs (environment.c) */
+			rc |= report_cap_str(r, CAP_KERNEL_DEV_KVM_GROUP, group, "stat(\"/dev/kvm\")",
+					     "gid %llu", gid);
 		rc |= report_cap_str(r, CAP_KERNEL_DEV_KVM, "no-access", src,
 				     "/dev/kvm exists but this user cannot open it (%s): KVM "
 				     "tools would fail or fall back to slow emulation", mode);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * How a guest of each VMM or cloud gets VT-x/AMD-V (nested virtualization), or that it cannot:
+ * Where this host is, as data for probe/environment.c. How a guest of each VMM or cloud gets VT-x/AMD-V (nested virtualization), or that it cannot:
  * the fix for a guest without VMX/SVM once the environment layers have named the VMM from ACPI
  * and DMI (probe/environment.c). The CPUID signature alone names KVM for all of these, and
  * "load kvm_intel with nested=1 on the host" is no answer for a cloud instance or a VMM that
@@ -46,5 +46,23 @@ static const struct vmm_nested {
 	"this host is a virtual machine: it has an IOMMU only if its VMM gives it a virtual one " \
 	"(QEMU: -machine q35,kernel-irqchip=split -device intel-iommu,intremap=on; libvirt: " \
 	"<iommu model='intel'/>), and the device must first be passed through to this VM"
+
+/*
+ * The CI systems virtcap knows, by the variable each sets in its jobs' environment (their
+ * documented "default environment variables"); a job cannot log out and in again, so a group
+ * membership added during it never applies to it: each gets the fix that works from a job.
+ */
+static const struct ci_system {
+	const char *var, *value;	/* value NULL: set to anything */
+	const char *name;
+} ci_systems[] = {
+	{ "GITHUB_ACTIONS", "true", "GitHub Actions" },
+	{ "GITLAB_CI", "true", "GitLab CI" },
+	{ "BUILDKITE", "true", "Buildkite" },
+	{ "CIRCLECI", "true", "CircleCI" },
+	{ "JENKINS_URL", NULL, "Jenkins" },
+	{ "TF_BUILD", "True", "Azure Pipelines" },
+	{ "CI", "true", "a CI system" },	/* last: what many set besides their own */
+};
 
 #endif

@@ -77,6 +77,7 @@
 #define CAP_KERNEL_CMDLINE "kernel.cmdline"
 #define CAP_KERNEL_CPUS_ONLINE "kernel.cpus_online"
 #define CAP_KERNEL_DEV_KVM "kernel.dev_kvm"
+#define CAP_KERNEL_DEV_KVM_GROUP "kernel.dev_kvm_group"
 #define CAP_KERNEL_HUGEPAGE_SIZE_KB "kernel.hugepage_size_kb"
 #define CAP_KERNEL_HUGEPAGES_TOTAL "kernel.hugepages_total"
 #define CAP_KERNEL_IOMMU_ENABLED "kernel.iommu_enabled"
@@ -129,7 +130,8 @@
 #define CAP_CC_TDX_KERNEL "cc.tdx_kernel"
 #define CAP_CC_VMPL "cc.vmpl"
 
-/* the layers of hypervisors this host runs in */
+/* the layers of hypervisors this host runs in, and the CI system running virtcap */
+#define CAP_ENV_CI "env.ci"
 #define CAP_ENV_HYPERVISOR "env.hypervisor"
 #define CAP_ENV_IS_GUEST "env.is_guest"
 #define CAP_ENV_LAYERS "env.layers"

@@ -5,7 +5,9 @@
 # QEMU/KVM has nested=1 and -cpu host), the IOMMU (Intel's parameter, AMD's firmware switch, a
 # command line that turns it off, a VM's virtual IOMMU; never iommu=pt or amd_iommu=on) and
 # nested=0 (modprobe for a module, the kernel command line for a built-in one, .wslconfig in
-# WSL2). Captured roots built from the files each kind of host has.
+# WSL2), /dev/kvm closed to this user (a udev rule in GitHub Actions, sg in other CI, the
+# device and its gid for a container, config.toml for GitLab's Docker executor). Captured
+# roots built from the files each kind of host has.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/roots.sh"
 plan_lazy
@@ -119,4 +121,47 @@ root_file "$r" sys/module/kvm_intel/initstate live
 probe_root "$r"
 has "$r" kernel.nested "sudo modprobe -r kvm_intel && sudo modprobe kvm_intel nested=1" \
 	"a loadable kvm_intel: reload it with nested=1"
+# /dev/kvm closed to this user (group kvm, gid 993): "join the group and log in again" only
+# where a login happens; a CI job and a container get what works there
+noaccess() {	# NAME: VT-x, kvm_intel, /dev/kvm crw-rw---- root:kvm that this user cannot open
+	r=$tmp/$1
+	root_kernel "$r" 6.1.0-27-amd64 x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
+	kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+	root_fact "$r" kvm.open EACCES; root_fact "$r" kvm.create_vm ""
+}
+docker() {	# ROOT: the files a Docker container shows
+	root_file "$1" proc/1/cgroup "0::/system.slice/docker-3f2a9c1b7e.scope"
+	root_file "$1" proc/self/mountinfo "512 498 0:120 / / rw,relatime master:1 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/ABC"
+}
+noaccess desktop; root_fact "$r" ci.name none
+probe_root "$r"
+has "$r" kernel.dev_kvm 'sudo usermod -aG kvm "$USER", then log out and in again' \
+	"a desktop: join the group, log in again"
+noaccess gha; root_fact "$r" ci.name "GitHub Actions"
+probe_root "$r"
+is "$(jget "$r.json" "d['capabilities']['env.ci']['value']")" "GitHub Actions" \
+	"GitHub Actions is recognized from its fact"
+has "$r" kernel.dev_kvm "/etc/udev/rules.d/99-kvm4all.rules" "GitHub Actions: a udev rule"
+lacks "$r" kernel.dev_kvm "log out" "GitHub Actions: no 'log out and in'"
+noaccess ci; root_fact "$r" ci.name "a CI system"
+probe_root "$r"
+has "$r" kernel.dev_kvm "sg kvm -c" "another CI: run the step in the group with sg"
+lacks "$r" kernel.dev_kvm "log out" "another CI: no 'log out and in'"
+noaccess docker; docker "$r"
+probe_root "$r"
+has "$r" kernel.dev_kvm "--device /dev/kvm --group-add 993" "a container: the device and its gid"
+noaccess gitlab; docker "$r"; root_fact "$r" ci.name "GitLab CI"
+probe_root "$r"
+has "$r" kernel.dev_kvm 'group_add = ["993"]' "GitLab's Docker executor: config.toml group_add"
+is "$(jget "$r.json" "d['matrix']['os64']['fix']")" "$(fix "$r" kernel.dev_kvm)" \
+	"and the os64 row carries that fix"
+
+# what a captured root says is anyone's text: a group name that is a command, a forged CI name
+noaccess evil; root_fact "$r" ci.name "<b>GitHub Actions</b>"
+root_file "$r" etc/group 'kvm;touch${IFS}/tmp/x:x:993:'
+probe_root "$r"
+has "$r" kernel.dev_kvm "sudo usermod -aG 993" "a group name with shell characters is shown as its gid"
+lacks "$r" kernel.dev_kvm "touch" "and never reaches the fix"
+is "$(jget "$r.json" "d['capabilities']['env.ci']['value']")" null \
+	"a CI name virtcap does not know is unknown, not repeated"
 done_testing
