@@ -1,0 +1,50 @@
+#!/bin/sh
+# The lab tests' retry (tests/lib/lab.sh run_lab) covers only the emulated machine failing: a
+# boot that never reached virtcap, or a kernel whose heartbeat stopped. A virtcap that started
+# on a live kernel and gave no result, or that failed, is never retried. Checked with a stand-in
+# for virtcap that says what scripts/lab.sh says in each case and counts its calls; the phrases
+# are taken from scripts/lab.sh itself, so the two cannot drift apart.
+. "$(dirname "$0")/lib/tap.sh"
+plan_lazy
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+real=$VIRTCAP
+. "$top/tests/lib/lab.sh"
+
+phrase() {	# WORDS: the lab's timeout message holding WORDS, as scripts/lab.sh writes it
+	grep -o "virtcap lab: [^\"]*$1[^\"]*" "$top/scripts/lab.sh" | head -1
+}
+for w in "did not reach virtcap" "kernel stopped" "gave no result"; do
+	[ -n "$(phrase "$w")" ]
+	ok $? "scripts/lab.sh still says '$w'"
+done
+
+# a stand-in virtcap: counts its calls, prints MESSAGE on stderr, exits with STATUS
+fake() {	# STATUS MESSAGE
+	cat >"$tmp/virtcap" <<EOF_FAKE
+#!/bin/sh
+echo call >>"$tmp/calls"
+echo "$2" >&2
+exit $1
+EOF_FAKE
+	chmod +x "$tmp/virtcap"
+	rm -f "$tmp/calls" "$tmp/err.first"
+}
+VIRTCAP=$tmp/virtcap
+try() {	# STATUS MESSAGE WANT-CALLS WHAT
+	fake "$1" "$2"
+	run_lab "$tmp/out" "$tmp/err" >/dev/null
+	is "$(wc -l <"$tmp/calls")" "$3" "$4"
+}
+try 2 "$(phrase "did not reach virtcap")" 2 "a boot that never reached virtcap is tried again"
+[ -f "$tmp/err.first" ]
+ok $? "and the first boot's messages are kept"
+try 2 "$(phrase "kernel stopped")" 2 "a kernel that stopped beating is tried again"
+try 2 "$(phrase "gave no result")" 1 "virtcap hanging on a live kernel is never retried"
+[ ! -f "$tmp/err.first" ]
+ok $? "(nothing kept for a retry that did not happen)"
+try 1 "virtcap: a requirement failed" 1 "virtcap failing is never retried"
+try 2 "virtcap: --smp: a number of vCPUs from 1 to 16" 1 "a usage error is never retried"
+VIRTCAP=$real
+done_testing
