@@ -81,6 +81,7 @@ LIB_OBJS += cli/output.o
 LIB_OBJS += cli/prove.o
 LIB_OBJS += cli/signal_cleanup.o
 LIB_OBJS += cli/snapshot.o
+LIB_OBJS += cli/stack.o
 LIB_OBJS += hv-mini/bus.o
 LIB_OBJS += hv-mini/devices.o
 LIB_OBJS += hv-mini/exit_bench.o
@@ -226,6 +227,7 @@ install: virtcap
 	install -d $(DESTDIR)$(PREFIX)/lib/virtcap
 	install -m 0755 scripts/lab.sh $(DESTDIR)$(PREFIX)/lib/virtcap/lab.sh
 	install -m 0644 scripts/lab-kernels.tsv $(DESTDIR)$(PREFIX)/lib/virtcap/lab-kernels.tsv
+	install -m 0755 scripts/stack.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack.sh
 	install -d $(DESTDIR)$(PREFIX)/share/virtcap
 	install -m 0755 scripts/virtcap.fact $(DESTDIR)$(PREFIX)/share/virtcap/virtcap.fact
 	install -m 0644 docs/ansible/collect.yml $(DESTDIR)$(PREFIX)/share/virtcap/collect.yml

@@ -13,6 +13,17 @@ struct capture;
 
 /* `virtcap lab ...`: runs scripts/lab.sh (cli/lab.c); returns only when it cannot */
 int cli_lab(int argc, char **argv);
+/* Where the script name is: beside the program in a build tree, or where make install put it;
+ * 0, or -ENOENT */
+int cli_script_path(const char *name, char *path, size_t len);
+
+struct report;
+/*
+ * prove --stack NAME (cli/stack.c): boot a real guest with that stack through scripts/stack.sh
+ * and record what it found; live: this is the host the report describes, else not run.
+ * 0, or -ENOMEM.
+ */
+int cli_run_stack(struct report *r, const char *name, bool live);
 
 /* `virtcap fleet ...`: merges reports (cli/fleet.c); the exit status */
 int cli_fleet(int argc, char **argv);

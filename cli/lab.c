@@ -11,13 +11,9 @@
 #define VIRTCAP_LIBEXEC "/usr/local/lib/virtcap"
 #endif
 
-/*
- * `virtcap lab ...` runs scripts/lab.sh, which orchestrates apt-get, dpkg-deb, cpio and QEMU:
- * next to the binary in a build tree, or where make install put it.
- */
-int cli_lab(int argc, char **argv)
+int cli_script_path(const char *name, char *path, size_t len)
 {
-	char self[4096], path[4200];
+	char self[4096];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	if (n > 0) {
@@ -26,20 +22,31 @@ int cli_lab(int argc, char **argv)
 
 		if (slash)
 			*slash = '\0';
-		snprintf(path, sizeof(path), "%s/scripts/lab.sh", self);	/* build tree */
+		snprintf(path, len, "%s/scripts/%s", self, name);	/* build tree */
 		if (access(path, R_OK) == 0)
-			goto found;
-		snprintf(path, sizeof(path), "%s/../lib/virtcap/lab.sh", self);	/* installed */
+			return 0;
+		snprintf(path, len, "%s/../lib/virtcap/%s", self, name);	/* installed */
 		if (access(path, R_OK) == 0)
-			goto found;
+			return 0;
 	}
-	snprintf(path, sizeof(path), "%s/lab.sh", VIRTCAP_LIBEXEC);
-	if (access(path, R_OK) != 0) {
+	snprintf(path, len, "%s/%s", VIRTCAP_LIBEXEC, name);
+	return access(path, R_OK) == 0 ? 0 : -ENOENT;
+}
+
+/*
+ * `virtcap lab ...` runs scripts/lab.sh, which orchestrates apt-get, dpkg-deb, cpio and QEMU:
+ * next to the binary in a build tree, or where make install put it.
+ */
+int cli_lab(int argc, char **argv)
+{
+	char path[4200];
+
+	if (cli_script_path("lab.sh", path, sizeof(path))) {
 		fprintf(stderr, "virtcap: lab: cannot find lab.sh beside the program or in %s\n",
 			VIRTCAP_LIBEXEC);
 		return CLI_EXIT_USAGE;
 	}
-found:;
+
 	char **args = calloc((size_t)argc + 2, sizeof(*args));
 
 	if (!args)
@@ -52,4 +59,3 @@ found:;
 	fprintf(stderr, "virtcap: lab: cannot run /bin/sh %s: %s\n", path, strerror(errno));
 	return CLI_EXIT_USAGE;
 }
-

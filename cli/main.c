@@ -200,6 +200,8 @@ static int cmd_report(struct session *s)
 	int rc = strcmp(o->command, "probe") ? cli_run_proofs(s->r, o->only, o->timeout_ms,
 							       s->live) : 0;
 
+	if (!rc && o->stack)
+		rc = cli_run_stack(s->r, o->stack, s->live);
 	if (rc)
 		return status_of(rc);
 	if (o->prom) {

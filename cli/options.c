@@ -23,7 +23,10 @@ void usage(FILE *out)
 	      "commands:\n"
 	      "  (none)             probe the host, prove with test guests, show the matrix\n"
 	      "  probe              the probe only, no test guests\n"
-	      "  prove              boot the test guests (hv-mini) and show what they proved\n"
+	      "  prove [--stack qemu]\n"
+	      "                     boot the test guests (hv-mini) and show what they proved;\n"
+	      "                     --stack qemu: boot a real Linux guest with the installed\n"
+	      "                     QEMU, under KVM and under TCG, and time both\n"
 	      "  bench-exits        time each exit kind through hv-mini and a bare KVM_RUN loop\n"
 	      "  check --require ID,... | --profile NAME [--tap] [--junit FILE]\n"
 	      "                     CI gate: exit 0 when every requirement holds, 1 when one\n"
@@ -153,6 +156,10 @@ static int check_command(struct options *o, int argc, char **argv)
 			"virtcap check\n");
 		return -EINVAL;
 	}
+	if (o->stack && strcmp(o->command, "prove")) {
+		fprintf(stderr, "virtcap: --stack belongs to virtcap prove\n");
+		return -EINVAL;
+	}
 	if (!strcmp(o->command, "snapshot") && !o->snapshot_out) {
 		fprintf(stderr, "virtcap: snapshot needs the output file: virtcap snapshot OUT.tar.gz\n");
 		return -EINVAL;
@@ -161,7 +168,7 @@ static int check_command(struct options *o, int argc, char **argv)
 }
 
 enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR, OPT_ONLY, OPT_TIMEOUT, OPT_REQUIRE,
-       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM };
+       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM, OPT_STACK };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -179,6 +186,7 @@ static const struct option longopts[] = {
 	{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "prom", no_argument, NULL, OPT_PROM },
+	{ "stack", required_argument, NULL, OPT_STACK },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
@@ -198,6 +206,13 @@ static int take_option(struct options *o, int c, const char *arg)
 	case OPT_TAP: o->tap = true; return 0;
 	case OPT_OUTPUT: o->output = arg; return 0;
 	case OPT_PROM: o->prom = true; return 0;
+	case OPT_STACK:
+		if (strcmp(arg, "qemu")) {
+			fprintf(stderr, "virtcap: --stack '%.100s': the stacks are: qemu\n", arg);
+			return -EINVAL;
+		}
+		o->stack = arg;
+		return 0;
 	case OPT_JUNIT: o->junit = arg; return 0;
 	case OPT_TIMEOUT: return parse_timeout(arg, &o->timeout_ms);
 	case OPT_REQUIRE: return add_requirements(o, arg, false);

@@ -19,6 +19,7 @@ struct options {
 	bool tap;
 	bool prom;
 	const char *only;
+	const char *stack;		/* prove --stack NAME: boot a real guest with that stack */
 	unsigned timeout_ms;
 	bool json;
 	bool verbose;

@@ -20,6 +20,7 @@
 static char paths[CLEANUP_SLOTS][PATH_MAX];
 static volatile sig_atomic_t in_use[CLEANUP_SLOTS];	/* 1 a file, 2 a directory tree */
 static bool installed;
+static volatile sig_atomic_t child_group;	/* a process group to stop too, or 0 */
 
 struct dirent64_raw {
 	unsigned long long d_ino;
@@ -81,6 +82,8 @@ void signal_cleanup_remove_tree(const char *dir)
 
 static void on_signal(int sig)
 {
+	if (child_group > 0)
+		kill(-(pid_t)child_group, SIGTERM);	/* it cleans up after itself on SIGTERM */
 	for (int i = 0; i < CLEANUP_SLOTS; i++) {
 		if (in_use[i] == 1)
 			unlink(paths[i]);
@@ -123,6 +126,18 @@ static int add(const char *path, int kind)
 		return 0;
 	}
 	return -ENOSPC;
+}
+
+void signal_cleanup_add_group(pid_t group)
+{
+	if (!installed)
+		install();
+	child_group = group;
+}
+
+void signal_cleanup_forget_group(void)
+{
+	child_group = 0;
 }
 
 int signal_cleanup_add(const char *path)

@@ -8,6 +8,12 @@
 #ifndef VIRTCAP_SIGNAL_CLEANUP_H
 #define VIRTCAP_SIGNAL_CLEANUP_H
 
+#include <sys/types.h>
+
+/* A child's process group (a script and what it started) that a signal ending the run stops
+ * with SIGTERM first; one at a time */
+void signal_cleanup_add_group(pid_t group);
+void signal_cleanup_forget_group(void);
 /* Remove path if a signal ends the run. Returns 0, or -ENOSPC when too many are registered. */
 int signal_cleanup_add(const char *path);
 /* The same for a directory and everything in it (an unpacked --root archive). */

@@ -193,6 +193,57 @@ static void print_blockers(const struct out *o, const struct report *r)
 	}
 }
 
+/* prove --stack: whether a real Linux guest boots with each stack, under KVM and under TCG */
+static void print_stacks(const struct out *o, const struct report *r)
+{
+	for (size_t i = 0; i < r->nstacks; i++) {
+		const struct report_stack *s = &r->stacks[i];
+		double ratio = report_stack_ratio(s);
+		char line[256];
+
+		fprintf(o->f, "\n%sA real guest with the stack: %s%s\n", paint(o, ANSI_BOLD), s->name,
+			paint(o, ANSI_RESET));
+		if (s->installed == 0) {
+			fprintf(o->f, "  not installed");
+			if (s->package)
+				fprintf(o->f, ": sudo apt-get install %s", s->package);
+			fputc('\n', o->f);
+		}
+		if (s->version) {
+			fprintf(o->f, "  ");
+			print_wrapped(o, s->version, 2, 2);
+		}
+		if (s->kernel) {
+			snprintf(line, sizeof(line), "guest kernel: %s (%s)", s->kernel,
+				 s->kernel_source ? s->kernel_source : "?");
+			fprintf(o->f, "  ");
+			print_wrapped(o, line, 2, 4);
+		}
+		for (int a = 0; s->installed == 1 && a < STACK_ACCEL_COUNT; a++) {
+			fprintf(o->f, "  -accel %-4s %s%-7s%s", stack_accel_name((enum stack_accel)a),
+				verdict_colour(o, s->accel[a].verdict),
+				verdict_name(s->accel[a].verdict), paint(o, ANSI_RESET));
+			print_wrapped(o, s->accel[a].reason ? s->accel[a].reason : "", 22, 23);
+			if (s->accel[a].fix) {
+				fprintf(o->f, "%*s%sfix:%s", 23, "", paint(o, ANSI_BOLD),
+					paint(o, ANSI_RESET));
+				print_wrapped(o, s->accel[a].fix, 27, 28);
+			}
+		}
+		if (ratio > 0)
+			fprintf(o->f, "  virtualization is %.1fx faster than emulation on this host "
+				"(time to the guest's init)\n", ratio);
+		if (s->installed == 1) {
+			fprintf(o->f, "  devices:");
+			print_wrapped(o, s->device[STACK_DISK].detail, 10, 4);
+		}
+		if (s->unfinished) {
+			fprintf(o->f, "  ");
+			print_wrapped(o, s->unfinished, 2, 4);
+		}
+	}
+}
+
 /* What each test guest did: the evidence behind a proven (or failed) row. */
 static void print_proofs(const struct out *o, const struct report *r)
 {
@@ -352,6 +403,7 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 	print_environment(&o, r);
 	print_blockers(&o, r);
 	print_proofs(&o, r);
+	print_stacks(&o, r);
 	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
 		print_group(&o, r, groups[i].title, groups[i].prefix);
 	if (r->nerrors) {

@@ -306,6 +306,75 @@ static struct json_object *generated_by_to_json(void)
 	return obj;
 }
 
+/* prove --stack: each stack by name (schema: stacks) */
+static struct json_object *stack_to_json(const struct report_stack *s)
+{
+	struct json_object *obj = json_object_new_object();
+	struct json_object *accel = json_object_new_object();
+	struct json_object *devices = json_object_new_object();
+	double ratio = report_stack_ratio(s);
+
+	if (!obj || !accel || !devices)
+		goto fail;
+	for (int a = 0; a < STACK_ACCEL_COUNT; a++) {
+		struct json_object *one = json_object_new_object();
+
+		if (!one || put(accel, stack_accel_name((enum stack_accel)a), one) ||
+		    put(one, "verdict", json_object_new_string(verdict_name(s->accel[a].verdict))) ||
+		    put(one, "boot_ms", s->accel[a].boot_ms >= 0
+			? json_object_new_int64(s->accel[a].boot_ms) : NULL) ||
+		    put(one, "reason", str_or_null(s->accel[a].reason)) ||
+		    put(one, "fix", str_or_null(s->accel[a].fix)))
+			goto fail;
+	}
+	for (int d = 0; d < STACK_DEVICE_COUNT; d++) {
+		struct json_object *one = json_object_new_object();
+
+		if (!one || put(devices, stack_device_name((enum stack_device)d), one) ||
+		    put(one, "status", json_object_new_string(proof_status_name(s->device[d].status))) ||
+		    put(one, "detail", str_or_null(s->device[d].detail)))
+			goto fail;
+	}
+	if (put(obj, "installed", s->installed < 0 ? NULL : json_object_new_boolean(s->installed)) ||
+	    put(obj, "package", str_or_null(s->package)) ||
+	    put(obj, "version", str_or_null(s->version)) ||
+	    put(obj, "kernel", str_or_null(s->kernel)) ||
+	    put(obj, "kernel_source", str_or_null(s->kernel_source)))
+		goto fail;
+	if (put(obj, "accel", accel)) {
+		accel = NULL;
+		goto fail;
+	}
+	accel = NULL;
+	if (put(obj, "kvm_vs_tcg", ratio > 0 ? json_object_new_double(ratio) : NULL))
+		goto fail;
+	if (put(obj, "devices", devices)) {
+		devices = NULL;
+		goto fail;
+	}
+	devices = NULL;
+	if (put(obj, "unfinished", str_or_null(s->unfinished)))
+		goto fail;
+	return obj;
+fail:
+	json_object_put(accel);
+	json_object_put(devices);
+	json_object_put(obj);
+	return NULL;
+}
+
+static struct json_object *stacks_to_json(const struct report *r)
+{
+	struct json_object *obj = json_object_new_object();
+
+	for (size_t i = 0; obj && i < r->nstacks; i++)
+		if (put(obj, r->stacks[i].name, stack_to_json(&r->stacks[i]))) {
+			json_object_put(obj);
+			return NULL;
+		}
+	return obj;
+}
+
 struct json_object *report_to_json(const struct report *r)
 {
 	struct json_object *root = json_object_new_object();
@@ -354,6 +423,8 @@ struct json_object *report_to_json(const struct report *r)
 		goto fail;
 	}
 	caps = NULL;
+	if (r->nstacks && put(root, "stacks", stacks_to_json(r)))
+		goto fail;
 	if (put(root, "details", details_to_json(r)))
 		goto fail;
 	if (put(root, "errors", errors)) {

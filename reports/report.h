@@ -150,6 +150,31 @@ struct input_error {
 	char *problem;
 };
 
+/*
+ * A hypervisor stack installed here (virtcap prove --stack qemu, cli/stack.c): whether it boots
+ * a real Linux guest under each accelerator, how fast, and its devices.
+ */
+enum stack_accel { STACK_KVM, STACK_TCG, STACK_ACCEL_COUNT };
+enum stack_device { STACK_DISK, STACK_QCOW2, STACK_CDROM, STACK_FLOPPY, STACK_NET, STACK_SHARE,
+		    STACK_DEVICE_COUNT };
+
+struct report_stack {
+	char *name;		/* "qemu" */
+	int installed;		/* 1, 0, -1: not known (the run did not say) */
+	char *package;		/* the Debian package to install, when not installed */
+	char *version, *kernel, *kernel_source;
+	struct {
+		enum verdict verdict;
+		long long boot_ms;	/* to the guest's init; -1 when it did not boot */
+		char *reason, *fix;
+	} accel[STACK_ACCEL_COUNT];
+	struct {
+		enum proof_status status;
+		char *detail;
+	} device[STACK_DEVICE_COUNT];
+	char *unfinished;	/* what the run did not finish, or NULL */
+};
+
 struct report {
 	char *hostname;
 	char *kernel_release;
@@ -173,6 +198,9 @@ struct report {
 	bool env_known;
 
 	struct matrix_row matrix[GUEST_KIND_COUNT];
+
+	struct report_stack *stacks;	/* prove --stack: in the order they ran */
+	size_t nstacks;
 
 	struct report_proof *proofs;	/* in the order they ran */
 	size_t nproofs, proofs_alloc;
@@ -235,6 +263,12 @@ struct pci_device *report_pci_add(struct report *r, const char *slot);
 /* Copy s (may be NULL) into *field, freeing what was there */
 int report_str_set(char **field, const char *s);
 void report_sections_free(struct report *r);
+/* A new stack named name, everything unknown (devices not run); NULL when out of memory */
+struct report_stack *report_stack_add(struct report *r, const char *name);
+const char *stack_accel_name(enum stack_accel a);
+const char *stack_device_name(enum stack_device d);
+/* TCG's boot time over KVM's when both booted, else a negative number */
+double report_stack_ratio(const struct report_stack *s);
 
 /* Record that an input the user gave was unusable: "FILE: problem". */
 int report_input_error(struct report *r, const char *input, const char *problem_fmt, ...)

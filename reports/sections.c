@@ -123,6 +123,51 @@ int report_str_set(char **field, const char *s)
 	return 0;
 }
 
+struct report_stack *report_stack_add(struct report *r, const char *name)
+{
+	struct report_stack *grown = realloc(r->stacks, (r->nstacks + 1) * sizeof(*grown));
+
+	if (!grown)
+		return NULL;
+	r->stacks = grown;
+
+	struct report_stack *s = &r->stacks[r->nstacks];
+
+	memset(s, 0, sizeof(*s));
+	s->installed = -1;
+	for (int a = 0; a < STACK_ACCEL_COUNT; a++)
+		s->accel[a].boot_ms = -1;
+	if (report_str_set(&s->name, name))
+		return NULL;
+	r->nstacks++;
+	return s;
+}
+
+const char *stack_accel_name(enum stack_accel a)
+{
+	return a == STACK_KVM ? "kvm" : a == STACK_TCG ? "tcg" : "?";
+}
+
+const char *stack_device_name(enum stack_device d)
+{
+	static const char *const names[STACK_DEVICE_COUNT] = {
+		[STACK_DISK] = "disk", [STACK_QCOW2] = "qcow2", [STACK_CDROM] = "cdrom",
+		[STACK_FLOPPY] = "floppy", [STACK_NET] = "net", [STACK_SHARE] = "share",
+	};
+
+	return d < STACK_DEVICE_COUNT ? names[d] : "?";
+}
+
+double report_stack_ratio(const struct report_stack *s)
+{
+	long long kvm = s->accel[STACK_KVM].boot_ms, tcg = s->accel[STACK_TCG].boot_ms;
+
+	if (s->accel[STACK_KVM].verdict != VERDICT_YES || s->accel[STACK_TCG].verdict != VERDICT_YES ||
+	    kvm <= 0 || tcg <= 0)
+		return -1;
+	return (double)tcg / (double)kvm;
+}
+
 void report_sections_free(struct report *r)
 {
 	for (size_t i = 0; i < r->npci; i++) {
@@ -148,4 +193,21 @@ void report_sections_free(struct report *r)
 	for (size_t i = 0; i < r->nenv_disagreements; i++)
 		free(r->env_disagreements[i]);
 	free(r->env_disagreements);
+	for (size_t i = 0; i < r->nstacks; i++) {
+		struct report_stack *st = &r->stacks[i];
+
+		free(st->name);
+		free(st->package);
+		free(st->version);
+		free(st->kernel);
+		free(st->kernel_source);
+		free(st->unfinished);
+		for (int a = 0; a < STACK_ACCEL_COUNT; a++) {
+			free(st->accel[a].reason);
+			free(st->accel[a].fix);
+		}
+		for (int d = 0; d < STACK_DEVICE_COUNT; d++)
+			free(st->device[d].detail);
+	}
+	free(r->stacks);
 }

@@ -8,6 +8,7 @@
 #               [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json]
 #               [-- VIRTCAP-ARGS...]
 #        lab.sh [--kernel amd64|i386] --show-current-kernel
+#        lab.sh [--kernel amd64|i386] --fetch-only   (prints the cached root: kernel, busybox)
 # Kernels (the versions lab-kernels.tsv pins) and busybox come from Debian with `apt-get
 # download` into a cache (never installed);
 # after the first run no network is needed. Exit status: the inner virtcap's, 2 when the lab
@@ -25,6 +26,7 @@ smp=
 timeout=
 json=0
 show_current=0
+fetch_only=0
 # the static binaries: beside this script when installed (PREFIX/lib/virtcap), else at the top
 # of the build tree
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,6 +60,7 @@ while [ $# -gt 0 ]; do
 		   *) die "--timeout: seconds, from 1 to 9999" ;; esac ;;
 	--json) json=1; shift ;;
 	--show-current-kernel) show_current=1; shift ;;
+	--fetch-only) fetch_only=1; shift ;;
 	--) shift; break ;;
 	*) die "unknown option '$1' (see virtcap --help)" ;;
 	esac
@@ -97,7 +100,7 @@ else
 fi
 command -v cpio >/dev/null || die "cpio is missing: run make deps"
 inner_bin=$bin_dir/virtcap-static-$([ "$bits" = 32 ] && echo i386 || echo x86_64)
-[ -x "$inner_bin" ] || die "$inner_bin is missing: run make static"
+[ -x "$inner_bin" ] || [ "$fetch_only" = 1 ] || die "$inner_bin is missing: run make static"
 
 # apt-get for one architecture with private lists and cache: the machine's dpkg is untouched
 apt_arch() {	# TOOL ARCH args...: apt-get or apt-cache
@@ -194,6 +197,10 @@ fetch "$kernel"
 root=$cache/$kernel/root
 vmlinuz=$(ls "$root"/boot/vmlinuz-* 2>/dev/null | head -1)
 [ -n "$vmlinuz" ] || die "no kernel in $root/boot"
+if [ "$fetch_only" = 1 ]; then	# for scripts/stack.sh: the pinned kernel and busybox, no boot
+	echo "$root"
+	exit 0
+fi
 kver=${vmlinuz##*/vmlinuz-}
 mods=$root/lib/modules/$kver/kernel
 
