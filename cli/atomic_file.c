@@ -35,15 +35,20 @@ int atomic_file_open(struct atomic_file *a, const char *path, char *err, size_t 
 		a->tmp[0] = '\0';
 		return -ENAMETOOLONG;
 	}
+	sigset_t saved;
+
+	signal_cleanup_hold(&saved);	/* a signal between the two would leave the temporary */
 	a->fd = mkstemp(a->tmp);
 	if (a->fd < 0) {
 		int e = errno;
 
+		signal_cleanup_release(&saved);
 		snprintf(err, errlen, "%s: cannot create: %s", path, strerror(e));
 		a->tmp[0] = '\0';
 		return -e;
 	}
 	signal_cleanup_add(a->tmp);
+	signal_cleanup_release(&saved);
 	if (replaces) {
 		/* as the file it replaces: its mode, and its owner where we may give it */
 		fchmod(a->fd, st.st_mode & 07777);

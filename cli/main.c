@@ -78,15 +78,21 @@ static int root_from_archive(const char *root, char *dir, size_t len, char *err,
 	if (stat(root, &st) < 0 || !S_ISREG(st.st_mode))
 		return 0;
 	snprintf(dir, len, "%s/virtcap-root.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+
+	sigset_t saved;
+
+	signal_cleanup_hold(&saved);	/* a signal between the two would leave the directory */
 	if (!mkdtemp(dir)) {
 		int e = errno;
 
+		signal_cleanup_release(&saved);
 		snprintf(err, errlen, "%s: cannot make a directory to unpack into: %s", root,
 			 strerror(e));
 		dir[0] = '\0';
 		return -e;
 	}
 	signal_cleanup_add_tree(dir);
+	signal_cleanup_release(&saved);
 
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc = fd < 0 ? -errno : root_archive_unpack(root, fd, err, errlen);

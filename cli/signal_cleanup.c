@@ -128,6 +128,22 @@ static int add(const char *path, int kind)
 	return -ENOSPC;
 }
 
+void signal_cleanup_hold(sigset_t *saved)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+void signal_cleanup_release(const sigset_t *saved)
+{
+	sigprocmask(SIG_SETMASK, saved, NULL);
+}
+
 void signal_cleanup_add_group(pid_t group)
 {
 	if (!installed)

@@ -8,8 +8,13 @@
 #ifndef VIRTCAP_SIGNAL_CLEANUP_H
 #define VIRTCAP_SIGNAL_CLEANUP_H
 
+#include <signal.h>
 #include <sys/types.h>
 
+/* Hold off the signals that clean up (SIGINT, SIGTERM, SIGHUP) while a file is created and
+ * registered, so that one arriving in between cannot leave it; release restores the mask */
+void signal_cleanup_hold(sigset_t *saved);
+void signal_cleanup_release(const sigset_t *saved);
 /* A child's process group (a script and what it started) that a signal ending the run stops
  * with SIGTERM first; one at a time */
 void signal_cleanup_add_group(pid_t group);
