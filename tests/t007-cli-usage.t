@@ -71,6 +71,16 @@ usage "--timeout needs a value (see virtcap --help)" --timeout
 usage "--kernel: amd64 or i386" --kernel arm64
 "$VIRTCAP" snapshot >/dev/null 2>&1
 is "$?" 2 "snapshot without an output file exits 2"
+# prove --timeout: seconds, more than 0, at most an hour; anything else is named and refused
+for t in 0 abc 3601 1e9 -1 nan inf 5s; do
+	"$VIRTCAP" prove --timeout "$t" >"$tmp/out" 2>"$tmp/err"
+	is "$?:$(cat "$tmp/err")$(cat "$tmp/out")" \
+		"2:virtcap: --timeout '$t': give seconds, more than 0 and at most 3600" \
+		"prove --timeout $t: exit 2, one line naming it, nothing run"
+done
+"$VIRTCAP" --root "$(dirname "$0")/data/roots/this-machine.tar.gz" prove --timeout 0.5 --json \
+	>/dev/null 2>&1
+is "$?" 0 "prove --timeout 0.5 is accepted"
 
 # the short options do what their long forms do (on a captured root: the same output)
 root=$(dirname "$0")/data/roots/this-machine.tar.gz
