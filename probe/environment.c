@@ -379,15 +379,15 @@ static void env_container(const struct report *r, struct layers *l)
  * /dev/kvm there but closed to this user: "join the group and log in again" is no answer in a
  * CI job (it never logs in again) or in a container (its groups are set when it starts).
  */
-static int dev_kvm_fix(struct report *r, const struct layers *l)
+static int dev_kvm_fix(struct probe_ctx *ctx, struct report *r, const struct layers *l)
 {
 	const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
-	const struct cap *g = report_cap(r, CAP_KERNEL_DEV_KVM_GROUP);
-	const char *group = g && g->kind == CAP_STRING ? g->s : NULL;
-	const char *gid = g && g->detail && !strncmp(g->detail, "gid ", 4) ? g->detail + 4 : NULL;
+	const char *group = report_cap_string(r, CAP_KERNEL_DEV_KVM_GROUP);
+	unsigned long long gid;
 	bool container = report_cap_flag(r, CAP_OS_CONTAINER) == 1;
 
-	if (!dev || strcmp(dev, "no-access") || !group || !gid)
+	if (!dev || strcmp(dev, "no-access") || !group ||
+	    !facts_get_u64(&ctx->facts, "kvm.stat.gid", &gid))
 		return 0;
 	if (l->ci && !strcmp(l->ci, "GitHub Actions"))
 		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "in a step before the one that needs "
@@ -399,12 +399,12 @@ static int dev_kvm_fix(struct report *r, const struct layers *l)
 	if (container && l->ci && !strcmp(l->ci, "GitLab CI"))
 		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "in the runner's config.toml, under "
 				      "[runners.docker]: devices = [\"/dev/kvm\"] and group_add = "
-				      "[\"%s\"] (the gid of /dev/kvm, group %s), then restart the runner",
+				      "[\"%llu\"] (the gid of /dev/kvm, group %s), then restart the runner",
 				      gid, group);
 	if (container)
 		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "start the container with the device "
 				      "and its group: docker/podman run --device /dev/kvm --group-add "
-				      "%s (rootless Podman: --group-add keep-groups, the user in group "
+				      "%llu (rootless Podman: --group-add keep-groups, the user in group "
 				      "%s on the host)", gid, group);
 	if (l->ci)
 		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "a job never logs in again: run the "
@@ -420,7 +420,7 @@ static int dev_kvm_fix(struct report *r, const struct layers *l)
  * from the CPUID signature ("nested=1 on the KVM host") is replaced by its VMM's, and where this
  * kernel offers PVM, that is said, since it runs 64-bit Linux guests without VT-x/AMD-V here.
  */
-static int env_context_fixes(struct report *r, const struct layers *l)
+static int env_context_fixes(struct probe_ctx *ctx, struct report *r, const struct layers *l)
 {
 	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	const char *pvm = mod && !strcmp(mod, "kvm_pvm") ? "; here this kernel offers PVM "
@@ -436,7 +436,7 @@ static int env_context_fixes(struct report *r, const struct layers *l)
 		if (report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED) == 0)
 			rc |= report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "%s", fix);
 	}
-	rc |= dev_kvm_fix(r, l);
+	rc |= dev_kvm_fix(ctx, r, l);
 	if (!l->vmm || report_cap_flag(r, CAP_CPU_VMX) != 0 || report_cap_flag(r, CAP_CPU_SVM) != 0)
 		return rc;
 	for (size_t i = 0; i < sizeof(vmm_nested) / sizeof(vmm_nested[0]); i++) {
@@ -478,6 +478,6 @@ int probe_environment(struct probe_ctx *ctx, struct report *r)
 	else
 		rc |= report_cap_unknown(r, CAP_ENV_VMM, "ACPI OEM id, DMI", "no VMM named");
 	rc |= report_cap_int(r, CAP_ENV_LAYERS, (long long)nlayers, "environment layers", NULL);
-	rc |= env_context_fixes(r, &l);
+	rc |= env_context_fixes(ctx, r, &l);
 	return rc ? -ENOMEM : 0;
 }
