@@ -70,11 +70,15 @@ static bool str_is(const char *a, const char *b)
 	return a && strcmp(a, b) == 0;
 }
 
+static const char pvm_reason[] =
+	"this KVM is PVM (paravirtual, no VT-x/AMD-V), made for 64-bit guest kernels built for it";
+
 /*
  * The CPU link: VMX or SVM. Returns false with g set when it fails or is unknown.
- * *pvm is set when the kernel offers paravirtual KVM instead.
+ * *pvm is set when the kernel offers paravirtual KVM instead, which serves every kind but a
+ * nested guest: that needs VT-x/AMD-V to nest with, a CPU link that fails before the host's.
  */
-static bool gate_cpu(const struct report *r, struct gate *g, bool *pvm)
+static bool gate_cpu(const struct report *r, enum guest_kind k, struct gate *g, bool *pvm)
 {
 	int vmx = report_cap_flag(r, CAP_CPU_VMX), svm = report_cap_flag(r, CAP_CPU_SVM);
 	int in_vm = report_cap_flag(r, CAP_CPU_HYPERVISOR);
@@ -85,6 +89,11 @@ static bool gate_cpu(const struct report *r, struct gate *g, bool *pvm)
 	if (vmx < 0 && svm < 0) {
 		gate_set(g, VERDICT_UNKNOWN, CAP_CPU_VMX, NULL,
 			 "CPUID was not read, so VT-x/AMD-V support is unknown");
+		return false;
+	}
+	if (*pvm && k == GUEST_NESTED) {
+		gate_set(g, VERDICT_NO, CAP_KERNEL_KVM_MODULE, cap_fix(r, CAP_CPU_VMX),
+			 "%s: it gives its guests no VT-x/AMD-V to nest with", pvm_reason);
 		return false;
 	}
 	if (*pvm)
@@ -164,16 +173,7 @@ static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 /* What a kind needs beyond a usable KVM. pvm: only PVM-enabled 64-bit guest kernels run. */
 static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g, bool pvm)
 {
-	static const char pvm_reason[] =
-		"this KVM is PVM (paravirtual, no VT-x/AMD-V), made for 64-bit guest kernels built "
-		"for it";
-
 	gate_set(g, VERDICT_YES, NULL, NULL, "KVM is usable and nothing else is needed");
-	if (pvm && k == GUEST_NESTED) {
-		gate_set(g, VERDICT_NO, CAP_KERNEL_KVM_MODULE, cap_fix(r, CAP_CPU_VMX),
-			 "%s: it gives its guests no VT-x/AMD-V to nest with", pvm_reason);
-		return;
-	}
 
 	switch (k) {
 	case GUEST_PAE32:
@@ -271,9 +271,8 @@ void report_matrix_derive(struct report *r)
 
 		if (k == GUEST_CONTAINER) {
 			gate_container(r, &g);
-		} else if (gate_cpu(r, &g, &pvm)) {
-			/* PVM has no VT-x/AMD-V to nest with: a CPU link, decided before the host's */
-			if ((pvm && k == GUEST_NESTED) || gate_host(r, &g, pvm))
+		} else if (gate_cpu(r, (enum guest_kind)k, &g, &pvm)) {
+			if (gate_host(r, &g, pvm))
 				gate_kind(r, (enum guest_kind)k, &g, pvm);
 		} else if (g.verdict == VERDICT_UNKNOWN) {
 			/* an unknown CPU does not hide a host link known to fail: that one decides */
