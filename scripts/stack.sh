@@ -95,6 +95,11 @@ print(" ".join(f"{k}=0x{regs[k].lstrip('0') or '0'}" for k in ("RIP", "CR0", "CR
 PY
 }
 
+# the guest's uptime its init printed on the serial console, or nothing yet
+init_uptime() {
+	tr -d '\r' <"$work/serial" 2>/dev/null | sed -n 's/.*VIRTCAP-STACK-INIT \([0-9.]*\)$/\1/p'
+}
+
 boot() {	# ACCEL TIMEOUT
 	accel=$1 limit=$2
 	progress "stack qemu: waiting for the guest's init under -accel $accel (at most $limit s)"
@@ -107,7 +112,7 @@ boot() {	# ACCEL TIMEOUT
 	qemu_pid=$!
 	init=
 	while kill -0 "$qemu_pid" 2>/dev/null; do
-		init=$(tr -d '\r' <"$work/serial" 2>/dev/null | sed -n 's/.*VIRTCAP-STACK-INIT \([0-9.]*\)$/\1/p')
+		init=$(init_uptime)
 		[ -n "$init" ] && break
 		[ $(( ($(date +%s%N) - start) / 1000000000 )) -ge "$limit" ] && break
 		sleep 0.1
@@ -117,7 +122,7 @@ boot() {	# ACCEL TIMEOUT
 	if [ -z "$init" ] && kill -0 "$qemu_pid" 2>/dev/null; then
 		regs=$(registers)
 	elif [ -z "$init" ]; then	# QEMU ended: the marker may have come with its last output
-		init=$(tr -d '\r' <"$work/serial" 2>/dev/null | sed -n 's/.*VIRTCAP-STACK-INIT \([0-9.]*\)$/\1/p')
+		init=$(init_uptime)
 		exited=1
 	fi
 	kill -9 "$qemu_pid" 2>/dev/null || true
