@@ -8,8 +8,9 @@ set -eu
 PKGS="gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev pci.ids"
 # static binaries: 32-bit libc for gcc -m32 (the i386 libraries are fetched by scripts/static.sh)
 PKGS="$PKGS gcc-multilib"
-# tests: prove (perl), the system python3 with jsonschema to validate reports, groff for man
-PKGS="$PKGS perl python3 python3-jsonschema groff-base file"
+# tests: prove (perl), the system python3 with jsonschema to validate reports, groff for man,
+# pgrep (procps) to find an emulator a test must see gone
+PKGS="$PKGS perl python3 python3-jsonschema groff-base file procps"
 # libcpuid's own cpuid_tool: its --save files are a dump format virtcap reads (t014)
 PKGS="$PKGS cpuidtool"
 # the real tools the integrations are tested against: promtool (Prometheus)
