@@ -67,6 +67,7 @@ LIB_OBJS += reports/matrix.o
 LIB_OBJS += reports/prom.o
 LIB_OBJS += reports/proofs.o
 LIB_OBJS += reports/report.o
+LIB_OBJS += reports/stack_os.o
 LIB_OBJS += reports/requirements.o
 LIB_OBJS += reports/sections.o
 LIB_OBJS += reports/text.o
@@ -228,6 +229,9 @@ install: virtcap
 	install -m 0755 scripts/lab.sh $(DESTDIR)$(PREFIX)/lib/virtcap/lab.sh
 	install -m 0644 scripts/lab-kernels.tsv $(DESTDIR)$(PREFIX)/lib/virtcap/lab-kernels.tsv
 	install -m 0755 scripts/stack.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack.sh
+	install -m 0755 scripts/stack-devices.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-devices.sh
+	install -m 0755 scripts/stack-guest.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-guest.sh
+	install -m 0755 scripts/stack-registers.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-registers.sh
 	install -d $(DESTDIR)$(PREFIX)/share/virtcap
 	install -m 0755 scripts/virtcap.fact $(DESTDIR)$(PREFIX)/share/virtcap/virtcap.fact
 	install -m 0644 docs/ansible/collect.yml $(DESTDIR)$(PREFIX)/share/virtcap/collect.yml

@@ -27,11 +27,29 @@
 #define STACK_DEADLINE_S 900	/* a first run fetches the guest kernel; two boots after it */
 #define STACK_BOOT_MS_MAX 10000000LL
 
-static const char not_yet[] = "not proven yet: this version boots the guest without devices";
+static const char not_reached[] = "not tried: stack.sh did not get to the devices";
 
 static enum verdict verdict_of(const char *v)
 {
 	return !strcmp(v, "yes") ? VERDICT_YES : !strcmp(v, "no") ? VERDICT_NO : VERDICT_UNKNOWN;
+}
+
+/* "dev.NAME.status" or "dev.NAME.detail" (after "dev."): a device of the stack */
+static int take_device(struct report_stack *s, const char *key, const char *value)
+{
+	for (int d = 0; d < STACK_DEVICE_COUNT; d++) {
+		const char *name = stack_device_name((enum stack_device)d);
+		size_t n = strlen(name);
+
+		if (strncmp(key, name, n) || key[n] != '.')
+			continue;
+		if (!strcmp(key + n + 1, "detail"))
+			return report_str_set(&s->device[d].detail, value);
+		if (!strcmp(key + n + 1, "status"))
+			s->device[d].status = !strcmp(value, "proven") ? PROOF_PROVEN
+					    : !strcmp(value, "failed") ? PROOF_FAILED : PROOF_NOT_RUN;
+	}
+	return 0;
 }
 
 /* One "key=value" line of the script; lines with keys it does not know are ignored */
@@ -55,6 +73,14 @@ static int take_line(struct report_stack *s, char *line)
 		return report_str_set(&s->kernel, value);
 	else if (!strcmp(key, "kernel_source"))
 		return report_str_set(&s->kernel_source, value);
+	else if (!strcmp(key, "devices.accel"))
+		for (int a = 0; a < STACK_ACCEL_COUNT; a++)
+			if (!strcmp(value, stack_accel_name((enum stack_accel)a))) {
+				s->devices_accel = (enum stack_accel)a;
+				s->devices_ran = true;
+			}
+	if (!strncmp(key, "dev.", 4))
+		return take_device(s, key + 4, value);
 	for (int a = 0; a < STACK_ACCEL_COUNT; a++) {
 		const char *name = stack_accel_name((enum stack_accel)a);
 		size_t n = strlen(name);
@@ -158,7 +184,7 @@ int cli_run_stack(struct report *r, const char *name, bool live)
 	if (!s)
 		return -ENOMEM;
 	for (int d = 0; d < STACK_DEVICE_COUNT; d++)
-		if (report_str_set(&s->device[d].detail, not_yet))
+		if (report_str_set(&s->device[d].detail, not_reached))
 			return -ENOMEM;
 	if (!live)
 		return report_str_set(&s->unfinished, "not run: the report describes another host "
@@ -177,6 +203,8 @@ int cli_run_stack(struct report *r, const char *name, bool live)
 	for (char *line = strtok(out, "\n"); line && !rc; line = strtok(NULL, "\n"))
 		rc = take_line(s, line);
 	free(out);
+	if (!rc)
+		rc = report_stack_decide_os(r, s);
 	if (rc)
 		return rc;
 	if (status == -1)

@@ -225,17 +225,26 @@ static void print_stacks(const struct out *o, const struct report *r)
 				verdict_name(s->accel[a].verdict), paint(o, ANSI_RESET));
 			print_wrapped(o, s->accel[a].reason ? s->accel[a].reason : "", 22, 23);
 			if (s->accel[a].fix) {
-				fprintf(o->f, "%*s%sfix:%s", 23, "", paint(o, ANSI_BOLD),
+				fprintf(o->f, "%*s%sfix:%s ", 23, "", paint(o, ANSI_BOLD),
 					paint(o, ANSI_RESET));
-				print_wrapped(o, s->accel[a].fix, 27, 28);
+				print_wrapped(o, s->accel[a].fix, 28, 28);
 			}
 		}
 		if (ratio > 0)
 			fprintf(o->f, "  virtualization is %.1fx faster than emulation on this host "
 				"(time to the guest's init)\n", ratio);
-		if (s->installed == 1) {
-			fprintf(o->f, "  devices:");
-			print_wrapped(o, s->device[STACK_DISK].detail, 10, 4);
+		for (int d = 0; s->installed == 1 && d < STACK_DEVICE_COUNT; d++) {
+			enum proof_status st = s->device[d].status;
+
+			if (d == 0)
+				fprintf(o->f, "  devices, each proven from inside the guest%s%s:\n",
+					s->devices_ran ? " under -accel " : "",
+					s->devices_ran ? stack_accel_name(s->devices_accel) : "");
+			fprintf(o->f, "    %-9s %s%-8s%s", stack_device_name((enum stack_device)d),
+				st == PROOF_PROVEN ? paint(o, ANSI_GREEN)
+				: st == PROOF_FAILED ? paint(o, ANSI_RED) : "",
+				proof_status_name(st), paint(o, ANSI_RESET));
+			print_wrapped(o, s->device[d].detail ? s->device[d].detail : "", 22, 22);
 		}
 		if (s->unfinished) {
 			fprintf(o->f, "  ");

@@ -339,7 +339,9 @@ static struct json_object *stack_to_json(const struct report_stack *s)
 	    put(obj, "package", str_or_null(s->package)) ||
 	    put(obj, "version", str_or_null(s->version)) ||
 	    put(obj, "kernel", str_or_null(s->kernel)) ||
-	    put(obj, "kernel_source", str_or_null(s->kernel_source)))
+	    put(obj, "kernel_source", str_or_null(s->kernel_source)) ||
+	    put(obj, "devices_accel", s->devices_ran
+		? json_object_new_string(stack_accel_name(s->devices_accel)) : NULL))
 		goto fail;
 	if (put(obj, "accel", accel)) {
 		accel = NULL;

@@ -155,8 +155,8 @@ struct input_error {
  * a real Linux guest under each accelerator, how fast, and its devices.
  */
 enum stack_accel { STACK_KVM, STACK_TCG, STACK_ACCEL_COUNT };
-enum stack_device { STACK_DISK, STACK_QCOW2, STACK_CDROM, STACK_FLOPPY, STACK_NET, STACK_SHARE,
-		    STACK_DEVICE_COUNT };
+enum stack_device { STACK_DISK, STACK_QCOW2, STACK_CDROM, STACK_FLOPPY, STACK_NET, STACK_NET_TAP,
+		    STACK_SHARE, STACK_VIRTIOFS, STACK_DEVICE_COUNT };
 
 struct report_stack {
 	char *name;		/* "qemu" */
@@ -168,6 +168,8 @@ struct report_stack {
 		long long boot_ms;	/* to the guest's init; -1 when it did not boot */
 		char *reason, *fix;
 	} accel[STACK_ACCEL_COUNT];
+	enum stack_accel devices_accel;	/* the devices' boot ran under it, when devices_ran */
+	bool devices_ran;
 	struct {
 		enum proof_status status;
 		char *detail;
@@ -269,6 +271,8 @@ const char *stack_accel_name(enum stack_accel a);
 const char *stack_device_name(enum stack_device d);
 /* TCG's boot time over KVM's when both booted, else a negative number */
 double report_stack_ratio(const struct report_stack *s);
+/* The os64 row from what the stack's real guest did under KVM (reports/stack_os.c) */
+int report_stack_decide_os(struct report *r, const struct report_stack *s);
 
 /* Record that an input the user gave was unusable: "FILE: problem". */
 int report_input_error(struct report *r, const char *input, const char *problem_fmt, ...)

@@ -23,6 +23,8 @@ PKGS="$PKGS chromium"
 PKGS="$PKGS clang-14 libclang-rt-14-dev"
 # lab: QEMU's emulated CPU with SVM, busybox and cpio for the initramfs
 PKGS="$PKGS qemu-system-x86 cpio"
+# prove --stack qemu's media: qcow2 images (qemu-img), a FAT floppy image and its files
+PKGS="$PKGS qemu-utils dosfstools mtools"
 # VMX: Bochs emulates it (QEMU does not); bochs-term is its display that needs no X or port
 PKGS="$PKGS bochs bochs-term bochsbios vgabios"
 # the Bochs lab boots Linux from a CD: isolinux and the tool that makes the image

@@ -139,16 +139,74 @@ $(tail -5 "$log")"
 	rm -rf "$cache/$a/lists" "$cache/$a/cache"
 }
 
-# fetch ARCH: the pinned kernel, the KVM modules and busybox of ARCH, in $cache/ARCH/root. Only
-# those files are unpacked and the packages are deleted after: ~15 MB kept instead of ~500 MB,
-# since a machine may have little disk to spare. apt's messages go to a log that a failure
-# quotes. The cache records which pin it holds: a moved pin fetches again.
+# The modules, besides KVM's, that scripts/stack.sh's guest loads to prove QEMU's virtual
+# devices from inside: virtio disk, network and 9p/virtiofs shares, the q35 AHCI CD-ROM with
+# ISO 9660, the floppy with FAT. fetch unpacks them with everything modules.dep says they need.
+guest_device_modules="virtio_pci virtio_blk virtio_net 9pnet_virtio 9p virtiofs ahci sr_mod
+	isofs floppy vfat nls_cp437 nls_utf8 nls_ascii"
+# the layout of the cache's root: a cache made before the device modules fetches again
+layout=2
+
+# modinfo_depends KO: the modules KO needs, from its .modinfo section (no tool needed)
+modinfo_depends() {
+	tr '\0' '\n' <"$1" | sed -n 's/^depends=//p' | tr ',' ' '
+}
+
+# device_modules DEB ROOT: unpacks $guest_device_modules and all they depend on from the kernel
+# package DEB into ROOT, and writes ROOT/lib/modules/VERSION/guest-devices.order: their paths,
+# each after the modules it needs (insmod's order). The package has no modules.dep (depmod makes
+# it at install time): each module's own "depends=" is read, round by round.
+device_modules() {
+	deb=$1 into=$2
+	dpkg-deb -c "$deb" | awk '{ print $NF }' | grep '/kernel/.*\.ko$' >"$cache/$a/kos"
+	pending=$guest_device_modules done_names=" " order=
+	while [ -n "$(echo $pending)" ]; do
+		: >"$cache/$a/want"
+		for n in $pending; do
+			case $done_names in *" $n "*) continue ;; esac
+			done_names="$done_names$n "
+			p=$(awk -v n="$n" '{ b = $0; sub(/.*\//, "", b); sub(/\.ko$/, "", b); gsub(/-/, "_", b)
+				if (b == n) { print; exit } }' "$cache/$a/kos")
+			[ -n "$p" ] || continue		# built into the kernel
+			echo "$p" >>"$cache/$a/want"
+		done
+		[ -s "$cache/$a/want" ] || break
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$into" -T "$cache/$a/want" 2>>"$log" ||
+			die "unpacking the guest device modules of $deb failed:
+$(tail -5 "$log")"
+		pending=
+		while read -r p; do
+			pending="$pending $(modinfo_depends "$into/$p" | tr '-' '_')"
+			order="$order $p"
+		done <"$cache/$a/want"
+	done
+	# insmod's order: each module after those it needs that are modules (not built in)
+	moddir=$(ls -d "$into"/lib/modules/* | head -1)
+	for p in $order; do echo "$p" $(modinfo_depends "$into/$p"); done | awk '
+		function base(p) { sub(/.*\//, "", p); sub(/\.ko$/, "", p); gsub(/-/, "_", p); return p }
+		{ n = base($1); path[n] = $1; sub(/^[^ ]* ?/, ""); needs[n] = $0; gsub(/-/, "_", needs[n]) }
+		function emit(n,   k, d, i) {
+			if (n in out || !(n in path)) return
+			if (n in busy) { print "circle at " n > "/dev/stderr"; exit 1 }
+			busy[n]; k = split(needs[n], d, " ")
+			for (i = 1; i <= k; i++) emit(d[i])
+			out[n]; p = path[n]; sub(/^\.\/lib\/modules\/[^\/]*\//, "", p); print p }
+		END { for (n in path) emit(n) }' >"$moddir/guest-devices.order" ||
+		die "the guest device modules of $deb could not be ordered"
+	rm -f "$cache/$a/kos" "$cache/$a/want"
+}
+
+# fetch ARCH: the pinned kernel, the KVM modules, the guest device modules and busybox of ARCH,
+# in $cache/ARCH/root. Only those files are unpacked and the packages are deleted after: ~20 MB
+# kept instead of ~500 MB, since a machine may have little disk to spare. apt's messages go to a
+# log that a failure quotes. The cache records which pin it holds: a moved pin fetches again.
 fetch() {
 	a=$1 log=$cache/$1/apt.log
 	set -- $(pinned "$a")
 	[ $# -eq 3 ] || die "$pins has no kernel for $a"
 	image=$1 version=$2 sha=$3
-	[ "$(cat "$cache/$a/root/.complete" 2>/dev/null)" = "$image $version" ] && return 0
+	[ "$(cat "$cache/$a/root/.complete" 2>/dev/null)" = "$image $version" ] &&
+		[ "$(cat "$cache/$a/root/.layout" 2>/dev/null)" = "$layout" ] && return 0
 	mkdir -p "$cache/$a/debs"
 	apt_update "$a"
 	rm -f "$cache/$a"/debs/*.deb
@@ -163,18 +221,20 @@ $(tail -5 "$log")"
 		die "$deb is not the pinned $image $version: its SHA-256 differs from $pins"
 	rm -rf "$cache/$a/root"
 	mkdir -p "$cache/$a/root"
-	for deb in "$cache/$a"/debs/*.deb; do
-		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$cache/$a/root" --wildcards \
+	for d in "$cache/$a"/debs/*.deb; do
+		dpkg-deb --fsys-tarfile "$d" | tar -x -C "$cache/$a/root" --wildcards \
 			--no-wildcards-match-slash './boot/vmlinuz-*' './bin/busybox' \
 			'./lib/modules/*/kernel/arch/x86/kvm/*.ko' \
 			'./lib/modules/*/kernel/virt/lib/irqbypass.ko' \
 			'./lib/modules/*/kernel/drivers/crypto/ccp/ccp.ko' 2>>"$log" ||
 			true	# each package lacks the other's files: checked below
 	done
+	device_modules "$deb" "$cache/$a/root"
 	rm -rf "$cache/$a"/debs/*.deb "$cache/$a/lists" "$cache/$a/cache"
 	[ -x "$cache/$a/root/bin/busybox" ] && ls "$cache/$a"/root/boot/vmlinuz-* >/dev/null 2>&1 ||
 		die "unpacking $image and busybox-static ($a) failed (disk full?):
 $(tail -5 "$log")"
+	echo "$layout" >"$cache/$a/root/.layout"
 	echo "$image $version" >"$cache/$a/root/.complete"
 }
 

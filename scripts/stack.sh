@@ -6,13 +6,16 @@
 #
 # The guest is a real kernel (the host's own from /boot when this user can read it, else the
 # Debian kernel the lab pins and caches, fetched by lab.sh) with an initramfs made here: static
-# busybox and an init that prints a marker with the guest's uptime on the serial console and
-# powers off. Each boot has a deadline; one that does not reach init is described: the
-# console's last line, QEMU's own messages, and the registers from QEMU's monitor.
+# busybox and an init (stack-guest.sh) that prints a marker with the guest's uptime on the
+# serial console and powers off. Each boot has a deadline; one that does not reach init is
+# described: the console's last line, QEMU's own messages, and the registers from QEMU's
+# monitor (stack-registers.sh). A third boot (stack-devices.sh, the pinned kernel, whose
+# modules lab.sh fetched) attaches the virtual devices for the guest to prove from inside.
 #
 # Output, for cli/stack.c: one "key=value" line per fact, the value on one line (control
 # characters made spaces); keys: installed, package, version, kernel, kernel_source, then for
-# ACCEL in kvm, tcg: ACCEL.verdict (yes/no/unknown), ACCEL.boot_ms, ACCEL.reason, ACCEL.fix.
+# ACCEL in kvm, tcg: ACCEL.verdict (yes/no/unknown), ACCEL.boot_ms, ACCEL.reason, ACCEL.fix;
+# devices.accel, and for each device NAME: dev.NAME.status (proven/failed/not-run), dev.NAME.detail.
 # Exit status 0 when it could try, 2 when it could not (with why on stderr).
 set -eu
 
@@ -36,9 +39,16 @@ say() {	# KEY VALUE: one output line, the value on one line of printable charact
 	printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr -c '[:print:]' ' ' | cut -c1-900)"
 }
 
+# the virtual devices the guest proves (scripts/stack-guest.sh), in the report's order
+all_devices="disk qcow2 cdrom floppy net net_tap share virtiofs"
+
 if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
 	say installed 0
 	say package qemu-system-x86
+	for d in $all_devices; do
+		say "dev.$d.status" not-run
+		say "dev.$d.detail" "qemu-system-x86_64 is not installed"
+	done
 	exit 0
 fi
 say installed 1
@@ -67,37 +77,22 @@ else
 fi
 say kernel "$kernel"
 
-mkdir -p "$work/ir/bin" "$work/ir/proc"
+mkdir -p "$work/ir/bin" "$work/ir/proc" "$work/ir/lib/modules"
 cp "$root/bin/busybox" "$work/ir/bin/busybox"
-cat >"$work/ir/init" <<'EOF'
-#!/bin/busybox sh
-/bin/busybox mount -t proc proc /proc
-echo "VIRTCAP-STACK-INIT $(/bin/busybox cut -d' ' -f1 /proc/uptime)"
-/bin/busybox poweroff -f
-EOF
+cp "$here/stack-guest.sh" "$work/ir/init"
 chmod +x "$work/ir/init"
+# the device modules of the pinned kernel (lab.sh fetched them in insmod's order); a guest of
+# the host's own kernel cannot load them, so the devices are proven on the pinned one
+moddir=$(ls -d "$root"/lib/modules/* | head -1)
+(cd "$moddir" && cp --parents $(cat guest-devices.order) "$work/ir/lib/modules/") ||
+	{ echo "virtcap stack: the lab's cache lacks the guest's device modules: $moddir" >&2; exit 2; }
+cp "$moddir/guest-devices.order" "$work/ir/lib/modules/"
+pinned_kernel=$(ls "$root"/boot/vmlinuz-* | head -1)
 (cd "$work/ir" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initrd.gz"
-
-# the registers of vCPU 0 from QEMU's monitor (a Unix socket), for a guest that never got there
-registers() {
-	/usr/bin/python3 - "$work/monitor" <<'PY' 2>/dev/null || true
-import re, socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(3)
-s.connect(sys.argv[1])
-s.sendall(b"info registers\n")
-time.sleep(1)
-out = s.recv(65536).decode("latin-1")
-regs = dict(re.findall(r"\b(RIP|CR0|CR3|CR4|EFER)=([0-9a-f]+)", out))
-cs = re.search(r"^CS =(\w+) (\w+)", out, re.M)
-print(" ".join(f"{k}=0x{regs[k].lstrip('0') or '0'}" for k in ("RIP", "CR0", "CR3", "CR4", "EFER") if k in regs)
-      + (f" CS={cs.group(1)}" if cs else ""))
-PY
-}
 
 # the guest's uptime its init printed on the serial console, or nothing yet
 init_uptime() {
-	tr -d '\r' <"$work/serial" 2>/dev/null | sed -n 's/.*VIRTCAP-STACK-INIT \([0-9.]*\)$/\1/p'
+	tr -d '\r' 2>/dev/null <"$work/serial" | sed -n 's/.*VIRTCAP-STACK-INIT \([0-9.]*\)$/\1/p'
 }
 
 boot() {	# ACCEL TIMEOUT
@@ -105,10 +100,12 @@ boot() {	# ACCEL TIMEOUT
 	progress "stack qemu: waiting for the guest's init under -accel $accel (at most $limit s)"
 	rm -f "$work/serial" "$work/err" "$work/monitor"
 	start=$(date +%s%N)
-	qemu-system-x86_64 -accel "$accel" -M q35 -m 256 -display none -no-reboot \
-		-serial "file:$work/serial" -monitor "unix:$work/monitor,server,nowait" \
-		-kernel "$kernel" -initrd "$work/initrd.gz" \
-		-append "console=ttyS0 quiet panic=-1" 2>"$work/err" &
+	# paths relative to the work directory: QEMU's option lists split at commas, which
+	# TMPDIR may hold, and a Unix socket's path has a length limit
+	(cd "$work" && exec qemu-system-x86_64 -accel "$accel" -M q35 -m 256 -display none \
+		-no-reboot -serial file:serial -monitor unix:monitor,server,nowait \
+		-kernel "$kernel" -initrd initrd.gz \
+		-append "console=ttyS0 quiet panic=-1" 2>err) &
 	qemu_pid=$!
 	init=
 	while kill -0 "$qemu_pid" 2>/dev/null; do
@@ -120,7 +117,7 @@ boot() {	# ACCEL TIMEOUT
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
 	regs= exited=
 	if [ -z "$init" ] && kill -0 "$qemu_pid" 2>/dev/null; then
-		regs=$(registers)
+		regs=$(cd "$work" && sh "$here/stack-registers.sh" monitor)
 	elif [ -z "$init" ]; then	# QEMU ended: the marker may have come with its last output
 		init=$(init_uptime)
 		exited=1
@@ -132,6 +129,7 @@ boot() {	# ACCEL TIMEOUT
 	last=$(tr -d '\r' <"$work/serial" 2>/dev/null | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' |
 		grep -v '^ *$' | tail -1)
 	if [ -n "$init" ]; then
+		eval "booted_$accel=1"
 		say "$accel.verdict" yes
 		say "$accel.boot_ms" "$ms"
 		say "$accel.reason" "the guest's init ran after ${ms} ms (its kernel's uptime then: ${init} s)"
@@ -150,8 +148,165 @@ boot() {	# ACCEL TIMEOUT
 	fi
 }
 
+# The virtual devices people use, proven from inside the guest in one more boot: under KVM
+# when the guest booted there, else under TCG. stack.sh makes each medium with a nonce
+# where the guest reads; the guest writes back where the host then looks, after it powered off.
+# Output: devices.accel, and dev.NAME.status (proven/failed/not-run) and dev.NAME.detail.
+dev=$work/dev
+dev_said=" "
+dev_say() {	# NAME STATUS DETAIL
+	say "dev.$1.status" "$2"
+	say "dev.$1.detail" "$3"
+	dev_said="$dev_said$1 "
+}
+said() { case $dev_said in *" $1 "*) return 0 ;; esac; return 1; }
+marker() { printf 'VIRTCAP-IN %s %s\n' "$nonce" "$1"; }
+found() { [ "$(tr -d '\0' <"$2" 2>/dev/null)" = "VIRTCAP-OUT $nonce $1" ]; }
+one_line() { grep -v '^$' "$1" 2>/dev/null | head -3 | tr '\n' ' '; }
+
+# break_medium NAME: the tests' broken media (VIRTCAP_STACK_BREAK=cdrom,qcow2,floppy): a "CD"
+# that is not ISO 9660, a qcow2 cut short, a floppy image QEMU cannot open (a directory)
+break_medium() {
+	case ",${VIRTCAP_STACK_BREAK:-}," in *",$1,"*) ;; *) return 0 ;; esac
+	case $1 in
+	cdrom) head -c 1048576 /dev/urandom >"$dev/cdrom.iso" ;;
+	qcow2) truncate -s 100000 "$dev/qcow2.img" ;;
+	floppy) rm -f "$dev/floppy.img" && mkdir "$dev/floppy.img" ;;
+	esac
+}
+
+make_media() {
+	mkdir -p "$dev"
+	nonce=$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+	echo "$nonce" >"$dev/nonce"
+	marker disk >"$dev/disk.img" && truncate -s 8M "$dev/disk.img"
+	if command -v qemu-img >/dev/null; then
+		marker qcow2 >"$dev/qcow2.raw" && truncate -s 8M "$dev/qcow2.raw" &&
+			qemu-img convert -f raw -O qcow2 "$dev/qcow2.raw" "$dev/qcow2.img"
+		rm -f "$dev/qcow2.raw"
+		break_medium qcow2
+		if ! qemu-img check -q "$dev/qcow2.img" >"$dev/check.err" 2>&1; then
+			dev_say qcow2 failed "qcow2.img is corrupt and was not attached; qemu-img check said: $(one_line "$dev/check.err")"
+			rm -f "$dev/qcow2.img"
+		fi
+	else
+		dev_say qcow2 not-run "qemu-img is not installed (Debian package qemu-utils)"
+	fi
+	if command -v xorriso >/dev/null; then
+		mkdir -p "$dev/cdroot" && marker cdrom >"$dev/cdroot/in.txt"
+		xorriso -as mkisofs -quiet -V VIRTCAP -o "$dev/cdrom.iso" "$dev/cdroot" 2>"$dev/xorriso.err" ||
+			{ dev_say cdrom failed "xorriso could not make the ISO: $(one_line "$dev/xorriso.err")"; rm -f "$dev/cdrom.iso"; }
+		break_medium cdrom
+	else
+		dev_say cdrom not-run "xorriso is not installed (Debian package xorriso): no ISO to attach"
+	fi
+	if command -v mkfs.vfat >/dev/null && command -v mcopy >/dev/null; then
+		marker floppy >"$dev/in.txt"
+		{ mkfs.vfat -C "$dev/floppy.img" 1440 && mcopy -i "$dev/floppy.img" "$dev/in.txt" ::in.txt; } \
+			>"$dev/floppy.err" 2>&1 ||
+			{ dev_say floppy failed "making the FAT floppy image failed: $(one_line "$dev/floppy.err")"; rm -f "$dev/floppy.img"; }
+		break_medium floppy
+	else
+		dev_say floppy not-run "mkfs.vfat and mcopy are needed to make a floppy image (Debian packages dosfstools, mtools)"
+	fi
+	for d in share virtiofs; do mkdir -p "$dev/$d" && marker "$d" >"$dev/$d/in.txt"; done
+	touch "$dev/net" "$dev/net_tap"
+}
+
+devices() {
+	set +e	# every step below checks what it needs; a missing file is a finding, not an end
+	if [ "$booted_kvm" = 1 ]; then accel=kvm
+	elif [ "$booted_tcg" = 1 ]; then accel=tcg
+	else
+		for d in $all_devices; do dev_say "$d" not-run "the guest boots neither under KVM nor under TCG (see accel)"; done
+		return 0
+	fi
+	say devices.accel "$accel"
+	under="under $(echo "$accel" | tr a-z A-Z)$([ "$accel" = tcg ] && [ "$booted_kvm" != 1 ] && echo ", since it does not boot under KVM")"
+	make_media
+	# a private network namespace for the tap device and the listener, when this user may make one
+	ns= tap=0
+	if [ ! -c /dev/net/tun ]; then
+		dev_say net_tap not-run "/dev/net/tun is missing: no tap device can be made here (modprobe tun)"
+	elif ! command -v ip >/dev/null; then
+		dev_say net_tap not-run "ip is not installed (Debian package iproute2)"
+	elif [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then ns="unshare -n" tap=1
+	elif unshare -rn true 2>/dev/null; then ns="unshare -rn" tap=1
+	else
+		dev_say net_tap not-run "this user may not make a network namespace (unshare -rn failed: unprivileged user namespaces are off, e.g. kernel.unprivileged_userns_clone=0 or AppArmor's restrict_unprivileged_userns): without one virtcap will not add a tap device to the host's own network"
+	fi
+	virtiofsd=-
+	for v in /usr/libexec/virtiofsd /usr/lib/qemu/virtiofsd $(command -v virtiofsd 2>/dev/null); do
+		[ -x "$v" ] && { virtiofsd=$v; break; }
+	done
+	[ "$virtiofsd" = - ] && dev_say virtiofs not-run "virtiofsd is not installed (Debian package virtiofsd)"
+	limit=$tcg_timeout
+	progress "stack qemu: proving the virtual devices from inside the guest, $under (at most $limit s)"
+	$ns sh "$here/stack-devices.sh" "$work" "$accel" "$pinned_kernel" "$limit" "$tap" "$virtiofsd" || true
+
+	console=$(tr -d '\r' <"$dev/serial" 2>/dev/null | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g')
+	last=$(echo "$console" | grep -v '^ *$' | grep -v VIRTCAP-DEV | tail -1)
+	regs=$(cat "$dev/regs" 2>/dev/null)
+	attached=",$(cat "$dev/attached" 2>/dev/null),"
+	booted=0; echo "$console" | grep -q VIRTCAP-STACK-INIT && booted=1
+	for d in $all_devices; do
+		said "$d" && continue
+		line=$(echo "$console" | sed -n "s/.*VIRTCAP-DEV $d \(ok\|fail\) \(.*\)/\1 \2/p" | tail -1)
+		result=${line%% *} detail=${line#* }
+		case $attached in *",$d,"*) ;; *)
+			if [ -s "$dev/$d.refused" ]; then
+				why="QEMU refused it, and booted the guest without it: $(one_line "$dev/$d.refused")"
+			else case $d in
+			net_tap) why="the tap device could not be made: $(one_line "$dev/tap.err")" ;;
+			virtiofs) why="virtiofsd did not start: $(one_line "$dev/virtiofsd.err")" ;;
+			*) why="it was not attached" ;;
+			esac; fi
+			dev_say "$d" failed "$why"; continue ;;
+		esac
+		if [ "$booted" = 0 ]; then
+			dev_say "$d" failed "QEMU did not boot the guest with the devices attached: $(one_line "$dev/qemu.err")${last:+; the console's last line: $last}"
+			continue
+		fi
+		if [ -z "$line" ]; then
+			if echo "$console" | grep -q "VIRTCAP-DEV $d start"; then
+				dev_say "$d" failed "the guest hung proving it (deadline $limit s); the console's last line: ${last:-none}; registers: ${regs:-not read}"
+			else
+				dev_say "$d" failed "the guest never got to it; the console's last line: ${last:-none}"
+			fi
+			continue
+		fi
+		if [ "$result" = fail ]; then
+			note=
+			[ "$d" = cdrom ] && [ "$(dd if="$dev/cdrom.iso" bs=1 skip=32769 count=5 2>/dev/null)" != CD001 ] &&
+				note="; cdrom.iso is not ISO 9660 (no CD001 at byte 32769)"
+			dev_say "$d" failed "$detail$note"
+			continue
+		fi
+		# the guest says it worked: the host looks for what it wrote
+		case $d in
+		disk) dd if="$dev/disk.img" of="$dev/out" bs=512 skip=8 count=1 2>/dev/null; where="sector 8 of disk.img (raw)" ;;
+		qcow2) qemu-img convert -f qcow2 -O raw "$dev/qcow2.img" "$dev/qcow2.raw" >/dev/null 2>&1 &&
+			dd if="$dev/qcow2.raw" of="$dev/out" bs=512 skip=8 count=1 2>/dev/null
+		       where="sector 8 of qcow2.img, read back with qemu-img" ;;
+		floppy) mtype -i "$dev/floppy.img" ::out.txt >"$dev/out" 2>/dev/null; where="out.txt in floppy.img's FAT" ;;
+		share|virtiofs) cp "$dev/$d/out.txt" "$dev/out" 2>/dev/null; where="out.txt in the shared directory" ;;
+		net|net_tap) grep -qx "$d-$nonce" "$dev/heard" 2>/dev/null && echo "VIRTCAP-OUT $nonce $d" >"$dev/out"
+			where="the guest's request at the host's listener" ;;
+		cdrom) echo "VIRTCAP-OUT $nonce $d" >"$dev/out"; where="" ;;	# read-only: the guest's read is the proof
+		esac
+		if found "$d" "$dev/out"; then
+			dev_say "$d" proven "$detail${where:+; the host found $where}"
+		else
+			dev_say "$d" failed "the guest says: $detail; but the host did not find $where"
+		fi
+		rm -f "$dev/out"
+	done
+}
+
+booted_kvm=0 booted_tcg=0
 boot kvm "$kvm_timeout"
 boot tcg "$tcg_timeout"
+devices
 progress ""
 [ -t 2 ] && printf '\r\033[K' >&2
 exit 0

@@ -2,7 +2,7 @@
 # make install puts the binary and the man page where PREFIX and DESTDIR say, and the man page
 # renders without warnings and documents every option --help lists.
 . "$(dirname "$0")/lib/tap.sh"
-plan 6
+plan 7
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
@@ -15,6 +15,13 @@ ok $? "installs bin/virtcap and share/man/man1/virtcap.1"
 is "$?" 2 "the installed virtcap finds its lab (a bad option is the lab's usage error)"
 grep -q -- "--kernel: amd64 or i386" "$tmp/lab.err"
 ok $? "and the lab names the bad option"
+# every script or table a script of virtcap's takes from beside itself ("$here/NAME") is
+# installed there (the static binaries are optional: lab.sh looks for them)
+lib=$tmp/dest/usr/lib/virtcap missing=""
+for f in $(grep -ho '\$here/[a-z][a-z0-9.-]*\.\(sh\|tsv\)' "$top"/scripts/*.sh | sed 's|\$here/||' | sort -u); do
+	[ -e "$lib/$f" ] || missing="$missing $f"
+done
+is "$missing" "" "the scripts' helpers are installed beside them (lib/virtcap)"
 groff -man -Tutf8 -ww "$top/man/virtcap.1" >"$tmp/man.txt" 2>"$tmp/man.err" && [ ! -s "$tmp/man.err" ]
 ok $? "the man page renders without warnings"
 [ -s "$tmp/man.err" ] && diag "$(head -5 "$tmp/man.err")"
