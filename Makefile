@@ -78,6 +78,7 @@ LIB_OBJS += cli/check.o
 LIB_OBJS += cli/fleet.o
 LIB_OBJS += cli/lab.o
 LIB_OBJS += cli/options.o
+LIB_OBJS += cli/error.o
 LIB_OBJS += cli/output.o
 LIB_OBJS += cli/prove.o
 LIB_OBJS += cli/signal_cleanup.o
@@ -231,6 +232,7 @@ install: virtcap
 	install -m 0755 scripts/stack.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack.sh
 	install -m 0755 scripts/stack-devices.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-devices.sh
 	install -m 0755 scripts/stack-guest.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-guest.sh
+	install -m 0644 scripts/stack-libvirt.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-libvirt.sh
 	install -m 0755 scripts/stack-registers.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-registers.sh
 	install -d $(DESTDIR)$(PREFIX)/share/virtcap
 	install -m 0755 scripts/virtcap.fact $(DESTDIR)$(PREFIX)/share/virtcap/virtcap.fact

@@ -22,7 +22,7 @@ int cli_bench_exits(bool json, unsigned timeout_ms)
 	int err = exit_bench_run(count, timeout_ms, costs);
 
 	if (err) {
-		fprintf(stderr, "virtcap: bench-exits: %s\n", costs[0].error);
+		cli_error("virtcap: bench-exits: %s\n", costs[0].error);
 		return err;
 	}
 

@@ -148,7 +148,7 @@ int cli_check(const struct report *r, const char *requires, const struct check_o
 		char err[PATH_MAX + 128];
 
 		if (write_junit(o->junit, j, n, failed, err, sizeof(err))) {
-			fprintf(stderr, "virtcap: %s\n", err);
+			cli_error("virtcap: %s\n", err);
 			return 2;
 		}
 	}

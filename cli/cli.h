@@ -11,6 +11,13 @@ struct capture;
 
 #define CLI_EXIT_USAGE 2	/* a usage or input error; 0 ran fine; check: 1 a requirement fails */
 
+/*
+ * printf to standard error, the message cleaned (reports/text.h: control characters, escape
+ * sequences, invalid UTF-8): for every message that quotes an argument, a path or a file's
+ * words. A newline at the end of fmt is kept; fmt has no other.
+ */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* `virtcap lab ...`: runs scripts/lab.sh (cli/lab.c); returns only when it cannot */
 int cli_lab(int argc, char **argv);
 /* Where the script name is: beside the program in a build tree, or where make install put it;

@@ -34,7 +34,7 @@ int cli_fleet(int argc, char **argv)
 			while (i < 4 && strcmp(names[i], optarg))
 				i++;
 			if (i == 4) {
-				fprintf(stderr, "virtcap: fleet: --format '%s': text, csv, markdown or "
+				cli_error("virtcap: fleet: --format '%s': text, csv, markdown or "
 					"html\n", optarg);
 				return CLI_EXIT_USAGE;
 			}
@@ -71,7 +71,7 @@ int cli_fleet(int argc, char **argv)
 	/* each unreadable report is also one line on stderr, as every input error is */
 	for (size_t i = 0; i < f.n; i++)
 		if (f.v[i].error)
-			fprintf(stderr, "virtcap: %s: %s\n", f.v[i].file, f.v[i].error);
+			cli_error("virtcap: %s: %s\n", f.v[i].file, f.v[i].error);
 
 	int status = rc || fleet_errors(&f) ? CLI_EXIT_USAGE : 0;
 

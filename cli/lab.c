@@ -42,7 +42,7 @@ int cli_lab(int argc, char **argv)
 	char path[4200];
 
 	if (cli_script_path("lab.sh", path, sizeof(path))) {
-		fprintf(stderr, "virtcap: lab: cannot find lab.sh beside the program or in %s\n",
+		cli_error("virtcap: lab: cannot find lab.sh beside the program or in %s\n",
 			VIRTCAP_LIBEXEC);
 		return CLI_EXIT_USAGE;
 	}
@@ -56,6 +56,6 @@ int cli_lab(int argc, char **argv)
 	for (int i = 2; i < argc; i++)
 		args[i] = argv[i];
 	execv("/bin/sh", args);
-	fprintf(stderr, "virtcap: lab: cannot run /bin/sh %s: %s\n", path, strerror(errno));
+	cli_error("virtcap: lab: cannot run /bin/sh %s: %s\n", path, strerror(errno));
 	return CLI_EXIT_USAGE;
 }

@@ -136,7 +136,7 @@ static int print_json(const struct report *r)
 static void print_input_errors(const struct report *r)
 {
 	for (size_t i = 0; r && i < r->nerrors; i++)
-		fprintf(stderr, "virtcap: %s: %s\n", r->errors[i].input, r->errors[i].problem);
+		cli_error("virtcap: %s: %s\n", r->errors[i].input, r->errors[i].problem);
 }
 
 /* --output, the root (a directory, or an archive unpacked), the probe: 0, or the exit status
@@ -152,7 +152,7 @@ static int session_open(struct session *s)
 	if (root_from_archive(root, s->unpacked, sizeof(s->unpacked), err, sizeof(err)) ||
 	    probe_ctx_init(&s->ctx, s->unpacked[0] ? s->unpacked : root, s->o.cpuid_dump, err,
 			   sizeof(err))) {
-		fprintf(stderr, "virtcap: %s\n", err);
+		cli_error("virtcap: %s\n", err);
 		return CLI_EXIT_USAGE;
 	}
 	s->ctx_open = true;
@@ -168,7 +168,7 @@ static int session_open(struct session *s)
 	int rc = probe_run(&s->ctx, s->r);
 
 	if (rc) {
-		fprintf(stderr, "virtcap: probe failed: %s\n", strerror(-rc));
+		cli_error("virtcap: probe failed: %s\n", strerror(-rc));
 		return CLI_EXIT_USAGE;
 	}
 	s->live = s->ctx.live && !s->o.cpuid_dump;
@@ -206,8 +206,8 @@ static int cmd_report(struct session *s)
 	int rc = strcmp(o->command, "probe") ? cli_run_proofs(s->r, o->only, o->timeout_ms,
 							       s->live) : 0;
 
-	if (!rc && o->stack)
-		rc = cli_run_stack(s->r, o->stack, s->live);
+	for (int i = 0; !rc && i < o->nstacks; i++)
+		rc = cli_run_stack(s->r, o->stacks[i], s->live);
 	if (rc)
 		return status_of(rc);
 	if (o->prom) {
@@ -280,9 +280,9 @@ static int cmd_snapshot(struct session *s)
 	int rc = snapshot_write(s->o.snapshot_out, &s->ctx, &s->capture, err, sizeof(err));
 
 	if (rc)
-		fprintf(stderr, "virtcap: %s\n", err);
+		cli_error("virtcap: %s\n", err);
 	else
-		fprintf(stderr, "virtcap: wrote %s (%zu entries)\n", s->o.snapshot_out,
+		cli_error("virtcap: wrote %s (%zu entries)\n", s->o.snapshot_out,
 			s->capture.n);
 	return status_of(rc);
 }

@@ -23,10 +23,11 @@ void usage(FILE *out)
 	      "commands:\n"
 	      "  (none)             probe the host, prove with test guests, show the matrix\n"
 	      "  probe              the probe only, no test guests\n"
-	      "  prove [--stack qemu]\n"
+	      "  prove [--stack qemu,libvirt]\n"
 	      "                     boot the test guests (hv-mini) and show what they proved;\n"
 	      "                     --stack qemu: boot a real Linux guest with the installed\n"
-	      "                     QEMU, under KVM and under TCG, and time both\n"
+	      "                     QEMU, under KVM and under TCG, time both, prove its\n"
+	      "                     virtual devices; libvirt: the same guest as a domain\n"
 	      "  bench-exits        time each exit kind through hv-mini and a bare KVM_RUN loop\n"
 	      "  check --require ID,... | --profile NAME [--tap] [--junit FILE]\n"
 	      "                     CI gate: exit 0 when every requirement holds, 1 when one\n"
@@ -63,13 +64,40 @@ void usage(FILE *out)
 }
 
 /* --timeout SEC: more than 0, at most an hour */
+/* --stack NAME,...: known names, each once, none empty; kept as the program's own strings */
+static int parse_stacks(struct options *o, const char *arg)
+{
+	static const char *const known[STACKS_MAX] = { "qemu", "libvirt" };
+
+	o->nstacks = 0;
+	for (const char *p = arg;; p++) {
+		size_t n = strcspn(p, ",");
+		int k = 0;
+
+		while (k < STACKS_MAX && (strlen(known[k]) != n || strncmp(p, known[k], n)))
+			k++;
+		for (int i = 0; i < o->nstacks && k < STACKS_MAX; i++)
+			if (o->stacks[i] == known[k])
+				k = STACKS_MAX;		/* named twice */
+		if (k == STACKS_MAX) {
+			cli_error("virtcap: --stack '%.100s': the stacks are qemu and libvirt, "
+				"each at most once, comma-separated\n", arg);
+			return -EINVAL;
+		}
+		o->stacks[o->nstacks++] = known[k];
+		p += n;
+		if (*p == '\0')
+			return 0;
+	}
+}
+
 static int parse_timeout(const char *arg, unsigned *ms)
 {
 	char *end;
 	double sec = strtod(arg, &end);
 
 	if (end == arg || *end || !(sec > 0 && sec <= 3600)) {
-		fprintf(stderr, "virtcap: --timeout '%s': give seconds, more than 0 and at most "
+		cli_error("virtcap: --timeout '%s': give seconds, more than 0 and at most "
 			"3600\n", arg);
 		return -EINVAL;
 	}
@@ -89,7 +117,7 @@ static int add_requirements(struct options *o, const char *arg, bool profile)
 		const struct requirement_profile *p = requirement_profile_find(arg);
 
 		if (!p) {
-			fprintf(stderr, "virtcap: --profile '%s': no such profile; they are:\n", arg);
+			cli_error("virtcap: --profile '%s': no such profile; they are:\n", arg);
 			requirement_profiles_print(stderr);
 			return -EINVAL;
 		}
@@ -102,7 +130,7 @@ static int add_requirements(struct options *o, const char *arg, bool profile)
 	}
 	for (char *save, *id = strtok_r(ids, ",", &save); id; id = strtok_r(NULL, ",", &save)) {
 		if (!requirement_known(id)) {
-			fprintf(stderr, "virtcap: --require: unknown requirement '%s'; the known "
+			cli_error("virtcap: --require: unknown requirement '%s'; the known "
 				"ones: ", id);
 			requirement_ids_print(stderr);
 			return -EINVAL;
@@ -129,18 +157,18 @@ static int check_command(struct options *o, int argc, char **argv)
 	if (o->command && !strcmp(o->command, "advise") && optind < argc)
 		o->guest = argv[optind++];
 	if (optind < argc) {
-		fprintf(stderr, "virtcap: unexpected argument '%s' (try --help)\n", argv[optind]);
+		cli_error("virtcap: unexpected argument '%s' (try --help)\n", argv[optind]);
 		return -EINVAL;
 	}
 	if (!o->command)
 		o->command = "host";	/* probe, proofs, the matrix */
 	if (!cli_command_known(o->command)) {
-		fprintf(stderr, "virtcap: unknown command '%s' (try --help)\n", o->command);
+		cli_error("virtcap: unknown command '%s' (try --help)\n", o->command);
 		return -EINVAL;
 	}
 	if (!strcmp(o->command, "advise") && (!o->guest || !cli_advise_known(o->guest))) {
 		if (o->guest)
-			fprintf(stderr, "virtcap: advise: unknown guest '%s'; one of:\n", o->guest);
+			cli_error("virtcap: advise: unknown guest '%s'; one of:\n", o->guest);
 		else
 			fprintf(stderr, "virtcap: advise needs a guest: virtcap advise GUEST, one of:\n");
 		cli_advise_list(stderr);
@@ -156,7 +184,7 @@ static int check_command(struct options *o, int argc, char **argv)
 			"virtcap check\n");
 		return -EINVAL;
 	}
-	if (o->stack && strcmp(o->command, "prove")) {
+	if (o->nstacks && strcmp(o->command, "prove")) {
 		fprintf(stderr, "virtcap: --stack belongs to virtcap prove\n");
 		return -EINVAL;
 	}
@@ -206,13 +234,7 @@ static int take_option(struct options *o, int c, const char *arg)
 	case OPT_TAP: o->tap = true; return 0;
 	case OPT_OUTPUT: o->output = arg; return 0;
 	case OPT_PROM: o->prom = true; return 0;
-	case OPT_STACK:
-		if (strcmp(arg, "qemu")) {
-			fprintf(stderr, "virtcap: --stack '%.100s': the stacks are: qemu\n", arg);
-			return -EINVAL;
-		}
-		o->stack = arg;
-		return 0;
+	case OPT_STACK: return parse_stacks(o, arg);
 	case OPT_JUNIT: o->junit = arg; return 0;
 	case OPT_TIMEOUT: return parse_timeout(arg, &o->timeout_ms);
 	case OPT_REQUIRE: return add_requirements(o, arg, false);
@@ -220,7 +242,7 @@ static int take_option(struct options *o, int c, const char *arg)
 	case OPT_ONLY:
 		o->only = arg;
 		if (cli_check_only(arg, err, sizeof(err))) {
-			fprintf(stderr, "virtcap: %s\n", err);
+			cli_error("virtcap: %s\n", err);
 			return -EINVAL;
 		}
 		return 0;
@@ -248,7 +270,7 @@ int options_parse(int argc, char **argv, struct options *o)
 	opterr = 0;	/* one line of ours instead of getopt's and the whole usage */
 	while ((c = getopt_long(argc, argv, "jvhV", longopts, NULL)) != -1) {
 		if (c == '?') {
-			fprintf(stderr, "virtcap: %s: an unknown option, or one without its value "
+			cli_error("virtcap: %s: an unknown option, or one without its value "
 				"(try --help)\n", argv[optind - 1]);
 			return -EINVAL;
 		}

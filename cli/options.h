@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#define STACKS_MAX 2	/* the stacks prove --stack knows: qemu, libvirt */
+
 struct options {
 	const char *command;		/* "host" when none was given */
 	const char *root;
@@ -19,7 +21,9 @@ struct options {
 	bool tap;
 	bool prom;
 	const char *only;
-	const char *stack;		/* prove --stack NAME: boot a real guest with that stack */
+	/* prove --stack NAME,...: boot a real guest with each stack, in the order given */
+	const char *stacks[STACKS_MAX];
+	int nstacks;
 	unsigned timeout_ms;
 	bool json;
 	bool verbose;

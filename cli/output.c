@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cli/cli.h"
 #include "cli/output.h"
 
 int output_begin(struct output *out, const char *path)
@@ -13,13 +14,13 @@ int output_begin(struct output *out, const char *path)
 	int rc = atomic_file_open(&out->file, path, err, sizeof(err));
 
 	if (rc) {
-		fprintf(stderr, "virtcap: %s\n", err);
+		cli_error("virtcap: %s\n", err);
 		return rc;
 	}
 	fflush(stdout);
 	out->saved = dup(STDOUT_FILENO);
 	if (out->saved < 0 || dup2(out->file.fd, STDOUT_FILENO) < 0) {
-		fprintf(stderr, "virtcap: %s: %s\n", path, strerror(errno));
+		cli_error("virtcap: %s: %s\n", path, strerror(errno));
 		if (out->saved >= 0)
 			close(out->saved);
 		out->saved = -1;
@@ -44,13 +45,13 @@ int output_end(struct output *out, bool keep)
 	if (!keep || rc) {
 		atomic_file_abort(&out->file);
 		if (keep)
-			fprintf(stderr, "virtcap: %s: cannot write: %s\n", out->file.path,
+			cli_error("virtcap: %s: cannot write: %s\n", out->file.path,
 				strerror(-rc));
 		return rc;
 	}
 	rc = atomic_file_commit(&out->file, err, sizeof(err));
 	if (rc)
-		fprintf(stderr, "virtcap: %s\n", err);
+		cli_error("virtcap: %s\n", err);
 	return rc;
 }
 

@@ -73,6 +73,10 @@ static int take_line(struct report_stack *s, char *line)
 		return report_str_set(&s->kernel, value);
 	else if (!strcmp(key, "kernel_source"))
 		return report_str_set(&s->kernel_source, value);
+	else if (!strcmp(key, "uri"))
+		return report_str_set(&s->uri, value);
+	else if (!strcmp(key, "system"))
+		return report_str_set(&s->system_connection, value);
 	else if (!strcmp(key, "devices.accel"))
 		for (int a = 0; a < STACK_ACCEL_COUNT; a++)
 			if (!strcmp(value, stack_accel_name((enum stack_accel)a))) {

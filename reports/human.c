@@ -219,6 +219,15 @@ static void print_stacks(const struct out *o, const struct report *r)
 			fprintf(o->f, "  ");
 			print_wrapped(o, line, 2, 4);
 		}
+		if (s->uri) {
+			snprintf(line, sizeof(line), "booted through %s", s->uri);
+			fprintf(o->f, "  ");
+			print_wrapped(o, line, 2, 4);
+		}
+		if (s->system_connection) {
+			fprintf(o->f, "  ");
+			print_wrapped(o, s->system_connection, 2, 4);
+		}
 		for (int a = 0; s->installed == 1 && a < STACK_ACCEL_COUNT; a++) {
 			fprintf(o->f, "  -accel %-4s %s%-7s%s", stack_accel_name((enum stack_accel)a),
 				verdict_colour(o, s->accel[a].verdict),
@@ -233,7 +242,17 @@ static void print_stacks(const struct out *o, const struct report *r)
 		if (ratio > 0)
 			fprintf(o->f, "  virtualization is %.1fx faster than emulation on this host "
 				"(time to the guest's init)\n", ratio);
-		for (int d = 0; s->installed == 1 && d < STACK_DEVICE_COUNT; d++) {
+		bool alike = true;	/* every device not-run for one reason: said once */
+
+		for (int d = 1; d < STACK_DEVICE_COUNT; d++)
+			alike = alike && s->device[d].status == PROOF_NOT_RUN &&
+				s->device[0].status == PROOF_NOT_RUN && s->device[d].detail &&
+				s->device[0].detail && !strcmp(s->device[d].detail, s->device[0].detail);
+		if (s->installed == 1 && alike) {
+			fprintf(o->f, "  devices: not-run:");
+			print_wrapped(o, s->device[0].detail ? s->device[0].detail : "", 19, 4);
+		}
+		for (int d = 0; s->installed == 1 && !alike && d < STACK_DEVICE_COUNT; d++) {
 			enum proof_status st = s->device[d].status;
 
 			if (d == 0)

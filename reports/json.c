@@ -340,6 +340,8 @@ static struct json_object *stack_to_json(const struct report_stack *s)
 	    put(obj, "version", str_or_null(s->version)) ||
 	    put(obj, "kernel", str_or_null(s->kernel)) ||
 	    put(obj, "kernel_source", str_or_null(s->kernel_source)) ||
+	    put(obj, "uri", str_or_null(s->uri)) ||
+	    put(obj, "system_connection", str_or_null(s->system_connection)) ||
 	    put(obj, "devices_accel", s->devices_ran
 		? json_object_new_string(stack_accel_name(s->devices_accel)) : NULL))
 		goto fail;

@@ -163,6 +163,8 @@ struct report_stack {
 	int installed;		/* 1, 0, -1: not known (the run did not say) */
 	char *package;		/* the Debian package to install, when not installed */
 	char *version, *kernel, *kernel_source;
+	char *uri;		/* libvirt: the connection the guest was booted through */
+	char *system_connection;	/* libvirt: what qemu:///system offers, one sentence */
 	struct {
 		enum verdict verdict;
 		long long boot_ms;	/* to the guest's init; -1 when it did not boot */

@@ -202,6 +202,8 @@ void report_sections_free(struct report *r)
 		free(st->version);
 		free(st->kernel);
 		free(st->kernel_source);
+		free(st->uri);
+		free(st->system_connection);
 		free(st->unfinished);
 		for (int a = 0; a < STACK_ACCEL_COUNT; a++) {
 			free(st->accel[a].reason);

@@ -25,6 +25,8 @@ PKGS="$PKGS clang-14 libclang-rt-14-dev"
 PKGS="$PKGS qemu-system-x86 cpio"
 # prove --stack qemu's media: qcow2 images (qemu-img), a FAT floppy image and its files
 PKGS="$PKGS qemu-utils dosfstools mtools"
+# prove --stack libvirt: its client and the daemon a user's qemu:///session starts
+PKGS="$PKGS libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu"
 # VMX: Bochs emulates it (QEMU does not); bochs-term is its display that needs no X or port
 PKGS="$PKGS bochs bochs-term bochsbios vgabios"
 # the Bochs lab boots Linux from a CD: isolinux and the tool that makes the image

@@ -2,7 +2,8 @@
 # virtcap prove --stack qemu: does a real Linux guest boot with the QEMU installed here, under
 # KVM and under TCG (emulation), and how long does it take to reach its init?
 #
-# usage: stack.sh qemu [--kvm-timeout SEC] [--tcg-timeout SEC]
+# usage: stack.sh qemu|libvirt [--kvm-timeout SEC] [--tcg-timeout SEC]
+# (libvirt: the same guest as a transient domain of qemu:///session; scripts/stack-libvirt.sh)
 #
 # The guest is a real kernel (the host's own from /boot when this user can read it, else the
 # Debian kernel the lab pins and caches, fetched by lab.sh) with an initramfs made here: static
@@ -13,14 +14,15 @@
 # modules lab.sh fetched) attaches the virtual devices for the guest to prove from inside.
 #
 # Output, for cli/stack.c: one "key=value" line per fact, the value on one line (control
-# characters made spaces); keys: installed, package, version, kernel, kernel_source, then for
+# characters made spaces); keys: installed, package, version, kernel, kernel_source, (libvirt:)
+# uri, system, then for
 # ACCEL in kvm, tcg: ACCEL.verdict (yes/no/unknown), ACCEL.boot_ms, ACCEL.reason, ACCEL.fix;
 # devices.accel, and for each device NAME: dev.NAME.status (proven/failed/not-run), dev.NAME.detail.
 # Exit status 0 when it could try, 2 when it could not (with why on stderr).
 set -eu
 
 stack=${1:-}
-[ "$stack" = qemu ] || { echo "virtcap stack: only qemu is known (got '$stack')" >&2; exit 2; }
+case $stack in qemu|libvirt) ;; *) echo "virtcap stack: qemu or libvirt (got '$stack')" >&2; exit 2 ;; esac
 shift
 kvm_timeout=30 tcg_timeout=180
 while [ $# -gt 0 ]; do
@@ -34,6 +36,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 here=$(cd "$(dirname "$0")" && pwd)
+. "$here/stack-libvirt.sh"
 progress() { [ -t 2 ] && printf '\rvirtcap: %s\033[K' "$*" >&2 || true; }
 say() {	# KEY VALUE: one output line, the value on one line of printable characters, bounded
 	printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr -c '[:print:]' ' ' | cut -c1-900)"
@@ -42,22 +45,35 @@ say() {	# KEY VALUE: one output line, the value on one line of printable charact
 # the virtual devices the guest proves (scripts/stack-guest.sh), in the report's order
 all_devices="disk qcow2 cdrom floppy net net_tap share virtiofs"
 
-if ! command -v qemu-system-x86_64 >/dev/null 2>&1; then
+not_installed() {	# PACKAGE WHAT
 	say installed 0
-	say package qemu-system-x86
+	say package "$1"
 	for d in $all_devices; do
 		say "dev.$d.status" not-run
-		say "dev.$d.detail" "qemu-system-x86_64 is not installed"
+		say "dev.$d.detail" "$2 is not installed"
 	done
 	exit 0
+}
+command -v qemu-system-x86_64 >/dev/null 2>&1 || not_installed qemu-system-x86 qemu-system-x86_64
+if [ "$stack" = libvirt ]; then
+	command -v virsh >/dev/null 2>&1 || not_installed libvirt-clients virsh
+	daemon=
+	for d in virtqemud libvirtd; do
+		for p in $(command -v $d 2>/dev/null) /usr/sbin/$d; do [ -x "$p" ] && daemon=$p && break 2; done
+	done
+	[ -n "$daemon" ] || not_installed libvirt-daemon "libvirt's daemon (virtqemud or libvirtd)"
+	say installed 1
+	say version "$(virsh --version 2>/dev/null | head -1 | sed 's/^/libvirt /'), $("$daemon" --version 2>/dev/null | head -1), $(qemu-system-x86_64 --version | head -1)"
+else
+	say installed 1
+	say version "$(qemu-system-x86_64 --version | head -1)"
 fi
-say installed 1
-say version "$(qemu-system-x86_64 --version | head -1)"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/virtcap-stack.XXXXXX")
 qemu_pid=
 cleanup() {
 	[ -n "$qemu_pid" ] && kill -9 "$qemu_pid" 2>/dev/null
+	[ "$stack" = libvirt ] && libvirt_cleanup
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -66,7 +82,7 @@ trap 'exit 143' TERM
 
 # the kernel: the host's own where readable, else the lab's pinned Debian kernel; busybox from
 # the lab's cache either way (a static one, which the host may not have)
-progress "stack qemu: fetching the guest kernel and busybox (cached after the first run)"
+progress "stack $stack: fetching the guest kernel and busybox (cached after the first run)"
 root=$(sh "$here/lab.sh" --fetch-only) || { echo "virtcap stack: lab.sh could not fetch the guest kernel" >&2; exit 2; }
 kernel=/boot/vmlinuz-$(uname -r)
 if [ -r "$kernel" ]; then
@@ -304,9 +320,13 @@ devices() {
 }
 
 booted_kvm=0 booted_tcg=0
-boot kvm "$kvm_timeout"
-boot tcg "$tcg_timeout"
-devices
+if [ "$stack" = libvirt ]; then
+	libvirt_stack
+else
+	boot kvm "$kvm_timeout"
+	boot tcg "$tcg_timeout"
+	devices
+fi
 progress ""
 [ -t 2 ] && printf '\r\033[K' >&2
 exit 0

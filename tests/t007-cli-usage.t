@@ -82,6 +82,19 @@ done
 	>/dev/null 2>&1
 is "$?" 0 "prove --timeout 0.5 is accepted"
 
+# an argument quoted back in an error is cleaned: an escape sequence (here one that retitles the
+# terminal) never reaches the terminal, and the message keeps to one line
+esc=$(printf 'x\033]0;owned\007y')
+for args in "frobnicate$esc" "--no-such$esc" "--root /nonexistent$esc" "prove --stack qemu$esc" \
+	"prove --only real16$esc" "check --require kvm$esc" "advise os$esc" "--output /nonexistent/$esc/f"; do
+	# shellcheck disable=SC2086
+	"$VIRTCAP" $args >/dev/null 2>"$tmp/err"
+	st=$?
+	! grep -q "$(printf '\033')" "$tmp/err" && ! grep -q "$(printf '\007')" "$tmp/err" &&
+		grep -q 'x?\]0;owned?y' "$tmp/err" && [ "$st" = 2 ]
+	ok $? "virtcap ${args%%x*}...: exit 2, the argument quoted without its escape sequence"
+done
+
 # the short options do what their long forms do (on a captured root: the same output)
 root=$(dirname "$0")/data/roots/this-machine.tar.gz
 # The report's clock (its time, each finding's duration_us) differs between any two runs,

@@ -118,9 +118,56 @@ pgrep -f "$tmp/td/virtcap-stack" >/dev/null
 is "$?" 1 "no QEMU of it is left running"
 is "$(ls -A "$tmp/td")" "" "and its work directory is gone"
 
+# libvirt: the same guest as a transient domain. As root the connection is qemu:///system;
+# without its daemon nothing is tried, and that is said. A user of its own (nobody, running the
+# installed virtcap) has qemu:///session, whose daemon libvirt starts itself: the guest boots
+# under TCG, and under KVM as far as that user may open /dev/kvm.
+command -v virsh >/dev/null && [ -x /usr/sbin/libvirtd ] || bail "libvirt is missing: make deps"
+st_of() { jget "$1" "d['stacks']['libvirt']$2"; }
+if [ "$(id -u)" = 0 ] && [ ! -S /run/libvirt/libvirt-sock ] && [ ! -S /run/libvirt/virtqemud-sock ]; then
+	VIRTCAP_STACK_KVM_TIMEOUT=3 "$VIRTCAP" prove --only real16 --stack libvirt --json >"$tmp/l.json" 2>/dev/null
+	is "$(st_of "$tmp/l.json" "['uri']")/$(st_of "$tmp/l.json" "['accel']['kvm']['verdict']")" \
+		"qemu:///system/unknown" "root without a libvirt daemon: qemu:///system, not tried"
+	st_of "$tmp/l.json" "['system_connection']" | grep -q 'no libvirt daemon runs here' &&
+		st_of "$tmp/l.json" "['accel']['kvm']['fix']" | grep -q 'systemctl enable --now libvirtd'
+	ok $? "and the report says why, with the fix"
+fi
+if [ "$(id -u)" = 0 ]; then
+	u=$tmp/nobody
+	mkdir -p "$u/home" "$u/run" "$u/cache/virtcap/lab"
+	make -s -C "$top" install DESTDIR="$u/inst" PREFIX=/usr >/dev/null 2>&1 || bail "make install"
+	cp -r "${XDG_CACHE_HOME:-$HOME/.cache}/virtcap/lab/amd64" "$u/cache/virtcap/lab/" ||
+		bail "the lab's cache (the qemu stack above fetched it)"
+	chmod 755 "$tmp" && chown -R nobody "$u" && chmod 700 "$u/run"
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups env HOME="$u/home" \
+		XDG_CACHE_HOME="$u/cache" XDG_RUNTIME_DIR="$u/run" TMPDIR="$u" "$@"; }
+	as_nobody env VIRTCAP_STACK_KVM_TIMEOUT=10 "$u/inst/usr/bin/virtcap" prove --only real16 \
+		--stack libvirt --json >"$tmp/l.json" 2>/dev/null
+	/usr/bin/python3 "$top/tests/lib/validate.py" "$top/reports/schema/report-v1.json" "$tmp/l.json"
+	ok $? "the report with the libvirt stack validates"
+	is "$(st_of "$tmp/l.json" "['uri']")" "qemu:///session" "a user's libvirt connection is its session"
+	is "$(st_of "$tmp/l.json" "['accel']['tcg']['verdict']")" yes "a domain of type qemu (TCG) boots the guest"
+	[ "$(st_of "$tmp/l.json" "['accel']['tcg']['boot_ms']")" -gt 0 ]
+	ok $? "in $(st_of "$tmp/l.json" "['accel']['tcg']['boot_ms']") ms, virsh create included"
+	if ! as_nobody sh -c '[ -r /dev/kvm ] && [ -w /dev/kvm ]'; then
+		is "$(st_of "$tmp/l.json" "['accel']['kvm']['verdict']")" no "nobody may not open /dev/kvm: no KVM domain"
+		st_of "$tmp/l.json" "['accel']['kvm']['reason']" |
+			grep -q "libvirt would not start the domain.*nobody may not open /dev/kvm ($(stat -c %U:%G /dev/kvm), mode $(stat -c %a /dev/kvm))"
+		ok $? "the reason gives libvirt's words and this user's access to /dev/kvm"
+	elif [ -d /sys/module/kvm_pvm ]; then
+		is "$(st_of "$tmp/l.json" "['accel']['kvm']['verdict']")" no "PVM: the KVM domain's guest never reaches its init"
+	else
+		is "$(st_of "$tmp/l.json" "['accel']['kvm']['verdict']")" yes "hardware KVM: the KVM domain boots"
+	fi
+	is "$(ls -A "$u" | grep -c virtcap-stack)" 0 "no work directory is left"
+fi
+
 # usage
 "$VIRTCAP" prove --stack vbox >/dev/null 2>"$tmp/err"
-is "$?:$(cat "$tmp/err")" "2:virtcap: --stack 'vbox': the stacks are: qemu" "an unknown stack: exit 2, named"
+is "$?:$(cat "$tmp/err")" "2:virtcap: --stack 'vbox': the stacks are qemu and libvirt, each at most once, comma-separated" \
+	"an unknown stack: exit 2, named"
+"$VIRTCAP" prove --stack qemu,qemu >/dev/null 2>&1
+is "$?" 2 "a stack named twice: exit 2"
 "$VIRTCAP" probe --stack qemu >/dev/null 2>"$tmp/err"
 is "$?:$(cat "$tmp/err")" "2:virtcap: --stack belongs to virtcap prove" "--stack outside prove: exit 2"
 VIRTCAP_STACK_KVM_TIMEOUT='5; touch x' "$VIRTCAP" prove --only real16 --stack qemu --json \
