@@ -122,6 +122,7 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		probe_firmware,
 		probe_kernel,
 		probe_kvm_dev,
+		probe_coexist,	/* after kernel and kvm_dev: it reads their findings */
 		probe_pci,
 		probe_osvirt,
 		probe_confidential,

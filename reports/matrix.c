@@ -157,7 +157,7 @@ static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 		return false;
 	}
 	if (report_kvm_usable(r) == VERDICT_NO) {	/* it opens: KVM_CREATE_VM failed */
-		gate_set(g, VERDICT_NO, CAP_KERNEL_KVM_CREATE_VM, NULL,
+		gate_set(g, VERDICT_NO, CAP_KERNEL_KVM_CREATE_VM, cap_fix(r, CAP_KERNEL_KVM_CREATE_VM),
 			 "/dev/kvm opens but KVM refuses to create a VM (%s)",
 			 cap_detail(r, CAP_KERNEL_KVM_CREATE_VM));
 		return false;
