@@ -102,6 +102,7 @@ static void klog_record(struct probe_ctx *ctx)
 		{ "klog.acpi_rsdp", "ACPI: RSDP " },
 		{ "klog.acpi_xsdt", "ACPI: XSDT " },
 		{ "klog.kvm_pvm", "kvm-pvm: " },
+		{ "klog.module_rejected", "Loading of " },	/* "unsigned module is rejected" */
 	};
 	int size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
 

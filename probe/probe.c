@@ -126,7 +126,8 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		probe_pci,
 		probe_osvirt,
 		probe_confidential,
-		probe_environment,	/* last: weighs the evidence the others recorded */
+		probe_environment,	/* weighs the evidence the others recorded */
+		probe_modsign,	/* after environment: it reads the kernel log that area recorded */
 	};
 	if (report_str_set(&r->root, ctx->root_name))
 		return -ENOMEM;

@@ -75,6 +75,7 @@ int probe_firmware(struct probe_ctx *ctx, struct report *r);		/* probe/firmware.
 int probe_kernel(struct probe_ctx *ctx, struct report *r);		/* probe/kernel.c */
 int probe_kvm_dev(struct probe_ctx *ctx, struct report *r);		/* probe/kvm_dev.c */
 int probe_coexist(struct probe_ctx *ctx, struct report *r);		/* probe/coexist.c */
+int probe_modsign(struct probe_ctx *ctx, struct report *r);		/* probe/modsign.c */
 int probe_pci(struct probe_ctx *ctx, struct report *r);			/* probe/pci.c */
 int probe_osvirt(struct probe_ctx *ctx, struct report *r);		/* probe/osvirt.c */
 int probe_confidential(struct probe_ctx *ctx, struct report *r);	/* probe/confidential.c */
