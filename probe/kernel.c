@@ -2,7 +2,7 @@
 /*
  * The kernel's side of virtualization: which KVM module is loaded and with what parameters
  * (nested, second-level paging, APIC virtualization), IOMMU groups and VFIO for passthrough,
- * the devices virtual machines use (vhost-net, tun), huge pages, and the CPUs online.
+ * whether modules can load at all, huge pages, and the CPUs online.
  *
  * Module parameters are read from /sys/module/NAME/parameters, which exists for built-in
  * modules too; booleans read "Y"/"N" (kvm_intel) or "1"/"0" (kvm_amd). Paravirtual KVM
@@ -103,6 +103,26 @@ static int nested_fix(struct probe_ctx *ctx, struct report *r, const char *modul
 			      module, path, module);
 }
 
+bool probe_modules_loadable(struct probe_ctx *ctx, char *why, size_t len)
+{
+	char disabled[8], line[4096];
+	bool read = root_read_line(ctx, "/proc/cmdline", line, sizeof(line)) == 0;
+
+	for (const char *p = line; read && (p = strstr(p, "nomodule")); p += 8)
+		if ((p == line || p[-1] == ' ') && (p[8] == ' ' || p[8] == '\0')) {
+			snprintf(why, len, "this kernel loads no modules (nomodule on its command "
+				 "line)");
+			return false;
+		}
+	if (root_read_line(ctx, "/proc/sys/kernel/modules_disabled", disabled,
+			   sizeof(disabled)) == 0 && !strcmp(disabled, "1")) {
+		snprintf(why, len, "this kernel loads no more modules (kernel.modules_disabled=1, "
+			 "until reboot)");
+		return false;
+	}
+	return true;
+}
+
 static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 {
 	const struct kvm_module *m = NULL;
@@ -131,7 +151,13 @@ static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 	if (!m) {
 		rc |= report_cap_str(r, CAP_KERNEL_KVM_MODULE, "none", "/sys/module",
 				     "no kvm_intel, kvm_amd or kvm_pvm module is loaded");
-		if (want)
+		char why[160];
+
+		if (want && !probe_modules_loadable(ctx, why, sizeof(why)))
+			rc |= report_cap_fix(r, CAP_KERNEL_KVM_MODULE, "%s: boot a kernel that has %s "
+					     "built in (CONFIG_KVM_%s=y), or one that loads modules",
+					     why, want, !strcmp(want, "kvm_amd") ? "AMD" : "INTEL");
+		else if (want)
 			rc |= report_cap_fix(r, CAP_KERNEL_KVM_MODULE, "sudo modprobe %s; to load it at "
 					     "every boot: echo %s | sudo tee "
 					     "/etc/modules-load.d/kvm.conf (if modprobe fails with "
@@ -295,10 +321,6 @@ static int kernel_misc(struct probe_ctx *ctx, struct report *r)
 		rc |= report_cap_str(r, CAP_KERNEL_CMDLINE, line, "/proc/cmdline", NULL);
 	else
 		rc |= report_cap_unknown(r, CAP_KERNEL_CMDLINE, "/proc/cmdline", "not readable");
-	rc |= report_cap_bool(r, CAP_KERNEL_VHOST_NET, path_exists(ctx, "/dev/vhost-net"),
-			      "/dev/vhost-net", "in-kernel virtio-net backend");
-	rc |= report_cap_bool(r, CAP_KERNEL_TUN, path_exists(ctx, "/dev/net/tun"), "/dev/net/tun",
-			      "TAP devices for guest networking");
 
 	if (root_read_line(ctx, "/sys/devices/system/cpu/online", line, sizeof(line)) == 0 &&
 	    cpu_list_count(line) > 0)

@@ -67,6 +67,12 @@ int probe_run(struct probe_ctx *ctx, struct report *r);
 /* Start the namespace trials in a child at once, so they overlap the other areas. */
 void probe_osvirt_start(struct probe_ctx *ctx);
 
+/*
+ * Whether this kernel can load a module at all; when not, why (for a fix that would say
+ * "modprobe"): "nomodule" on its command line, or kernel.modules_disabled=1 (probe/kernel.c).
+ */
+bool probe_modules_loadable(struct probe_ctx *ctx, char *why, size_t len);
+
 /* The areas, in the order probe_run() calls them. */
 int probe_host(struct probe_ctx *ctx, struct report *r);		/* probe/host.c */
 int probe_cpu(struct probe_ctx *ctx, struct report *r);			/* probe/cpu.c */
@@ -76,6 +82,7 @@ int probe_kernel(struct probe_ctx *ctx, struct report *r);		/* probe/kernel.c */
 int probe_kvm_dev(struct probe_ctx *ctx, struct report *r);		/* probe/kvm_dev.c */
 int probe_coexist(struct probe_ctx *ctx, struct report *r);		/* probe/coexist.c */
 int probe_modsign(struct probe_ctx *ctx, struct report *r);		/* probe/modsign.c */
+int probe_devnodes(struct probe_ctx *ctx, struct report *r);		/* probe/devnodes.c */
 int probe_pci(struct probe_ctx *ctx, struct report *r);			/* probe/pci.c */
 int probe_osvirt(struct probe_ctx *ctx, struct report *r);		/* probe/osvirt.c */
 int probe_confidential(struct probe_ctx *ctx, struct report *r);	/* probe/confidential.c */

@@ -100,6 +100,7 @@
 #define CAP_KERNEL_VFIO "kernel.vfio"
 #define CAP_KERNEL_VFIO_PCI "kernel.vfio_pci"
 #define CAP_KERNEL_VHOST_NET "kernel.vhost_net"
+#define CAP_KERNEL_VHOST_VSOCK "kernel.vhost_vsock"
 #define CAP_KERNEL_VPID "kernel.vpid"
 #define CAP_KERNEL_KVM_CAP_PREFIX "kernel.kvm_cap."	/* + the KVM_CAP_ name, lower case */
 

@@ -129,10 +129,6 @@ noaccess() {	# NAME: VT-x, kvm_intel, /dev/kvm crw-rw---- root:kvm that this use
 	kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
 	root_fact "$r" kvm.open EACCES; root_fact "$r" kvm.create_vm ""
 }
-docker() {	# ROOT: the files a Docker container shows
-	root_file "$1" proc/1/cgroup "0::/system.slice/docker-3f2a9c1b7e.scope"
-	root_file "$1" proc/self/mountinfo "512 498 0:120 / / rw,relatime master:1 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/ABC"
-}
 noaccess desktop; root_fact "$r" ci.name none
 probe_root "$r"
 has "$r" kernel.dev_kvm 'sudo usermod -aG kvm "$USER", then log out and in again' \

@@ -99,6 +99,11 @@ acpi_table() {
 		"$2" "$3" "$4" >"$1/sys/firmware/acpi/tables/$2"
 }
 
+docker() {	# ROOT: the files a Docker container shows
+	root_file "$1" proc/1/cgroup "0::/system.slice/docker-3f2a9c1b7e.scope"
+	root_file "$1" proc/self/mountinfo "512 498 0:120 / / rw,relatime master:1 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/ABC"
+}
+
 no_kvm_module() {	# ROOT: /sys/module as on a host without KVM: built-in printk, no kvm*
 	root_file "$1" sys/module/printk/parameters/time N
 	root_file "$1" proc/modules ""

@@ -1,0 +1,70 @@
+#!/bin/sh
+# The device nodes a VMM opens besides /dev/kvm (/dev/net/tun, /dev/vhost-net,
+# /dev/vhost-vsock), opened for real, each failure with the fix for where the host is: a
+# missing node is a modprobe on a host that loads modules, a kernel with the driver built in
+# where it cannot (nomodule, modules_disabled); a node closed to this user is a group or a udev
+# rule; in a container the host's node has to be handed in. A capture without the open()
+# results says what its files show. The KVM module's own modprobe fix follows the same rule.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/roots.sh"
+plan_lazy
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+cap() { jget "$1.json" "d['capabilities']['$2']$3"; }
+
+host() {	# NAME TUN VHOST_NET VHOST_VSOCK: open() results recorded as facts
+	r=$tmp/$1
+	root_kernel "$r" 6.1.0-27-amd64 x86_64; cpu_intel_vmx "$r"; kvm_module "$r" kvm_intel Y
+	dev_kvm_ok "$r"
+	root_file "$r" proc/cmdline "BOOT_IMAGE=/boot/vmlinuz-6.1.0-27-amd64 root=/dev/sda1 ro quiet"
+	root_fact "$r" dev.tun.open "$2"; root_fact "$r" dev.vhost_net.open "$3"
+	root_fact "$r" dev.vhost_vsock.open "$4"
+}
+
+host desktop ok EACCES ENOENT
+probe_root "$r"
+is "$(cap "$r" kernel.tun "['value']")/$(cap "$r" kernel.vhost_net "['value']")/$(cap "$r" kernel.vhost_vsock "['value']")" \
+	"true/false/false" "each node as its open() went"
+cap "$r" kernel.vhost_net "['detail']" | grep -q 'open(/dev/vhost-net) fails with EACCES'
+ok $? "the failure is the open()'s, named"
+cap "$r" kernel.vhost_net "['fix']" | grep -q 'KERNEL=="vhost-net", GROUP="kvm", MODE="0660"'
+ok $? "closed to this user: its group, or a udev rule"
+cap "$r" kernel.vhost_vsock "['fix']" | grep -q '^sudo modprobe vhost_vsock; at every boot'
+ok $? "missing on a host that loads modules: modprobe it"
+
+host microvm ok ENOENT ENOENT
+root_file "$r" proc/cmdline "console=ttyS0 reboot=k panic=1 nomodule"
+probe_root "$r"
+cap "$r" kernel.vhost_net "['fix']" | grep -q '^this kernel loads no modules (nomodule on its command line): boot a kernel with vhost_net built in'
+ok $? "nomodule: no modprobe, a kernel with it built in"
+
+host locked ok ENOENT ok
+root_file "$r" proc/sys/kernel/modules_disabled 1
+rm -rf "$r/sys/module/kvm_intel"
+probe_root "$r"
+cap "$r" kernel.vhost_net "['fix']" | grep -q 'kernel.modules_disabled=1, until reboot'
+ok $? "modules_disabled=1: said, no modprobe"
+cap "$r" kernel.kvm_module "['fix']" | grep -q 'modules_disabled=1.*built in (CONFIG_KVM_INTEL=y)'
+ok $? "and the KVM module's fix follows the same rule"
+
+host container ENOENT ENOENT ENOENT; docker "$r"
+probe_root "$r"
+cap "$r" kernel.tun "['fix']" | grep -q 'run --device /dev/net/tun --cap-add NET_ADMIN'
+ok $? "in a container: hand the host's node in"
+
+# a capture from before the open() results were recorded: what its files show
+r=$tmp/old
+root_kernel "$r" 6.1.0-27-amd64 x86_64; cpu_intel_vmx "$r"; kvm_module "$r" kvm_intel Y
+mkdir -p "$r/dev/net" && : >"$r/dev/net/tun"
+probe_root "$r"
+is "$(cap "$r" kernel.tun "['value']")/$(cap "$r" kernel.vhost_net "['value']")" "true/false" \
+	"an older capture: the nodes it has"
+cap "$r" kernel.tun "['detail']" | grep -q 'whether it opens was not recorded'
+ok $? "and it says the open was not recorded"
+
+# this machine, for real: the report's result is open()'s own
+"$VIRTCAP" probe --json >"$tmp/live.json" 2>/dev/null
+if sh -c 'exec 3<>/dev/net/tun' 2>/dev/null; then want=true; else want=false; fi
+is "$(jget "$tmp/live.json" "d['capabilities']['kernel.tun']['value']")" "$want" \
+	"live: kernel.tun is what opening /dev/net/tun does here ($want)"
+done_testing
