@@ -90,6 +90,24 @@ static void disagreement(struct layers *l, const char *says)
 		l->err = -ENOMEM;
 }
 
+/*
+ * A security module's denial of a VM's QEMU or of libvirt, as the audit subsystem logs it to the
+ * kernel log when no audit daemon takes it: AppArmor's 'apparmor="DENIED" ...
+ * profile="libvirt-UUID" name="/path" comm="qemu-system-x86"' and SELinux's 'avc:  denied {
+ * open } ... comm="qemu-kvm" ... scontext=...svirt_t...'. The last of each is kept (probe/lsm.c).
+ */
+static void klog_denial(struct probe_ctx *ctx, const char *text)
+{
+	const char *aa = strstr(text, "apparmor=\"DENIED\""), *avc = strstr(text, "avc:  denied");
+
+	if (aa && (strstr(aa, "profile=\"libvirt") || strstr(aa, "comm=\"qemu") ||
+		   strstr(aa, "profile=\"virt-aa-helper")))
+		facts_set(&ctx->facts, "klog.apparmor_denied", "%.400s", aa);
+	else if (avc && (strstr(avc, "comm=\"qemu") || strstr(avc, "svirt_t") ||
+			 strstr(avc, "comm=\"libvirtd") || strstr(avc, "comm=\"virtqemud")))
+		facts_set(&ctx->facts, "klog.selinux_denied", "%.400s", avc);
+}
+
 /* Lines of the kernel log that describe the platform, kept as facts. */
 static void klog_record(struct probe_ctx *ctx)
 {
@@ -135,6 +153,7 @@ static void klog_record(struct probe_ctx *ctx)
 			    !facts_get(&ctx->facts, wanted[i].key))
 				facts_set(&ctx->facts, wanted[i].key, "%.200s",
 					  text + strlen(wanted[i].prefix));
+		klog_denial(ctx, text);
 	}
 	free(buf);
 }

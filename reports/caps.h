@@ -88,6 +88,8 @@
 #define CAP_KERNEL_KVM_LOADED "kernel.kvm_loaded"
 #define CAP_KERNEL_KVM_MODULE "kernel.kvm_module"
 #define CAP_KERNEL_LOCKDOWN "kernel.lockdown"
+#define CAP_KERNEL_LSM "kernel.lsm"
+#define CAP_KERNEL_LSM_DENIALS "kernel.lsm_denials"
 #define CAP_KERNEL_NESTED "kernel.nested"
 #define CAP_KERNEL_OTHER_HYPERVISORS "kernel.other_hypervisors"
 #define CAP_KERNEL_OTHER_HYPERVISORS_OK "kernel.other_hypervisors_ok"
