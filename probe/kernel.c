@@ -145,6 +145,13 @@ static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 	}
 	rc |= report_cap_bool(r, CAP_KERNEL_KVM_LOADED, path_exists(ctx, "/sys/module/kvm"),
 			      "/sys/module/kvm", "the generic KVM module");
+	if (path_exists(ctx, "/sys/module/kvm"))	/* a module has an initstate; built-in not */
+		rc |= report_cap_bool(r, CAP_KERNEL_KVM_BUILTIN,
+				      !path_exists(ctx, "/sys/module/kvm/initstate"),
+				      "/sys/module/kvm/initstate", "%s",
+				      path_exists(ctx, "/sys/module/kvm/initstate") ? "a loadable "
+				      "module: modprobe can unload and reload it" : "built into the "
+				      "kernel: only the kernel command line sets its parameters");
 
 	const char *want = vendor_module(r);
 

@@ -84,6 +84,7 @@
 #define CAP_KERNEL_IOMMU_ENABLED "kernel.iommu_enabled"
 #define CAP_KERNEL_IOMMU_GROUPS "kernel.iommu_groups"
 #define CAP_KERNEL_KVM_API_VERSION "kernel.kvm_api_version"
+#define CAP_KERNEL_KVM_BUILTIN "kernel.kvm_builtin"
 #define CAP_KERNEL_KVM_CREATE_VM "kernel.kvm_create_vm"
 #define CAP_KERNEL_KVM_LOADED "kernel.kvm_loaded"
 #define CAP_KERNEL_KVM_MODULE "kernel.kvm_module"
@@ -145,6 +146,15 @@
 #define CAP_ENV_IS_GUEST "env.is_guest"
 #define CAP_ENV_LAYERS "env.layers"
 #define CAP_ENV_VMM "env.vmm"
+
+/* Hypervisor tools installed (probe/tools.c): the path found, or "none" */
+#define CAP_TOOLS_CLOUD_HYPERVISOR "tools.cloud_hypervisor"
+#define CAP_TOOLS_CROSVM "tools.crosvm"
+#define CAP_TOOLS_FIRECRACKER "tools.firecracker"
+#define CAP_TOOLS_LIBVIRT "tools.libvirt"
+#define CAP_TOOLS_QEMU "tools.qemu"
+#define CAP_TOOLS_VIRTUALBOX "tools.virtualbox"
+#define CAP_TOOLS_VMWARE "tools.vmware"
 
 /* PCI devices and passthrough */
 #define CAP_PCI_DEVICES "pci.devices"

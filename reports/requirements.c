@@ -4,6 +4,7 @@
  *   kvm      this user opens /dev/kvm and KVM creates a VM: the classic trap is a CPU with
  *            VT-x/AMD-V and a runner user outside the kvm group, where QEMU silently falls
  *            back to emulation and the job is slow instead of failing;
+ *   no-kvm   no KVM here at all (no /dev/kvm): for pools that must not have it;
  *   sev-snp, tdx   confidential guests: the CPU has it and the kernel enabled it.
  */
 #include <stdio.h>
@@ -47,7 +48,7 @@ static const struct requirement_profile profiles[] = {
 
 #define NPROFILES (sizeof(profiles) / sizeof(profiles[0]))
 
-static const char *const extra_ids[] = { "kvm", "sev-snp", "tdx" };
+static const char *const extra_ids[] = { "kvm", "no-kvm", "sev-snp", "tdx" };
 
 #define NEXTRA (sizeof(extra_ids) / sizeof(extra_ids[0]))
 
@@ -127,6 +128,46 @@ static void judge_kvm(const struct report *r, struct requirement *q)
 	q->reason = chain->verdict != VERDICT_YES && chain->reason ? chain->reason
 		    : "/dev/kvm is not usable by this user";
 	q->fix = chain->fix;
+
+	/* the trap: a tool that emulates instead of failing, so the job is slow, not red */
+	const char *qemu = report_cap_string(r, CAP_TOOLS_QEMU);
+
+	if (qemu && strcmp(qemu, "none")) {
+		snprintf(q->buf, sizeof(q->buf), "%s; beware: QEMU here (%s) does not fail without "
+			 "KVM, it emulates (TCG, 10x or more slower) unless the job passes -accel "
+			 "kvm", q->reason, qemu);
+		q->reason = q->buf;
+	}
+}
+
+/* no-kvm: nobody can use KVM here, for pools that must not have it */
+static void judge_no_kvm(const struct report *r, struct requirement *q)
+{
+	const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
+	const char *module = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
+
+	if (!dev) {
+		q->verdict = VERDICT_UNKNOWN;
+		q->reason = "whether /dev/kvm exists is not known";
+		return;
+	}
+	if (!strcmp(dev, "absent")) {
+		q->verdict = VERDICT_YES;
+		q->reason = "there is no /dev/kvm: no KVM here";
+		return;
+	}
+	q->verdict = VERDICT_NO;
+	snprintf(q->buf, sizeof(q->buf), "/dev/kvm exists%s%s%s", !strcmp(dev, "ok") ?
+		 " and this user opens it" : " (this user cannot open it, others can)",
+		 module && strcmp(module, "none") ? ": the module is " : "",
+		 module && strcmp(module, "none") ? module : "");
+	q->reason = q->buf;
+	q->fix = report_cap_flag(r, CAP_KERNEL_KVM_BUILTIN) == 1
+		 ? "KVM is built into this kernel, so nothing unloads it: boot a kernel without "
+		   "it, or close the node to everyone with a udev rule (KERNEL==\"kvm\", "
+		   "MODE=\"0000\")"
+		 : "sudo modprobe -r kvm_intel kvm_amd kvm; keep it out: printf 'blacklist "
+		   "kvm_intel\\nblacklist kvm_amd\\n' | sudo tee /etc/modprobe.d/no-kvm.conf";
 }
 
 void requirement_judge(const struct report *r, const char *id, struct requirement *q)
@@ -137,6 +178,8 @@ void requirement_judge(const struct report *r, const char *id, struct requiremen
 	q->id = id;
 	if (!strcmp(id, "kvm")) {
 		judge_kvm(r, q);
+	} else if (!strcmp(id, "no-kvm")) {
+		judge_no_kvm(r, q);
 	} else if (!strcmp(id, "sev-snp")) {
 		judge_cc(r, q, CAP_CC_SEV_SNP, CAP_CC_SEV_SNP_KERNEL, "SEV-SNP");
 	} else if (!strcmp(id, "tdx")) {

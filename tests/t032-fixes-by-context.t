@@ -117,7 +117,7 @@ nested0 wsl 6.6.87.2-microsoft-standard-WSL2
 probe_root "$r"
 has "$r" kernel.nested "nestedVirtualization=true" "WSL2: .wslconfig"
 nested0 loadable 6.1.0-27-amd64
-root_file "$r" sys/module/kvm_intel/initstate live
+root_file "$r" sys/module/kvm_intel/initstate live; root_file "$r" sys/module/kvm/initstate live
 probe_root "$r"
 has "$r" kernel.nested "sudo modprobe -r kvm_intel && sudo modprobe kvm_intel nested=1" \
 	"a loadable kvm_intel: reload it with nested=1"

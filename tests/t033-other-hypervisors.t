@@ -20,7 +20,6 @@ host() {	# NAME RELEASE VIRT_AT_LOAD(Y|N|-): Intel desktop, kvm_intel loaded, /d
 	kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
 	root_file "$r" proc/cmdline "BOOT_IMAGE=/boot/vmlinuz-$2 root=/dev/nvme0n1p2 ro quiet splash"
 	[ "$3" = - ] || root_file "$r" sys/module/kvm/parameters/enable_virt_at_load "$3"
-	root_file "$r" sys/module/kvm/initstate live
 }
 vbox() { root_file "$1" sys/module/vboxdrv/version "$2"; root_file "$1" sys/module/vboxdrv/initstate live; }
 

@@ -39,6 +39,33 @@ is "$rc" 1 "but kvm fails there: exit 1"
 grep -q '^FAIL  kvm .*cannot open it' "$tmp/out" && grep -q 'fix: sudo usermod -aG kvm' "$tmp/out"
 ok $? "it says the user cannot open /dev/kvm, and the fix"
 
+# the trap's second half: QEMU is installed, so a job that does not say -accel kvm would not
+# fail, it would emulate; check says so where kvm fails, and not where it holds
+mkdir -p "$tmp/noaccess/usr/bin" && : >"$tmp/noaccess/usr/bin/qemu-system-x86_64"
+check "$tmp/noaccess" --require kvm --json
+jget "$tmp/out" "d['requirements'][0]['reason']" |
+	grep -q 'beware: QEMU here (/usr/bin/qemu-system-x86_64) does not fail without KVM, it emulates'
+ok $? "kvm fails and QEMU is installed: check warns that QEMU would emulate instead of failing"
+mkdir -p "$tmp/good/usr/bin" && : >"$tmp/good/usr/bin/qemu-system-x86_64"
+check "$tmp/good" --require kvm --json
+jget "$tmp/out" "d['requirements'][0]['reason']" | grep -q beware
+is "$?" 1 "where kvm holds, no warning"
+
+# no-kvm: for pools that must not have KVM
+check "$tmp/good" --require no-kvm --json
+is "$rc" 1 "no-kvm on a host with KVM: exit 1"
+is "$(jget "$tmp/out" "d['requirements'][0]['reason']")" \
+	"/dev/kvm exists and this user opens it: the module is kvm_intel" "it says /dev/kvm exists, and which module"
+jget "$tmp/out" "d['requirements'][0]['fix']" | grep -q "^sudo modprobe -r kvm_intel kvm_amd kvm; keep it out: printf 'blacklist kvm_intel"
+ok $? "and how to keep a loadable module out"
+host builtin; rm "$tmp/builtin/sys/module/kvm/initstate" "$tmp/builtin/sys/module/kvm_intel/initstate"
+check "$tmp/builtin" --require no-kvm --json
+jget "$tmp/out" "d['requirements'][0]['fix']" | grep -q '^KVM is built into this kernel, so nothing unloads it'
+ok $? "a built-in KVM: no modprobe -r, which cannot work"
+host nokvm; root_fact "$tmp/nokvm" kvm.open ENOENT
+check "$tmp/nokvm" --require no-kvm
+is "$rc" 0 "no /dev/kvm: no-kvm holds, exit 0"
+
 # nested=0 and no IOMMU fail their profiles with the right requirement
 host nonested
 kvm_module "$tmp/nonested" kvm_intel N

@@ -78,6 +78,7 @@ kvm_module() {	# ROOT MODULE NESTED(Y|N): loaded as a module (it has an initstat
 	mkdir -p "$1/sys/module/kvm/parameters"
 	root_file "$1" "sys/module/$2/parameters/nested" "$3"
 	root_file "$1" "sys/module/$2/initstate" live
+	root_file "$1" sys/module/kvm/initstate live
 	case $2 in
 	kvm_intel) root_file "$1" sys/module/kvm_intel/parameters/ept Y
 		   root_file "$1" sys/module/kvm_intel/parameters/unrestricted_guest Y ;;
