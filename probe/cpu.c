@@ -295,6 +295,37 @@ static int cpu_flag_report(struct probe_ctx *ctx, struct report *r, const struct
 	return report_cap_bool(r, f->id, v == 1, src, "%s", f->meaning);
 }
 
+/*
+ * x86-64-v2, the level Windows 11 (24H2) and RHEL 9 require: CMPXCHG16B, LAHF/SAHF in long
+ * mode, POPCNT, SSE3, SSSE3, SSE4.1, SSE4.2 (the psABI's micro-architecture levels). A guest
+ * sees it only if its CPU model has it too: QEMU's default qemu64 does not.
+ */
+static int cpu_x86_64_v2(struct probe_ctx *ctx, struct report *r)
+{
+	static const struct { const char *name; struct cpuid_bit bit; } need[] = {
+		{ "CMPXCHG16B", { 0x00000001, 0, CPUID_ECX, 13 } },
+		{ "LAHF/SAHF", { 0x80000001, 0, CPUID_ECX, 0 } },
+		{ "POPCNT", { 0x00000001, 0, CPUID_ECX, 23 } },
+		{ "SSE3", { 0x00000001, 0, CPUID_ECX, 0 } },
+		{ "SSSE3", { 0x00000001, 0, CPUID_ECX, 9 } },
+		{ "SSE4.1", { 0x00000001, 0, CPUID_ECX, 19 } },
+		{ "SSE4.2", { 0x00000001, 0, CPUID_ECX, 20 } },
+	};
+	char missing[128] = "";
+
+	for (size_t i = 0; i < COUNT(need); i++)
+		if (cpuid_raw_bit(&ctx->cpuid, &need[i].bit) != 1)
+			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing), "%s%s",
+				 *missing ? " " : "", need[i].name);
+	if (*missing)
+		return report_cap_bool(r, CAP_CPU_X86_64_V2, false, "CPUID 0x00000001 ECX, "
+				       "0x80000001 ECX", "x86-64-v2 (Windows 11 24H2, RHEL 9 need "
+				       "it): this CPU lacks %s", missing);
+	return report_cap_bool(r, CAP_CPU_X86_64_V2, true, "CPUID 0x00000001 ECX, 0x80000001 ECX",
+			       "x86-64-v2 (CMPXCHG16B, LAHF/SAHF, POPCNT, SSE3 to SSE4.2): a guest "
+			       "gets it with -cpu host or a model that has it, not QEMU's qemu64");
+}
+
 /* family/model/stepping as Linux's x86_family()/x86_model() compute them from CPUID.1:EAX. */
 static int cpu_signature(struct probe_ctx *ctx, struct report *r)
 {
@@ -592,6 +623,7 @@ static int cpu_unknown_all(struct report *r, const char *why)
 		bit_source(&svm_flags[i].bit, src, sizeof(src));
 		err |= report_cap_unknown(r, svm_flags[i].id, src, "%s", why);
 	}
+	err |= report_cap_unknown(r, CAP_CPU_X86_64_V2, "CPUID", "%s", why);
 	return err;
 }
 
@@ -617,6 +649,7 @@ int probe_cpu(struct probe_ctx *ctx, struct report *r)
 	err |= cpu_identity(ctx, r);
 	for (size_t i = 0; i < COUNT(cpu_flags); i++)
 		err |= cpu_flag_report(ctx, r, &cpu_flags[i]);
+	err |= cpu_x86_64_v2(ctx, r);
 	err |= cpu_svm(ctx, r);
 	err |= cpu_hypervisor(ctx, r);
 	err |= cpu_codename(ctx, r);

@@ -4,9 +4,14 @@
  * Firecracker, Cloud Hypervisor, crosvm, VirtualBox, VMware. They tell which stacks a person
  * can try (prove --stack), and which one would quietly emulate: QEMU without -accel kvm runs
  * guests under TCG without failing, so a CI gate on KVM says so (reports/requirements.c).
+ * Also the pieces a Windows 11 guest needs besides KVM (advise windows11): UEFI firmware with
+ * Secure Boot for guests (OVMF) and a TPM 2.0 emulator (swtpm), with the package that has
+ * each on this distribution.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "probe/probe.h"
@@ -33,9 +38,72 @@ static const struct tool {
 	  "/usr/bin/vmware" } },
 };
 
+/* Firmware and TPM for guests: the files (Debian/Ubuntu's, Fedora's) and the packages */
+static const struct piece {
+	const char *id, *what, *deb, *rpm;
+	const char *paths[4];
+} pieces[] = {
+	{ CAP_TOOLS_OVMF_SECBOOT, "UEFI firmware with Secure Boot for guests (OVMF)", "ovmf",
+	  "edk2-ovmf", { "/usr/share/OVMF/OVMF_CODE_4M.secboot.fd",
+	  "/usr/share/OVMF/OVMF_CODE.secboot.fd", "/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd" } },
+	{ CAP_TOOLS_SWTPM, "a TPM 2.0 emulator for guests (swtpm)", "swtpm swtpm-tools",
+	  "swtpm swtpm-tools", { "/usr/bin/swtpm" } },
+};
+
+/* "apt", "dnf" or NULL: the package manager /etc/os-release's ID and ID_LIKE point to */
+static const char *package_tool(struct probe_ctx *ctx)
+{
+	char *text = NULL;
+	size_t len;
+	const char *tool = NULL;
+
+	if (root_read(ctx, "/etc/os-release", &text, &len) == 0) {
+		for (char *line = strtok(text, "\n"); line && !tool; line = strtok(NULL, "\n")) {
+			if (strncmp(line, "ID=", 3) && strncmp(line, "ID_LIKE=", 8))
+				continue;
+			if (strstr(line, "debian") || strstr(line, "ubuntu"))
+				tool = "apt";
+			else if (strstr(line, "fedora") || strstr(line, "rhel") || strstr(line, "centos"))
+				tool = "dnf";
+		}
+	}
+	free(text);
+	return tool;
+}
+
+static int probe_pieces(struct probe_ctx *ctx, struct report *r)
+{
+	const char *tool = package_tool(ctx);
+	int rc = 0;
+
+	for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]); i++) {
+		const struct piece *p = &pieces[i];
+		const char *found = NULL;
+		struct stat st;
+
+		for (int k = 0; k < 4 && p->paths[k] && !found; k++)
+			if (root_stat(ctx, p->paths[k], &st) == 0 && S_ISREG(st.st_mode))
+				found = p->paths[k];
+		/* a path, not a flag: most hosts never need it, so it is no red line of the
+		 * report; advise windows11 reads it, with the fix */
+		rc |= report_cap_str(r, p->id, found ? found : "none", found ? found : p->paths[0],
+				     "%s%s", p->what, found ? "" : ": not installed");
+		if (found)
+			continue;
+		if (tool && !strcmp(tool, "apt"))
+			rc |= report_cap_fix(r, p->id, "sudo apt install %s", p->deb);
+		else if (tool)
+			rc |= report_cap_fix(r, p->id, "sudo dnf install %s", p->rpm);
+		else
+			rc |= report_cap_fix(r, p->id, "install %s (Debian/Ubuntu: apt install %s; "
+					     "Fedora: dnf install %s)", p->what, p->deb, p->rpm);
+	}
+	return rc;
+}
+
 int probe_tools(struct probe_ctx *ctx, struct report *r)
 {
-	int rc = 0;
+	int rc = probe_pieces(ctx, r);
 
 	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
 		const char *found = NULL;

@@ -8,9 +8,11 @@
 #include <string.h>
 
 #include "reports/advice.h"
+#include "reports/caps.h"
 
-#define LAYER_STEP(l, s) { ADVICE_LAYER, l, s }
-#define ROW_STEP(k, s) { ADVICE_ROW, k, s }
+#define LAYER_STEP(l, s) { ADVICE_LAYER, l, s, NULL }
+#define ROW_STEP(k, s) { ADVICE_ROW, k, s, NULL }
+#define CAP_STEP(id, s) { ADVICE_CAP, 0, s, id }
 #define HW_CHAIN(extra_cpu, extra_kernel)						\
 	LAYER_STEP(LAYER_CPU, "the CPU has VT-x or AMD-V" extra_cpu),			\
 	LAYER_STEP(LAYER_FIRMWARE, "the firmware (BIOS/UEFI) leaves it enabled"),	\
@@ -57,6 +59,33 @@ const struct guest_advice advice_table[] = {
 	    "(virtcap lab uses both to run real KVM)",
 	    "move the workload to a host whose hypervisor exposes VT-x/AMD-V to its guests, or to "
 	    "bare metal" } },
+	{ "windows11", "Windows 11 (or Server 2025): a 64-bit OS that also wants UEFI with "
+	  "Secure Boot, a TPM 2.0 and an x86-64-v2 CPU", GUEST_LONG64,
+	  { HW_CHAIN(" and long mode", ", in a 64-bit kernel"),
+	    ROW_STEP(GUEST_LONG64, "a 64-bit test guest runs in long mode"),
+	    ROW_STEP(GUEST_BOOT, "a guest goes itself from real mode to long mode, as an OS "
+				 "loader does, and handles exceptions through its own IDT"),
+	    ROW_STEP(GUEST_IRQ, "interrupts reach the guest"),
+	    ROW_STEP(GUEST_SMP, "several vCPUs run at once (it wants 2)"),
+	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk"),
+	    CAP_STEP(CAP_CPU_X86_64_V2, "the CPU is x86-64-v2 (SSE4.2, POPCNT), and the guest's "
+				       "CPU model passes it on (-cpu host; QEMU's qemu64 does not)"),
+	    CAP_STEP(CAP_TOOLS_OVMF_SECBOOT, "UEFI firmware with Secure Boot for the guest (OVMF "
+					    "*.secboot.fd, with its Microsoft-keyed VARS)"),
+	    CAP_STEP(CAP_TOOLS_SWTPM, "a TPM 2.0 for the guest (swtpm; libvirt: <tpm "
+				     "model='tpm-crb'><backend type='emulator' version='2.0'/>)") },
+	  { advice_emulation,
+	    "Windows 10 (see 'advise windows10') needs neither TPM nor Secure Boot" } },
+	{ "windows10", "Windows 10 or Server 2016-2022: a 64-bit OS (UEFI or BIOS, no TPM "
+	  "needed)", GUEST_LONG64,
+	  { HW_CHAIN(" and long mode", ", in a 64-bit kernel"),
+	    ROW_STEP(GUEST_LONG64, "a 64-bit test guest runs in long mode"),
+	    ROW_STEP(GUEST_BOOT, "a guest goes itself from real mode to long mode, as an OS "
+				 "loader does, and handles exceptions through its own IDT"),
+	    ROW_STEP(GUEST_IRQ, "interrupts reach the guest"),
+	    ROW_STEP(GUEST_SMP, "several vCPUs run at once"),
+	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk") },
+	  { advice_emulation } },
 	{ "gpu", "a guest that owns a PCI device such as a GPU (VFIO passthrough)",
 	  GUEST_LONG64,
 	  { HW_CHAIN(" and long mode", ""), ROW_STEP(GUEST_LONG64, "a 64-bit guest runs"),
@@ -92,8 +121,8 @@ const char *advice_proofs(const struct guest_advice *a, char *buf, size_t len)
 		enum guest_kind k = a->steps[i].kind == ADVICE_ROW ? (enum guest_kind)a->steps[i].which
 								    : a->main;
 
-		if (k == GUEST_PASSTHROUGH || k == GUEST_CONTAINER ||
-		    strstr(buf, guest_kind_id(k)))
+		if (a->steps[i].kind == ADVICE_CAP || k == GUEST_PASSTHROUGH ||
+		    k == GUEST_CONTAINER || strstr(buf, guest_kind_id(k)))
 			continue;
 		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
 					 used ? "," : "", guest_kind_id(k));
@@ -112,6 +141,13 @@ static enum layer_state step_state(const struct report *r, const struct guest_ad
 {
 	if (s->kind == ADVICE_LAYER)
 		return report_layer_state(r, a->main, (enum layer)s->which);
+	if (s->kind == ADVICE_CAP) {
+		const struct cap *c = report_cap(r, s->cap);
+
+		return !c || c->kind == CAP_UNKNOWN ? LAYER_UNKNOWN
+		       : c->kind == CAP_BOOL ? (c->b ? LAYER_OK : LAYER_FAIL)
+		       : c->kind == CAP_STRING && !strcmp(c->s, "none") ? LAYER_FAIL : LAYER_OK;
+	}
 
 	enum verdict v = probe ? r->matrix[s->which].probe_verdict : r->matrix[s->which].verdict;
 
@@ -145,6 +181,14 @@ static void judge(const struct report *r, const struct guest_advice *a,
 	j->decisive = first_bad >= 0 ? first_bad : first_unknown;
 	if (j->decisive < 0)
 		return;
+
+	if (a->steps[j->decisive].kind == ADVICE_CAP) {	/* the capability says why and how */
+		const struct cap *c = report_cap(r, a->steps[j->decisive].cap);
+
+		j->reason = c && c->detail ? c->detail : "not known";
+		j->fix = c ? c->fix : NULL;
+		return;
+	}
 
 	const struct matrix_row *d = step_row(r, a, j->decisive);
 

@@ -13,15 +13,18 @@
 
 #include "reports/report.h"
 
-#define ADVICE_STEPS_MAX 10
+#define ADVICE_STEPS_MAX 14
 #define ADVICE_ALTERNATIVES_MAX 4
 
-enum advice_step_kind { ADVICE_LAYER, ADVICE_ROW };
+/* a layer of the main row's chain, a matrix row, or a capability (a true flag, or a string
+ * other than "none": a tool found) */
+enum advice_step_kind { ADVICE_LAYER, ADVICE_ROW, ADVICE_CAP };
 
 struct advice_step {
 	enum advice_step_kind kind;
 	int which;		/* enum layer, or enum guest_kind */
 	const char *says;	/* the requirement, for people */
+	const char *cap;	/* ADVICE_CAP: the capability id */
 };
 
 struct guest_advice {

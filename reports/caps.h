@@ -25,6 +25,7 @@
 #define CAP_CPU_HYPERVISOR_NAME "cpu.hypervisor_name"
 #define CAP_CPU_HYPERVISOR_SIGNATURE "cpu.hypervisor_signature"
 #define CAP_CPU_LBRV "cpu.lbrv"
+#define CAP_CPU_X86_64_V2 "cpu.x86_64_v2"
 #define CAP_CPU_LM "cpu.lm"
 #define CAP_CPU_MAX_BASIC_LEAF "cpu.max_basic_leaf"
 #define CAP_CPU_MAX_EXT_LEAF "cpu.max_ext_leaf"
@@ -152,7 +153,9 @@
 #define CAP_TOOLS_CROSVM "tools.crosvm"
 #define CAP_TOOLS_FIRECRACKER "tools.firecracker"
 #define CAP_TOOLS_LIBVIRT "tools.libvirt"
+#define CAP_TOOLS_OVMF_SECBOOT "tools.ovmf_secboot"
 #define CAP_TOOLS_QEMU "tools.qemu"
+#define CAP_TOOLS_SWTPM "tools.swtpm"
 #define CAP_TOOLS_VIRTUALBOX "tools.virtualbox"
 #define CAP_TOOLS_VMWARE "tools.vmware"
 

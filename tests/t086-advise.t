@@ -36,6 +36,41 @@ is "$(field "['steps'][$(field "['first_failing_step']")]['row']")" passthrough 
 field "['steps'][$(field "['first_failing_step']")]['fix']" | grep -q "intel_iommu=on"
 ok $? "gpu: its fix turns the IOMMU on (intel_iommu=on; the root has no ACPI tables to blame)"
 
+# Windows 11: the os64 chain, then x86-64-v2, OVMF with Secure Boot and swtpm, each missing
+# piece with the package of this distribution (from /etc/os-release)
+step_of() { field "['steps'][$(field "['first_failing_step']")]$1"; }
+root_file "$r" etc/os-release 'PRETTY_NAME="Debian GNU/Linux 12 (bookworm)"
+ID=debian'
+advise "$r" windows11 --json
+is "$(field "['verdict']")/$(step_of "['requirement']" | cut -d'(' -f1)" \
+	"no/UEFI firmware with Secure Boot for the guest " \
+	"windows11 on a good Debian host without OVMF: the firmware is the first missing piece"
+is "$(step_of "['fix']")" "sudo apt install ovmf" "its fix: Debian's package"
+mkdir -p "$r/usr/share/OVMF" && : >"$r/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
+advise "$r" windows11 --json
+is "$(step_of "['fix']")" "sudo apt install swtpm swtpm-tools" "with OVMF: the TPM emulator is next"
+mkdir -p "$r/usr/bin" && : >"$r/usr/bin/swtpm"
+advise "$r" windows11 --json
+is "$rc/$(field "['verdict']")" "0/yes" "with both: Windows 11 can run"
+advise "$r" windows10 --json
+is "$(field "['verdict']")" yes "Windows 10 needs neither"
+host fedora; r=$tmp/fedora
+cpu_intel_vmx "$r"; intel_msrs "$r" 0x5; kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+root_file "$r" etc/os-release 'NAME="Fedora Linux"
+ID=fedora'
+advise "$r" windows11 --json
+is "$(step_of "['fix']")" "sudo dnf install edk2-ovmf" "Fedora: its own package"
+# a real Core 2 Duo P8400 (Penryn: SSE4.1, no SSE4.2 or POPCNT), its dump used in place
+penryn=${VIRTCAP_FIXTURES:-}/cpuid/intel-06-17-core2-p8400-penryn.raw
+if [ -f "$penryn" ]; then
+	host penryn; r=$tmp/penryn
+	intel_msrs "$r" 0x5; kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+	advise "$r" windows11 --json --cpuid-dump "$penryn"
+	is "$(field "['verdict']")" no "a Penryn: no Windows 11"
+	step_of "['reason']" | grep -q 'this CPU lacks POPCNT SSE4.2'
+	ok $? "because the CPU lacks POPCNT and SSE4.2 (x86-64-v2)"
+fi
+
 # the classic trap: VT-x there, but this user may not open /dev/kvm
 host noaccess; r=$tmp/noaccess
 cpu_intel_vmx "$r"; intel_msrs "$r" 0x5; kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"

@@ -138,8 +138,9 @@ static int dump_leaf4_caches(const char *dump)
 	return caches;
 }
 
-/* What libcpuid's own cpuid_tool calls the dump's CPU (--codename), in out; false if it fails. */
-static bool cpuid_tool_codename(const char *dump, char *out, size_t len)
+/* The first line libcpuid's own cpuid_tool prints for the dump with query (--codename,
+ * --flags), in out; false if it fails. */
+static bool cpuid_tool_says(const char *dump, const char *query, char *out, size_t len)
 {
 	char load[4200];
 	int fds[2], status;
@@ -152,7 +153,7 @@ static bool cpuid_tool_codename(const char *dump, char *out, size_t len)
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
-		execlp("cpuid_tool", "cpuid_tool", "--quiet", load, "--codename", (char *)NULL);
+		execlp("cpuid_tool", "cpuid_tool", "--quiet", load, query, (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
@@ -172,6 +173,36 @@ static bool cpuid_tool_codename(const char *dump, char *out, size_t len)
  * safe for libcpuid; where it is not, libcpuid is not asked and the report says why. The
  * hypervisor leaves, absent from the format, are unknown.
  */
+/* x86-64-v2 against libcpuid's own flags of the dump: cx16 lahf_lm popcnt pni ssse3 sse4_1
+ * sse4_2, each a word of cpuid_tool --flags */
+static bool check_x86_64_v2(const char *dump, const struct report *r, char *diff, size_t len)
+{
+	static const char *const v2[] = { "cx16", "lahf_lm", "popcnt", "pni", "ssse3", "sse4_1",
+					   "sse4_2" };
+	const struct cap *c = report_cap(r, "cpu.x86_64_v2");
+	char flags[2048], word[16];
+	size_t used = strlen(diff);
+	bool all = true;
+
+	if (!cpuid_tool_says(dump, "--flags", flags + 1, sizeof(flags) - 2)) {
+		snprintf(diff + used, len - used, "x86_64_v2: cpuid_tool --flags failed on it; ");
+		return false;
+	}
+	flags[0] = ' ';
+	strcat(flags, " ");
+	for (size_t i = 0; i < sizeof(v2) / sizeof(v2[0]); i++) {
+		snprintf(word, sizeof(word), " %s ", v2[i]);
+		all = all && strstr(flags, word);
+	}
+	if (!c || c->kind != CAP_BOOL || c->b != all) {
+		snprintf(diff + used, len - used, "x86_64_v2: got %s, libcpuid's flags say %s; ",
+			 !c || c->kind != CAP_BOOL ? "not a bool" : c->b ? "yes" : "no",
+			 all ? "yes" : "no");
+		return false;
+	}
+	return true;
+}
+
 static bool check_libcpuid(const char *dump, const struct report *r, char *diff, size_t len)
 {
 	const struct cap *c = report_cap(r, "cpu.codename");
@@ -190,7 +221,7 @@ static bool check_libcpuid(const char *dump, const struct report *r, char *diff,
 				 "six or more leaf-4 caches; ");
 			return false;
 		}
-	} else if (!cpuid_tool_codename(dump, want, sizeof(want))) {
+	} else if (!cpuid_tool_says(dump, "--codename", want, sizeof(want))) {
 		snprintf(diff + used, len - used, "codename: cpuid_tool --codename failed on it; ");
 		return false;
 	} else {
@@ -205,6 +236,8 @@ static bool check_libcpuid(const char *dump, const struct report *r, char *diff,
 			return false;
 		}
 	}
+	if (!unsafe && !check_x86_64_v2(dump, r, diff, len))
+		return false;
 	if (!sig || sig->kind != CAP_UNKNOWN) {
 		snprintf(diff + used, len - used, "hypervisor_signature: known from a dump; ");
 		return false;
