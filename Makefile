@@ -55,6 +55,7 @@ LIB_OBJS += probe/modsign.o
 LIB_OBJS += probe/devnodes.o
 LIB_OBJS += probe/lsm.o
 LIB_OBJS += probe/tools.o
+LIB_OBJS += probe/slowness.o
 LIB_OBJS += probe/msr.o
 LIB_OBJS += probe/osvirt.o
 LIB_OBJS += probe/pci.o

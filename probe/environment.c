@@ -98,6 +98,13 @@ static void disagreement(struct layers *l, const char *says)
  */
 static void klog_denial(struct probe_ctx *ctx, const char *text)
 {
+	/* "x86/split lock detection: #AC: CPU 0/KVM/3324070 took a split_lock trap at address:
+	 * 0x..." names a QEMU vCPU thread ("CPU n/KVM"): a guest split-locks (probe/slowness.c) */
+	const char *ac = strstr(text, "#AC: ");
+
+	if (ac && strstr(ac, "/KVM/") && strstr(ac, "took a split_lock trap"))
+		facts_set(&ctx->facts, "klog.split_lock_guest", "%.200s", ac + 5);
+
 	const char *aa = strstr(text, "apparmor=\"DENIED\""), *avc = strstr(text, "avc:  denied");
 
 	if (aa && (strstr(aa, "profile=\"libvirt") || strstr(aa, "comm=\"qemu") ||

@@ -130,6 +130,7 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		probe_environment,	/* weighs the evidence the others recorded */
 		probe_modsign,	/* after environment: it reads the kernel log that area recorded */
 		probe_lsm,	/* likewise */
+		probe_slowness,	/* likewise */
 		probe_tools,
 	};
 	if (report_str_set(&r->root, ctx->root_name))
