@@ -122,13 +122,21 @@ static int run_script(const char *path, const char *name, char *out, size_t len)
 		dup2(fds[1], STDOUT_FILENO);
 		close(fds[0]);
 		close(fds[1]);
-		/* the tests' shorter wait for a KVM boot; stack.sh checks the number */
+		/* the tests' shorter (or the lab's longer) waits; stack.sh checks the numbers */
 		const char *kvm_wait = getenv("VIRTCAP_STACK_KVM_TIMEOUT");
+		const char *tcg_wait = getenv("VIRTCAP_STACK_TCG_TIMEOUT");
+		const char *argv[8] = { "sh", path, name };
+		int n = 3;
 
-		if (kvm_wait)
-			execl("/bin/sh", "sh", path, name, "--kvm-timeout", kvm_wait, (char *)NULL);
-		else
-			execl("/bin/sh", "sh", path, name, (char *)NULL);
+		if (kvm_wait) {
+			argv[n++] = "--kvm-timeout";
+			argv[n++] = kvm_wait;
+		}
+		if (tcg_wait) {
+			argv[n++] = "--tcg-timeout";
+			argv[n++] = tcg_wait;
+		}
+		execv("/bin/sh", (char *const *)argv);
 		_exit(127);
 	}
 	setpgid(pid, pid);

@@ -6,12 +6,14 @@
 #
 # usage: lab.sh [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]
 #               [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json]
-#               [-- VIRTCAP-ARGS...]
+#               [--with-stack] [-- VIRTCAP-ARGS...]
 #        lab.sh [--kernel amd64|i386] --show-current-kernel
 #        lab.sh [--kernel amd64|i386] --fetch-only   (prints the cached root: kernel, busybox)
 # Kernels (the versions lab-kernels.tsv pins) and busybox come from Debian with `apt-get
 # download` into a cache (never installed);
-# after the first run no network is needed. Exit status: the inner virtcap's, 2 when the lab
+# after the first run no network is needed. --with-stack (QEMU engine, amd64) also puts this
+# host's QEMU, the tools scripts/stack.sh uses and the cached guest kernel into the lab, so
+# that `prove --stack qemu` boots a real L2 guest on the lab's real (nested) KVM. Exit status: the inner virtcap's, 2 when the lab
 # itself fails (with what failed), never a QEMU or temporary file left behind.
 set -eu
 
@@ -27,6 +29,7 @@ timeout=
 json=0
 show_current=0
 fetch_only=0
+with_stack=0
 # the static binaries: beside this script when installed (PREFIX/lib/virtcap), else at the top
 # of the build tree
 here=$(cd "$(dirname "$0")" && pwd)
@@ -61,11 +64,14 @@ while [ $# -gt 0 ]; do
 	--json) json=1; shift ;;
 	--show-current-kernel) show_current=1; shift ;;
 	--fetch-only) fetch_only=1; shift ;;
+	--with-stack) with_stack=1; shift ;;
 	--) shift; break ;;
 	*) die "unknown option '$1' (see virtcap --help)" ;;
 	esac
 done
 [ "$kernel" = i386 ] && bits=32
+[ "$with_stack" = 0 ] || { [ "$engine" = qemu ] && [ "$kernel" = amd64 ]; } ||
+	die "--with-stack: the QEMU engine and the amd64 kernel (it carries this host's QEMU)"
 # Every value that reaches a generated file (the Bochs configuration, the lab's init script) is
 # checked here: a newline in --cpu would add a line of configuration (a com2: that writes a host
 # file), a quote in VIRTCAP_BENCH_EXITS a command of the init script.
@@ -77,6 +83,12 @@ if [ -n "$cpu" ]; then
 	[ "${#cpu}" -le 128 ] && [ -z "$(printf '%s' "$cpu" | tr -d "$allowed")" ] ||
 		die "--cpu '$(printf '%s' "$cpu" | tr -c "$allowed" '?')': a CPU model of $engine, of the characters $allowed"
 fi
+for wait in "${VIRTCAP_STACK_KVM_TIMEOUT:-1}" "${VIRTCAP_STACK_TCG_TIMEOUT:-1}"; do
+	case $wait in	# they cross into the lab as VIRTCAP_BENCH_EXITS does
+	[1-9]|[1-9][0-9]|[1-9][0-9][0-9]) ;;
+	*) die "VIRTCAP_STACK_KVM_TIMEOUT, VIRTCAP_STACK_TCG_TIMEOUT: seconds, from 1 to 999" ;;
+	esac
+done
 case ${VIRTCAP_BENCH_EXITS:-1} in
 [1-9]|[1-9][0-9]|[1-9][0-9][0-9]|[1-9][0-9][0-9][0-9]|[1-9][0-9][0-9][0-9][0-9]) ;;
 *) die "VIRTCAP_BENCH_EXITS: a number of exits, from 1 to 99999" ;;
@@ -141,11 +153,13 @@ $(tail -5 "$log")"
 
 # The modules, besides KVM's, that scripts/stack.sh's guest loads to prove QEMU's virtual
 # devices from inside: virtio disk, network and 9p/virtiofs shares, the q35 AHCI CD-ROM with
-# ISO 9660, the floppy with FAT. fetch unpacks them with everything modules.dep says they need.
+# ISO 9660, the floppy with FAT; and tun, which the lab itself loads for --with-stack's tap
+# device. fetch unpacks them with everything their own depends= names.
 guest_device_modules="virtio_pci virtio_blk virtio_net 9pnet_virtio 9p virtiofs ahci sr_mod
-	isofs floppy vfat nls_cp437 nls_utf8 nls_ascii"
-# the layout of the cache's root: a cache made before the device modules fetches again
-layout=2
+	isofs floppy vfat nls_cp437 nls_utf8 nls_ascii tun"
+# the layout of the cache's root: a cache made before the device modules (2) or tun (3)
+# fetches again
+layout=3
 
 # modinfo_depends KO: the modules KO needs, from its .modinfo section (no tool needed)
 modinfo_depends() {
@@ -277,6 +291,45 @@ echo "root:x:0:0::/:/bin/sh" >"$ir/etc/passwd"
 echo "nobody:x:65534:65534::/:/bin/sh" >>"$ir/etc/passwd"
 printf 'root:x:0:\nkvm:x:990:\nnogroup:x:65534:\n' >"$ir/etc/group"
 
+# pack FILE...: each at its own path in the initramfs, with the libraries ldd says it loads
+pack() {
+	for f in "$@"; do
+		[ -e "$f" ] || die "--with-stack: $f is missing: run make deps"
+		mkdir -p "$ir${f%/*}" && cp -L "$f" "$ir$f" || die "--with-stack: copying $f failed"
+		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+			[ -e "$ir$lib" ] && continue
+			mkdir -p "$ir${lib%/*}" && cp -L "$lib" "$ir$lib" ||
+				die "--with-stack: copying $lib (for $f) failed"
+		done
+	done
+}
+if [ "$with_stack" = 1 ]; then
+	# QEMU with its firmware, the tools stack.sh makes media and networks with, the python
+	# modules its listener uses (listed by python itself), the scripts, and the cache that
+	# lab.sh --fetch-only finds: the guest kernel, busybox and the device modules
+	# (Debian's QEMU loads TCG as a module, and finds ROMs on its firmware path: seabios,
+	# qemu, ipxe)
+	pack /usr/bin/qemu-system-x86_64 /usr/bin/qemu-img /usr/bin/xorriso /usr/sbin/mkfs.fat \
+		/usr/bin/mtools /usr/lib/qemu/virtiofsd /usr/sbin/ip /usr/bin/python3 \
+		/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so
+	for t in mcopy mtype; do ln -sf mtools "$ir/usr/bin/$t"; done
+	# mtools converts file names through iconv: glibc's module for its codepage 850
+	gconv=/usr/lib/x86_64-linux-gnu/gconv
+	mkdir -p "$ir$gconv" && cp -r "$gconv"/gconv-modules* "$gconv/IBM850.so" "$ir$gconv/" ||
+		die "--with-stack: copying glibc's gconv modules for mtools failed"
+	ln -sf mkfs.fat "$ir/usr/sbin/mkfs.vfat"
+	pack $(/usr/bin/python3 -c 'import re, socket, os, sys, time
+print(" ".join(m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)))')
+	mkdir -p "$ir/usr/share" "$ir/usr/lib/ipxe" &&
+		cp -rL /usr/share/qemu /usr/share/seabios "$ir/usr/share/" &&
+		cp -rL /usr/lib/ipxe/qemu "$ir/usr/lib/ipxe/" || die "--with-stack: copying QEMU's firmware failed"
+	mkdir -p "$ir/bin/scripts" "$ir/root/.cache/virtcap/lab/amd64"
+	cp "$here"/stack.sh "$here"/stack-*.sh "$here"/lab.sh "$pins" "$ir/bin/scripts/"
+	cp -r "$root" "$ir/root/.cache/virtcap/lab/amd64/"
+	tun=$(grep '/tun\.ko$' "$root/lib/modules/$kver/guest-devices.order" || true)
+	[ -n "$tun" ] && cp "$root/lib/modules/$kver/$tun" "$ir/mods/tun.ko"
+fi
+
 args=""
 for a in "$@"; do args="$args '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"; done
 [ "$json" = 1 ] && args="--json$args"
@@ -284,8 +337,10 @@ for a in "$@"; do args="$args '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"; done
 # ours is one
 colour=$([ -t 1 ] && echo 1 || echo 0)
 # VIRTCAP_BENCH_EXITS crosses into the lab (make bench sets it for the slow emulated CPU)
-printf '#!/bin/sh\n[ %s = 1 ] || export NO_COLOR=1\n%sexec /bin/virtcap %s\n' "$colour" \
-	"${VIRTCAP_BENCH_EXITS:+export VIRTCAP_BENCH_EXITS=$VIRTCAP_BENCH_EXITS
+printf '#!/bin/sh\n[ %s = 1 ] || export NO_COLOR=1\nexport HOME=/root\n%s%s%sexec /bin/virtcap %s\n' \
+	"$colour" "${VIRTCAP_BENCH_EXITS:+export VIRTCAP_BENCH_EXITS=$VIRTCAP_BENCH_EXITS
+}" "${VIRTCAP_STACK_KVM_TIMEOUT:+export VIRTCAP_STACK_KVM_TIMEOUT=$VIRTCAP_STACK_KVM_TIMEOUT
+}" "${VIRTCAP_STACK_TCG_TIMEOUT:+export VIRTCAP_STACK_TCG_TIMEOUT=$VIRTCAP_STACK_TCG_TIMEOUT
 }" "$args" >"$ir/bin/run-virtcap"
 chmod 755 "$ir/bin/run-virtcap"
 cat >"$ir/init" <<EOF
@@ -294,7 +349,7 @@ cat >"$ir/init" <<EOF
 mount -t proc proc /proc; mount -t sysfs sys /sys; mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 if [ $kvm_module = 1 ]; then
-	for m in irqbypass ccp kvm; do [ -f /mods/\$m.ko ] && insmod /mods/\$m.ko; done
+	for m in irqbypass ccp kvm tun; do [ -f /mods/\$m.ko ] && insmod /mods/\$m.ko; done
 	# the vendor's module, as a distribution's udev would load it
 	vendor=kvm-amd
 	grep -q GenuineIntel /proc/cpuinfo && vendor=kvm-intel
@@ -322,7 +377,8 @@ chmod +x "$ir/init"
 # console to $work/serial, the emulator's pid in emu_pid
 start_qemu() {
 	machine=$([ "$kernel" = i386 ] && echo pc || echo q35)
-	qemu-system-x86_64 -M "$machine" -cpu "$cpu" -smp "$smp" -m 512 -nographic -no-reboot \
+	qemu-system-x86_64 -M "$machine" -cpu "$cpu" -smp "$smp" -m "$([ "$with_stack" = 1 ] &&
+		echo 2048 || echo 512)" -nographic -no-reboot \
 		-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
 		-serial mon:stdio -serial "file:$work/heartbeat" \
 		-append "console=ttyS0 quiet panic=-1 loglevel=0" >"$work/serial" 2>"$work/emu.err" &

@@ -28,10 +28,18 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-if [ "$tap" = 1 ]; then
-	{ ip link set lo up && ip tuntap add dev vctap0 mode tap &&
-	  ip addr add 192.168.76.1/24 dev vctap0 && ip link set vctap0 up; } 2>"$dev/tap.err" ||
-		tap=0
+# an ip that makes tap devices: iproute2's (busybox's, first in a busybox PATH, cannot)
+ip=
+for c in $(command -v ip) /usr/sbin/ip /sbin/ip /usr/bin/ip; do
+	[ -x "$c" ] && "$c" -V 2>&1 | grep -q iproute2 && { ip=$c; break; }
+done
+if [ "$tap" = 1 ] && [ -z "$ip" ]; then
+	echo "no ip command here makes tap devices (ip tuntap): iproute2 is needed" >"$dev/tap.err"
+	tap=0
+elif [ "$tap" = 1 ]; then
+	{ "$ip" link set lo up && "$ip" tuntap add dev vctap0 mode tap &&
+	  "$ip" addr add 192.168.76.1/24 dev vctap0 && "$ip" link set vctap0 up; } \
+		2>"$dev/tap.err" || tap=0
 fi
 
 # the host's end of both networks: answers "GET /NAME-NONCE" with "VIRTCAP-NET-REPLY NAME-NONCE"

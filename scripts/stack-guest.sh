@@ -74,8 +74,12 @@ net() {	# NAME MAC ADDRESS HOST: an HTTP request to the host's listener, its ans
 	ip link set lo up
 	ip addr add "$3/24" dev "$ifc" && ip link set "$ifc" up 2>/tmp/err ||
 		{ say "$1" fail "configuring $ifc: $(cat /tmp/err)"; return; }
-	# (this busybox's wget crashes with -T: the deadline is timeout's)
-	got=$(timeout 10 wget -q -O - "http://$4:$port/$1-$nonce" 2>/tmp/err)
+	# (this busybox's wget crashes with -T: the deadline is timeout's); a link just set up may
+	# take a moment to route, so three tries
+	for try in 1 2 3; do
+		got=$(timeout 10 wget -q -O - "http://$4:$port/$1-$nonce" 2>/tmp/err) && break
+		sleep 1
+	done
 	[ "$got" = "VIRTCAP-NET-REPLY $1-$nonce" ] ||
 		{ say "$1" fail "$ifc ($3) asked http://$4:$port/ and got '$(echo "$got" | cut -c1-60)' $(cat /tmp/err)"; return; }
 	say "$1" ok "$ifc ($3) sent its request to the host ($4:$port) and read the host's answer"

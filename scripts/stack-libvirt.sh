@@ -74,7 +74,7 @@ libvirt_boot() {	# ACCEL TIMEOUT: a transient domain, timed to the guest's init
   </devices>
 </domain>
 EOF
-	start=$(date +%s%N)
+	start=$(now_ms)
 	if ! timeout 60 virsh -c "$libvirt_uri" create "$work/domain.xml" >"$work/virsh.out" 2>&1; then
 		say "$accel.verdict" no
 		access=$(kvm_access_of "$(id -un)")
@@ -89,11 +89,11 @@ EOF
 	while :; do
 		init=$(init_uptime)
 		[ -n "$init" ] && break
-		[ $(( ($(date +%s%N) - start) / 1000000000 )) -ge "$limit" ] && break
+		[ $(( ($(now_ms) - start) / 1000 )) -ge "$limit" ] && break
 		timeout 10 virsh -c "$libvirt_uri" domstate "$name" >/dev/null 2>&1 || break	# it ended
 		sleep 0.2
 	done
-	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	ms=$(( $(now_ms) - start ))
 	[ -n "$init" ] || init=$(init_uptime)
 	regs=
 	[ -z "$init" ] && regs=$(timeout 10 virsh -c "$libvirt_uri" qemu-monitor-command --hmp "$name" \

@@ -38,8 +38,10 @@ done
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/stack-libvirt.sh"
 progress() { [ -t 2 ] && printf '\rvirtcap: %s\033[K' "$*" >&2 || true; }
+# milliseconds since boot, from /proc/uptime: busybox's date (the lab's) has no %N
+now_ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
 say() {	# KEY VALUE: one output line, the value on one line of printable characters, bounded
-	printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr -c '[:print:]' ' ' | cut -c1-900)"
+	printf '%s=%s\n' "$1" "$(printf '%s' "$2" | tr '\000-\037\177' ' ' | cut -c1-900)"
 }
 
 # the virtual devices the guest proves (scripts/stack-guest.sh), in the report's order
@@ -100,8 +102,10 @@ chmod +x "$work/ir/init"
 # the device modules of the pinned kernel (lab.sh fetched them in insmod's order); a guest of
 # the host's own kernel cannot load them, so the devices are proven on the pinned one
 moddir=$(ls -d "$root"/lib/modules/* | head -1)
-(cd "$moddir" && cp --parents $(cat guest-devices.order) "$work/ir/lib/modules/") ||
-	{ echo "virtcap stack: the lab's cache lacks the guest's device modules: $moddir" >&2; exit 2; }
+for m in $(cat "$moddir/guest-devices.order"); do	# each at its path under lib/modules
+	mkdir -p "$work/ir/lib/modules/${m%/*}" && cp "$moddir/$m" "$work/ir/lib/modules/$m" ||
+		{ echo "virtcap stack: the lab's cache lacks the guest's device module $m: $moddir" >&2; exit 2; }
+done
 cp "$moddir/guest-devices.order" "$work/ir/lib/modules/"
 pinned_kernel=$(ls "$root"/boot/vmlinuz-* | head -1)
 (cd "$work/ir" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initrd.gz"
@@ -115,7 +119,7 @@ boot() {	# ACCEL TIMEOUT
 	accel=$1 limit=$2
 	progress "stack qemu: waiting for the guest's init under -accel $accel (at most $limit s)"
 	rm -f "$work/serial" "$work/err" "$work/monitor"
-	start=$(date +%s%N)
+	start=$(now_ms)
 	# paths relative to the work directory: QEMU's option lists split at commas, which
 	# TMPDIR may hold, and a Unix socket's path has a length limit
 	(cd "$work" && exec qemu-system-x86_64 -accel "$accel" -M q35 -m 256 -display none \
@@ -127,10 +131,10 @@ boot() {	# ACCEL TIMEOUT
 	while kill -0 "$qemu_pid" 2>/dev/null; do
 		init=$(init_uptime)
 		[ -n "$init" ] && break
-		[ $(( ($(date +%s%N) - start) / 1000000000 )) -ge "$limit" ] && break
+		[ $(( ($(now_ms) - start) / 1000 )) -ge "$limit" ] && break
 		sleep 0.1
 	done
-	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	ms=$(( $(now_ms) - start ))
 	regs= exited=
 	if [ -z "$init" ] && kill -0 "$qemu_pid" 2>/dev/null; then
 		regs=$(cd "$work" && sh "$here/stack-registers.sh" monitor)
@@ -162,6 +166,7 @@ boot() {	# ACCEL TIMEOUT
 		fi
 		[ "$accel" = kvm ] && say "$accel.fix" "QEMU with KVM cannot boot a Linux guest on this host: use -accel tcg (emulation, slower) for now; the matrix says which capability fails"
 	fi
+	return 0	# a guest that did not boot is a finding, not the end of the run (set -e)
 }
 
 # The virtual devices people use, proven from inside the guest in one more boot: under KVM
@@ -256,7 +261,9 @@ devices() {
 		[ -x "$v" ] && { virtiofsd=$v; break; }
 	done
 	[ "$virtiofsd" = - ] && dev_say virtiofs not-run "virtiofsd is not installed (Debian package virtiofsd)"
+	# a boot, then the device work: under KVM twice the boot's wait, under TCG its own
 	limit=$tcg_timeout
+	[ "$accel" = kvm ] && limit=$((kvm_timeout * 2))
 	progress "stack qemu: proving the virtual devices from inside the guest, $under (at most $limit s)"
 	$ns sh "$here/stack-devices.sh" "$work" "$accel" "$pinned_kernel" "$limit" "$tap" "$virtiofsd" || true
 
@@ -286,6 +293,8 @@ devices() {
 		if [ -z "$line" ]; then
 			if echo "$console" | grep -q "VIRTCAP-DEV $d start"; then
 				dev_say "$d" failed "the guest hung proving it (deadline $limit s); the console's last line: ${last:-none}; registers: ${regs:-not read}"
+			elif [ -n "$regs" ]; then
+				dev_say "$d" failed "the deadline ($limit s) came before the guest got to it (it was still running; registers: $regs); the console's last line: ${last:-none}"
 			else
 				dev_say "$d" failed "the guest never got to it; the console's last line: ${last:-none}"
 			fi

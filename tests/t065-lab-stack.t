@@ -1,0 +1,43 @@
+#!/bin/sh
+# The user's stack on real KVM: the lab carries this host's QEMU, its firmware and the tools
+# prove --stack qemu uses, and boots a real L2 Linux guest on its nested KVM (AMD SVM emulated
+# by QEMU, kvm_amd nested=1). There QEMU with KVM reaches the guest's init, every device is
+# proven from inside under KVM, and the os64 row takes the real guest's yes. TCG inside the
+# lab is emulation inside emulation: it gets a short wait here, and its verdict is either a
+# boot or that wait, said (the README gives a measured ratio from a longer run).
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/lab.sh"
+command -v qemu-system-x86_64 >/dev/null || bail "qemu-system-x86_64 is missing: make deps"
+plan_lazy
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+st() { jget "$tmp/s.json" "d['stacks']['qemu']$1"; }
+
+VIRTCAP_STACK_KVM_TIMEOUT=120 VIRTCAP_STACK_TCG_TIMEOUT=20 \
+	run_lab "$tmp/s.json" "$tmp/err" --json --with-stack --timeout 500 -- \
+	prove --only real16 --stack qemu --timeout 5
+rc=$?
+lab_gave_no_report "$tmp/s.json" "$tmp/err" && { done_testing; exit; }
+is "$rc" 0 "the lab ran prove --stack qemu"
+top=$(cd "$(dirname "$0")/.." && pwd)
+is "$(jget "$tmp/s.json" "d['lab']['kernel_package']")" \
+	"$(awk -F'\t' '$1 == "amd64" { print $2, $3 }' "$top/scripts/lab-kernels.tsv")" \
+	"in the lab of the pinned kernel"
+/usr/bin/python3 "$top/tests/lib/validate.py" "$top/reports/schema/report-v1.json" "$tmp/s.json"
+ok $? "its report validates"
+is "$(st "['installed']")/$(st "['unfinished']")" "true/null" "QEMU is in the lab, and the run finished"
+is "$(st "['accel']['kvm']['verdict']")" yes "on the lab's real KVM, QEMU boots the real guest to its init"
+[ "$(st "['accel']['kvm']['boot_ms']")" -gt 0 ]
+ok $? "in $(st "['accel']['kvm']['boot_ms']") ms of lab time"
+is "$(st "['devices_accel']")" kvm "the devices were proven under KVM"
+for d in disk qcow2 cdrom floppy net net_tap share virtiofs; do
+	is "$(st "['devices']['$d']['status']")" proven "device $d: proven from inside, under KVM"
+done
+case $(st "['accel']['tcg']['verdict']") in
+yes) ok 0 "TCG inside the lab booted too: ratio $(st "['kvm_vs_tcg']")" ;;
+*) st "['accel']['tcg']['reason']" | grep -q 'did not reach its init within 20 s'
+   ok $? "TCG inside the lab: the 20 s wait is said" ;;
+esac
+is "$(jget "$tmp/s.json" "d['matrix']['os64']['verdict']")" yes \
+	"os64: yes, a real 64-bit Linux booted under QEMU with KVM"
+done_testing
