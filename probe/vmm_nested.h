@@ -7,7 +7,10 @@
  * has no such option. Facts as their makers document them (2026): Firecracker keeps nested
  * virtualization out of its scope; Cloud Hypervisor has --cpus nested=on|off; EC2 passes VT-x
  * to C8i, M8i and R8i instances with the nested-virtualization CPU option, and to bare metal;
- * Compute Engine has --enable-nested-virtualization on Intel machine series (not E2).
+ * Compute Engine has --enable-nested-virtualization on Intel machine series (not E2); Hyper-V
+ * exposes it per VM (Set-VMProcessor -ExposeVirtualizationExtensions), Azure on the sizes that
+ * offer it; VMware with "Virtualize Intel VT-x/EPT or AMD-V/RVI" (vhv.enable); VirtualBox with
+ * --nested-hw-virt; QEMU/libvirt/Proxmox with nested=1 on the host and the host's CPU model.
  * Fixes end up in the matrix, which keeps 511 characters: keep them short.
  *
  * Also what a VM does to get an IOMMU (VM_IOMMU_*). Included by probe/environment.c only.
@@ -35,6 +38,20 @@ static const struct vmm_nested {
 	  "stop the instance and enable nested virtualization (gcloud compute instances create ... "
 	  "--enable-nested-virtualization, or advancedMachineFeatures.enableNestedVirtualization "
 	  "with update-from-file); only Intel machine series offer it, not E2" },
+	{ "Hyper-V",
+	  "on the Hyper-V host, with this VM off: Set-VMProcessor -VMName NAME "
+	  "-ExposeVirtualizationExtensions $true (PowerShell, as administrator); on Azure (also "
+	  "Hyper-V): a size that offers nested virtualization (D/E-series v3 and later, not B)" },
+	{ "VMware",
+	  "with this VM powered off: Settings > Processors > \"Virtualize Intel VT-x/EPT or "
+	  "AMD-V/RVI\" (ESXi: \"Expose hardware assisted virtualization to the guest OS\"), or "
+	  "vhv.enable = \"TRUE\" in its .vmx file" },
+	{ "VirtualBox",
+	  "with this VM off, on its host: VBoxManage modifyvm NAME --nested-hw-virt on (or "
+	  "Settings > System > Processor > \"Enable Nested VT-x/AMD-V\")" },
+	{ "QEMU",
+	  "on the host: kvm_intel (or kvm_amd) with nested=1, and this VM's CPU passed through: QEMU "
+	  "-cpu host, libvirt <cpu mode='host-passthrough'/>, Proxmox CPU type \"host\"" },
 };
 
 /* A VM has an IOMMU only if its VMM gives it one; the firmware setup of the machine it runs on

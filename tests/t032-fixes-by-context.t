@@ -47,6 +47,22 @@ root_file "$r" sys/class/dmi/id/sys_vendor QEMU
 probe_root "$r"
 has "$r" cpu.vmx "kvm_intel (or kvm_amd) with nested=1" "QEMU/KVM: nested=1 on the KVM host"
 has "$r" cpu.vmx "-cpu host" "and -cpu host for this VM"
+has "$r" cpu.vmx "host-passthrough" "libvirt's host-passthrough, the same for a managed VM"
+
+# the desktop and enterprise hypervisors, named by their DMI vendor, each with its own switch
+vm hyperv; root_file "$r" sys/class/dmi/id/sys_vendor "Microsoft Corporation"
+root_file "$r" sys/class/dmi/id/product_name "Virtual Machine"
+probe_root "$r"
+has "$r" cpu.vmx "Set-VMProcessor -VMName NAME -ExposeVirtualizationExtensions" "Hyper-V: Set-VMProcessor"
+has "$r" cpu.vmx "Azure" "and the Azure sizes"
+vm vmware; root_file "$r" sys/class/dmi/id/sys_vendor "VMware, Inc."
+probe_root "$r"
+has "$r" cpu.vmx 'vhv.enable = "TRUE"' "VMware: vhv.enable, or its setting"
+vm vbox; root_file "$r" sys/class/dmi/id/sys_vendor "innotek GmbH"
+root_file "$r" sys/class/dmi/id/product_name VirtualBox
+probe_root "$r"
+has "$r" cpu.vmx "--nested-hw-virt on" "VirtualBox: --nested-hw-virt"
+lacks "$r" cpu.vmx "nested=1" "and no KVM module option for a VirtualBox VM"
 
 vm cloudh; acpi_table "$r" FACP CLOUDH CHFACP
 probe_root "$r"

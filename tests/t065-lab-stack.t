@@ -3,8 +3,8 @@
 # prove --stack qemu uses, and boots a real L2 Linux guest on its nested KVM (AMD SVM emulated
 # by QEMU, kvm_amd nested=1). There QEMU with KVM reaches the guest's init, every device is
 # proven from inside under KVM, and the os64 row takes the real guest's yes. TCG inside the
-# lab is emulation inside emulation: it gets a short wait here, and its verdict is either a
-# boot or that wait, said (the README gives a measured ratio from a longer run).
+# lab is emulation inside emulation (~97 s to the guest's init here, against ~15 s under KVM):
+# it gets 300 s, and the KVM/TCG ratio must show virtualization faster.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/lab.sh"
 command -v qemu-system-x86_64 >/dev/null || bail "qemu-system-x86_64 is missing: make deps"
@@ -13,8 +13,8 @@ tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 st() { jget "$tmp/s.json" "d['stacks']['qemu']$1"; }
 
-VIRTCAP_STACK_KVM_TIMEOUT=120 VIRTCAP_STACK_TCG_TIMEOUT=20 \
-	run_lab "$tmp/s.json" "$tmp/err" --json --with-stack --timeout 500 -- \
+VIRTCAP_STACK_KVM_TIMEOUT=120 VIRTCAP_STACK_TCG_TIMEOUT=300 \
+	run_lab "$tmp/s.json" "$tmp/err" --json --with-stack --timeout 700 -- \
 	prove --only real16 --stack qemu --timeout 5
 rc=$?
 lab_gave_no_report "$tmp/s.json" "$tmp/err" && { done_testing; exit; }
@@ -33,11 +33,9 @@ is "$(st "['devices_accel']")" kvm "the devices were proven under KVM"
 for d in disk qcow2 cdrom floppy net net_tap share virtiofs; do
 	is "$(st "['devices']['$d']['status']")" proven "device $d: proven from inside, under KVM"
 done
-case $(st "['accel']['tcg']['verdict']") in
-yes) ok 0 "TCG inside the lab booted too: ratio $(st "['kvm_vs_tcg']")" ;;
-*) st "['accel']['tcg']['reason']" | grep -q 'did not reach its init within 20 s'
-   ok $? "TCG inside the lab: the 20 s wait is said" ;;
-esac
+is "$(st "['accel']['tcg']['verdict']")" yes "under TCG inside the lab the guest boots too"
+python3 -c 'import sys; sys.exit(not float(sys.argv[1]) > 1)' "$(st "['kvm_vs_tcg']")"
+ok $? "virtualization is faster than emulation there: $(st "['kvm_vs_tcg']")x"
 is "$(jget "$tmp/s.json" "d['matrix']['os64']['verdict']")" yes \
 	"os64: yes, a real 64-bit Linux booted under QEMU with KVM"
 done_testing
