@@ -1,7 +1,7 @@
 #!/bin/sh
 # The lab tests' retry (tests/lib/lab.sh run_lab) covers only the emulated machine failing: a
 # boot that never reached virtcap, or a kernel whose heartbeat stopped, booted again at most
-# twice. A virtcap that started on a live kernel and gave no result, or that failed, is never
+# LAB_RETRIES times. A virtcap that started on a live kernel and gave no result, or that failed, is never
 # retried. Checked with a stand-in
 # for virtcap that says what scripts/lab.sh says in each case and counts its calls; the phrases
 # are taken from scripts/lab.sh itself, so the two cannot drift apart.
@@ -30,7 +30,7 @@ echo "$2" >&2
 exit $1
 EOF_FAKE
 	chmod +x "$tmp/virtcap"
-	rm -f "$tmp/calls" "$tmp/err.1" "$tmp/err.2"
+	rm -f "$tmp/calls" "$tmp"/err.[0-9]*
 }
 VIRTCAP=$tmp/virtcap
 try() {	# STATUS MESSAGE WANT-CALLS WHAT
@@ -38,10 +38,11 @@ try() {	# STATUS MESSAGE WANT-CALLS WHAT
 	run_lab "$tmp/out" "$tmp/err" >/dev/null
 	is "$(wc -l <"$tmp/calls")" "$3" "$4"
 }
-try 2 "$(phrase "did not reach virtcap")" 3 "a boot that never reached virtcap is tried twice more"
-[ -f "$tmp/err.1" ] && [ -f "$tmp/err.2" ]
+all=$((LAB_RETRIES + 1))
+try 2 "$(phrase "did not reach virtcap")" "$all" "a boot that never reached virtcap is tried $LAB_RETRIES times more"
+[ -f "$tmp/err.1" ] && [ -f "$tmp/err.$LAB_RETRIES" ]
 ok $? "and each earlier boot's messages are kept"
-try 2 "$(phrase "kernel stopped")" 3 "a kernel that stopped beating is tried twice more, no more"
+try 2 "$(phrase "kernel stopped")" "$all" "a kernel that stopped beating is tried $LAB_RETRIES times more, no more"
 try 2 "$(phrase "gave no result")" 1 "virtcap hanging on a live kernel is never retried"
 [ ! -f "$tmp/err.1" ]
 ok $? "(nothing kept for a retry that did not happen)"

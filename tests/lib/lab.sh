@@ -1,17 +1,19 @@
-# run_lab OUT ERR LAB-ARGS...: virtcap lab, booted again (at most twice) when the emulated
-# machine failed rather than virtcap: it never reached virtcap in time, or its kernel stopped
-# beating while virtcap ran (QEMU's emulated SVM has left the lab's kernel frozen, heartbeat
-# and all, about once in ten boots here, at any proof, Debian's 686-pae kernel more often; two
-# in a row were seen, never three). A virtcap that started and did not finish on a live kernel,
-# or that failed, is never booted again: that is a failure of virtcap (t064 checks this). Each
-# retry is reported, and every earlier boot's messages kept in ERR.1, ERR.2.
+# run_lab OUT ERR LAB-ARGS...: virtcap lab, booted again (at most LAB_RETRIES times) when the
+# emulated machine failed rather than virtcap: it never reached virtcap in time, or its kernel
+# stopped beating while virtcap ran (QEMU's emulated SVM leaves the lab's kernel frozen,
+# heartbeat and all, at any proof: about once in ten boots in earlier sessions, but in the
+# fresh-clone CI runs of 2026-12-01 three frozen boots in a row happened twice, so four retries).
+# A virtcap that started and did not finish on a live kernel, or that failed, is never booted
+# again: that is a failure of virtcap (t064 checks this). Each retry is reported, and every
+# earlier boot's messages kept in ERR.1, ERR.2, ...
+LAB_RETRIES=4
 run_lab() {
 	_out=$1 _err=$2; shift 2
 	_try=0
 	while :; do
 		"$VIRTCAP" lab --timeout 90 "$@" >"$_out" 2>"$_err"
 		_rc=$?
-		[ "$_rc" -eq 2 ] && [ "$_try" -lt 2 ] &&
+		[ "$_rc" -eq 2 ] && [ "$_try" -lt "$LAB_RETRIES" ] &&
 			grep -Eq 'did not reach virtcap|kernel stopped' "$_err" || break
 		_try=$((_try + 1))
 		cp "$_err" "$_err.$_try"
