@@ -13,6 +13,13 @@
 #define LAYER_STEP(l, s) { ADVICE_LAYER, l, s, NULL }
 #define ROW_STEP(k, s) { ADVICE_ROW, k, s, NULL }
 #define CAP_STEP(id, s) { ADVICE_CAP, 0, s, id }
+/* what every 64-bit OS needs before its own vCPUs and disk (os64, windows11, windows10) */
+#define OS64_CHAIN									\
+	HW_CHAIN(" and long mode", ", in a 64-bit kernel"),				\
+	ROW_STEP(GUEST_LONG64, "a 64-bit test guest runs in long mode"),		\
+	ROW_STEP(GUEST_BOOT, "a guest goes itself from real mode to long mode, as an OS "	\
+			     "loader does, and handles exceptions through its own IDT"),	\
+	ROW_STEP(GUEST_IRQ, "interrupts reach the guest")
 #define HW_CHAIN(extra_cpu, extra_kernel)						\
 	LAYER_STEP(LAYER_CPU, "the CPU has VT-x or AMD-V" extra_cpu),			\
 	LAYER_STEP(LAYER_FIRMWARE, "the firmware (BIOS/UEFI) leaves it enabled"),	\
@@ -37,11 +44,7 @@ const struct guest_advice advice_table[] = {
 	  { advice_emulation, "OS-level virtualization, when the workload is 32-bit Linux programs: a "
 		 "container of an i386 distribution on a 64-bit kernel (see 'advise container')" } },
 	{ "os64", "a 64-bit operating system (Linux, Windows, BSD)", GUEST_LONG64,
-	  { HW_CHAIN(" and long mode", ", in a 64-bit kernel"),
-	    ROW_STEP(GUEST_LONG64, "a 64-bit test guest runs in long mode"),
-	    ROW_STEP(GUEST_BOOT, "a guest goes itself from real mode to long mode, as an OS "
-				 "loader does, and handles exceptions through its own IDT"),
-	    ROW_STEP(GUEST_IRQ, "interrupts reach the guest"),
+	  { OS64_CHAIN,
 	    ROW_STEP(GUEST_SMP, "several vCPUs run at once"),
 	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk") },
 	  { advice_emulation,
@@ -61,11 +64,7 @@ const struct guest_advice advice_table[] = {
 	    "bare metal" } },
 	{ "windows11", "Windows 11 (or Server 2025): a 64-bit OS that also wants UEFI with "
 	  "Secure Boot, a TPM 2.0 and an x86-64-v2 CPU", GUEST_LONG64,
-	  { HW_CHAIN(" and long mode", ", in a 64-bit kernel"),
-	    ROW_STEP(GUEST_LONG64, "a 64-bit test guest runs in long mode"),
-	    ROW_STEP(GUEST_BOOT, "a guest goes itself from real mode to long mode, as an OS "
-				 "loader does, and handles exceptions through its own IDT"),
-	    ROW_STEP(GUEST_IRQ, "interrupts reach the guest"),
+	  { OS64_CHAIN,
 	    ROW_STEP(GUEST_SMP, "several vCPUs run at once (it wants 2)"),
 	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk"),
 	    CAP_STEP(CAP_CPU_X86_64_V2, "the CPU is x86-64-v2 (SSE4.2, POPCNT), and the guest's "
@@ -78,11 +77,7 @@ const struct guest_advice advice_table[] = {
 	    "Windows 10 (see 'advise windows10') needs neither TPM nor Secure Boot" } },
 	{ "windows10", "Windows 10 or Server 2016-2022: a 64-bit OS (UEFI or BIOS, no TPM "
 	  "needed)", GUEST_LONG64,
-	  { HW_CHAIN(" and long mode", ", in a 64-bit kernel"),
-	    ROW_STEP(GUEST_LONG64, "a 64-bit test guest runs in long mode"),
-	    ROW_STEP(GUEST_BOOT, "a guest goes itself from real mode to long mode, as an OS "
-				 "loader does, and handles exceptions through its own IDT"),
-	    ROW_STEP(GUEST_IRQ, "interrupts reach the guest"),
+	  { OS64_CHAIN,
 	    ROW_STEP(GUEST_SMP, "several vCPUs run at once"),
 	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk") },
 	  { advice_emulation } },

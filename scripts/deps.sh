@@ -23,8 +23,9 @@ PKGS="$PKGS chromium"
 PKGS="$PKGS clang-14 libclang-rt-14-dev"
 # lab: QEMU's emulated CPU with SVM, busybox and cpio for the initramfs
 PKGS="$PKGS qemu-system-x86 cpio"
-# prove --stack qemu's media: qcow2 images (qemu-img), a FAT floppy image and its files
-PKGS="$PKGS qemu-utils dosfstools mtools"
+# prove --stack qemu's media: qcow2 images (qemu-img), a FAT floppy image and its files, and
+# iproute2's ip for the tap device (busybox's cannot make one)
+PKGS="$PKGS qemu-utils dosfstools mtools iproute2"
 # prove --stack libvirt: its client and the daemon a user's qemu:///session starts
 PKGS="$PKGS libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu"
 # VMX: Bochs emulates it (QEMU does not); bochs-term is its display that needs no X or port

@@ -4,7 +4,7 @@
 # qemu:///system for root (root's session is the system daemon's). What decides
 # qemu:///system (its daemon running, KVM domains in domcapabilities, its QEMU user's access to
 # /dev/kvm) is reported either way.
-# Uses stack.sh's say, progress, init_uptime, $work, $kernel, $here.
+# Uses stack.sh's say, progress, now_ms, init_uptime, console_text, $work, $kernel, $here.
 
 # root's qemu:///session is the system daemon's; any other user's is a daemon of its own,
 # started on demand
@@ -99,8 +99,7 @@ EOF
 	[ -z "$init" ] && regs=$(timeout 10 virsh -c "$libvirt_uri" qemu-monitor-command --hmp "$name" \
 		'info registers' 2>/dev/null | sh "$here/stack-registers.sh" --text)
 	libvirt_cleanup
-	last=$(tr -d '\r' 2>/dev/null <"$work/serial" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' |
-		grep -v '^ *$' | tail -1)
+	last=$(console_text "$work/serial" | grep -v '^ *$' | tail -1)
 	if [ -n "$init" ]; then
 		eval "booted_$accel=1"
 		say "$accel.verdict" yes

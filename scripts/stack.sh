@@ -110,6 +110,11 @@ cp "$moddir/guest-devices.order" "$work/ir/lib/modules/"
 pinned_kernel=$(ls "$root"/boot/vmlinuz-* | head -1)
 (cd "$work/ir" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$work/initrd.gz"
 
+# console_text FILE: a serial console's text, without carriage returns and escape sequences
+console_text() {
+	tr -d '\r' 2>/dev/null <"$1" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g'
+}
+
 # the guest's uptime its init printed on the serial console, or nothing yet
 init_uptime() {
 	tr -d '\r' 2>/dev/null <"$work/serial" | sed -n 's/.*VIRTCAP-STACK-INIT \([0-9.]*\)$/\1/p'
@@ -146,8 +151,7 @@ boot() {	# ACCEL TIMEOUT
 	wait "$qemu_pid" 2>/dev/null || true
 	qemu_pid=
 	qemu_said=$(grep -v '^$' "$work/err" 2>/dev/null | head -3 | tr '\n' ' ')
-	last=$(tr -d '\r' <"$work/serial" 2>/dev/null | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' |
-		grep -v '^ *$' | tail -1)
+	last=$(console_text "$work/serial" | grep -v '^ *$' | tail -1)
 	if [ -n "$init" ]; then
 		eval "booted_$accel=1"
 		say "$accel.verdict" yes
@@ -267,7 +271,7 @@ devices() {
 	progress "stack qemu: proving the virtual devices from inside the guest, $under (at most $limit s)"
 	$ns sh "$here/stack-devices.sh" "$work" "$accel" "$pinned_kernel" "$limit" "$tap" "$virtiofsd" || true
 
-	console=$(tr -d '\r' <"$dev/serial" 2>/dev/null | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g')
+	console=$(console_text "$dev/serial")
 	last=$(echo "$console" | grep -v '^ *$' | grep -v VIRTCAP-DEV | tail -1)
 	regs=$(cat "$dev/regs" 2>/dev/null)
 	attached=",$(cat "$dev/attached" 2>/dev/null),"
