@@ -49,13 +49,5 @@ ok $? "the lab's report validates against the schema"
 is "$(jget "$tmp/lab.json" "' '.join(k + '=' + d['matrix'][k]['verdict'] for k in ('dos', 'os32', 'os64', 'hypervisor'))")" \
 	"dos=yes os32=yes os64=yes hypervisor=yes" "on real KVM every operating-system row is yes"
 
-# the human report as a person reads it from the lab: the matrix, and nothing of the inner
-# virtcap's progress line (it wrote to the VM's console, a terminal)
-run_lab "$tmp/human" "$tmp/human.err" -- --no-color --timeout 5
-is "$?" 0 "plain virtcap in the lab (human output) exits 0"
-head -1 "$tmp/human" | grep -q '^virtcap [0-9.]*: host ' &&
-	grep -Eq '^  os64 +yes ' "$tmp/human" && ! grep -q "$(printf '\033')" "$tmp/human" &&
-	! grep -q 'waiting for its guest' "$tmp/human"
-ok $? "it opens with the header, shows os64 yes, and holds no escape code or progress line"
 
 done_testing
