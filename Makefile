@@ -40,6 +40,7 @@ LDFLAGS ?=
 
 # The library: everything but main(), shared by the program and the tests.
 LIB_OBJS += probe/capture.o
+LIB_OBJS += probe/cmdline.o
 LIB_OBJS += probe/confidential.o
 LIB_OBJS += probe/cpu.o
 LIB_OBJS += probe/cpuinfo.o

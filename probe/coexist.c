@@ -50,7 +50,7 @@ static void virt_at_load_origin(struct probe_ctx *ctx, const struct report *r, c
 	int n;
 
 	*out = '\0';
-	if (cmdline && strstr(cmdline, "kvm.enable_virt_at_load=")) {
+	if (cmdline && cmdline_word(cmdline, "kvm.enable_virt_at_load=")) {
 		snprintf(out, len, "the kernel command line");
 		return;
 	}
@@ -81,8 +81,7 @@ static int vbox_fix(struct probe_ctx *ctx, struct report *r, long vbox, int at_l
 				      "VirtualBox to 7.2.10 or later, which runs beside it; or %s; "
 				      "or unload KVM while VirtualBox runs (sudo modprobe -r "
 				      "kvm_intel kvm_amd)", builtin ? "add kvm.enable_virt_at_load=0 "
-				      "to the kernel command line (GRUB_CMDLINE_LINUX in "
-				      "/etc/default/grub, sudo update-grub, reboot)"
+				      "to the kernel command line " CMDLINE_HOW
 				      : "echo 'options kvm enable_virt_at_load=0' | sudo tee "
 				      "/etc/modprobe.d/kvm-virtualbox.conf, then reload kvm or reboot");
 	if (at_load == 0 && vbox >= VBOX_TURN_AT) {
@@ -147,8 +146,7 @@ int probe_coexist(struct probe_ctx *ctx, struct report *r)
 		rc |= report_cap_fix(r, CAP_KERNEL_OTHER_HYPERVISORS_OK, "VMware cannot start a VM "
 				     "while KVM holds VT-x/AMD-V from load: %s",
 				     builtin ? "add kvm.enable_virt_at_load=0 to the kernel command "
-				     "line (GRUB_CMDLINE_LINUX in /etc/default/grub, sudo "
-				     "update-grub, reboot)" : "echo 'options kvm "
+				     "line " CMDLINE_HOW : "echo 'options kvm "
 				     "enable_virt_at_load=0' | sudo tee /etc/modprobe.d/kvm-vmware.conf, "
 				     "then reload kvm or reboot");
 	if (vbox >= 0)

@@ -99,8 +99,7 @@ static int nested_fix(struct probe_ctx *ctx, struct report *r, const char *modul
 				      module);
 	return report_cap_fix(r, CAP_KERNEL_NESTED, "%s is built into this kernel (no %s), so "
 			      "modprobe cannot reload it: add %s.nested=1 to the kernel command line "
-			      "(GRUB_CMDLINE_LINUX in /etc/default/grub, sudo update-grub, reboot)",
-			      module, path, module);
+			      CMDLINE_HOW, module, path, module);
 }
 
 bool probe_modules_loadable(struct probe_ctx *ctx, char *why, size_t len)
@@ -108,12 +107,10 @@ bool probe_modules_loadable(struct probe_ctx *ctx, char *why, size_t len)
 	char disabled[8], line[4096];
 	bool read = root_read_line(ctx, "/proc/cmdline", line, sizeof(line)) == 0;
 
-	for (const char *p = line; read && (p = strstr(p, "nomodule")); p += 8)
-		if ((p == line || p[-1] == ' ') && (p[8] == ' ' || p[8] == '\0')) {
-			snprintf(why, len, "this kernel loads no modules (nomodule on its command "
-				 "line)");
-			return false;
-		}
+	if (read && cmdline_word(line, "nomodule")) {
+		snprintf(why, len, "this kernel loads no modules (nomodule on its command line)");
+		return false;
+	}
 	if (root_read_line(ctx, "/proc/sys/kernel/modules_disabled", disabled,
 			   sizeof(disabled)) == 0 && !strcmp(disabled, "1")) {
 		snprintf(why, len, "this kernel loads no more modules (kernel.modules_disabled=1, "
@@ -216,15 +213,9 @@ static const char *iommu_off_word(const char *cmdline)
 {
 	static const char *const words[] = { "intel_iommu=off", "amd_iommu=off", "iommu=off" };
 
-	for (size_t i = 0; cmdline && i < sizeof(words) / sizeof(words[0]); i++) {
-		const char *at = strstr(cmdline, words[i]);
-
-		/* a whole word: "iommu=off" is not the end of "amd_iommu=off" */
-		while (at && at != cmdline && at[-1] != ' ')
-			at = strstr(at + 1, words[i]);
-		if (at && (at[strlen(words[i])] == ' ' || !at[strlen(words[i])]))
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (cmdline_word(cmdline, words[i]))
 			return words[i];
-	}
 	return NULL;
 }
 
@@ -239,8 +230,7 @@ static int iommu_fix(struct probe_ctx *ctx, struct report *r)
 {
 	const char *vendor = report_cap_string(r, CAP_CPU_VENDOR);
 	bool amd = vendor && (!strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine"));
-	static const char grub[] = "(GRUB_CMDLINE_LINUX in /etc/default/grub, sudo update-grub, "
-		"reboot)";
+	static const char grub[] = CMDLINE_HOW;
 	char line[4096];
 	const char *off = root_read_line(ctx, "/proc/cmdline", line, sizeof(line)) == 0
 			  ? iommu_off_word(line) : NULL;

@@ -73,6 +73,14 @@ void probe_osvirt_start(struct probe_ctx *ctx);
  */
 bool probe_modules_loadable(struct probe_ctx *ctx, char *why, size_t len);
 
+/*
+ * The kernel command line, and its words. cmdline_word(line, "intremap=") finds a whole word
+ * that starts so (or, without a trailing '=', the word itself) and returns it, else NULL:
+ * "iommu=off" is not found in "amd_iommu=off". CMDLINE_HOW says how to change the line.
+ */
+#define CMDLINE_HOW "(GRUB_CMDLINE_LINUX in /etc/default/grub, sudo update-grub, reboot)"
+const char *cmdline_word(const char *cmdline, const char *word);
+
 /* The areas, in the order probe_run() calls them. */
 int probe_host(struct probe_ctx *ctx, struct report *r);		/* probe/host.c */
 int probe_cpu(struct probe_ctx *ctx, struct report *r);			/* probe/cpu.c */

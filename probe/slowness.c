@@ -68,8 +68,7 @@ static int split_locks(struct probe_ctx *ctx, struct report *r)
 				     "must be protected keeps it"
 				   : "this kernel has no split_lock_mitigate knob (before 6.2): "
 				     "split_lock_detect=off on the kernel command line "
-				     "(GRUB_CMDLINE_LINUX in /etc/default/grub, sudo update-grub, "
-				     "reboot)");
+				     CMDLINE_HOW);
 }
 
 static int huge_pages(struct probe_ctx *ctx, struct report *r)
