@@ -95,6 +95,7 @@ int probe_lsm(struct probe_ctx *ctx, struct report *r);			/* probe/lsm.c */
 int probe_tools(struct probe_ctx *ctx, struct report *r);		/* probe/tools.c */
 int probe_slowness(struct probe_ctx *ctx, struct report *r);		/* probe/slowness.c */
 int probe_pci(struct probe_ctx *ctx, struct report *r);			/* probe/pci.c */
+int probe_passthrough(struct probe_ctx *ctx, struct report *r);		/* probe/passthrough.c */
 int probe_osvirt(struct probe_ctx *ctx, struct report *r);		/* probe/osvirt.c */
 int probe_confidential(struct probe_ctx *ctx, struct report *r);	/* probe/confidential.c */
 int probe_environment(struct probe_ctx *ctx, struct report *r);		/* probe/environment.c */

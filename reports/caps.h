@@ -167,10 +167,14 @@
 #define CAP_PCI_DEVICES "pci.devices"
 #define CAP_PCI_GPUS "pci.gpus"
 #define CAP_PCI_GPUS_PASSTHROUGH_READY "pci.gpus_passthrough_ready"
+#define CAP_PCI_GROUPS_ISOLATED "pci.groups_isolated"
+#define CAP_PCI_INTERRUPT_REMAPPING "pci.interrupt_remapping"
 #define CAP_PCI_SRIOV_CAPABLE "pci.sriov_capable"
+#define CAP_PCI_UNSAFE_INTERRUPTS_ALLOWED "pci.unsafe_interrupts_allowed"
 #define CAP_PCI_VFIO_BOUND "pci.vfio_bound"
 
 /* this process */
 #define CAP_PROCESS_BITS "process.bits"
+#define CAP_PROCESS_MEMLOCK "process.memlock"	/* bytes, or "unlimited" */
 
 #endif

@@ -221,6 +221,11 @@ static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g,
 		else if (report_cap_flag(r, CAP_KERNEL_VFIO) == 0)
 			gate_set(g, VERDICT_NO, CAP_KERNEL_VFIO, cap_fix(r, CAP_KERNEL_VFIO),
 				 "VFIO is not available (module not loaded)");
+		else if (report_cap_flag(r, CAP_PCI_INTERRUPT_REMAPPING) == 0 &&
+			 report_cap_flag(r, CAP_PCI_UNSAFE_INTERRUPTS_ALLOWED) != 1)
+			gate_set(g, VERDICT_NO, CAP_PCI_INTERRUPT_REMAPPING,
+				 cap_fix(r, CAP_PCI_INTERRUPT_REMAPPING), "interrupts are not "
+				 "remapped, so VFIO refuses to attach a device");
 		break;
 	default:
 		break;

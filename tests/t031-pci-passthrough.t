@@ -9,25 +9,6 @@ tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
 cap() { jget "$1" "d['capabilities']['$2']['value']"; }
 
-# pci_dev ROOT SLOT VENDOR DEVICE CLASS [GROUP] [DRIVER] [TOTALVFS]
-pci_dev() {
-	d="$1/sys/devices/pci0000:00/$2"
-	mkdir -p "$d" "$1/sys/bus/pci/devices"
-	echo "0x$3" >"$d/vendor"; echo "0x$4" >"$d/device"; echo "0x$5" >"$d/class"
-	ln -s "../../../devices/pci0000:00/$2" "$1/sys/bus/pci/devices/$2"
-	if [ -n "${6:-}" ]; then
-		mkdir -p "$1/sys/kernel/iommu_groups/$6/devices"
-		ln -s "../../../../kernel/iommu_groups/$6" "$d/iommu_group"
-		ln -s "../../../../devices/pci0000:00/$2" "$1/sys/kernel/iommu_groups/$6/devices/$2"
-	fi
-	if [ -n "${7:-}" ]; then
-		mkdir -p "$1/sys/bus/pci/drivers/$7"
-		ln -s "../../../bus/pci/drivers/$7" "$d/driver"
-	fi
-	[ -n "${8:-}" ] && echo "$8" >"$d/sriov_totalvfs" && echo 0 >"$d/sriov_numvfs"
-	return 0
-}
-
 r=$tmp/iommu
 root_kernel "$r" 6.1.0 x86_64
 pci_dev "$r" 0000:01:00.0 10de 2204 030000 12 vfio-pci	# GPU

@@ -105,6 +105,26 @@ docker() {	# ROOT: the files a Docker container shows
 	root_file "$1" proc/self/mountinfo "512 498 0:120 / / rw,relatime master:1 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/ABC"
 }
 
+# pci_dev ROOT SLOT VENDOR DEVICE CLASS [GROUP] [DRIVER] [TOTALVFS]: a PCI device with its
+# links laid out as the kernel lays them (its IOMMU group, its driver)
+pci_dev() {
+	d="$1/sys/devices/pci0000:00/$2"
+	mkdir -p "$d" "$1/sys/bus/pci/devices"
+	echo "0x$3" >"$d/vendor"; echo "0x$4" >"$d/device"; echo "0x$5" >"$d/class"
+	ln -s "../../../devices/pci0000:00/$2" "$1/sys/bus/pci/devices/$2"
+	if [ -n "${6:-}" ]; then
+		mkdir -p "$1/sys/kernel/iommu_groups/$6/devices"
+		ln -s "../../../../kernel/iommu_groups/$6" "$d/iommu_group"
+		ln -s "../../../../devices/pci0000:00/$2" "$1/sys/kernel/iommu_groups/$6/devices/$2"
+	fi
+	if [ -n "${7:-}" ]; then
+		mkdir -p "$1/sys/bus/pci/drivers/$7"
+		ln -s "../../../bus/pci/drivers/$7" "$d/driver"
+	fi
+	[ -n "${8:-}" ] && echo "$8" >"$d/sriov_totalvfs" && echo 0 >"$d/sriov_numvfs"
+	return 0
+}
+
 no_kvm_module() {	# ROOT: /sys/module as on a host without KVM: built-in printk, no kvm*
 	root_file "$1" sys/module/printk/parameters/time N
 	root_file "$1" proc/modules ""
