@@ -6,7 +6,7 @@
  *     [4] SEV-SNP, [5] VMPL; ECX = encrypted guests supported at once (the ASID count);
  *     EDX = the lowest ASID an SEV guest without SEV-ES may use (ASIDs below it are SEV-ES's).
  *     Firmware: SYSCFG (MSR 0xC0010010) bit 23 MemEncryptionModEn, bit 24 SNPEn.
- *     Kernel: kvm_amd parameters sev, sev_es, sev_snp; /dev/sev (the PSP firmware interface).
+ *     Kernel: kvm_amd parameters sev, sev_es, sev_snp; /dev/sev, opened for real by probe/devnodes.c.
  *   Intel SGX: CPUID.(7,0):EBX[2], ECX[30] launch control; leaf 0x12 sub-leaf 0 EAX[0] SGX1,
  *     [1] SGX2; sub-leaves 2+ describe the EPC. Firmware: IA32_FEATURE_CONTROL bit 18.
  *     Kernel: /dev/sgx_enclave; /dev/sgx_vepc gives SGX to KVM guests.
@@ -102,8 +102,6 @@ static int cc_sev(struct probe_ctx *ctx, struct report *r)
 		rc |= param_cap(ctx, r, CAP_CC_SEV_ES_KERNEL, "/sys/module/kvm_amd/parameters/sev_es");
 		rc |= param_cap(ctx, r, CAP_CC_SEV_SNP_KERNEL,
 				"/sys/module/kvm_amd/parameters/sev_snp");
-		rc |= report_cap_bool(r, CAP_CC_SEV_DEV, exists(ctx, "/dev/sev"), "/dev/sev",
-				      "the AMD secure processor's interface");
 		if (report_cap_flag(r, CAP_CC_SEV_KERNEL) == 0)
 			rc |= report_cap_fix(r, CAP_CC_SEV_KERNEL, "boot with mem_encrypt=on "
 					     "kvm_amd.sev=1 (and kvm_amd.sev_es=1, kvm_amd.sev_snp=1 "

@@ -125,8 +125,8 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		probe_coexist,	/* after kernel and kvm_dev: it reads their findings */
 		probe_pci,
 		probe_osvirt,
-		probe_devnodes,	/* after osvirt: a container gets its own fix */
 		probe_confidential,
+		probe_devnodes,	/* after osvirt (a container gets its own fix), confidential (SEV) */
 		probe_environment,	/* weighs the evidence the others recorded */
 		probe_modsign,	/* after environment: it reads the kernel log that area recorded */
 		probe_lsm,	/* likewise */

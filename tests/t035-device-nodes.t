@@ -47,6 +47,14 @@ ok $? "modules_disabled=1: said, no modprobe"
 cap "$r" kernel.kvm_module "['fix']" | grep -q 'modules_disabled=1.*built in (CONFIG_KVM_INTEL=y)'
 ok $? "and the KVM module's fix follows the same rule"
 
+# a Linux host with VMware Workstation: its VMCI transport holds the host side of vsock
+host vmware ok ok ENOENT
+root_file "$r" sys/module/vmw_vsock_vmci_transport/initstate live
+root_file "$r" sys/module/vmw_vsock_vmci_transport/refcnt 0
+probe_root "$r"
+cap "$r" kernel.vhost_vsock "['fix']" | grep -q "^VMware's vsock transport (vmw_vsock_vmci_transport) holds the host side of vsock.*sudo modprobe -r vmw_vsock_vmci_transport && sudo modprobe vhost_vsock"
+ok $? "VMware's vsock transport beside: named, and the way round it"
+
 host container ENOENT ENOENT ENOENT; docker "$r"
 probe_root "$r"
 cap "$r" kernel.tun "['fix']" | grep -q 'run --device /dev/net/tun --cap-add NET_ADMIN'

@@ -30,10 +30,23 @@ is "$(cap "$r.json" cc.sev_kernel)" true "kvm_amd has sev=Y"
 is "$(cap "$r.json" cc.sev_es_kernel)" false "but sev_es=N"
 is "$(cap "$r.json" cc.sev_dev)" true "/dev/sev is there"
 
+# /dev/sev opened for real (QEMU opens it to launch an SEV guest): closed to this user, missing
+root_fact "$r" dev.sev.open EACCES
+probe_root "$r" --cpuid-dump "$zen2"
+is "$(cap "$r.json" cc.sev_dev)" false "/dev/sev that does not open for this user: false"
+jget "$r.json" "d['capabilities']['cc.sev_dev']['fix']" |
+	grep -q "^give this user access to /dev/sev (it is root's alone (0600) unless a rule gives it to group kvm).*KERNEL==\"sev\", GROUP=\"kvm\""
+ok $? "the fix: a udev rule giving it to group kvm"
+root_fact "$r" dev.sev.open ENOENT
+probe_root "$r" --cpuid-dump "$zen2"
+jget "$r.json" "d['capabilities']['cc.sev_dev']['fix']" | grep -q '^/dev/sev appears when the ccp driver finds the secure processor with SEV: sudo modprobe ccp'
+ok $? "missing: the ccp driver, SEV in the firmware and kvm_amd.sev=1"
+
 r=$tmp/sgx-host
 root_kernel "$r" 6.1.0-27-amd64 x86_64
 probe_root "$r" --cpuid-dump "$intel"
 is "$(cap "$r.json" cc.sgx)" true "Coffee Lake: SGX (CPUID 7 EBX[2])"
 is "$(cap "$r.json" cc.sgx_kernel)" false "no /dev/sgx_enclave in this root"
 is "$(cap "$r.json" cc.sgx_fw)" null "firmware state unknown without the MSR"
+is "$(cap "$r.json" cc.sev_dev)" "<missing 'cc.sev_dev'>" "no SEV in the CPU: /dev/sev is not reported"
 done_testing
