@@ -402,6 +402,31 @@ static void env_container(const struct report *r, struct layers *l)
 	ev_add(l, ev, CAP_OS_CONTAINER, "see container_evidence", CONFIDENCE_HIGH);
 }
 
+/* A container without /dev/kvm: the host's device is handed in by whatever starts it */
+static int dev_kvm_absent_fix(struct report *r, const struct layers *l, const char *kind)
+{
+	if (kind && !strcmp(kind, "kubernetes"))
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "the pod has no /dev/kvm: request it "
+				      "from a device plugin; with KubeVirt installed, resources: "
+				      "limits: devices.kubevirt.io/kvm: \"1\" in the container's spec "
+				      "(KubeVirt's virt-handler offers it on each node with KVM); a "
+				      "privileged pod with a hostPath volume for /dev/kvm works too, "
+				      "but hands the pod the whole node");
+	if (l->ci && !strcmp(l->ci, "GitLab CI"))
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "in the runner's config.toml, under "
+				      "[runners.docker]: devices = [\"/dev/kvm\"] and group_add = "
+				      "[\"GID\"] (the gid of /dev/kvm on the host), then restart the "
+				      "runner");
+	bool podman = kind && !strcmp(kind, "podman");
+
+	return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "give the container the device: %s run "
+			      "--device /dev/kvm --group-add GID (the gid of /dev/kvm on the "
+			      "host)%s", podman ? "podman" : kind && !strcmp(kind, "docker")
+			      ? "docker" : "docker/podman", podman ? "; rootless Podman: "
+			      "--group-add keep-groups instead, with the user in /dev/kvm's group "
+			      "on the host (crun keeps it)" : "");
+}
+
 /*
  * /dev/kvm there but closed to this user: "join the group and log in again" is no answer in a
  * CI job (it never logs in again) or in a container (its groups are set when it starts).
@@ -410,9 +435,12 @@ static int dev_kvm_fix(struct probe_ctx *ctx, struct report *r, const struct lay
 {
 	const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
 	const char *group = report_cap_string(r, CAP_KERNEL_DEV_KVM_GROUP);
+	const char *kind = report_cap_string(r, CAP_OS_CONTAINER_KIND);
 	unsigned long long gid;
 	bool container = report_cap_flag(r, CAP_OS_CONTAINER) == 1;
 
+	if (container && dev && !strcmp(dev, "absent"))
+		return dev_kvm_absent_fix(r, l, kind);
 	if (!dev || strcmp(dev, "no-access") || !group ||
 	    !facts_get_u64(&ctx->facts, "kvm.stat.gid", &gid))
 		return 0;
@@ -428,6 +456,10 @@ static int dev_kvm_fix(struct probe_ctx *ctx, struct report *r, const struct lay
 				      "[runners.docker]: devices = [\"/dev/kvm\"] and group_add = "
 				      "[\"%llu\"] (the gid of /dev/kvm, group %s), then restart the runner",
 				      gid, group);
+	if (container && kind && !strcmp(kind, "kubernetes"))
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "in the pod's spec: securityContext: "
+				      "supplementalGroups: [%llu] (the gid of /dev/kvm on the node, "
+				      "group %s)", gid, group);
 	if (container)
 		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "start the container with the device "
 				      "and its group: docker/podman run --device /dev/kvm --group-add "

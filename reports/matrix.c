@@ -139,9 +139,7 @@ static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 		return false;
 	}
 	if (str_is(dev, "absent") && report_cap_flag(r, CAP_OS_CONTAINER) == 1) {
-		gate_set(g, VERDICT_NO, CAP_KERNEL_DEV_KVM,
-			 "give the container the device: docker/podman run --device /dev/kvm "
-			 "(and the kvm group); in Kubernetes, a device plugin such as KubeVirt's",
+		gate_set(g, VERDICT_NO, CAP_KERNEL_DEV_KVM, cap_fix(r, CAP_KERNEL_DEV_KVM),
 			 "this is a container (%s) without /dev/kvm",
 			 report_cap_string(r, CAP_OS_CONTAINER_KIND) ?: "unknown kind");
 		return false;

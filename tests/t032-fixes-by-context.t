@@ -167,6 +167,30 @@ probe_root "$r"
 has "$r" kernel.dev_kvm 'group_add = ["993"]' "GitLab's Docker executor: config.toml group_add"
 is "$(jget "$r.json" "d['matrix']['os64']['fix']")" "$(fix "$r" kernel.dev_kvm)" \
 	"and the os64 row carries that fix"
+# Kubernetes (a pod of containerd, as its cgroup and overlay mounts show): no log-in, no docker
+# run; the pod's spec is where the device and the group are asked for
+k8s() {	# ROOT
+	root_file "$1" proc/1/cgroup "0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod5c9a1e2b_8f4d_4b7e_9c1a_2d3e4f5a6b7c.slice/cri-containerd-3f2a9c1b7e.scope"
+	root_file "$1" proc/self/mountinfo "1419 1330 0:374 / / rw,relatime master:1 - overlay overlay rw,lowerdir=/var/lib/containerd/io.containerd.snapshotter.v1.overlayfs/snapshots/512/fs"
+}
+noaccess pod; k8s "$r"
+probe_root "$r"
+is "$(jget "$r.json" "d['capabilities']['os.container_kind']['value']")" kubernetes "a Kubernetes pod"
+has "$r" kernel.dev_kvm "securityContext: supplementalGroups: [993]" "a pod: supplementalGroups with the gid"
+lacks "$r" kernel.dev_kvm "docker" "a pod: no docker run"
+noaccess pod-nodev; k8s "$r"; root_fact "$r" kvm.open ENOENT
+probe_root "$r"
+has "$r" kernel.dev_kvm "devices.kubevirt.io/kvm" "a pod without /dev/kvm: KubeVirt's device plugin resource"
+is "$(jget "$r.json" "d['matrix']['os64']['fix']")" "$(fix "$r" kernel.dev_kvm)" \
+	"and the os64 row carries that fix"
+# rootless Podman (its cgroup under the user's systemd, its marker file)
+noaccess podman-nodev; root_fact "$r" kvm.open ENOENT
+root_file "$r" proc/1/cgroup "0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-3f2a9c1b7e.scope/container"
+root_file "$r" run/.containerenv 'engine="podman-4.3.1"
+rootless=1'
+probe_root "$r"
+has "$r" kernel.dev_kvm "podman run --device /dev/kvm --group-add GID" "Podman: podman run with the device"
+has "$r" kernel.dev_kvm "--group-add keep-groups" "rootless Podman: keep-groups"
 
 # what a captured root says is anyone's text: a group name that is a command, a forged CI name
 noaccess evil; root_fact "$r" ci.name "<b>GitHub Actions</b>"
