@@ -62,6 +62,7 @@ LIB_OBJS += probe/pci.o
 LIB_OBJS += probe/probe.o
 LIB_OBJS += probe/root.o
 LIB_OBJS += probe/root_archive.o
+LIB_OBJS += probe/running_vms.o
 LIB_OBJS += probe/slowness.o
 LIB_OBJS += probe/tools.o
 LIB_OBJS += probe/vmx.o

@@ -131,6 +131,7 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		probe_modsign,	/* after environment: it reads the kernel log that area recorded */
 		probe_lsm,	/* likewise */
 		probe_slowness,	/* likewise */
+		probe_running_vms,	/* after kernel: APIC virtualization's parameter */
 		probe_passthrough,	/* after environment: its fixes depend on where the host is */
 		probe_tools,
 	};

@@ -152,6 +152,9 @@
 #define CAP_ENV_LAYERS "env.layers"
 #define CAP_ENV_VMM "env.vmm"
 
+/* the QEMU/KVM VMs running on this host (probe/running_vms.c) */
+#define CAP_VMS_APICV_KEPT "vms.apicv_kept"
+
 /* Hypervisor tools installed (probe/tools.c): the path found, or "none" */
 #define CAP_TOOLS_CLOUD_HYPERVISOR "tools.cloud_hypervisor"
 #define CAP_TOOLS_CROSVM "tools.crosvm"

@@ -421,6 +421,7 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 		{ "OS-level virtualization", "os." },
 		{ "Confidential computing", "cc." },
 		{ "Environment", "env." },
+		{ "Virtual machines running here", "vms." },
 		{ "Hypervisor tools installed", "tools." },
 		{ "This process", "process." },
 	};
