@@ -207,14 +207,17 @@ virtcap-static-%: $(addprefix $(BUILD)/,$(MAIN_OBJS) $(LIB_OBJS))
 
 test-progs: $(addprefix $(BUILD)/,$(TEST_PROGS))
 
+# each purpose installs only what it needs (scripts/deps.sh): make run never pulls in QEMU
 deps:
-	$(Q)scripts/deps.sh
+	$(Q)scripts/deps.sh all
 
-run: deps
+run:
+	$(Q)scripts/deps.sh run
 	$(Q)$(MAKE) --no-print-directory virtcap
 	./virtcap
 
-check: deps
+check:
+	$(Q)scripts/deps.sh check
 	$(Q)$(MAKE) --no-print-directory virtcap test-progs
 	$(Q)scripts/static.sh >/dev/null
 	VIRTCAP=$(CURDIR)/virtcap VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) TEST_BIN=$(CURDIR)/$(BUILD)/tests/c prove -r tests
@@ -225,7 +228,8 @@ sanitize:
 	$(Q)VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) scripts/sanitize.sh
 
 # libFuzzer targets (fuzz/), each run FUZZ_SECONDS (default 60) from its seeds
-fuzz: deps
+fuzz:
+	$(Q)scripts/deps.sh fuzz
 	$(Q)scripts/fuzz.sh
 
 static:
@@ -249,7 +253,8 @@ install: virtcap
 	for f in virtcap-static-x86_64 virtcap-static-i386; do \
 		[ ! -f $$f ] || install -m 0755 $$f $(DESTDIR)$(PREFIX)/lib/virtcap/$$f; done
 
-bench: deps
+bench:
+	$(Q)scripts/deps.sh bench
 	$(Q)$(MAKE) --no-print-directory virtcap
 	$(Q)scripts/static.sh >/dev/null
 	$(Q)scripts/bench.sh

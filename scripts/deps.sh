@@ -1,39 +1,62 @@
 #!/bin/sh
-# make deps: install the Debian packages virtcap needs to build, test and benchmark.
-# As root, installs what is missing; otherwise prints the exact command to run. One dpkg-query
-# call when everything is present, so it costs nothing on every `make check`.
+# make deps: the Debian packages a purpose needs, installed when missing.
+#   scripts/deps.sh run     build and run virtcap (make run): the compiler and three libraries
+#   scripts/deps.sh check   and every test's tools (make check): QEMU, Bochs, libvirt, ...
+#   scripts/deps.sh fuzz    build and fuzz (make fuzz): clang with libFuzzer
+#   scripts/deps.sh bench   check's, and the tools virtcap is timed against (make bench)
+#   scripts/deps.sh all     all of them (make deps)
+#   scripts/deps.sh --list PURPOSE   print the packages, one per line, and do nothing else
+# As root, installs what is missing; otherwise prints the exact command to run and exits 1.
+# One dpkg-query call when everything is present, so it costs nothing on every make.
 set -eu
 
-# build: compiler, pkg-config and the three libraries chosen for the field (+ zlib, pci.ids)
-PKGS="gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev pci.ids"
-# static binaries: 32-bit libc for gcc -m32 (the i386 libraries are fetched by scripts/static.sh)
-PKGS="$PKGS gcc-multilib"
-# tests: prove (perl), the system python3 with jsonschema to validate reports, groff for man,
-# pgrep (procps) to find an emulator a test must see gone
-PKGS="$PKGS perl python3 python3-jsonschema groff-base file procps"
+# build and run: compiler, pkg-config, the three libraries chosen for the field, zlib, pci.ids
+RUN="gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev pci.ids"
+
+# check: the static binaries need the 32-bit libc for gcc -m32 (scripts/static.sh fetches the
+# i386 libraries)
+CHECK="gcc-multilib"
+# prove (perl), the system python3 with jsonschema to validate reports, groff for man, pgrep
+# (procps) to find an emulator a test must see gone
+CHECK="$CHECK perl python3 python3-jsonschema groff-base file procps"
 # libcpuid's own cpuid_tool: its --save files are a dump format virtcap reads (t014)
-PKGS="$PKGS cpuidtool"
-# the real tools the integrations are tested against: promtool (Prometheus)
-PKGS="$PKGS prometheus"
-# Ansible (the fact script and the collection playbook are tested with it)
-PKGS="$PKGS ansible-core"
-# the fleet page is rendered in headless Chromium by the tests
-PKGS="$PKGS chromium"
-# fuzzing: clang with libFuzzer (the sanitizer pass of make check uses gcc)
-PKGS="$PKGS clang-14 libclang-rt-14-dev"
+CHECK="$CHECK cpuidtool"
+# the real tools the integrations are tested against: promtool (Prometheus), Ansible (the fact
+# script and the playbook), headless Chromium (the fleet page)
+CHECK="$CHECK prometheus ansible-core chromium"
 # lab: QEMU's emulated CPU with SVM, busybox and cpio for the initramfs
-PKGS="$PKGS qemu-system-x86 cpio"
+CHECK="$CHECK qemu-system-x86 cpio"
 # prove --stack qemu's media: qcow2 images (qemu-img), a FAT floppy image and its files, and
 # iproute2's ip for the tap device (busybox's cannot make one)
-PKGS="$PKGS qemu-utils dosfstools mtools iproute2"
+CHECK="$CHECK qemu-utils dosfstools mtools iproute2"
 # prove --stack libvirt: its client and the daemon a user's qemu:///session starts
-PKGS="$PKGS libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu"
+CHECK="$CHECK libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu"
 # VMX: Bochs emulates it (QEMU does not); bochs-term is its display that needs no X or port
-PKGS="$PKGS bochs bochs-term bochsbios vgabios"
+CHECK="$CHECK bochs bochs-term bochsbios vgabios"
 # the Bochs lab boots Linux from a CD: isolinux and the tool that makes the image
-PKGS="$PKGS xorriso isolinux syslinux-common"
-# bench: the tools virtcap is measured against, and the timer
-PKGS="$PKGS libvirt-clients cpu-checker hyperfine"
+CHECK="$CHECK xorriso isolinux syslinux-common"
+
+# fuzzing: clang with libFuzzer (the sanitizer pass of make check uses gcc)
+FUZZ="clang-14 libclang-rt-14-dev"
+
+# bench: the tools virtcap is measured against (virt-host-validate, kvm-ok), and the timer
+BENCH="libvirt-clients cpu-checker hyperfine"
+
+list=0
+[ "${1:-}" = --list ] && { list=1; shift; }
+case ${1:-all} in
+run) PKGS=$RUN; purpose="build and run" ;;
+check) PKGS="$RUN $CHECK"; purpose="build and test" ;;
+fuzz) PKGS="$RUN $FUZZ"; purpose="fuzz" ;;
+bench) PKGS="$RUN $CHECK $BENCH"; purpose="benchmark" ;;
+all) PKGS="$RUN $CHECK $FUZZ $BENCH"; purpose="build, test, fuzz and benchmark" ;;
+*) echo "deps.sh: no purpose named '$1' (run, check, fuzz, bench, all)" >&2; exit 2 ;;
+esac
+PKGS=$(printf '%s\n' $PKGS | awk '!seen[$0]++')
+if [ "$list" = 1 ]; then
+	printf '%s\n' $PKGS
+	exit 0
+fi
 
 missing=""
 installed=$(dpkg-query -W -f='${Package} ${db:Status-Abbrev}\n' $PKGS 2>/dev/null |
@@ -44,7 +67,7 @@ done
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" -ne 0 ]; then
-	echo "virtcap needs these Debian packages:$missing" >&2
+	echo "virtcap needs these Debian packages to $purpose:$missing" >&2
 	echo "install them with:" >&2
 	echo "  sudo apt-get update && sudo apt-get install -y --no-install-recommends$missing" >&2
 	exit 1
