@@ -250,6 +250,9 @@ install: virtcap
 	install -d $(DESTDIR)$(PREFIX)/share/virtcap
 	install -m 0755 scripts/virtcap.fact $(DESTDIR)$(PREFIX)/share/virtcap/virtcap.fact
 	install -m 0644 docs/ansible/collect.yml $(DESTDIR)$(PREFIX)/share/virtcap/collect.yml
+	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+	install -m 0644 docs/completion/virtcap.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtcap
 	for f in virtcap-static-x86_64 virtcap-static-i386; do \
 		[ ! -f $$f ] || install -m 0755 $$f $(DESTDIR)$(PREFIX)/lib/virtcap/$$f; done
 

@@ -9,8 +9,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 make -s -C "$top" install DESTDIR="$tmp/dest" PREFIX=/usr >"$tmp/out" 2>&1
 ok $? "make install DESTDIR=... PREFIX=/usr"
-[ -x "$tmp/dest/usr/bin/virtcap" ] && [ -f "$tmp/dest/usr/share/man/man1/virtcap.1" ]
-ok $? "installs bin/virtcap and share/man/man1/virtcap.1"
+[ -x "$tmp/dest/usr/bin/virtcap" ] && [ -f "$tmp/dest/usr/share/man/man1/virtcap.1" ] &&
+	[ -f "$tmp/dest/usr/share/bash-completion/completions/virtcap" ]
+ok $? "installs bin/virtcap, share/man/man1/virtcap.1 and the bash completion"
 "$tmp/dest/usr/bin/virtcap" lab --kernel bogus >/dev/null 2>"$tmp/lab.err"
 is "$?" 2 "the installed virtcap finds its lab (a bad option is the lab's usage error)"
 grep -q -- "--kernel: amd64 or i386" "$tmp/lab.err"
