@@ -3,7 +3,8 @@
 #   make          build ./virtcap            make check   install deps, build, run every test
 #   make run      install deps, build, run   make static  self-contained x86_64 and i386 binaries
 #   make deps     install Debian packages    make bench   time the probe against other tools
-#   make install PREFIX=/usr/local           make clean
+#   make install PREFIX=/usr/local           make deb     a Debian package in build/deb
+#   make clean
 #
 # V=1 shows full commands; WERROR=0 turns warnings back into warnings.
 
@@ -126,7 +127,8 @@ MAIN_OBJS += cli/main.o
 TEST_PROGS := $(patsubst %.c,%,$(wildcard tests/c/*.c))
 
 BUILD ?= build/host
-HOST_CFLAGS = $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -DHAVE_LIBPCI=1 $(CFLAGS)
+HOST_CFLAGS = $(BASE_CFLAGS) $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) -DHAVE_LIBPCI=1 \
+	$(CPPFLAGS) $(CFLAGS)
 HOST_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -lpthread -lrt
 
 # Static builds (scripts/static.sh sets these): no libpci, whose static library Debian does not
@@ -144,7 +146,7 @@ else
 COMPILE_CFLAGS = $(HOST_CFLAGS)
 endif
 
-.PHONY: all deps run check sanitize fuzz static install bench clean test-progs
+.PHONY: all deps run check sanitize fuzz static install bench clean test-progs deb
 # test programs link from objects make would otherwise delete as intermediates
 .SECONDARY:
 all: virtcap
@@ -250,6 +252,8 @@ install: virtcap
 	install -d $(DESTDIR)$(PREFIX)/share/virtcap
 	install -m 0755 scripts/virtcap.fact $(DESTDIR)$(PREFIX)/share/virtcap/virtcap.fact
 	install -m 0644 docs/ansible/collect.yml $(DESTDIR)$(PREFIX)/share/virtcap/collect.yml
+	install -d $(DESTDIR)$(PREFIX)/share/virtcap/schema
+	install -m 0644 reports/schema/report-v1.json $(DESTDIR)$(PREFIX)/share/virtcap/schema/report-v1.json
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 0644 docs/completion/virtcap.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/virtcap
@@ -261,6 +265,12 @@ bench:
 	$(Q)$(MAKE) --no-print-directory virtcap
 	$(Q)scripts/static.sh >/dev/null
 	$(Q)scripts/bench.sh
+
+# a Debian package of this tree (debian/), built by dpkg-buildpackage in build/deb and checked by
+# lintian: build/deb/virtcap_VERSION_ARCH.deb
+deb:
+	$(Q)scripts/deps.sh deb
+	$(Q)scripts/deb.sh
 
 clean:
 	rm -rf build virtcap virtcap-static-x86_64 virtcap-static-i386

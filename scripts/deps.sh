@@ -3,6 +3,7 @@
 #   scripts/deps.sh run     build and run virtcap (make run): the compiler and three libraries
 #   scripts/deps.sh check   and every test's tools (make check): QEMU, Bochs, libvirt, ...
 #   scripts/deps.sh fuzz    build and fuzz (make fuzz): clang with libFuzzer
+#   scripts/deps.sh deb     build a Debian package (make deb): dpkg-dev, debhelper, lintian
 #   scripts/deps.sh bench   check's, and the tools virtcap is timed against (make bench)
 #   scripts/deps.sh all     all of them (make deps)
 #   scripts/deps.sh --list PURPOSE   print the packages, one per line, and do nothing else
@@ -36,6 +37,10 @@ CHECK="$CHECK bochs bochs-term bochsbios vgabios"
 # the Bochs lab boots Linux from a CD: isolinux and the tool that makes the image
 CHECK="$CHECK xorriso isolinux syslinux-common"
 
+# make deb: the Debian packaging tools, and lintian to check the package (t019 builds it)
+DEB="dpkg-dev debhelper lintian"
+CHECK="$CHECK $DEB systemd"
+
 # fuzzing: clang with libFuzzer (the sanitizer pass of make check uses gcc)
 FUZZ="clang-14 libclang-rt-14-dev"
 
@@ -48,9 +53,10 @@ case ${1:-all} in
 run) PKGS=$RUN; purpose="build and run" ;;
 check) PKGS="$RUN $CHECK"; purpose="build and test" ;;
 fuzz) PKGS="$RUN $FUZZ"; purpose="fuzz" ;;
+deb) PKGS="$RUN $DEB"; purpose="build a Debian package" ;;
 bench) PKGS="$RUN $CHECK $BENCH"; purpose="benchmark" ;;
 all) PKGS="$RUN $CHECK $FUZZ $BENCH"; purpose="build, test, fuzz and benchmark" ;;
-*) echo "deps.sh: no purpose named '$1' (run, check, fuzz, bench, all)" >&2; exit 2 ;;
+*) echo "deps.sh: no purpose named '$1' (run, check, fuzz, deb, bench, all)" >&2; exit 2 ;;
 esac
 PKGS=$(printf '%s\n' $PKGS | awk '!seen[$0]++')
 if [ "$list" = 1 ]; then

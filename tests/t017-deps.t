@@ -58,7 +58,7 @@ for t in run check fuzz bench; do
 	ok $? "make $t installs what $t needs (scripts/deps.sh $t)"
 done
 "$deps" nope >/dev/null 2>"${TMPDIR:-/tmp}/deps.$$.err"
-is "$? $(cat "${TMPDIR:-/tmp}/deps.$$.err")" "2 deps.sh: no purpose named 'nope' (run, check, fuzz, bench, all)" \
+is "$? $(cat "${TMPDIR:-/tmp}/deps.$$.err")" "2 deps.sh: no purpose named 'nope' (run, check, fuzz, deb, bench, all)" \
 	"an unknown purpose is named, exit 2"
 rm -f "${TMPDIR:-/tmp}/deps.$$.err"
 done_testing
