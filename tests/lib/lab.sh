@@ -1,12 +1,12 @@
 # run_lab OUT ERR LAB-ARGS...: virtcap lab, booted again (at most LAB_RETRIES times) when the
 # emulated machine failed rather than virtcap: it never reached virtcap in time, or its kernel
-# stopped beating while virtcap ran (QEMU's emulated SVM leaves the lab's kernel frozen,
-# heartbeat and all, at any proof: about once in ten boots in earlier sessions, but in the
-# fresh-clone CI runs of 2026-12-01 three frozen boots in a row happened twice, so four retries).
+# stopped beating while virtcap ran (with QEMU's multi-threaded TCG the lab's kernel froze in
+# half the boots of 2026-12-01; scripts/lab.sh now runs TCG single-threaded, and no boot froze
+# in 15 since, so two retries are a margin, not a routine).
 # A virtcap that started and did not finish on a live kernel, or that failed, is never booted
 # again: that is a failure of virtcap (t064 checks this). Each retry is reported, and every
 # earlier boot's messages kept in ERR.1, ERR.2, ...
-LAB_RETRIES=4
+LAB_RETRIES=2
 run_lab() {
 	_out=$1 _err=$2; shift 2
 	_try=0
