@@ -105,6 +105,11 @@ static void klog_denial(struct probe_ctx *ctx, const char *text)
 	if (ac && strstr(ac, "/KVM/") && strstr(ac, "took a split_lock trap"))
 		facts_set(&ctx->facts, "klog.split_lock_guest", "%.200s", ac + 5);
 
+	/* "Lockdown: modprobe: unsigned module loading is restricted; see man kernel_lockdown.7":
+	 * a locked-down kernel refused a module no trusted key signed (probe/modsign.c) */
+	if (!strncmp(text, "Lockdown: ", 10) && strstr(text, "unsigned module loading"))
+		facts_set(&ctx->facts, "klog.lockdown_module", "%.200s", text + 10);
+
 	const char *aa = strstr(text, "apparmor=\"DENIED\""), *avc = strstr(text, "avc:  denied");
 
 	if (aa && (strstr(aa, "profile=\"libvirt") || strstr(aa, "comm=\"qemu") ||

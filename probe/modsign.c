@@ -157,18 +157,24 @@ int probe_modsign(struct probe_ctx *ctx, struct report *r)
 		if (exists(ctx, dkms_keys[i]))
 			key = dkms_keys[i];
 
+	/* the kernel's words when it refused one: module.sig_enforce rejects the key
+	 * (EKEYREJECTED), lockdown alone forbids the load (EPERM) */
 	const char *rejected = facts_get(&ctx->facts, "klog.module_rejected");
+	const char *locked = facts_get(&ctx->facts, "klog.lockdown_module");
+	bool by_key = rejected || (sig == 1 && !locked);
 	char source[700];
 
 	snprintf(source, sizeof(source), "/sys/module/module/parameters/sig_enforce, "
 		 "/sys/kernel/security/lockdown, %s", path);
 	rc |= report_cap_bool(r, CAP_KERNEL_UNSIGNED_MODULES, false, source, "%s, and %s (%s) is "
-			      "%s: modprobe %s fails with \"Key was rejected by service\"%s%s%s",
+			      "%s: modprobe %s fails with \"%s\"%s%s%s%s",
 			      why, driver, path, module_signed(ctx, path) == 0 ? "not signed and "
 			      "not loaded" : "not loaded (compressed: whether a key signed it is "
-			      "not checked)", driver, module_signed(ctx, path) == 0 ? "" :
-			      " unless an enrolled key signed it", rejected ? "; the kernel log "
-			      "says: Loading of " : "", rejected ? rejected : "");
+			      "not checked)", driver, by_key ? "Key was rejected by service" :
+			      "Operation not permitted", module_signed(ctx, path) == 0 ? "" :
+			      " unless an enrolled key signed it", rejected || locked ? "; the "
+			      "kernel log says: " : "", rejected ? "Loading of " : locked ?
+			      "Lockdown: " : "", rejected ? rejected : locked ? locked : "");
 	if (key)
 		rc |= report_cap_fix(r, CAP_KERNEL_UNSIGNED_MODULES, "enroll the key DKMS signs "
 				     "with: sudo mokutil --import %s, reboot and enroll it in the "

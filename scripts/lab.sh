@@ -6,15 +6,19 @@
 #
 # usage: lab.sh [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]
 #               [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json]
-#               [--with-stack] [-- VIRTCAP-ARGS...]
+#               [--with-stack] [--lockdown] [-- VIRTCAP-ARGS...]
 #        lab.sh [--kernel amd64|i386] --show-current-kernel
 #        lab.sh [--kernel amd64|i386] --fetch-only   (prints the cached root: kernel, busybox)
 # Kernels (the versions lab-kernels.tsv pins) and busybox come from Debian with `apt-get
 # download` into a cache (never installed);
 # after the first run no network is needed. --with-stack (QEMU engine, amd64) also puts this
 # host's QEMU, the tools scripts/stack.sh uses and the cached guest kernel into the lab, so
-# that `prove --stack qemu` boots a real L2 guest on the lab's real (nested) KVM. Exit status: the inner virtcap's, 2 when the lab
-# itself fails (with what failed), never a QEMU or temporary file left behind.
+# that `prove --stack qemu` boots a real L2 guest on the lab's real (nested) KVM. --lockdown
+# boots the kernel locked down (lockdown=integrity, as Secure Boot does) with an out-of-tree
+# driver built on the machine, as DKMS leaves one: /lib/modules/VERSION/updates/dkms/vboxdrv.ko,
+# unsigned (a copy of a Debian module without its signature); init tries to load it, so the
+# kernel refuses it and logs why, before virtcap runs. Exit status: the inner virtcap's, 2 when
+# the lab itself fails (with what failed), never a QEMU or temporary file left behind.
 set -eu
 
 engine=qemu
@@ -30,6 +34,7 @@ json=0
 show_current=0
 fetch_only=0
 with_stack=0
+lockdown=0
 # the static binaries: beside this script when installed (PREFIX/lib/virtcap), else at the top
 # of the build tree
 here=$(cd "$(dirname "$0")" && pwd)
@@ -65,6 +70,7 @@ while [ $# -gt 0 ]; do
 	--show-current-kernel) show_current=1; shift ;;
 	--fetch-only) fetch_only=1; shift ;;
 	--with-stack) with_stack=1; shift ;;
+	--lockdown) lockdown=1; shift ;;
 	--) shift; break ;;
 	*) die "unknown option '$1' (see virtcap --help)" ;;
 	esac
@@ -287,6 +293,22 @@ for m in virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm.ko \
 	 arch/x86/kvm/kvm-amd.ko arch/x86/kvm/kvm-intel.ko; do
 	[ -f "$mods/$m" ] && cp "$mods/$m" "$ir/mods/"
 done
+if [ "$lockdown" = 1 ]; then
+	# Debian signs its modules: the signature is appended, then its length (big-endian, in
+	# the 12-byte struct module_signature) and a magic string; cut all three
+	mkdir -p "$ir/lib/modules/$kver/updates/dkms"
+	/usr/bin/python3 - "$mods/virt/lib/irqbypass.ko" \
+		"$ir/lib/modules/$kver/updates/dkms/vboxdrv.ko" <<'PY' || die "--lockdown: unsigning a module failed"
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+magic = b"~Module signature appended~\n"
+if not data.endswith(magic):
+    sys.exit("the module carries no signature")
+info = data[-len(magic) - 12:-len(magic)]
+signer_len, key_id_len, sig_len = info[3], info[4], struct.unpack(">I", info[8:12])[0]
+open(sys.argv[2], "wb").write(data[:len(data) - len(magic) - 12 - sig_len - signer_len - key_id_len])
+PY
+fi
 echo "root:x:0:0::/:/bin/sh" >"$ir/etc/passwd"
 echo "nobody:x:65534:65534::/:/bin/sh" >>"$ir/etc/passwd"
 printf 'root:x:0:\nkvm:x:990:\nnogroup:x:65534:\n' >"$ir/etc/group"
@@ -355,6 +377,10 @@ if [ $kvm_module = 1 ]; then
 	grep -q GenuineIntel /proc/cpuinfo && vendor=kvm-intel
 	insmod /mods/\$vendor.ko nested=$nested 2>/dev/null
 fi
+mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+if [ $lockdown = 1 ]; then	# as DKMS would after building it: the kernel refuses it
+	echo "lab: insmod of the unsigned vboxdrv.ko: \$(insmod /lib/modules/$kver/updates/dkms/vboxdrv.ko 2>&1)"
+fi
 # a heartbeat on the second serial port (QEMU's engine writes it to a file): the host tells a
 # virtcap that hangs from a kernel that stopped altogether
 [ -c /dev/ttyS1 ] && (while :; do echo . >/dev/ttyS1; sleep 1; done) &
@@ -385,7 +411,8 @@ start_qemu() {
 		echo 2048 || echo 512)" -nographic -no-reboot \
 		-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
 		-serial mon:stdio -serial "file:$work/heartbeat" \
-		-append "console=ttyS0 quiet panic=-1 loglevel=0" >"$work/serial" 2>"$work/emu.err" &
+		-append "console=ttyS0 quiet panic=-1 loglevel=0$extra_append" >"$work/serial" \
+		2>"$work/emu.err" &
 	emu_pid=$!
 }
 # Bochs boots from an isolinux CD (its BIOS has no direct kernel boot). 115200 baud and quiet:
@@ -402,7 +429,7 @@ SERIAL 0 115200
 DEFAULT lab
 LABEL lab
   KERNEL /vmlinuz
-  APPEND initrd=/initrd.gz console=ttyS0,115200 quiet loglevel=0 panic=-1 cryptomgr.notests=1 pti=off
+  APPEND initrd=/initrd.gz console=ttyS0,115200 quiet loglevel=0 panic=-1 cryptomgr.notests=1 pti=off$extra_append
 CFG
 	xorriso -as mkisofs -quiet -o "$work/boot.iso" -b isolinux/isolinux.bin \
 		-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table "$iso" \
@@ -430,6 +457,7 @@ RC
 	emu_pid=$!
 }
 
+extra_append=$([ "$lockdown" = 1 ] && echo " lockdown=integrity" || true)
 start=$(date +%s)
 : >"$work/serial"
 start_$engine

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Lab scenarios, one boot each: the verdicts virtcap must give, and why, on machines that lack
 # one thing: no SVM, SVM without NPT, nested=0, no KVM module, an unprivileged user, a 32-bit
-# virtcap on the 64-bit kernel, and Debian's 686-pae kernel.
+# virtcap on the 64-bit kernel, a kernel locked down with an unsigned DKMS driver on disk, and
+# Debian's 686-pae kernel.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/lab.sh"
 command -v qemu-system-x86_64 >/dev/null || bail "qemu-system-x86_64 is missing: make deps"
@@ -62,6 +63,11 @@ is "$(c user kernel.dev_kvm)" no-access "unprivileged: /dev/kvm no-access"
 is "$(v user real16 verdict)" no "unprivileged: no guest can run"
 is "$(jget "$tmp/user.json" "d['matrix']['real16']['proof']['status']")" not-run \
 	"unprivileged: the proof says it could not open /dev/kvm"
+# devtmpfs made /dev/kvm root's (gid 0, mode 0600), as a system without udev's rule has it
+is "$(jget "$tmp/user.json" "d['capabilities']['kernel.dev_kvm_group']['value']")" root \
+	"unprivileged: /dev/kvm belongs to group root, as the lab's kernel made it"
+jget "$tmp/user.json" "d['matrix']['real16']['fix']" | grep -q '^give the kvm group access: sudo groupadd -f kvm && sudo chgrp kvm /dev/kvm && sudo chmod 660 /dev/kvm'
+ok $? "unprivileged: the fix gives /dev/kvm to group kvm, not 'join group root'"
 
 # the human report as a person reads it from the lab (one scenario is enough, so this one is
 # read as text): the header, the matrix, and nothing of the inner virtcap's progress line (it
@@ -74,6 +80,23 @@ is "$(awk '$1 == "long64" { print $2, $7; exit }' "$tmp/bits32")" "yes y" \
 	"a 32-bit process drives a 64-bit guest: long64 yes, its proof mark y (ASCII: the VM's console has no UTF-8 locale)"
 ! grep -q "$(printf '\033')" "$tmp/bits32" && ! grep -q 'waiting for its guest' "$tmp/bits32"
 ok $? "the human report holds no escape code and no progress line"
+
+# locked down as Secure Boot locks it, with an unsigned vboxdrv.ko where DKMS leaves one: the
+# kernel itself refuses it (init tries) and virtcap reads why from the kernel's log
+lab lockdown --lockdown
+is "$(c lockdown kernel.lockdown)" integrity "lockdown: the kernel says it is locked down (integrity)"
+is "$(c lockdown kernel.unsigned_modules)" false "lockdown: unsigned modules cannot load"
+kv=$(jget "$tmp/lockdown.json" "d['lab']['kernel_version']")
+case $(jget "$tmp/lockdown.json" "d['capabilities']['kernel.unsigned_modules']['detail']") in
+*"vboxdrv (/lib/modules/$kv/updates/dkms/vboxdrv.ko) is not signed and not loaded: modprobe vboxdrv fails with \"Operation not permitted\"; the kernel log says: Lockdown: insmod: unsigned module loading is restricted"*)
+   ok 0 "lockdown: the driver, the error and the kernel's own refusal, from its log" ;;
+*) ok 1 "lockdown: the driver, the error and the kernel's own refusal, from its log"
+   diag "$(jget "$tmp/lockdown.json" "d['capabilities']['kernel.unsigned_modules']['detail']")" ;;
+esac
+jget "$tmp/lockdown.json" "d['capabilities']['kernel.unsigned_modules']['fix']" | grep -q 'scripts/sign-file sha256 MOK.priv MOK.der'
+ok $? "lockdown: the fix signs the module"
+is "$(c lockdown kernel.kvm_module)/$(v lockdown long64 verdict)" kvm_amd/yes \
+	"lockdown: Debian's signed KVM modules load, and 64-bit guests run"
 
 lab i386 --kernel i386
 is "$(jget "$tmp/i386.json" "d['host']['kernel_arch']")" i686 "686-pae kernel: kernel_arch i686"
