@@ -53,6 +53,7 @@ LIB_OBJS += probe/facts.o
 LIB_OBJS += probe/firmware.o
 LIB_OBJS += probe/host.o
 LIB_OBJS += probe/kernel.o
+LIB_OBJS += probe/kvm_access.o
 LIB_OBJS += probe/kvm_dev.o
 LIB_OBJS += probe/lsm.o
 LIB_OBJS += probe/modsign.o

@@ -122,6 +122,7 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		probe_firmware,
 		probe_kernel,
 		probe_kvm_dev,
+		probe_kvm_access,	/* after kvm_dev: only for a /dev/kvm that opened */
 		probe_coexist,	/* after kernel and kvm_dev: it reads their findings */
 		probe_pci,
 		probe_osvirt,

@@ -88,6 +88,7 @@ int probe_vmx(struct probe_ctx *ctx, struct report *r);			/* probe/vmx.c */
 int probe_firmware(struct probe_ctx *ctx, struct report *r);		/* probe/firmware.c */
 int probe_kernel(struct probe_ctx *ctx, struct report *r);		/* probe/kernel.c */
 int probe_kvm_dev(struct probe_ctx *ctx, struct report *r);		/* probe/kvm_dev.c */
+int probe_kvm_access(struct probe_ctx *ctx, struct report *r);		/* probe/kvm_access.c */
 int probe_coexist(struct probe_ctx *ctx, struct report *r);		/* probe/coexist.c */
 int probe_modsign(struct probe_ctx *ctx, struct report *r);		/* probe/modsign.c */
 int probe_devnodes(struct probe_ctx *ctx, struct report *r);		/* probe/devnodes.c */

@@ -81,6 +81,7 @@
 #define CAP_KERNEL_DEV_KVM "kernel.dev_kvm"
 #define CAP_KERNEL_DEV_KVM_GROUP "kernel.dev_kvm_group"
 #define CAP_KERNEL_CPU_FREQUENCY_OK "kernel.cpu_frequency_ok"
+#define CAP_KERNEL_DEV_KVM_ACCESS "kernel.dev_kvm_access"	/* root, owner, group, acl-user... */
 #define CAP_KERNEL_GUEST_SPLIT_LOCKS "kernel.guest_split_locks"
 #define CAP_KERNEL_HUGEPAGE_SIZE_KB "kernel.hugepage_size_kb"
 #define CAP_KERNEL_HUGEPAGES_TOTAL "kernel.hugepages_total"

@@ -20,6 +20,8 @@ CHECK="gcc-multilib"
 # prove (perl), the system python3 with jsonschema to validate reports, groff for man, pgrep
 # (procps) to find an emulator a test must see gone
 CHECK="$CHECK perl python3 python3-jsonschema groff-base file procps"
+# setfacl: t041 gives a real /dev/kvm node an ACL entry, as systemd-logind does
+CHECK="$CHECK acl"
 # libcpuid's own cpuid_tool: its --save files are a dump format virtcap reads (t014)
 CHECK="$CHECK cpuidtool"
 # the real tools the integrations are tested against: promtool (Prometheus), Ansible (the fact
