@@ -329,13 +329,15 @@ static int kernel_misc(struct probe_ctx *ctx, struct report *r)
 
 	char *meminfo;
 	size_t len;
-	long long total = -1, size_kb = -1;
+	long long total = -1, size_kb = -1, free_pages = -1;
 
 	if (root_read(ctx, "/proc/meminfo", &meminfo, &len) == 0) {
 		const char *p;
 
 		if ((p = strstr(meminfo, "HugePages_Total:")))
 			total = strtoll(p + 16, NULL, 10);
+		if ((p = strstr(meminfo, "HugePages_Free:")))
+			free_pages = strtoll(p + 15, NULL, 10);
 		if ((p = strstr(meminfo, "Hugepagesize:")))
 			size_kb = strtoll(p + 13, NULL, 10);
 		free(meminfo);
@@ -348,6 +350,15 @@ static int kernel_misc(struct probe_ctx *ctx, struct report *r)
 		rc |= report_cap_int(r, CAP_KERNEL_HUGEPAGE_SIZE_KB, size_kb, "/proc/meminfo", NULL);
 	else
 		rc |= report_cap_unknown(r, CAP_KERNEL_HUGEPAGE_SIZE_KB, "/proc/meminfo", NULL);
+	/* reserved huge pages are what a guest backed by them (libvirt's <hugepages/>, QEMU's
+	 * -mem-path /dev/hugepages) takes its RAM from: no more than the free ones */
+	if (total > 0 && free_pages >= 0 && size_kb > 0 && free_pages <= total &&
+	    size_kb < (1LL << 30))
+		rc |= report_cap_int(r, CAP_KERNEL_HUGEPAGES_FREE, free_pages, "/proc/meminfo",
+				     "%lld of %lld reserved %lld kB pages free: a guest backed by "
+				     "huge pages (libvirt's <hugepages/>, QEMU's -mem-path) can have at "
+				     "most %lld MiB of RAM now; a larger one fails to start", free_pages,
+				     total, size_kb, free_pages * size_kb / 1024);
 	return rc;
 }
 

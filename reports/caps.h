@@ -84,6 +84,7 @@
 #define CAP_KERNEL_DEV_KVM_ACCESS "kernel.dev_kvm_access"	/* root, owner, group, acl-user... */
 #define CAP_KERNEL_GUEST_SPLIT_LOCKS "kernel.guest_split_locks"
 #define CAP_KERNEL_HUGEPAGE_SIZE_KB "kernel.hugepage_size_kb"
+#define CAP_KERNEL_HUGEPAGES_FREE "kernel.hugepages_free"
 #define CAP_KERNEL_HUGEPAGES_TOTAL "kernel.hugepages_total"
 #define CAP_KERNEL_IOMMU_ENABLED "kernel.iommu_enabled"
 #define CAP_KERNEL_IOMMU_GROUPS "kernel.iommu_groups"

@@ -55,6 +55,27 @@ root_fact "$r" klog.split_lock_guest "$trap_line"
 probe_root "$r"
 is "$(cap "$r" kernel.guest_split_locks "['value']")" true "split_lock_mitigate=0: warned, not slowed"
 
+# huge pages reserved for guests (vm.nr_hugepages=1024), 300 of them taken by a running guest:
+# /proc/meminfo as Linux 6.8 writes those lines
+host hugepages 6.8.0-45-generic
+root_file "$r" proc/meminfo "MemTotal:       65712312 kB
+MemFree:        58123400 kB
+HugePages_Total:    1024
+HugePages_Free:      724
+HugePages_Rsvd:        0
+HugePages_Surp:        0
+Hugepagesize:       2048 kB
+Hugetlb:         2097152 kB"
+probe_root "$r"
+is "$(cap "$r" kernel.hugepages_free "['value']")" 724 "huge pages: 724 of 1024 free"
+cap "$r" kernel.hugepages_free "['detail']" | grep -q '^724 of 1024 reserved 2048 kB pages free: a guest backed by huge pages.*at most 1448 MiB of RAM now'
+ok $? "and the largest guest they can back now, in MiB"
+root_file "$r" proc/meminfo "HugePages_Total:       0
+HugePages_Free:        0
+Hugepagesize:       2048 kB"
+probe_root "$r"
+is "$(cap "$r" kernel.hugepages_free "")" "<missing 'kernel.hugepages_free'>" "none reserved: nothing to say"
+
 host nothp 6.8.0-45-generic
 root_file "$r" sys/kernel/mm/transparent_hugepage/enabled "always madvise [never]"
 root_file "$r" sys/module/kvm/parameters/nx_huge_pages Y
