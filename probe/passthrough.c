@@ -146,10 +146,10 @@ static bool memlock_limit(struct probe_ctx *ctx, char *out, size_t len)
 	size_t n;
 	bool found = false;
 
-	if (root_read(ctx, "/proc/self/limits", &text, &n))
+	if (len < 32 || root_read(ctx, "/proc/self/limits", &text, &n))	/* %31s below */
 		return false;
 	if ((line = strstr(text, "Max locked memory")) &&
-	    sscanf(line + strlen("Max locked memory"), "%31s", out) == 1 && len > 31)
+	    sscanf(line + strlen("Max locked memory"), "%31s", out) == 1)
 		found = !strcmp(out, "unlimited") || strspn(out, "0123456789") == strlen(out);
 	free(text);
 	return found;
