@@ -16,8 +16,7 @@ cap() { jget "$1.json" "d['capabilities']['$2']$3"; }
 
 host() {	# NAME RELEASE VIRT_AT_LOAD(Y|N|-): Intel desktop, kvm_intel loaded, /dev/kvm usable
 	r=$tmp/$1
-	root_kernel "$r" "$2" x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
-	kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+	intel_kvm_host "$r" "$2"
 	root_file "$r" proc/cmdline "BOOT_IMAGE=/boot/vmlinuz-$2 root=/dev/nvme0n1p2 ro quiet splash"
 	[ "$3" = - ] || root_file "$r" sys/module/kvm/parameters/enable_virt_at_load "$3"
 }

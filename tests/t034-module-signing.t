@@ -16,8 +16,7 @@ rel=6.8.0-45-generic
 
 ubuntu() {	# NAME SECUREBOOT(0|1): Ubuntu on UEFI, kvm_intel, VirtualBox built by DKMS, not loaded
 	r=$tmp/$1
-	root_kernel "$r" $rel x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
-	kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+	intel_kvm_host "$r" $rel
 	mkdir -p "$r/sys/firmware/efi/efivars"
 	printf "\006\000\000\000\\00$2" \
 		>"$r/sys/firmware/efi/efivars/SecureBoot-8be4df61-93ca-11d2-aa0d-00e098032b8c"

@@ -14,8 +14,7 @@ cap() { jget "$1.json" "d['capabilities']['$2']$3"; }
 
 host() {	# NAME TUN VHOST_NET VHOST_VSOCK: open() results recorded as facts
 	r=$tmp/$1
-	root_kernel "$r" 6.1.0-27-amd64 x86_64; cpu_intel_vmx "$r"; kvm_module "$r" kvm_intel Y
-	dev_kvm_ok "$r"
+	intel_kvm_host "$r" 6.1.0-27-amd64
 	root_file "$r" proc/cmdline "BOOT_IMAGE=/boot/vmlinuz-6.1.0-27-amd64 root=/dev/sda1 ro quiet"
 	root_fact "$r" dev.tun.open "$2"; root_fact "$r" dev.vhost_net.open "$3"
 	root_fact "$r" dev.vhost_vsock.open "$4"

@@ -12,8 +12,7 @@ cap() { jget "$1.json" "d['capabilities']['$2']$3"; }
 
 host() {	# NAME: an Intel host with kvm_intel whose kernel log was read
 	r=$tmp/$1
-	root_kernel "$r" 6.8.0-45-generic x86_64; cpu_intel_vmx "$r"; kvm_module "$r" kvm_intel Y
-	dev_kvm_ok "$r"; root_fact "$r" klog.status ok
+	intel_kvm_host "$r" 6.8.0-45-generic; root_fact "$r" klog.status ok
 }
 apparmor() {
 	root_file "$1" sys/kernel/security/lsm "lockdown,capability,landlock,yama,apparmor"

@@ -15,7 +15,7 @@ trap_line='CPU 0/KVM/3324070 took a split_lock trap at address: 0xfffff805742147
 
 host() {	# NAME RELEASE: an Intel host with kvm_intel whose kernel log was read
 	r=$tmp/$1
-	root_kernel "$r" "$2" x86_64; cpu_intel_vmx "$r"; kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+	intel_kvm_host "$r" "$2"
 	root_fact "$r" klog.status ok
 	root_file "$r" sys/kernel/mm/transparent_hugepage/enabled "always [madvise] never"
 	root_file "$r" sys/module/kvm/parameters/nx_huge_pages N

@@ -29,8 +29,7 @@ status() {	# ROOT CAPEFF
 }
 host() {	# NAME CMDLINE-EXTRA: an Intel host with VT-d, a GPU on vfio-pci, as a user
 	r=$tmp/$1
-	root_kernel "$r" 6.8.0-45-generic x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
-	kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+	intel_kvm_host "$r" 6.8.0-45-generic
 	acpi_table "$r" DMAR "INTEL " "EDK2    "
 	pci_dev "$r" 0000:01:00.0 10de 2204 030000 12 vfio-pci
 	pci_dev "$r" 0000:01:00.1 10de 1aef 040300 12 vfio-pci

@@ -19,9 +19,8 @@ amd() {	# NAME: Zen 3 with kvm_amd avic=1
 }
 intel() {	# NAME: Intel with enable_apicv=Y
 	r=$tmp/$1
-	root_kernel "$r" 6.8.0-45-generic x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
-	kvm_module "$r" kvm_intel Y; root_file "$r" sys/module/kvm_intel/parameters/enable_apicv Y
-	dev_kvm_ok "$r"
+	intel_kvm_host "$r" 6.8.0-45-generic
+	root_file "$r" sys/module/kvm_intel/parameters/enable_apicv Y
 }
 vms() {	# ROOT FACT...: the running VMs
 	_r=$1; shift

@@ -14,8 +14,7 @@ cap() { jget "$1" "d['capabilities']['$2']$3"; }
 
 # a captured root of a desktop whose user has the seat's ACL entry
 r=$tmp/desktop
-root_kernel "$r" 6.8.0-45-generic x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
-kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"; root_fact "$r" kvm.access_via acl-user
+intel_kvm_host "$r" 6.8.0-45-generic; root_fact "$r" kvm.access_via acl-user
 probe_root "$r"
 is "$(cap "$r.json" kernel.dev_kvm_access "['value']")" acl-user "a captured desktop: an ACL entry for the user"
 cap "$r.json" kernel.dev_kvm_access "['detail']" | grep -q "ssh sessions, cron jobs and services cannot open /dev/kvm"

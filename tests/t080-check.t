@@ -11,8 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 host() {	# NAME: an Intel host with VT-x, kvm_intel nested=1 and a usable /dev/kvm
 	r=$tmp/$1
 	mkdir -p "$r"
-	root_kernel "$r" 6.1.0-27-amd64 x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
-	kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+	intel_kvm_host "$r" 6.1.0-27-amd64
 }
 check() {	# ROOT ARGS...: run check on ROOT, output in $tmp/out, status in $rc
 	_r=$1; shift

@@ -12,8 +12,7 @@ trap 'rm -rf "$tmp"' EXIT
 # real reports: this machine and an Intel host with VT-x (captured root), then 40 generated
 r=$tmp/host
 mkdir -p "$r"
-root_kernel "$r" 6.1.0-27-amd64 x86_64; cpu_intel_vmx "$r"; intel_msrs "$r" 0x5
-kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
+intel_kvm_host "$r" 6.1.0-27-amd64
 "$VIRTCAP" --root "$r" --json >"$tmp/base.json"
 python3 "$top/scripts/fleet-gen.py" "$tmp/base.json" "$tmp/good" 40
 "$VIRTCAP" fleet --format csv "$tmp/good" >"$tmp/good.csv" 2>"$tmp/err"

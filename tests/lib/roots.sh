@@ -88,6 +88,13 @@ kvm_module() {	# ROOT MODULE NESTED(Y|N): loaded as a module (it has an initstat
 kvm 1142784 1 $2, Live 0x0000000000000000"
 }
 
+# intel_kvm_host ROOT RELEASE: the usual host of the scenario tests: an Intel CPU with VT-x on
+# and unlocked, kvm_intel (nested=1) loaded as a module, a /dev/kvm this user opens
+intel_kvm_host() {
+	root_kernel "$1" "$2" x86_64; cpu_intel_vmx "$1"; intel_msrs "$1" 0x5
+	kvm_module "$1" kvm_intel Y; dev_kvm_ok "$1"
+}
+
 # kvm_guest_leaf ROOT: the KVM leaf (0x40000000) a KVM guest's CPUID shows: "KVMKVMKVM"
 kvm_guest_leaf() { root_fact "$1" cpuid.0x40000000 "40000001 4b4d564b 564b4d56 0000004d"; }
 
