@@ -56,7 +56,8 @@ int cli_check_only(const char *only, char *err, size_t errlen);
  * Run the proofs (all matrix rows', or those --only names) into r. live: this is the host the
  * report describes; otherwise every proof is recorded as not-run. Returns 0 or -ENOMEM.
  */
-int cli_run_proofs(struct report *r, const char *only, unsigned timeout_ms, bool live);
+int cli_run_proofs(struct report *r, const char *only, unsigned timeout_ms, bool spin_limit,
+		   bool live);
 
 /* `virtcap bench-exits`: exit round trips through hv-mini and a bare loop. 0 or -errno. */
 int cli_bench_exits(bool json, unsigned timeout_ms);

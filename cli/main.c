@@ -204,7 +204,7 @@ static int cmd_report(struct session *s)
 {
 	const struct options *o = &s->o;
 	int rc = strcmp(o->command, "probe") ? cli_run_proofs(s->r, o->only, o->timeout_ms,
-							       s->live) : 0;
+							       !o->timeout_given, s->live) : 0;
 
 	for (int i = 0; !rc && i < o->nstacks; i++)
 		rc = cli_run_stack(s->r, o->stacks[i], s->live);
@@ -254,7 +254,7 @@ static int cmd_check(struct session *s)
 	char only[1024];
 
 	required_proofs(o->requires, only, sizeof(only));
-	if (only[0] && cli_run_proofs(s->r, only, o->timeout_ms, s->live))
+	if (only[0] && cli_run_proofs(s->r, only, o->timeout_ms, !o->timeout_given, s->live))
 		return CLI_EXIT_USAGE;
 
 	int result = cli_check(s->r, o->requires, &co, stdout);
@@ -267,7 +267,8 @@ static int cmd_advise(struct session *s)
 {
 	char only[256];
 	const char *proofs = cli_advise_proofs(s->o.guest, only, sizeof(only));
-	int rc = proofs ? cli_run_proofs(s->r, proofs, s->o.timeout_ms, s->live) : 0;
+	int rc = proofs ? cli_run_proofs(s->r, proofs, s->o.timeout_ms, !s->o.timeout_given,
+				      s->live) : 0;
 
 	if (!rc)
 		rc = cli_advise(s->r, s->o.guest, s->o.json, locale_is_utf8(), stdout);

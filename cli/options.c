@@ -52,7 +52,9 @@ void usage(FILE *out)
 	      "  --cpuid-dump FILE  take CPUID from a libcpuid raw dump instead of this CPU\n"
 	      , out);
 	cli_print_only_help(out);
-	fputs("  --timeout SEC      time limit of each proof (default 2)\n"
+	fputs("  --timeout SEC      time limit of each proof (default 2; without it a guest\n"
+	      "                     that spins is stopped after 40 times real16's time of CPU\n"
+	      "                     time, at least 150 ms)\n"
 	      "  --prom             print Prometheus metrics (node_exporter textfile format)\n"
 	      "  --output FILE      write the output to FILE atomically (temporary + rename)\n"
 	      "  --verbose, -v      show where every finding came from\n"
@@ -236,7 +238,7 @@ static int take_option(struct options *o, int c, const char *arg)
 	case OPT_PROM: o->prom = true; return 0;
 	case OPT_STACK: return parse_stacks(o, arg);
 	case OPT_JUNIT: o->junit = arg; return 0;
-	case OPT_TIMEOUT: return parse_timeout(arg, &o->timeout_ms);
+	case OPT_TIMEOUT: o->timeout_given = true; return parse_timeout(arg, &o->timeout_ms);
 	case OPT_REQUIRE: return add_requirements(o, arg, false);
 	case OPT_PROFILE: return add_requirements(o, arg, true);
 	case OPT_ONLY:

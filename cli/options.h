@@ -25,6 +25,7 @@ struct options {
 	const char *stacks[STACKS_MAX];
 	int nstacks;
 	unsigned timeout_ms;
+	bool timeout_given;		/* --timeout: the user's limit, and no CPU-time limit */
 	bool json;
 	bool verbose;
 	bool no_colour;

@@ -46,6 +46,9 @@ struct hv_vcpu {
 	timer_t deadline_timer;	/* fires SIGUSR1 at this vCPU's thread at the deadline */
 	bool has_timer;
 	uint64_t armed_deadline;	/* what the timer is set to: re-armed only on change */
+	/* a guest that spins: stopped once this vCPU's thread has used spin_cpu_ns of CPU time
+	 * (0: never) since its first KVM_RUN; looked at every HV_SPIN_TICK_NS (run.c) */
+	uint64_t spin_cpu_ns, cpu_start_ns, next_look_ns;
 };
 
 struct hv_slot {
@@ -70,6 +73,7 @@ struct hv_vm {
 struct hv_exit {
 	uint32_t reason;	/* KVM_EXIT_* */
 	bool timed_out;		/* the deadline passed */
+	bool spun;		/* ... its CPU time ran out first (hv_vcpu.spin_cpu_ns) */
 	uint32_t ucall;		/* for a ucall exit: HV_UCALL_* */
 	uint64_t value, aux;	/* EBX, ECX of the ucall */
 	uint32_t file;		/* ESI of an ABORT: GUEST_FILE_* */

@@ -97,8 +97,15 @@ int hv_run_until_done(struct hv_vcpu *v, uint64_t deadline_ns, const struct hv_b
 			char state[512];
 
 			hv_vcpu_describe(v, state, sizeof(state));
-			snprintf(why, len, "no result before the deadline: the guest was still "
-				 "running (last exit %s); %s", hv_exit_name(e.reason), state);
+			if (e.spun)	/* a working guest needs well under a millisecond */
+				snprintf(why, len, "no result before the deadline: the guest spun, "
+					 "%llu ms of CPU time without a result (last exit %s); %s",
+					 (unsigned long long)(v->spin_cpu_ns / 1000000),
+					 hv_exit_name(e.reason), state);
+			else
+				snprintf(why, len, "no result before the deadline: the guest was "
+					 "still running (last exit %s); %s", hv_exit_name(e.reason),
+					 state);
 			return -1;
 		}
 		bool ucall = e.reason == KVM_EXIT_IO && v->run->io.port == HV_UCALL_PORT;

@@ -38,6 +38,8 @@ struct hv_proof_result {
 struct hv_proof_opts {
 	const char *kvm_path;		/* NULL: /dev/kvm */
 	uint64_t timeout_ms;		/* per proof; 0: HV_PROOF_TIMEOUT_MS */
+	uint64_t spin_cpu_ms;		/* 0, or: a single-vCPU guest that used this much CPU
+					 * time without a result spins, and is stopped then */
 	const char *scratch_dir;	/* where a disk file is made; NULL: $TMPDIR or /tmp */
 };
 

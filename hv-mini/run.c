@@ -19,6 +19,9 @@
 #include "hv-mini/hv.h"
 
 #define HV_DEADLINE_SIGNAL SIGUSR1
+/* how often a vCPU with a CPU-time limit looks at its thread's CPU time: one timer syscall per
+ * look, never one per exit (exits are what some proofs time) */
+#define HV_SPIN_TICK_NS 25000000ull
 
 static __thread struct kvm_run *deadline_run;
 static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
@@ -93,10 +96,41 @@ static bool is_ucall(const struct kvm_run *run)
 	       run->io.port == HV_UCALL_PORT;
 }
 
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* When the timer must wake this vCPU: its deadline, or its next look at its CPU time */
+static uint64_t next_wake(struct hv_vcpu *vcpu, uint64_t deadline_ns)
+{
+	if (!vcpu->spin_cpu_ns)
+		return deadline_ns;
+	if (!vcpu->cpu_start_ns) {
+		vcpu->cpu_start_ns = thread_cpu_ns() | 1;
+		vcpu->next_look_ns = hv_now_ns() + HV_SPIN_TICK_NS;
+	}
+	return vcpu->next_look_ns < deadline_ns ? vcpu->next_look_ns : deadline_ns;
+}
+
+/* At a look: true when the thread has used its CPU time; else the next look is set */
+static bool spun_out(struct hv_vcpu *vcpu, uint64_t now)
+{
+	if (!vcpu->spin_cpu_ns || now < vcpu->next_look_ns)
+		return false;
+	if (thread_cpu_ns() - vcpu->cpu_start_ns >= vcpu->spin_cpu_ns)
+		return true;
+	vcpu->next_look_ns = now + HV_SPIN_TICK_NS;
+	return false;
+}
+
 int hv_vcpu_run(struct hv_vcpu *vcpu, uint64_t deadline_ns, struct hv_exit *exit)
 {
 	struct kvm_run *run = vcpu->run;
-	int err = arm_deadline(vcpu, deadline_ns);
+	int err = arm_deadline(vcpu, next_wake(vcpu, deadline_ns));
 
 	memset(exit, 0, sizeof(*exit));
 	if (err)
@@ -104,11 +138,16 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, uint64_t deadline_ns, struct hv_exit *exit
 	deadline_run = run;
 	run->immediate_exit = 0;	/* a signal of an earlier deadline is not ours */
 	for (;;) {
-		if (hv_now_ns() >= deadline_ns) {
+		uint64_t now = hv_now_ns();
+
+		if (now >= deadline_ns || spun_out(vcpu, now)) {
 			exit->timed_out = true;
+			exit->spun = now < deadline_ns;
 			exit->reason = run->exit_reason;
 			break;
 		}
+		if (vcpu->spin_cpu_ns && (err = arm_deadline(vcpu, next_wake(vcpu, deadline_ns))))
+			return err;
 		if (ioctl(vcpu->fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				run->immediate_exit = 0;

@@ -90,6 +90,12 @@ static void run_vcpus(struct proof_run *run, int nvcpus)
 
 	for (int i = 0; i < nvcpus; i++)
 		t[i] = (struct vcpu_thread){ .run = run, .id = i, .deadline = deadline };
+	/* a CPU-time limit only where spinning means broken: one vCPU (several wait for one
+	 * another, spinning, when the host is busy) and no guest of its own (an L2 takes the
+	 * L1's time) */
+	if (nvcpus == 1 && run->opts->spin_cpu_ms && !(run->def->row && !strcmp(run->def->row,
+										 "nested")))
+		run->vm.vcpus[0].spin_cpu_ns = run->opts->spin_cpu_ms * 1000000ull;
 	if (nvcpus == 1) {
 		vcpu_thread(&t[0]);
 		started = 1;
