@@ -404,10 +404,13 @@ chmod +x "$ir/init"
 # One TCG thread for all vCPUs (thread=single): with QEMU 7.2's multi-threaded TCG the lab's
 # kernel froze in 3 of 6 boots on 2026-12-01 (every vCPU at CPL 0 on an instruction that
 # straddles a page boundary, RIP=...ffe/...fff, heartbeat gone); single-threaded, 0 of 15
-# froze, in the same time (28 s against 30 s for t060's proofs)
+# froze, in the same time (28 s against 30 s for t060's proofs). Not with --with-stack: there
+# the L1's QEMU and its L2 need both vCPUs at once (single-threaded, the L2 under the lab's KVM
+# did not reach its init in 120 s, against 15 s, and under TCG took 212 s against 97 s)
 start_qemu() {
 	machine=$([ "$kernel" = i386 ] && echo pc || echo q35)
-	qemu-system-x86_64 -accel tcg,thread=single -M "$machine" -cpu "$cpu" -smp "$smp" -m "$([ "$with_stack" = 1 ] &&
+	tcg_threads=$([ "$with_stack" = 1 ] && echo multi || echo single)
+	qemu-system-x86_64 -accel tcg,thread="$tcg_threads" -M "$machine" -cpu "$cpu" -smp "$smp" -m "$([ "$with_stack" = 1 ] &&
 		echo 2048 || echo 512)" -nographic -no-reboot \
 		-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
 		-serial mon:stdio -serial "file:$work/heartbeat" \
