@@ -22,13 +22,6 @@
 #define VBOX_TURN_AT 70210	/* 7.2.10: the first VirtualBox that runs with KVM's VT-x on */
 #define MODPROBE_DIR "/etc/modprobe.d"
 
-static bool exists(struct probe_ctx *ctx, const char *path)
-{
-	struct stat st;
-
-	return root_stat(ctx, path, &st) == 0;
-}
-
 /* VirtualBox's version as a number (7.2.10 -> 70210) from vboxdrv's "7.2.10 r170000 (0x...)"
  * or "7.0.20_Debian r163906 (0x...)"; -1 when unreadable */
 static long vbox_version(struct probe_ctx *ctx, char *text, size_t len)
@@ -101,21 +94,21 @@ int probe_coexist(struct probe_ctx *ctx, struct report *r)
 	static const char src[] = "/sys/module/vboxdrv, /sys/module/vmmon";
 	const char *kvm = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	bool hw_kvm = kvm && (!strcmp(kvm, "kvm_intel") || !strcmp(kvm, "kvm_amd"));
-	bool builtin = !exists(ctx, "/sys/module/kvm/initstate");
+	bool builtin = !root_exists(ctx, "/sys/module/kvm/initstate");
 	char version[128] = "", names[300] = "", param[16];
 	int at_load = -1, rc = 0;
 	long vbox = -1;
 
-	if (!exists(ctx, "/sys/module"))
+	if (!root_exists(ctx, "/sys/module"))
 		return report_cap_unknown(r, CAP_KERNEL_OTHER_HYPERVISORS, "/sys/module", "this "
 					  "root has no /sys/module: which modules are loaded is "
 					  "unknown");
-	if (exists(ctx, "/sys/module/vboxdrv")) {
+	if (root_exists(ctx, "/sys/module/vboxdrv")) {
 		vbox = vbox_version(ctx, version, sizeof(version));
 		snprintf(names, sizeof(names), "VirtualBox %s (vboxdrv)",
 			 vbox >= 0 ? strtok(version, " _") : "of unknown version");
 	}
-	if (exists(ctx, "/sys/module/vmmon"))
+	if (root_exists(ctx, "/sys/module/vmmon"))
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%sVMware (vmmon)",
 			 *names ? ", " : "");
 	rc |= report_cap_str(r, CAP_KERNEL_OTHER_HYPERVISORS, *names ? names : "none", src, "%s",
@@ -137,12 +130,12 @@ int probe_coexist(struct probe_ctx *ctx, struct report *r)
 
 	bool clash = (at_load == 1 && vbox >= 0 && vbox < VBOX_TURN_AT) ||
 		     (at_load == 0 && vbox >= VBOX_TURN_AT) ||
-		     (at_load == 1 && exists(ctx, "/sys/module/vmmon"));
+		     (at_load == 1 && root_exists(ctx, "/sys/module/vmmon"));
 
 	rc |= report_cap_bool(r, CAP_KERNEL_OTHER_HYPERVISORS_OK, !clash, src, "%s",
 			      clash ? "KVM's setting stops the other hypervisor's VMs" :
 			      "KVM and the other hypervisor can take turns (not run VMs at once)");
-	if (clash && exists(ctx, "/sys/module/vmmon") && !(vbox >= 0 && at_load == 0))
+	if (clash && root_exists(ctx, "/sys/module/vmmon") && !(vbox >= 0 && at_load == 0))
 		rc |= report_cap_fix(r, CAP_KERNEL_OTHER_HYPERVISORS_OK, "VMware cannot start a VM "
 				     "while KVM holds VT-x/AMD-V from load: %s",
 				     builtin ? "add kvm.enable_virt_at_load=0 to the kernel command "

@@ -31,13 +31,6 @@
 #define EPC_SUBLEAF_FIRST 2
 #define EPC_TYPE_SECTION 1
 
-static bool exists(struct probe_ctx *ctx, const char *path)
-{
-	struct stat st;
-
-	return root_stat(ctx, path, &st) == 0;
-}
-
 /* A kvm module parameter as a bool cap; unknown when not there. */
 static int param_cap(struct probe_ctx *ctx, struct report *r, const char *id, const char *path)
 {
@@ -155,9 +148,9 @@ static int cc_sgx(struct probe_ctx *ctx, struct report *r)
 	else
 		rc |= report_cap_bool(r, CAP_CC_SGX_FW, fc & FEATURE_CONTROL_SGX,
 				      "MSR 0x3A IA32_FEATURE_CONTROL[18]", "SGX enabled by firmware");
-	rc |= report_cap_bool(r, CAP_CC_SGX_KERNEL, exists(ctx, "/dev/sgx_enclave"), "/dev/sgx_enclave",
+	rc |= report_cap_bool(r, CAP_CC_SGX_KERNEL, root_exists(ctx, "/dev/sgx_enclave"), "/dev/sgx_enclave",
 			      NULL);
-	rc |= report_cap_bool(r, CAP_CC_SGX_KVM, exists(ctx, "/dev/sgx_vepc"), "/dev/sgx_vepc",
+	rc |= report_cap_bool(r, CAP_CC_SGX_KVM, root_exists(ctx, "/dev/sgx_vepc"), "/dev/sgx_vepc",
 			      "KVM can give SGX to guests");
 	return rc;
 }
@@ -185,7 +178,7 @@ static int cc_tdx_and_guest(struct probe_ctx *ctx, struct report *r, bool amd)
 	}
 
 	bool tdx_guest = cpuinfo_has(ctx, "flags", "tdx_guest") == 1;
-	bool snp_guest = exists(ctx, "/dev/sev-guest");
+	bool snp_guest = root_exists(ctx, "/dev/sev-guest");
 
 	rc |= report_cap_bool(r, CAP_CC_GUEST, tdx_guest || snp_guest,
 			      "/proc/cpuinfo tdx_guest, /dev/sev-guest", "%s",

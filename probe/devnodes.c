@@ -68,7 +68,7 @@ static int node_fix(struct probe_ctx *ctx, struct report *r, const struct node *
 	/* vsock takes one host-side transport: VMware's (its VMCI host driver, loaded with
 	 * Workstation or Player) keeps vhost_vsock from registering ("Device or resource busy") */
 	if (missing && !strcmp(n->module, "vhost_vsock") &&
-	    root_stat(ctx, "/sys/module/vmw_vsock_vmci_transport", &(struct stat){ 0 }) == 0)
+	    root_exists(ctx, "/sys/module/vmw_vsock_vmci_transport"))
 		return report_cap_fix(r, n->id, "VMware's vsock transport (vmw_vsock_vmci_transport) "
 				      "holds the host side of vsock, so vhost_vsock cannot load "
 				      "(modprobe: Device or resource busy): with VMware's VMs off, "

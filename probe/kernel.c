@@ -30,13 +30,6 @@ static const struct kvm_module {
 	{ "kvm_pvm", NULL, NULL },
 };
 
-static bool path_exists(struct probe_ctx *ctx, const char *path)
-{
-	struct stat st;
-
-	return root_stat(ctx, path, &st) == 0;
-}
-
 /* A module parameter as a flag: 1, 0, or -1 when absent or not a boolean. */
 static int module_param_flag(struct probe_ctx *ctx, const char *mod, const char *param,
 			     char *path, size_t plen)
@@ -126,7 +119,7 @@ static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 	char path[128];
 	int rc = 0;
 
-	if (!path_exists(ctx, "/sys/module")) {	/* a capture without it says nothing of modules */
+	if (!root_exists(ctx, "/sys/module")) {	/* a capture without it says nothing of modules */
 		static const char *const ids[] = { CAP_KERNEL_KVM_LOADED, CAP_KERNEL_KVM_MODULE,
 			CAP_KERNEL_NESTED, CAP_KERNEL_TDP, CAP_KERNEL_APICV };
 
@@ -137,16 +130,16 @@ static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 	}
 	for (size_t i = 0; i < sizeof(kvm_modules) / sizeof(kvm_modules[0]) && !m; i++) {
 		snprintf(path, sizeof(path), "/sys/module/%s", kvm_modules[i].name);
-		if (path_exists(ctx, path))
+		if (root_exists(ctx, path))
 			m = &kvm_modules[i];
 	}
-	rc |= report_cap_bool(r, CAP_KERNEL_KVM_LOADED, path_exists(ctx, "/sys/module/kvm"),
+	rc |= report_cap_bool(r, CAP_KERNEL_KVM_LOADED, root_exists(ctx, "/sys/module/kvm"),
 			      "/sys/module/kvm", "the generic KVM module");
-	if (path_exists(ctx, "/sys/module/kvm"))	/* a module has an initstate; built-in not */
+	if (root_exists(ctx, "/sys/module/kvm"))	/* a module has an initstate; built-in not */
 		rc |= report_cap_bool(r, CAP_KERNEL_KVM_BUILTIN,
-				      !path_exists(ctx, "/sys/module/kvm/initstate"),
+				      !root_exists(ctx, "/sys/module/kvm/initstate"),
 				      "/sys/module/kvm/initstate", "%s",
-				      path_exists(ctx, "/sys/module/kvm/initstate") ? "a loadable "
+				      root_exists(ctx, "/sys/module/kvm/initstate") ? "a loadable "
 				      "module: modprobe can unload and reload it" : "built into the "
 				      "kernel: only the kernel command line sets its parameters");
 
@@ -268,14 +261,14 @@ static int kernel_iommu(struct probe_ctx *ctx, struct report *r)
 	if (n == 0)
 		rc |= iommu_fix(ctx, r);
 
-	bool vfio = path_exists(ctx, "/dev/vfio/vfio") || path_exists(ctx, "/sys/module/vfio");
+	bool vfio = root_exists(ctx, "/dev/vfio/vfio") || root_exists(ctx, "/sys/module/vfio");
 
 	rc |= report_cap_bool(r, CAP_KERNEL_VFIO, vfio, "/dev/vfio/vfio, /sys/module/vfio",
 			      vfio ? "VFIO is available" : "VFIO is not loaded");
 	if (!vfio)
 		rc |= report_cap_fix(r, CAP_KERNEL_VFIO, "sudo modprobe vfio-pci; at every boot: echo "
 				     "vfio-pci | sudo tee /etc/modules-load.d/vfio.conf");
-	rc |= report_cap_bool(r, CAP_KERNEL_VFIO_PCI, path_exists(ctx, "/sys/module/vfio_pci"),
+	rc |= report_cap_bool(r, CAP_KERNEL_VFIO_PCI, root_exists(ctx, "/sys/module/vfio_pci"),
 			      "/sys/module/vfio_pci", NULL);
 	return rc;
 }

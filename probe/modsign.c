@@ -25,20 +25,13 @@
 /* the keys Debian's and Ubuntu's DKMS sign with, where they keep them */
 static const char *const dkms_keys[] = { "/var/lib/shim-signed/mok/MOK.der", "/var/lib/dkms/mok.pub" };
 
-static bool exists(struct probe_ctx *ctx, const char *path)
-{
-	struct stat st;
-
-	return root_stat(ctx, path, &st) == 0;
-}
-
 static int secure_boot(struct probe_ctx *ctx, struct report *r)
 {
 	char *var = NULL;
 	size_t len = 0;
 	int on = -1;
 
-	if (!exists(ctx, "/sys/firmware/efi"))
+	if (!root_exists(ctx, "/sys/firmware/efi"))
 		on = 0;
 	else if (root_read(ctx, SECURE_BOOT_VAR, &var, &len) == 0 && len == 5)
 		on = var[4] == 1;
@@ -48,10 +41,10 @@ static int secure_boot(struct probe_ctx *ctx, struct report *r)
 				   "variable is not readable here");
 		return -1;
 	}
-	report_cap_bool(r, CAP_FW_SECURE_BOOT, on, exists(ctx, "/sys/firmware/efi") ?
+	report_cap_bool(r, CAP_FW_SECURE_BOOT, on, root_exists(ctx, "/sys/firmware/efi") ?
 			SECURE_BOOT_VAR : "/sys/firmware/efi", "%s", on ? "the firmware boots only "
 			"signed code; the kernel then loads only signed modules" :
-			exists(ctx, "/sys/firmware/efi") ? "UEFI without Secure Boot" :
+			root_exists(ctx, "/sys/firmware/efi") ? "UEFI without Secure Boot" :
 			"not booted by UEFI: no Secure Boot");
 	return on;
 }
@@ -97,13 +90,13 @@ static const char *unloaded_driver(struct probe_ctx *ctx, const char *release, c
 		char loaded[64];
 
 		snprintf(loaded, sizeof(loaded), "/sys/module/%s", drivers[d]);
-		if (exists(ctx, loaded))
+		if (root_exists(ctx, loaded))
 			continue;
 		for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 			for (size_t e = 0; e < sizeof(exts) / sizeof(exts[0]); e++) {
 				snprintf(path, len, "/lib/modules/%s/%s/%s%s", release, dirs[i],
 					 drivers[d], exts[e]);
-				if (exists(ctx, path))
+				if (root_exists(ctx, path))
 					return drivers[d];
 			}
 	}
@@ -154,7 +147,7 @@ int probe_modsign(struct probe_ctx *ctx, struct report *r)
 	const char *key = NULL;
 
 	for (size_t i = 0; i < sizeof(dkms_keys) / sizeof(dkms_keys[0]) && !key; i++)
-		if (exists(ctx, dkms_keys[i]))
+		if (root_exists(ctx, dkms_keys[i]))
 			key = dkms_keys[i];
 
 	/* the kernel's words when it refused one: module.sig_enforce rejects the key

@@ -358,6 +358,13 @@ int root_read_line(struct probe_ctx *ctx, const char *path, char *out, size_t ou
 	return 0;
 }
 
+bool root_exists(struct probe_ctx *ctx, const char *path)
+{
+	struct stat st;
+
+	return root_stat(ctx, path, &st) == 0;
+}
+
 int root_stat(struct probe_ctx *ctx, const char *path, struct stat *st)
 {
 	char rel[PATH_MAX], last[NAME_MAX + 1];

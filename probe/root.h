@@ -34,6 +34,8 @@ int root_read_line(struct probe_ctx *ctx, const char *path, char *out, size_t ou
 
 /* stat() the path, links followed within the root. Returns 0 or a negative errno. */
 int root_stat(struct probe_ctx *ctx, const char *path, struct stat *st);
+/* Whether root_stat() finds the path */
+bool root_exists(struct probe_ctx *ctx, const char *path);
 
 /* The target of the link at path (not followed). Returns its length or a negative errno. */
 int root_readlink(struct probe_ctx *ctx, const char *path, char *out, size_t outlen);
