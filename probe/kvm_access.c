@@ -43,15 +43,12 @@ static bool in_groups(gid_t gid, const gid_t *groups, int n)
 }
 
 /* "acl-user", "acl-group", "group", "other", or NULL (none grants read and write) */
-static const char *by_acl(const struct stat *st, const struct acl_entry *e, size_t n)
+static const char *by_acl(const struct stat *st, const struct acl_entry *e, size_t n,
+			  const gid_t *groups, int ngroups)
 {
-	gid_t groups[256];
-	int ngroups = getgroups(256, groups);
 	unsigned mask = 7;
 	bool group_matched = false;
 
-	if (ngroups < 0)
-		ngroups = 0;
 	for (size_t i = 0; i < n; i++)
 		if (e[i].tag == ACL_MASK)
 			mask = e[i].perm;
@@ -88,6 +85,9 @@ static const char *access_via(void)
 		return NULL;
 	if (st.st_uid == geteuid())
 		return "owner";
+	ngroups = getgroups(256, groups);
+	if (ngroups < 0)
+		ngroups = 0;
 
 	ssize_t len = getxattr("/dev/kvm", "system.posix_acl_access", buf, sizeof(buf));
 
@@ -102,10 +102,9 @@ static const char *access_via(void)
 						   (uint32_t)p[4] | (uint32_t)p[5] << 8 |
 						   (uint32_t)p[6] << 16 | (uint32_t)p[7] << 24 };
 		}
-		return by_acl(&st, e, n);
+		return by_acl(&st, e, n, groups, ngroups);
 	}
-	ngroups = getgroups(256, groups);
-	if (in_groups(st.st_gid, groups, ngroups < 0 ? 0 : ngroups))
+	if (in_groups(st.st_gid, groups, ngroups))
 		return (st.st_mode & 060) == 060 ? "group" : NULL;
 	return (st.st_mode & 06) == 06 ? "other" : NULL;
 }
