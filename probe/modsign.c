@@ -49,17 +49,10 @@ static int secure_boot(struct probe_ctx *ctx, struct report *r)
 	return on;
 }
 
-/* "none", "integrity", "confidentiality" (the bracketed word), or NULL */
+/* "none", "integrity", "confidentiality" (the chosen word), or NULL */
 static const char *lockdown(struct probe_ctx *ctx, char *word, size_t len)
 {
-	char line[128], *open, *close;
-
-	if (root_read_line(ctx, "/sys/kernel/security/lockdown", line, sizeof(line)) ||
-	    !(open = strchr(line, '[')) || !(close = strchr(open, ']')))
-		return NULL;
-	*close = '\0';
-	snprintf(word, len, "%s", open + 1);
-	return word;
+	return root_read_choice(ctx, "/sys/kernel/security/lockdown", word, len) ? word : NULL;
 }
 
 /* Whether the module file is signed: 1, 0, or -1 when it cannot tell (compressed, unreadable) */

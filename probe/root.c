@@ -358,6 +358,17 @@ int root_read_line(struct probe_ctx *ctx, const char *path, char *out, size_t ou
 	return 0;
 }
 
+bool root_read_choice(struct probe_ctx *ctx, const char *path, char *out, size_t outlen)
+{
+	char line[128], *open, *close;
+
+	if (root_read_line(ctx, path, line, sizeof(line)) || !(open = strchr(line, '[')) ||
+	    !(close = strchr(open, ']')))
+		return false;
+	snprintf(out, outlen, "%.*s", (int)(close - open - 1), open + 1);
+	return true;
+}
+
 bool root_exists(struct probe_ctx *ctx, const char *path)
 {
 	struct stat st;

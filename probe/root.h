@@ -32,6 +32,10 @@ int root_read(struct probe_ctx *ctx, const char *path, char **buf, size_t *len);
 /* Read the first line of a file, without the newline and surrounding white space. */
 int root_read_line(struct probe_ctx *ctx, const char *path, char *out, size_t outlen);
 
+/* The chosen word of a sysfs choice file ("always [madvise] never" -> "madvise") into out;
+ * false when unreadable or without brackets */
+bool root_read_choice(struct probe_ctx *ctx, const char *path, char *out, size_t outlen);
+
 /* stat() the path, links followed within the root. Returns 0 or a negative errno. */
 int root_stat(struct probe_ctx *ctx, const char *path, struct stat *st);
 /* Whether root_stat() finds the path */

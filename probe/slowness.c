@@ -21,18 +21,6 @@
 #include "reports/caps.h"
 #include "reports/report.h"
 
-/* the bracketed word of "always [madvise] never", into out; false when absent */
-static bool bracketed(struct probe_ctx *ctx, const char *path, char *out, size_t len)
-{
-	char line[128], *open, *close;
-
-	if (root_read_line(ctx, path, line, sizeof(line)) || !(open = strchr(line, '[')) ||
-	    !(close = strchr(open, ']')))
-		return false;
-	snprintf(out, len, "%.*s", (int)(close - open - 1), open + 1);
-	return true;
-}
-
 static int split_locks(struct probe_ctx *ctx, struct report *r)
 {
 	const char *trap = facts_get(&ctx->facts, "klog.split_lock_guest");
@@ -77,7 +65,7 @@ static int huge_pages(struct probe_ctx *ctx, struct report *r)
 	char mode[32], nx[16], multihit[160];
 	int rc = 0;
 
-	if (!bracketed(ctx, thp, mode, sizeof(mode)))
+	if (!root_read_choice(ctx, thp, mode, sizeof(mode)))
 		rc |= report_cap_unknown(r, CAP_KERNEL_THP_FOR_GUESTS, thp, "not readable");
 	else if (!strcmp(mode, "never"))
 		rc |= report_cap_bool(r, CAP_KERNEL_THP_FOR_GUESTS, false, thp, "transparent huge "
