@@ -53,7 +53,7 @@ static int irq_chips(struct probe_ctx *ctx, char *chip, size_t len, bool *remapp
 }
 
 /* Without interrupt remapping: what gives it, where this host is */
-static int remapping_fix(struct probe_ctx *ctx, struct report *r)
+static int remapping_fix(struct report *r)
 {
 	static const char unsafe[] = "; only where every device and guest is trusted: echo "
 		"'options vfio_iommu_type1 allow_unsafe_interrupts=1' | sudo tee "
@@ -63,7 +63,6 @@ static int remapping_fix(struct probe_ctx *ctx, struct report *r)
 	const char *off = cmdline_word(cmdline, "intremap=off") ? "intremap=off"
 			  : cmdline_word(cmdline, "nointremap") ? "nointremap" : NULL;
 
-	(void)ctx;
 	if (off)
 		return report_cap_fix(r, CAP_PCI_INTERRUPT_REMAPPING, "the kernel command line "
 				      "turns interrupt remapping off: remove %s from it " CMDLINE_HOW
@@ -110,7 +109,7 @@ static int interrupt_remapping(struct probe_ctx *ctx, struct report *r)
 				 "anyway, with that risk" : "");
 
 	rc |= report_cap_bool(r, CAP_PCI_UNSAFE_INTERRUPTS_ALLOWED, allowed, UNSAFE_PARAM, NULL);
-	return allowed ? rc : rc | remapping_fix(ctx, r);
+	return allowed ? rc : rc | remapping_fix(r);
 }
 
 static int groups_isolated(struct report *r)
