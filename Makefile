@@ -70,6 +70,7 @@ LIB_OBJS += probe/tools.o
 LIB_OBJS += probe/vmx.o
 LIB_OBJS += reports/advice.o
 LIB_OBJS += reports/fleet.o
+LIB_OBJS += reports/json_scan.o
 LIB_OBJS += reports/fleet_render.o
 LIB_OBJS += reports/human.o
 LIB_OBJS += reports/json.o

@@ -4,8 +4,9 @@
  * kinds) with counts per verdict and the hosts that share each blocker, as text, CSV, Markdown
  * or one self-contained HTML page.
  *
- * Reports come from other machines: each is read with a size cap, parsed as strict JSON (no
- * NaN, valid UTF-8) within json-c's depth limit, and checked for what the merge uses (schema,
+ * Reports come from other machines: each is read with a size cap, checked as strict JSON (RFC
+ * 8259: no NaN, valid UTF-8, nesting bounded) by reports/json_scan.c, which keeps only what the
+ * merge uses, and that is checked in turn (schema,
  * host.hostname, matrix rows with a verdict), its strings cleaned and bounded. A file that
  * fails any of it is an error row naming the file and the problem, never dropped; so is a
  * duplicate (the same host and time as another file) and a newer schema than we know. A
@@ -16,16 +17,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "reports/fleet.h"
+#include "reports/json_scan.h"
 #include "reports/report.h"
 #include "reports/text.h"
 
@@ -103,59 +102,178 @@ static char *read_file(const char *path, size_t *len, const char **problem)
 	return buf;
 }
 
-static const char *str_member(struct json_object *o, const char *key)
-{
-	struct json_object *v;
+/* A value the merge reads: its JSON type (FIELD_MISSING when the report has none) and, for a
+ * string, a copy */
+#define FIELD_MISSING (-1)
 
-	return o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-	       ? json_object_get_string(v) : NULL;
+struct field {
+	int type;
+	char *str;
+	size_t len;
+};
+
+/* What the merge reads of one report, filled in as the scanner passes it (later members of the
+ * same name replace earlier ones, whole: a second "host" forgets the first one's hostname) */
+struct report_fields {
+	int top, host, matrix, generated_by, errors, first_error;
+	size_t errors_n;
+	struct field schema, hostname, time, first_input, first_problem;
+	int row[GUEST_KIND_COUNT];
+	struct field verdict[GUEST_KIND_COUNT], blocked_by[GUEST_KIND_COUNT], fix[GUEST_KIND_COUNT];
+};
+
+static void field_forget(struct field *f)
+{
+	free(f->str);
+	*f = (struct field){ .type = FIELD_MISSING };
 }
 
-/* host.hostname: a string of at most HOSTNAME_MAX bytes, or null (the schema allows it) */
-static bool hostname_ok(struct json_object *host)
+static void field_set(struct field *f, const struct jscan_value *v)
 {
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(host, "hostname", &v))
-		return false;
-	return json_object_is_type(v, json_type_null) ||
-	       (json_object_is_type(v, json_type_string) &&
-		json_object_get_string_len(v) <= HOSTNAME_MAX);
+	field_forget(f);
+	f->type = (int)v->type;
+	if (v->type == JSCAN_STRING) {
+		f->str = malloc(v->len + 1);
+		if (!f->str)
+			abort();
+		memcpy(f->str, v->str, v->len + 1);
+		f->len = v->len;
+	}
 }
 
-/* A string member of at most max bytes, or NULL; *bad set when it is there but longer */
-static const char *bounded(struct json_object *o, const char *key, size_t max, bool *bad)
+/* The string's text (up to a NUL it holds, as json-c gave it), or NULL for any other type */
+static const char *field_str(const struct field *f)
 {
-	struct json_object *v;
+	return f->type == JSCAN_STRING ? f->str : NULL;
+}
 
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
+static void row_forget(struct report_fields *r, int k)
+{
+	r->row[k] = FIELD_MISSING;
+	field_forget(&r->verdict[k]);
+	field_forget(&r->blocked_by[k]);
+	field_forget(&r->fix[k]);
+}
+
+/* Forget every field (freeing its copy); from zeroed memory, the empty record */
+static void fields_forget(struct report_fields *r)
+{
+	r->top = r->host = r->matrix = r->generated_by = r->errors = r->first_error = FIELD_MISSING;
+	r->errors_n = 0;
+	field_forget(&r->schema);
+	field_forget(&r->hostname);
+	field_forget(&r->time);
+	field_forget(&r->first_input);
+	field_forget(&r->first_problem);
+	for (int k = 0; k < GUEST_KIND_COUNT; k++)
+		row_forget(r, k);
+}
+
+/* The scanner's callback: each value down to depth 3 that the merge reads, with its path.
+ * It enters only the objects it reads (and the errors array): every step under them has a key */
+static bool on_value(void *ctx, const struct jscan_value *v)
+{
+	struct report_fields *r = ctx;
+	const struct jscan_step *p = v->path;
+	int t = (int)v->type, k;
+
+	if (v->depth == 0) {
+		r->top = t;
+		return true;
+	}
+	if (!p[0].key)
+		return false;	/* the top is an array: not a report, and nothing here is read */
+	if (!strcmp(p[0].key, "schema")) {
+		field_set(&r->schema, v);
+	} else if (!strcmp(p[0].key, "host")) {
+		if (v->depth == 1) {
+			r->host = t;
+			field_forget(&r->hostname);
+			return t == JSCAN_OBJECT;
+		}
+		if (!strcmp(p[1].key, "hostname"))
+			field_set(&r->hostname, v);
+	} else if (!strcmp(p[0].key, "generated_by")) {
+		if (v->depth == 1) {
+			r->generated_by = t;
+			field_forget(&r->time);
+			return t == JSCAN_OBJECT;
+		}
+		if (!strcmp(p[1].key, "time"))
+			field_set(&r->time, v);
+	} else if (!strcmp(p[0].key, "matrix")) {
+		if (v->depth == 1) {
+			r->matrix = t;
+			for (k = 0; k < GUEST_KIND_COUNT; k++)
+				row_forget(r, k);
+			return t == JSCAN_OBJECT;
+		}
+		if ((k = guest_kind_from_id(p[1].key)) < 0)
+			return false;
+		if (v->depth == 2) {
+			row_forget(r, k);
+			r->row[k] = t;
+			return t == JSCAN_OBJECT;
+		}
+		if (!strcmp(p[2].key, "verdict"))
+			field_set(&r->verdict[k], v);
+		else if (!strcmp(p[2].key, "blocked_by"))
+			field_set(&r->blocked_by[k], v);
+		else if (!strcmp(p[2].key, "fix"))
+			field_set(&r->fix[k], v);
+	} else if (!strcmp(p[0].key, "errors")) {
+		if (v->depth == 1) {
+			r->errors = t;
+			r->errors_n = 0;
+			r->first_error = FIELD_MISSING;
+			field_forget(&r->first_input);
+			field_forget(&r->first_problem);
+			return t == JSCAN_ARRAY;
+		}
+		if (v->depth == 2) {
+			r->errors_n = p[1].index + 1;
+			if (p[1].index)
+				return false;
+			r->first_error = t;
+			return t == JSCAN_OBJECT;
+		}
+		if (!strcmp(p[2].key, "input"))
+			field_set(&r->first_input, v);
+		else if (!strcmp(p[2].key, "problem"))
+			field_set(&r->first_problem, v);
+	}
+	return false;
+}
+
+/* A string field of at most max bytes, or NULL; *bad set when it is there but longer */
+static const char *bounded(const struct field *f, size_t max, bool *bad)
+{
+	if (f->type != JSCAN_STRING)
 		return NULL;
-	if ((size_t)json_object_get_string_len(v) > max) {
+	if (f->len > max) {
 		*bad = true;
 		return NULL;
 	}
-	return json_object_get_string(v);
+	return f->str;
 }
 
 /* The matrix rows this virtcap knows; an older report may lack a kind (unknown), but a matrix
  * with none of them is no matrix */
-static void matrix_parse(struct fleet_host *h, struct json_object *matrix)
+static void matrix_parse(struct fleet_host *h, const struct report_fields *r)
 {
 	int rows = 0;
 
 	for (int k = 0; k < GUEST_KIND_COUNT && !h->error; k++) {
-		struct json_object *row;
 		const char *id = guest_kind_id((enum guest_kind)k);
 		char why[160];
 		bool too_long = false;
 
 		h->verdict[k] = VERDICT_UNKNOWN;
-		if (!json_object_object_get_ex(matrix, id, &row))
+		if (r->row[k] == FIELD_MISSING)
 			continue;
 		rows++;
 
-		const char *v = json_object_is_type(row, json_type_object)
-				? str_member(row, "verdict") : NULL;
+		const char *v = r->row[k] == JSCAN_OBJECT ? field_str(&r->verdict[k]) : NULL;
 
 		if (!v || (strcmp(v, "yes") && strcmp(v, "no") && strcmp(v, "unknown"))) {
 			snprintf(why, sizeof(why), "matrix row \"%s\" has no verdict yes/no/unknown",
@@ -168,8 +286,8 @@ static void matrix_parse(struct fleet_host *h, struct json_object *matrix)
 		if (h->verdict[k] == VERDICT_YES)
 			continue;
 
-		const char *by = bounded(row, "blocked_by", BLOCKER_MAX, &too_long);
-		const char *fix = bounded(row, "fix", FIX_MAX, &too_long);
+		const char *by = bounded(&r->blocked_by[k], BLOCKER_MAX, &too_long);
+		const char *fix = bounded(&r->fix[k], FIX_MAX, &too_long);
 
 		if (too_long) {
 			snprintf(why, sizeof(why), "matrix row \"%s\": blocked_by or fix longer than "
@@ -185,92 +303,46 @@ static void matrix_parse(struct fleet_host *h, struct json_object *matrix)
 }
 
 /* A report that lists input errors of its own was made from bad input: say so */
-static void own_errors(struct fleet_host *h, struct json_object *d)
+static void own_errors(struct fleet_host *h, const struct report_fields *r)
 {
-	struct json_object *errors, *first;
+	const char *input = r->first_error == JSCAN_OBJECT ? field_str(&r->first_input) : NULL;
+	const char *problem = r->first_error == JSCAN_OBJECT ? field_str(&r->first_problem) : NULL;
 	char why[512];
 
-	if (!json_object_object_get_ex(d, "errors", &errors) ||
-	    !json_object_is_type(errors, json_type_array) || !json_object_array_length(errors))
+	if (r->errors != JSCAN_ARRAY || !r->errors_n)
 		return;
-	first = json_object_array_get_idx(errors, 0);
 	snprintf(why, sizeof(why), "its report lists %zu input error%s, the first: %.200s: %.200s",
-		 json_object_array_length(errors), json_object_array_length(errors) > 1 ? "s" : "",
-		 str_member(first, "input") ? str_member(first, "input") : "?",
-		 str_member(first, "problem") ? str_member(first, "problem") : "?");
+		 r->errors_n, r->errors_n > 1 ? "s" : "", input ? input : "?",
+		 problem ? problem : "?");
 	h->warning = xstrdup(why);
-}
-
-/* Whether every number in the value is finite: json-c takes NaN and Infinity even in strict mode,
- * and JSON has neither (the tokener's depth limit bounds the recursion) */
-static bool finite_numbers(struct json_object *v)
-{
-	if (json_object_is_type(v, json_type_double))
-		return isfinite(json_object_get_double(v));
-	if (json_object_is_type(v, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(v); i++)
-			if (!finite_numbers(json_object_array_get_idx(v, i)))
-				return false;
-	} else if (json_object_is_type(v, json_type_object)) {
-		json_object_object_foreach(v, key, member) {
-			(void)key;
-			if (!finite_numbers(member))
-				return false;
-		}
-	}
-	return true;
 }
 
 /* Parse one report into h; a problem becomes h->error. */
 static void host_parse(struct fleet_host *h, const char *text, size_t len)
 {
-	struct json_tokener *tok = json_tokener_new_ex(FLEET_JSON_DEPTH);
-	struct json_object *d, *matrix, *host;
+	struct report_fields r;
+	struct jscan_error e;
 
-	if (!tok)
-		abort();
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	if (len == 0) {
-		json_tokener_free(tok);
 		host_error(h, "empty file");
 		return;
 	}
-	d = json_tokener_parse_ex(tok, text, (int)len);
-
-	enum json_tokener_error e = json_tokener_get_error(tok);
-	size_t end = json_tokener_get_parse_end(tok);
-
-	json_tokener_free(tok);
-	/* a value followed by anything but white space is not a report ("7" then binary data) */
-	while (d && e == json_tokener_success && end < len && strchr(" \t\r\n", text[end]) &&
-	       text[end])
-		end++;
-	if (d && e == json_tokener_success && end < len) {
+	memset(&r, 0, sizeof(r));
+	fields_forget(&r);
+	if (jscan(text, len, FLEET_JSON_DEPTH, 3, on_value, &r, &e)) {
 		char why[160];
 
-		snprintf(why, sizeof(why), "not valid JSON (data after the end of the value at byte "
-			 "%zu)%s", end, memchr(text, '\0', len) ? "; the file holds binary data" : "");
-		json_object_put(d);
-		host_error(h, why);
-		return;
-	}
-	if (!d || e != json_tokener_success) {
-		char why[160];
-
-		snprintf(why, sizeof(why), "not valid JSON (%s at byte %zu)%s",
-			 e == json_tokener_continue ? "truncated" : json_tokener_error_desc(e), end,
+		snprintf(why, sizeof(why), "not valid JSON (%s at byte %zu)%s", e.problem, e.at,
 			 memchr(text, '\0', len) ? "; the file holds binary data" : "");
-		json_object_put(d);
 		host_error(h, why);
+		fields_forget(&r);
 		return;
 	}
 
-	const char *schema = str_member(d, "schema");
+	const char *schema = r.top == JSCAN_OBJECT ? field_str(&r.schema) : NULL;
+	const char *name = field_str(&r.hostname);
 
-	if (!finite_numbers(d)) {
-		host_error(h, "not valid JSON (NaN or Infinity, which JSON has not)");
-	} else if (!json_object_is_type(d, json_type_object) || !schema ||
-	    strncmp(schema, "virtcap/report/v", 16)) {
+	if (!schema || strncmp(schema, "virtcap/report/v", 16)) {
 		host_error(h, "not a virtcap report (no \"schema\": \"virtcap/report/v1\")");
 	} else if (strcmp(schema, REPORT_SCHEMA)) {
 		char why[160];
@@ -278,25 +350,21 @@ static void host_parse(struct fleet_host *h, const char *text, size_t len)
 		snprintf(why, sizeof(why), "schema %.40s is newer than this virtcap reads (%s): "
 			 "update virtcap", schema, REPORT_SCHEMA);
 		host_error(h, why);
-	} else if (!json_object_object_get_ex(d, "host", &host) ||
-		   !json_object_is_type(host, json_type_object) || !hostname_ok(host)) {
+	} else if (r.host != JSCAN_OBJECT ||
+		   !(r.hostname.type == JSCAN_NULL ||
+		     (name && r.hostname.len <= HOSTNAME_MAX))) {
 		host_error(h, "\"host\" is not an object with a \"hostname\" string (or null) of at "
 			   "most 255 bytes");
-	} else if (!json_object_object_get_ex(d, "matrix", &matrix) ||
-		   !json_object_is_type(matrix, json_type_object)) {
+	} else if (r.matrix != JSCAN_OBJECT) {
 		host_error(h, "\"matrix\" is not an object");
 	} else {
-		struct json_object *gen;
-		const char *name = str_member(host, "hostname");
-
 		h->hostname = xstrdup(name ? name : "(none)");
-		h->time = xstrdup(json_object_object_get_ex(d, "generated_by", &gen)
-				  ? str_member(gen, "time") : "");
-		matrix_parse(h, matrix);
+		h->time = xstrdup(r.generated_by == JSCAN_OBJECT ? field_str(&r.time) : "");
+		matrix_parse(h, &r);
 		if (!h->error)
-			own_errors(h, d);
+			own_errors(h, &r);
 	}
-	json_object_put(d);
+	fields_forget(&r);
 }
 
 static void add_file(struct fleet *f, const char *path)

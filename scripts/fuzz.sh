@@ -23,6 +23,7 @@ for src in fuzz/*.c; do
 	mkdir -p "$corpus" "$crashes"
 	dirs="$corpus"
 	for d in "fuzz/seeds/$t" "fuzz/regressions/$t"; do [ -d "$d" ] && dirs="$dirs $d"; done
+	[ "$t" = json_scan ] && dirs="$dirs fuzz/seeds/fleet"	# the reader fleet uses: its reports
 	# one process, no fork mode: the executions and the first crash are reported directly
 	if "build/fuzz/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
 		-artifact_prefix="$crashes/" -print_final_stats=1 $dirs \

@@ -124,6 +124,27 @@ ok $? "Markdown: no raw HTML (every < escaped), no injected heading"
 ! grep -q '<img' "$tmp/odd.html"
 ok $? "HTML: the blocker's markup is escaped"
 
+# a member named twice: the later one counts, as json-c and Python read it (the first "host" and
+# "matrix" here say another name and every guest blocked)
+python3 - "$tmp/base.json" "$tmp/dupkey.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+host = dict(d["host"], hostname="first-said")
+matrix = {k: dict(v, verdict="no", blocked_by="cpu.first", fix="x") for k, v in d["matrix"].items()}
+text = json.dumps(d)
+open(sys.argv[2], "w").write('{"host": %s, "matrix": %s, ' % (json.dumps(host), json.dumps(matrix)) + text[1:])
+PY
+"$VIRTCAP" fleet --format csv "$tmp/dupkey.json" >"$tmp/dupkey.csv" 2>/dev/null
+python3 - "$tmp/dupkey.csv" "$tmp/dupkey.json" <<'PY'
+import csv, json, sys
+row, = csv.DictReader(open(sys.argv[1], newline=""))
+d = json.load(open(sys.argv[2]))	# Python's reading: the later member
+assert row["host"] == d["host"]["hostname"] != "first-said", row["host"]
+for kind, m in d["matrix"].items():
+    assert row[kind] == m["verdict"], (kind, row[kind], m["verdict"])
+PY
+ok $? "a member named twice: the later one is read, as Python reads it"
+
 # Markdown: a table whose rows all have the header's columns; pipes in names escaped
 "$VIRTCAP" fleet --format markdown "$tmp/good" "$tmp/bad" >"$tmp/m.md" 2>/dev/null
 awk -F'|' '/^\| host/ { n = NF } /^\|/ && n && !/^\| guest/ && !/^\|---\|---\|---\|---\|$/ \
