@@ -30,6 +30,18 @@ static char *piece(const uint8_t **at, const uint8_t *end)
 	return text_clean(s);
 }
 
+/* s held by the fleet, as its reader holds every blocker and fix: fleet_free() frees it */
+static const char *held(struct fleet *f, char *s)
+{
+	if (f->nstrings == f->strings_alloc) {
+		f->strings_alloc = f->strings_alloc ? f->strings_alloc * 2 : 64;
+		f->strings = realloc(f->strings, f->strings_alloc * sizeof(*f->strings));
+		if (!f->strings)
+			abort();
+	}
+	return f->strings[f->nstrings++] = s;
+}
+
 static char *render(const struct fleet *f, enum fleet_format fmt, size_t *len)
 {
 	char *buf = NULL;
@@ -73,8 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int k = 0; k < GUEST_KIND_COUNT; k++) {
 			h->verdict[k] = (enum verdict)((k + i) % 3);
 			if (h->verdict[k] != VERDICT_YES) {
-				h->blocked_by[k] = piece(&at, end);
-				h->fix[k] = (k & 1) ? piece(&at, end) : NULL;
+				h->blocked_by[k] = held(&f, piece(&at, end));
+				h->fix[k] = (k & 1) ? held(&f, piece(&at, end)) : NULL;
 			}
 		}
 	}

@@ -44,6 +44,34 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
+static const char *string_of(const void *ctx, size_t i)
+{
+	return ((const struct fleet *)ctx)->strings[i];
+}
+
+/* A cleaned copy of s held once for the whole fleet: 100,000 hosts share a few dozen blockers
+ * and fixes (a fix is up to 4 KiB), so memory grows with the distinct ones, not the hosts */
+static const char *intern(struct fleet *f, const char *s)
+{
+	char *clean = xstrdup(s);
+	long i = strindex_find(&f->by_string, clean, string_of, f);
+
+	if (i >= 0) {
+		free(clean);
+		return f->strings[i];
+	}
+	if (f->nstrings == f->strings_alloc) {
+		f->strings_alloc = f->strings_alloc ? f->strings_alloc * 2 : 64;
+		f->strings = realloc(f->strings, f->strings_alloc * sizeof(*f->strings));
+		if (!f->strings)
+			abort();
+	}
+	f->strings[f->nstrings] = clean;
+	if (strindex_add(&f->by_string, f->nstrings, string_of, f))
+		abort();
+	return f->strings[f->nstrings++];
+}
+
 static struct fleet_host *host_add(struct fleet *f, const char *file)
 {
 	if (f->n == f->alloc) {
@@ -259,7 +287,7 @@ static const char *bounded(const struct field *f, size_t max, bool *bad)
 
 /* The matrix rows this virtcap knows; an older report may lack a kind (unknown), but a matrix
  * with none of them is no matrix */
-static void matrix_parse(struct fleet_host *h, const struct report_fields *r)
+static void matrix_parse(struct fleet *f, struct fleet_host *h, const struct report_fields *r)
 {
 	int rows = 0;
 
@@ -295,8 +323,8 @@ static void matrix_parse(struct fleet_host *h, const struct report_fields *r)
 			host_error(h, why);
 			break;
 		}
-		h->blocked_by[k] = xstrdup(by);
-		h->fix[k] = fix ? xstrdup(fix) : NULL;
+		h->blocked_by[k] = intern(f, by ? by : "");
+		h->fix[k] = fix ? intern(f, fix) : NULL;
 	}
 	if (!h->error && !rows)
 		host_error(h, "\"matrix\" has none of the guest kinds");
@@ -318,7 +346,7 @@ static void own_errors(struct fleet_host *h, const struct report_fields *r)
 }
 
 /* Parse one report into h; a problem becomes h->error. */
-static void host_parse(struct fleet_host *h, const char *text, size_t len)
+static void host_parse(struct fleet *f, struct fleet_host *h, const char *text, size_t len)
 {
 	struct report_fields r;
 	struct jscan_error e;
@@ -360,7 +388,7 @@ static void host_parse(struct fleet_host *h, const char *text, size_t len)
 	} else {
 		h->hostname = xstrdup(name ? name : "(none)");
 		h->time = xstrdup(r.generated_by == JSCAN_OBJECT ? field_str(&r.time) : "");
-		matrix_parse(h, &r);
+		matrix_parse(f, h, &r);
 		if (!h->error)
 			own_errors(h, &r);
 	}
@@ -378,7 +406,7 @@ static void add_file(struct fleet *f, const char *path)
 		host_error(h, problem);
 		return;
 	}
-	host_parse(h, text, len);
+	host_parse(f, h, text, len);
 	free(text);
 }
 
@@ -490,12 +518,12 @@ void fleet_free(struct fleet *f)
 		free(h->warning);
 		free(h->hostname);
 		free(h->time);
-		for (int k = 0; k < GUEST_KIND_COUNT; k++) {
-			free(h->blocked_by[k]);
-			free(h->fix[k]);
-		}
 	}
 	free(f->v);
+	for (size_t i = 0; i < f->nstrings; i++)
+		free(f->strings[i]);
+	free(f->strings);
+	strindex_free(&f->by_string);
 	memset(f, 0, sizeof(*f));
 }
 

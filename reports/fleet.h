@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "reports/report.h"
+#include "util/strindex.h"
 
 struct fleet_host {
 	char *file;			/* the report it came from */
@@ -17,13 +18,16 @@ struct fleet_host {
 					 * shown but not counted */
 	char *hostname, *time;		/* hostname "(none)" when the report has null */
 	enum verdict verdict[GUEST_KIND_COUNT];
-	char *blocked_by[GUEST_KIND_COUNT];	/* for a "no"/"unknown" cell */
-	char *fix[GUEST_KIND_COUNT];
+	const char *blocked_by[GUEST_KIND_COUNT];	/* for a "no"/"unknown" cell (in strings) */
+	const char *fix[GUEST_KIND_COUNT];
 };
 
 struct fleet {
 	struct fleet_host *v;
 	size_t n, alloc;
+	char **strings;			/* each distinct blocker and fix, held once */
+	size_t nstrings, strings_alloc;
+	struct strindex by_string;
 };
 
 /* Add a report file, or every *.json in a directory (sorted); problems become error rows. */

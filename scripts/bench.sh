@@ -87,6 +87,18 @@ for r in json.load(open(sys.argv[1]))["results"]:
     fmt = "html" if "html" in r["command"] else "text"
     print("virtcap fleet, 10,000 reports, %-4s: %7.0f ms median" % (fmt, r["median"] * 1000))
 PY
+# memory: the same 10,000 read ten times over (100,000 reports, the copies error rows): what
+# grows is one row per report, not the reports' text
+/usr/bin/python3 - "$fleet" "$tmp/fleet-mem.txt" <<'PY' | tee -a "$out"
+import resource, subprocess, sys, time
+for copies in (1, 10):
+    start = time.monotonic()
+    subprocess.run(["./virtcap", "fleet", "--output", sys.argv[2]] + [sys.argv[1]] * copies,
+                   stderr=subprocess.DEVNULL)
+    took = time.monotonic() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print("virtcap fleet, %7d reports: %5.2f s, peak memory %4.0f MB" % (10000 * copies, took, peak))
+PY
 
 # hv-mini: each exit's round trip through hv-mini and through a bare KVM_RUN loop, on this
 # machine's /dev/kvm (the lab measures the same on hardware-assisted KVM: virtcap lab)
