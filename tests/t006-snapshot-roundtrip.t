@@ -41,6 +41,29 @@ if [ -f "$tmp/root/etc/group" ]; then
 	ok $? "not the host's whole /etc/group"
 fi
 
+# the live trials that run in threads of their own (probe/live_trials.c) reach the facts: the
+# kernel log's lines as dmesg prints them, and /dev/kvm's answers
+facts=$tmp/root/.virtcap/facts
+if dmesg >"$tmp/dmesg" 2>/dev/null; then
+	grep -qx 'klog.status=ok' "$facts"
+	ok $? "the kernel log was read (dmesg reads it too)"
+	is "$(sed -n 's/^klog.hypervisor_detected=//p' "$facts")" \
+	   "$(sed -n 's/^\[[^]]*\] Hypervisor detected: //p' "$tmp/dmesg" | head -1)" \
+	   "the kernel log's hypervisor line is dmesg's"
+	is "$(sed -n 's/^klog.kvm_pvm=//p' "$facts")" \
+	   "$(sed -n 's/^\[[^]]*\] kvm-pvm: //p' "$tmp/dmesg" | head -1 | cut -c1-200)" \
+	   "the kernel log's first kvm-pvm line is dmesg's"
+else
+	skip 3 "dmesg cannot read the kernel log here"
+fi
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	grep -qx 'kvm.open=ok' "$facts" && grep -qx 'kvm.api_version=12' "$facts"
+	ok $? "/dev/kvm opened and answered KVM_GET_API_VERSION with 12, as every KVM does"
+else
+	grep -qx 'kvm.open=ok' "$facts"
+	ok $((! $?)) "/dev/kvm, which this user cannot open, is not recorded as opened"
+fi
+
 # a snapshot that cannot be written: exit 2, a message naming the file, no partial file
 "$VIRTCAP" snapshot "$tmp/no/such/dir/out.tar.gz" 2>"$tmp/err2"
 is "$?" 2 "a snapshot into a missing directory exits 2"
