@@ -55,7 +55,6 @@ LIB_OBJS += probe/host.o
 LIB_OBJS += probe/kernel.o
 LIB_OBJS += probe/kvm_access.o
 LIB_OBJS += probe/kvm_dev.o
-LIB_OBJS += probe/live_trials.o
 LIB_OBJS += probe/lsm.o
 LIB_OBJS += probe/modsign.o
 LIB_OBJS += probe/msr.o

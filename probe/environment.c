@@ -21,14 +21,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/klog.h>
 
 
-#include "probe/live_trials.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 #include "probe/vmm_nested.h"
 #include "reports/caps.h"
 
+#define SYSLOG_ACTION_READ_ALL 3
+#define SYSLOG_ACTION_SIZE_BUFFER 10
+#define KLOG_MAX (1 << 22)		/* the ring buffer is at most a few MiB */
 #define ACPI_OEMID_OFFSET 10		/* ACPI 6.5 table 5.4: OEMID, 6 bytes */
 #define ACPI_OEM_TABLE_ID_OFFSET 16	/* OEM Table ID, 8 bytes */
 #define ACPI_HEADER_SIZE 36
@@ -131,12 +134,27 @@ static void klog_record(struct probe_ctx *ctx)
 		{ "klog.kvm_pvm", "kvm-pvm: " },
 		{ "klog.module_rejected", "Loading of " },	/* "unsigned module is rejected" */
 	};
-	const char *status;
-	char *buf = live_trials_klog(ctx, &status);
+	int size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
 
-	facts_set(&ctx->facts, "klog.status", "%s", status);
+	if (size <= 0 || size > KLOG_MAX) {
+		facts_set(&ctx->facts, "klog.status", "%s", size < 0 ? "EPERM" : "empty");
+		return;
+	}
+
+	char *buf = malloc((size_t)size + 1);
+
 	if (!buf)
 		return;
+
+	int n = klogctl(SYSLOG_ACTION_READ_ALL, buf, size);
+
+	if (n < 0) {
+		facts_set(&ctx->facts, "klog.status", "EPERM");
+		free(buf);
+		return;
+	}
+	buf[n] = '\0';
+	facts_set(&ctx->facts, "klog.status", "ok");
 	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
 		/* "<6>[    0.000000] Hypervisor detected: KVM" */
 		char *text = strstr(line, "] ");
@@ -149,6 +167,7 @@ static void klog_record(struct probe_ctx *ctx)
 					  text + strlen(wanted[i].prefix));
 		klog_denial(ctx, text);
 	}
+	free(buf);
 }
 
 static const char *vmm_lookup(const char *text, const char **hypervisor)

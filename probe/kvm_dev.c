@@ -22,7 +22,6 @@
 #include <linux/kvm.h>
 
 #include "probe/capture.h"
-#include "probe/live_trials.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 #include "reports/caps.h"
@@ -64,10 +63,11 @@ static const struct {
 	{ "guest_memfd", KVM_CAP_GUEST_MEMFD, "private guest memory (confidential VMs)" },
 };
 
-/* Do what the facts describe, on the live host (in a thread of its own: probe/live_trials.c) */
-void kvm_dev_record_live(struct facts *f)
+/* Do what the facts describe, on the live host. */
+static void kvm_dev_record_live(struct probe_ctx *ctx)
 {
 	struct stat st;
+	struct facts *f = &ctx->facts;
 
 	if (stat("/dev/kvm", &st) == 0) {
 		facts_set(f, "kvm.stat.mode", "0%o", (unsigned)st.st_mode);
@@ -212,7 +212,7 @@ int probe_kvm_dev(struct probe_ctx *ctx, struct report *r)
 	int rc = 0;
 
 	if (ctx->live)
-		live_trials_kvm(ctx);
+		kvm_dev_record_live(ctx);
 
 	const char *open_result = facts_get(&ctx->facts, "kvm.open");
 

@@ -8,7 +8,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "probe/live_trials.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 
@@ -99,7 +98,6 @@ int probe_ctx_init(struct probe_ctx *ctx, const char *root, const char *cpuid_du
 
 void probe_ctx_release(struct probe_ctx *ctx)
 {
-	live_trials_release(ctx);
 	/* a run that stopped before probe_osvirt() leaves its namespace child behind */
 	if (ctx->ns_trial_fd >= 0) {
 		close(ctx->ns_trial_fd);
@@ -140,10 +138,8 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 	};
 	if (report_str_set(&r->root, ctx->root_name))
 		return -ENOMEM;
-	if (ctx->live) {
+	if (ctx->live)
 		probe_osvirt_start(ctx);
-		live_trials_start(ctx);
-	}
 	for (size_t i = 0; i < sizeof(areas) / sizeof(areas[0]); i++) {
 		int err = areas[i](ctx, r);
 

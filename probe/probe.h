@@ -42,7 +42,6 @@ struct probe_ctx {
 	/* The namespace trial runs in a child while the other areas probe (probe/osvirt.c). */
 	int ns_trial_pid;
 	int ns_trial_fd;
-	struct live_trials *trials;	/* probe/live_trials.c */
 
 	/* /proc/cpuinfo, read once (probe/cpuinfo.c) */
 	char *cpuinfo;

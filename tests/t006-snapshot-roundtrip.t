@@ -41,8 +41,8 @@ if [ -f "$tmp/root/etc/group" ]; then
 	ok $? "not the host's whole /etc/group"
 fi
 
-# the live trials that run in threads of their own (probe/live_trials.c) reach the facts: the
-# kernel log's lines as dmesg prints them, and /dev/kvm's answers
+# the live actions' results reach the facts, against outside witnesses: the kernel log's lines
+# as dmesg prints them, and /dev/kvm's answers
 facts=$tmp/root/.virtcap/facts
 if dmesg >"$tmp/dmesg" 2>/dev/null; then
 	grep -qx 'klog.status=ok' "$facts"
