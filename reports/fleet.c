@@ -17,6 +17,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,11 +55,19 @@ static const char *string_of(const void *ctx, size_t i)
 static const char *intern(struct fleet *f, const char *s)
 {
 	char *clean = xstrdup(s);
+	const char *held;
+
+	if (f->lock)
+		pthread_mutex_lock(f->lock);
+
 	long i = strindex_find(&f->by_string, clean, string_of, f);
 
 	if (i >= 0) {
 		free(clean);
-		return f->strings[i];
+		held = f->strings[i];
+		if (f->lock)
+			pthread_mutex_unlock(f->lock);
+		return held;
 	}
 	if (f->nstrings == f->strings_alloc) {
 		f->strings_alloc = f->strings_alloc ? f->strings_alloc * 2 : 64;
@@ -69,7 +78,10 @@ static const char *intern(struct fleet *f, const char *s)
 	f->strings[f->nstrings] = clean;
 	if (strindex_add(&f->by_string, f->nstrings, string_of, f))
 		abort();
-	return f->strings[f->nstrings++];
+	held = f->strings[f->nstrings++];
+	if (f->lock)
+		pthread_mutex_unlock(f->lock);
+	return held;
 }
 
 static struct fleet_host *host_add(struct fleet *f, const char *file)
@@ -395,9 +407,9 @@ static void host_parse(struct fleet *f, struct fleet_host *h, const char *text, 
 	fields_forget(&r);
 }
 
-static void add_file(struct fleet *f, const char *path)
+/* Read and parse the report at path (its name as given: h->file is cleaned for display) */
+static void parse_file(struct fleet *f, struct fleet_host *h, const char *path)
 {
-	struct fleet_host *h = host_add(f, path);
 	const char *problem = NULL;
 	size_t len = 0;
 	char *text = read_file(path, &len, &problem);
@@ -408,6 +420,60 @@ static void add_file(struct fleet *f, const char *path)
 	}
 	host_parse(f, h, text, len);
 	free(text);
+}
+
+static void add_file(struct fleet *f, const char *path)
+{
+	parse_file(f, host_add(f, path), path);
+}
+
+/*
+ * A directory's reports, parsed on every core: a report is read and checked on its own, so
+ * the slots are made first (host_add may move them) and each worker takes the next one; only
+ * the strings held for the whole fleet are shared (intern() takes f->lock).
+ */
+struct parse_job {
+	struct fleet *f;
+	char **paths;
+	size_t first, n;
+	size_t next;	/* the next path to take, atomically */
+};
+
+#define PARSE_WORKERS_MAX 8
+#define PARSE_PER_WORKER 64	/* fewer reports than this a worker: not worth a thread */
+
+static void *parse_worker(void *arg)
+{
+	struct parse_job *j = arg;
+	size_t i;
+
+	while ((i = __atomic_fetch_add(&j->next, 1, __ATOMIC_RELAXED)) < j->n)
+		parse_file(j->f, &j->f->v[j->first + i], j->paths[i]);
+	return NULL;
+}
+
+static void parse_all(struct fleet *f, char **paths, size_t n)
+{
+	struct parse_job job = { .f = f, .paths = paths, .first = f->n, .n = n };
+	pthread_t workers[PARSE_WORKERS_MAX];
+	pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t want = cores > 1 ? (size_t)cores : 1, started = 0;
+
+	for (size_t i = 0; i < n; i++)
+		host_add(f, paths[i]);
+	if (want > PARSE_WORKERS_MAX)
+		want = PARSE_WORKERS_MAX;
+	if (want > n / PARSE_PER_WORKER)
+		want = n / PARSE_PER_WORKER;
+	f->lock = &lock;
+	while (started + 1 < want && !pthread_create(&workers[started], NULL, parse_worker, &job))
+		started++;
+	parse_worker(&job);	/* this thread is a worker too, and the only one if none started */
+	for (size_t i = 0; i < started; i++)
+		pthread_join(workers[i], NULL);
+	f->lock = NULL;
+	pthread_mutex_destroy(&lock);
 }
 
 /* Read hosts by name, newest report first; then error rows by file */
@@ -493,18 +559,23 @@ void fleet_add_path(struct fleet *f, const char *path)
 			if (!names)
 				abort();
 		}
-		names[n++] = xstrdup(e->d_name);
+		if (!(names[n++] = strdup(e->d_name)))	/* as it is: it is opened by it */
+			abort();
 	}
 	closedir(dir);
 	if (n)	/* the same order on every run */
 		qsort(names, n, sizeof(*names), name_cmp);
-	for (size_t i = 0; i < n; i++) {
-		char full[PATH_MAX];
+	for (size_t i = 0; i < n; i++) {	/* each name becomes its path, in place */
+		char *full;
 
-		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
-		add_file(f, full);
+		if (asprintf(&full, "%s/%s", path, names[i]) < 0)
+			abort();
 		free(names[i]);
+		names[i] = full;
 	}
+	parse_all(f, names, n);
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
 	free(names);
 }
 

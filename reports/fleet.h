@@ -3,6 +3,7 @@
 #ifndef VIRTCAP_FLEET_H
 #define VIRTCAP_FLEET_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -28,6 +29,7 @@ struct fleet {
 	char **strings;			/* each distinct blocker and fix, held once */
 	size_t nstrings, strings_alloc;
 	struct strindex by_string;
+	pthread_mutex_t *lock;		/* while a directory is parsed on several threads */
 };
 
 /* Add a report file, or every *.json in a directory (sorted); problems become error rows. */
