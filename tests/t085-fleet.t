@@ -124,6 +124,14 @@ ok $? "Markdown: no raw HTML (every < escaped), no injected heading"
 ! grep -q '<img' "$tmp/odd.html"
 ok $? "HTML: the blocker's markup is escaped"
 
+# a report whose file name holds a control character is read by that name (and shown cleaned)
+mkdir "$tmp/ctlname"
+cp "$tmp/good/host-00001.json" "$tmp/ctlname/$(printf 'odd\033name.json')"
+"$VIRTCAP" fleet --format csv "$tmp/ctlname" >"$tmp/ctlname.csv" 2>/dev/null
+is "$?" 0 "a file name with a control character: read, exit 0"
+LC_ALL=C grep -q "$(printf '\033')" "$tmp/ctlname.csv"
+ok $((! $?)) "the control character of its name is not printed"
+
 # a member named twice: the later one counts, as json-c and Python read it (the first "host" and
 # "matrix" here say another name and every guest blocked)
 python3 - "$tmp/base.json" "$tmp/dupkey.json" <<'PY'
