@@ -40,6 +40,7 @@ CFLAGS ?=
 LDFLAGS ?=
 
 # The library: everything but main(), shared by the program and the tests.
+LIB_OBJS += probe/blockdev.o
 LIB_OBJS += probe/capture.o
 LIB_OBJS += probe/cmdline.o
 LIB_OBJS += probe/coexist.o
