@@ -53,6 +53,8 @@ void cli_advise_list(FILE *out)
 {
 	for (size_t i = 0; i < advice_count; i++)
 		fprintf(out, "  %-11s %s\n", advice_table[i].id, advice_table[i].title);
+	fprintf(out, "  %-11s %s\n", "partition", "DEVICE: the OS on a partition or disk of this "
+		"machine, as a VM (read-only: what it holds, how to try it safely)");
 }
 
 const char *cli_advise_proofs(const char *id, char *buf, size_t len)

@@ -71,6 +71,10 @@ int cli_advise(const struct report *r, const char *guest, bool json, bool utf8, 
 bool cli_advise_known(const char *guest);
 const char *cli_advise_proofs(const char *guest, char *buf, size_t len);
 void cli_advise_list(FILE *out);
+/* `virtcap advise partition DEVICE` (cli/partition.c): what the partition or disk holds, the
+ * safe way to boot it as a VM (with KVM when r says a 64-bit OS runs), and what stops booting
+ * it for real. 0, -EINVAL (said), -EIO. */
+int cli_advise_partition(const struct report *r, const char *device, FILE *out);
 /* Print text wrapped at 78 columns: lead first, following lines indented by indent. */
 void cli_print_wrapped(FILE *out, const char *lead, const char *text, int indent);
 

@@ -158,6 +158,8 @@ static int check_command(struct options *o, int argc, char **argv)
 		o->snapshot_out = argv[optind++];
 	if (o->command && !strcmp(o->command, "advise") && optind < argc)
 		o->guest = argv[optind++];
+	if (o->guest && !strcmp(o->guest, "partition") && optind < argc)
+		o->device = argv[optind++];
 	if (optind < argc) {
 		cli_error("virtcap: unexpected argument '%s' (try --help)\n", argv[optind]);
 		return -EINVAL;
@@ -168,7 +170,13 @@ static int check_command(struct options *o, int argc, char **argv)
 		cli_error("virtcap: unknown command '%s' (try --help)\n", o->command);
 		return -EINVAL;
 	}
-	if (!strcmp(o->command, "advise") && (!o->guest || !cli_advise_known(o->guest))) {
+	if (o->guest && !strcmp(o->guest, "partition") && (!o->device || o->json)) {
+		fprintf(stderr, "virtcap: advise partition %s\n", o->json ? "has no --json yet" :
+			"needs the device: virtcap advise partition /dev/sda3 (or a whole disk)");
+		return -EINVAL;
+	}
+	if (!strcmp(o->command, "advise") && (!o->guest || (!cli_advise_known(o->guest) &&
+							     strcmp(o->guest, "partition")))) {
 		if (o->guest)
 			cli_error("virtcap: advise: unknown guest '%s'; one of:\n", o->guest);
 		else

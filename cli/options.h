@@ -14,6 +14,7 @@ struct options {
 	const char *cpuid_dump;
 	const char *snapshot_out;
 	const char *guest;		/* advise GUEST */
+	const char *device;		/* advise partition DEVICE */
 	char requires[1024];		/* check: --require and --profile, comma-separated */
 	const char *profile;
 	const char *junit;

@@ -61,7 +61,9 @@ _virtcap() {
 	fleet)
 		if [[ $cur == -* ]]; then _virtcap_words "--format --output"
 		else mapfile -t COMPREPLY < <(compgen -f -- "$cur"); fi ;;
-	advise) _virtcap_words "dos os32 os64 hypervisor windows11 windows10 gpu container $options" ;;
+	advise)
+		if [[ $prev == partition ]]; then mapfile -t COMPREPLY < <(compgen -f -- "${cur:-/dev/}")
+		else _virtcap_words "dos os32 os64 hypervisor windows11 windows10 gpu container partition $options"; fi ;;
 	lab) _virtcap_words "--engine --cpu --kernel --nested --no-kvm-module --user --bits --smp
 		--timeout --json --with-stack --lockdown --" ;;
 	snapshot) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;

@@ -1,0 +1,118 @@
+#!/bin/sh
+# virtcap advise partition DEVICE on loop devices made here (root only): what the partition
+# and its disk hold, how it boots, the blockers of booting it for real (a partition of the same
+# disk mounted, with a space in its mount point), the snapshot command, which QEMU itself
+# must accept and run; the disk images are byte-for-byte unchanged after every run.
+. "$(dirname "$0")/lib/tap.sh"
+[ "$(id -u)" = 0 ] || skip_all "loop devices need root"
+for t in losetup partx sgdisk sfdisk mkntfs mkfs.ext4 mkfs.vfat cryptsetup qemu-system-x86_64; do
+	command -v "$t" >/dev/null || skip_all "$t is missing (make deps)"
+done
+[ -r /usr/share/ovmf/OVMF.fd ] || skip_all "OVMF is missing (make deps)"
+plan_lazy
+tmp=$(mktemp -d) || bail "mktemp"
+loops=""
+cleanup() {
+	umount "$tmp/mnt point" 2>/dev/null
+	for l in $loops; do losetup -d "$l"; done
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# attach IMAGE: a loop device in $_l with its partition nodes (partx -a: losetup -P alone may
+# not make them on a freshly partitioned image); the cleanup detaches it
+attach() {
+	_l=$(losetup -f --show -P "$1") || return 1
+	loops="$loops $_l"
+	partx -a "$_l" 2>/dev/null
+}
+# put_fs LOOP NR MKFS...: the real mkfs of a kind on partition NR
+put_fs() {
+	_l=$1 _nr=$2; shift 2
+	"$@" "${_l}p$_nr" >/dev/null 2>&1
+	ok $? "partition $_nr: $1"
+}
+
+# a dual-boot disk: ESP, Windows (NTFS), Linux (ext4)
+truncate -s 96M "$tmp/gpt.img"
+sgdisk -o -n 1:2048:+16M -t 1:ef00 -n 2:0:+32M -t 2:0700 -n 3:0:0 -t 3:8300 "$tmp/gpt.img" \
+	>/dev/null
+attach "$tmp/gpt.img" || skip_all "no loop device here"
+gpt=$_l
+[ -b "${gpt}p3" ] || skip_all "the loop device shows no partitions here"
+put_fs "$gpt" 1 mkfs.vfat
+put_fs "$gpt" 2 mkntfs -F -Q -q
+put_fs "$gpt" 3 mkfs.ext4 -q -F
+sync
+before=$(sha256sum <"$tmp/gpt.img")
+
+"$VIRTCAP" advise partition "${gpt}p2" >"$tmp/out" 2>"$tmp/err"
+is "$?" 0 "the Windows partition: exit 0"
+grep -q "^${gpt}p2: partition 2 of $gpt (GPT), 32.0 MiB, ntfs$" "$tmp/out"
+ok $? "it is partition 2 of its disk (GPT), NTFS"
+grep -q '^boots: by UEFI' "$tmp/out"
+ok $? "the disk's EFI system partition: it boots by UEFI"
+grep -q "^    -drive file=$gpt,format=raw,snapshot=on,if=none,id=disk" "$tmp/out" &&
+	grep -q -- '-device ahci,id=ahci -device ide-hd,drive=disk,bus=ahci.0' "$tmp/out"
+ok $? "the command boots the whole disk through a snapshot, on AHCI as Windows was installed"
+grep -q '^to boot it for real: nothing found here stops it' "$tmp/out"
+ok $? "nothing mounted: booting it for real is not refused"
+
+# the command, as printed, is one QEMU takes: it runs until stopped (5 s), and writes nothing
+cmd=$(sed -n '/^  qemu-system-x86_64/,/^ *-drive\|^ *-device/p' "$tmp/out" | tr -d '\\\n')
+timeout 5 sh -c "$cmd -display none -serial none -monitor none -net none" >"$tmp/qemu" 2>&1
+rc=$?
+is "$rc" 124 "QEMU runs the printed command (stopped after 5 s)"
+[ "$rc" = 124 ] || diag "$cmd" "$(cat "$tmp/qemu")"
+is "$(sha256sum <"$tmp/gpt.img")" "$before" "the disk is unchanged by virtcap and by QEMU's run"
+
+# the Linux partition mounted (at a path with a space, as mountinfo escapes it)
+mkdir "$tmp/mnt point" && mount "${gpt}p3" "$tmp/mnt point"
+ok $? "partition 3 mounted at a path with a space"
+"$VIRTCAP" advise partition "${gpt}p2" >"$tmp/out2" 2>&1
+tr '\n' ' ' <"$tmp/out2" | tr -s ' ' |
+	grep -q "to boot it for real: no: ${gpt}p3, on the same disk, is mounted at $tmp/mnt point;"
+ok $? "another partition of the disk mounted: booting for real is refused, the mount named"
+"$VIRTCAP" advise partition "${gpt}p3" >"$tmp/out3" 2>&1
+tr '\n' ' ' <"$tmp/out3" | tr -s ' ' | grep -q "no: ${gpt}p3 is mounted on this host at $tmp/mnt point"
+ok $? "the partition itself mounted: refused, with where"
+grep -q '^safe to try: yes' "$tmp/out3"
+ok $? "the snapshot way stays open"
+umount "$tmp/mnt point"
+before=$(sha256sum <"$tmp/gpt.img")	# mounting wrote its superblock: from here on
+"$VIRTCAP" advise partition "$gpt" >"$tmp/out4" 2>&1
+grep -q "^$gpt: a whole disk (GPT), 96.0 MiB$" "$tmp/out4" && [ "$(grep -c '^  *[123]  ' "$tmp/out4")" = 3 ]
+ok $? "the whole disk: its table and three partitions"
+
+# an older BIOS disk with FAT32 and a LUKS partition
+truncate -s 96M "$tmp/mbr.img"
+printf 'label: dos\n,40M,c\n,,83\n' | sfdisk -q "$tmp/mbr.img"
+attach "$tmp/mbr.img" && mbr=$_l
+put_fs "$mbr" 1 mkfs.vfat -F 32
+printf secret >"$tmp/key"
+put_fs "$mbr" 2 cryptsetup luksFormat -q --type luks2 --pbkdf pbkdf2 \
+	--pbkdf-force-iterations 1000 --key-file "$tmp/key"
+sync
+before_mbr=$(sha256sum <"$tmp/mbr.img")
+"$VIRTCAP" advise partition "${mbr}p2" >"$tmp/out5" 2>&1
+grep -q '^boots: by BIOS' "$tmp/out5" && grep -q '^encrypted: LUKS' "$tmp/out5" &&
+	grep -q "^    -drive file=$mbr,format=raw,snapshot=on,if=virtio$" "$tmp/out5"
+ok $? "MBR and LUKS: BIOS, the passphrase said, virtio for a Linux disk"
+
+# bad input: exit 2, the input named
+"$VIRTCAP" advise partition "$tmp/gpt.img" >/dev/null 2>"$tmp/e1"
+is "$?/$(grep -c 'gpt.img: not a block device' "$tmp/e1")" "2/1" "an image file: exit 2, named"
+"$VIRTCAP" advise partition /dev/no-such-disk >/dev/null 2>"$tmp/e2"
+is "$?/$(grep -c 'no-such-disk: No such file' "$tmp/e2")" "2/1" "a missing device: exit 2, named"
+"$VIRTCAP" advise partition >/dev/null 2>&1
+is "$?" 2 "no device: exit 2"
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$VIRTCAP" advise partition "${gpt}p2" \
+		>/dev/null 2>"$tmp/e3"
+	is "$?/$(grep -c 'cannot read it as this user' "$tmp/e3")" "2/1" \
+		"as a user who may not read the disk: exit 2, what to do said"
+fi
+
+is "$(sha256sum <"$tmp/gpt.img")/$(sha256sum <"$tmp/mbr.img")" "$before/$before_mbr" \
+	"the disks are unchanged by the runs since"
+done_testing
