@@ -11,6 +11,7 @@
  * the boot files, the storage driver the installed OS has; the output says so.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -74,6 +75,54 @@ static bool node_of(dev_t dev, struct blockdev_node *n)
 	return true;
 }
 
+/*
+ * Whether block device name lies on target (a disk or a partition): it is target, a partition
+ * of it, or it is stacked on one of those, as an encrypted or LVM root is (device-mapper's
+ * slaves/) or a loop device whose backing file is a partition's node. A mount of
+ * /dev/mapper/luks-... is then a mount of the disk it decrypts. depth bounds a loop of links.
+ */
+static bool lies_on(const char *name, const char *target, int depth)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 64], backing[PATH_MAX];
+	struct blockdev_node n;
+	struct dirent *e;
+	struct stat st;
+	bool found = false;
+	DIR *d;
+	FILE *f;
+
+	if (depth > 8 || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return false;
+	snprintf(dir, sizeof(dir), "/sys/class/block/%s", name);
+	if (stat(dir, &st) < 0)
+		return false;
+	snprintf(path, sizeof(path), "%s/dev", dir);
+	if ((f = fopen(path, "re"))) {
+		unsigned maj, min;
+
+		found = fscanf(f, "%u:%u", &maj, &min) == 2 && node_of(makedev(maj, min), &n) &&
+			(!strcmp(n.name, target) || !strcmp(n.disk, target));
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s/slaves", dir);
+	if (!found && (d = opendir(path))) {
+		while (!found && (e = readdir(d)))
+			if (e->d_name[0] != '.')
+				found = lies_on(e->d_name, target, depth + 1);
+		closedir(d);
+	}
+	snprintf(path, sizeof(path), "%s/loop/backing_file", dir);
+	if (!found && (f = fopen(path, "re"))) {
+		if (fgets(backing, sizeof(backing), f)) {
+			backing[strcspn(backing, "\n")] = '\0';
+			found = stat(backing, &st) == 0 && S_ISBLK(st.st_mode) &&
+				node_of(st.st_rdev, &n) && lies_on(n.name, target, depth + 1);
+		}
+		fclose(f);
+	}
+	return found;
+}
+
 /* What this host has mounted of the disk: the device itself, another partition, / or /boot */
 struct disk_use {
 	char self[PATH_MAX + NAME_MAX_DEV + 8];	/* where DEVICE itself is mounted, or "" */
@@ -114,12 +163,12 @@ static void disk_use_read(const struct blockdev_node *dev, struct disk_use *u)
 		struct blockdev_node m;
 
 		if (sscanf(line, "%*u %*u %u:%u %*s %4095s", &maj, &min, point) != 3 ||
-		    !node_of(makedev(maj, min), &m) || strcmp(m.disk, dev->disk))
+		    !node_of(makedev(maj, min), &m) || !lies_on(m.name, dev->disk, 0))
 			continue;
 		unescape(point);
 		if (!strcmp(point, "/") || !strcmp(point, "/boot") || !strcmp(point, "/boot/efi"))
 			u->host_root = true;
-		if (!strcmp(m.name, dev->name) || !dev->number) {
+		if (!dev->number || lies_on(m.name, dev->name, 0)) {
 			if (!u->self[0])	/* a whole disk: any of its partitions is "itself" */
 				snprintf(u->self, sizeof(u->self), "%s (%s)", point, m.name);
 		} else if (!u->other[0]) {
@@ -286,9 +335,9 @@ int cli_advise_partition(const struct report *r, const char *device, FILE *out)
 		    "bootloader and file system checks would write to the disk this host runs "
 		    "from", disk_path);
 	else if (use.other[0])
-		say(out, "to boot it for real: ", "no: /dev/%s, on the same disk, is mounted at %s; "
-		    "the guest sees the whole disk and would write it too. First: sudo umount %s",
-		    use.other_name, use.other, use.other);
+		say(out, "to boot it for real: ", "no: /dev/%s, which lies on this disk, is mounted "
+		    "at %s; the guest sees the whole disk and would write it too. First: sudo "
+		    "umount %s", use.other_name, use.other, use.other);
 	else
 		say(out, "to boot it for real: ", "nothing found here stops it, but what follows is "
 		    "not checked yet: take the snapshot way first");

@@ -24,7 +24,7 @@ trap cleanup EXIT
 attach() {
 	_l=$(losetup -f --show -P "$1") || return 1
 	loops="$loops $_l"
-	partx -a "$_l" 2>/dev/null
+	partx -a "$_l" 2>/dev/null || true	# none to add: a loop device of one file system
 }
 # put_fs LOOP NR MKFS...: the real mkfs of a kind on partition NR
 put_fs() {
@@ -71,13 +71,26 @@ mkdir "$tmp/mnt point" && mount "${gpt}p3" "$tmp/mnt point"
 ok $? "partition 3 mounted at a path with a space"
 "$VIRTCAP" advise partition "${gpt}p2" >"$tmp/out2" 2>&1
 tr '\n' ' ' <"$tmp/out2" | tr -s ' ' |
-	grep -q "to boot it for real: no: ${gpt}p3, on the same disk, is mounted at $tmp/mnt point;"
+	grep -q "to boot it for real: no: ${gpt}p3, which lies on this disk, is mounted at $tmp/mnt point;"
 ok $? "another partition of the disk mounted: booting for real is refused, the mount named"
 "$VIRTCAP" advise partition "${gpt}p3" >"$tmp/out3" 2>&1
 tr '\n' ' ' <"$tmp/out3" | tr -s ' ' | grep -q "no: ${gpt}p3 is mounted on this host at $tmp/mnt point"
 ok $? "the partition itself mounted: refused, with where"
 grep -q '^safe to try: yes' "$tmp/out3"
 ok $? "the snapshot way stays open"
+umount "$tmp/mnt point"
+
+# the same file system mounted through a device stacked on the partition (a loop device whose
+# backing file is the partition's node; device-mapper's LUKS and LVM roots stack the same way)
+attach "${gpt}p3" && mount "$_l" "$tmp/mnt point"
+ok $? "partition 3 mounted through ${_l#/dev/}, stacked on it"
+"$VIRTCAP" advise partition "${gpt}p2" >"$tmp/out6" 2>&1
+tr '\n' ' ' <"$tmp/out6" | tr -s ' ' |
+	grep -q "to boot it for real: no: $_l, which lies on this disk, is mounted at $tmp/mnt point;"
+ok $? "a mount through a stacked device: found on the disk, refused"
+"$VIRTCAP" advise partition "${gpt}p3" >"$tmp/out7" 2>&1
+tr '\n' ' ' <"$tmp/out7" | tr -s ' ' | grep -q "no: ${gpt}p3 is mounted on this host at $tmp/mnt point (${_l#/dev/})"
+ok $? "and the partition under it is itself mounted"
 umount "$tmp/mnt point"
 before=$(sha256sum <"$tmp/gpt.img")	# mounting wrote its superblock: from here on
 "$VIRTCAP" advise partition "$gpt" >"$tmp/out4" 2>&1
