@@ -24,6 +24,7 @@
 
 #include "cli/cli.h"
 #include "probe/blockdev.h"
+#include "reports/caps.h"
 #include "reports/report.h"
 #include "reports/text.h"
 
@@ -126,6 +127,7 @@ static bool lies_on(const char *name, const char *target, int depth)
 /* What this host has mounted of the disk: the device itself, another partition, / or /boot */
 struct disk_use {
 	char self[PATH_MAX + NAME_MAX_DEV + 8];	/* where DEVICE itself is mounted, or "" */
+	char self_name[NAME_MAX_DEV];	/* the device mounted there (DEVICE, or one on it) */
 	char other[PATH_MAX];		/* where another partition of its disk is, or "" */
 	char other_name[NAME_MAX_DEV];
 	bool host_root;			/* / or /boot or /boot/efi is on the disk */
@@ -168,9 +170,12 @@ static void disk_use_read(const struct blockdev_node *dev, struct disk_use *u)
 		unescape(point);
 		if (!strcmp(point, "/") || !strcmp(point, "/boot") || !strcmp(point, "/boot/efi"))
 			u->host_root = true;
+		text_clean(point);	/* shown only: mountinfo leaves control characters raw */
 		if (!dev->number || lies_on(m.name, dev->name, 0)) {
-			if (!u->self[0])	/* a whole disk: any of its partitions is "itself" */
+			if (!u->self[0]) {	/* a whole disk: any of its partitions is "itself" */
 				snprintf(u->self, sizeof(u->self), "%s (%s)", point, m.name);
+				snprintf(u->self_name, sizeof(u->self_name), "%s", m.name);
+			}
 		} else if (!u->other[0]) {
 			snprintf(u->other, sizeof(u->other), "%s", point);
 			snprintf(u->other_name, sizeof(u->other_name), "%s", m.name);
@@ -310,9 +315,12 @@ int cli_advise_partition(const struct report *r, const char *device, FILE *out)
 	    "write stays in a temporary file QEMU throws away%s", disk_path,
 	    use.self[0] || use.other[0] ? " (what this host has mounted may look half-written "
 	    "to the guest)" : "");
-	if (uefi && !ovmf)
-		say(out, "  first: ", "sudo apt install ovmf (UEFI firmware for QEMU; dnf install "
-		    "edk2-ovmf on Fedora)");
+	if (uefi && !ovmf) {	/* the same package as the Secure Boot build: its fix fits this distribution */
+		const struct cap *c = report_cap(r, CAP_TOOLS_OVMF_SECBOOT);
+
+		say(out, "  first: ", "%s (UEFI firmware for QEMU)", c && c->fix ? c->fix :
+		    "install OVMF (Debian/Ubuntu: apt install ovmf; Fedora: dnf install edk2-ovmf)");
+	}
 	if (!kvm)
 		say(out, "  note: ", "this host cannot run a 64-bit OS under KVM (virtcap advise os64 "
 		    "says why, and the fix): the command below emulates, many times slower");
@@ -328,8 +336,8 @@ int cli_advise_partition(const struct report *r, const char *device, FILE *out)
 	fputc('\n', out);
 	if (use.self[0])
 		say(out, "to boot it for real: ", "no: %s is mounted on this host at %s; a file "
-		    "system written by two systems at once is corrupted. First: sudo umount it",
-		    node.number ? shown : "the disk", use.self);
+		    "system written by two systems at once is corrupted. First: sudo umount "
+		    "/dev/%s", node.number ? shown : "the disk", use.self, use.self_name);
 	else if (use.host_root)
 		say(out, "to boot it for real: ", "no: this host's / or /boot is on %s; the guest's "
 		    "bootloader and file system checks would write to the disk this host runs "
@@ -337,7 +345,7 @@ int cli_advise_partition(const struct report *r, const char *device, FILE *out)
 	else if (use.other[0])
 		say(out, "to boot it for real: ", "no: /dev/%s, which lies on this disk, is mounted "
 		    "at %s; the guest sees the whole disk and would write it too. First: sudo "
-		    "umount %s", use.other_name, use.other, use.other);
+		    "umount /dev/%s", use.other_name, use.other, use.other_name);
 	else
 		say(out, "to boot it for real: ", "nothing found here stops it, but what follows is "
 		    "not checked yet: take the snapshot way first");

@@ -14,6 +14,7 @@ tmp=$(mktemp -d) || bail "mktemp"
 loops=""
 cleanup() {
 	umount "$tmp/mnt point" 2>/dev/null
+	[ -z "${esc:-}" ] || umount "$tmp/mnt$esc" 2>/dev/null
 	for l in $loops; do losetup -d "$l"; done
 	rm -rf "$tmp"
 }
@@ -25,6 +26,10 @@ attach() {
 	_l=$(losetup -f --show -P "$1") || return 1
 	loops="$loops $_l"
 	partx -a "$_l" 2>/dev/null || true	# none to add: a loop device of one file system
+}
+# said FILE TEXT: FILE says TEXT, the line breaks of its wrapping undone
+said() {
+	tr '\n' ' ' <"$1" | tr -s ' ' | grep -qF -- "$2"
 }
 # put_fs LOOP NR MKFS...: the real mkfs of a kind on partition NR
 put_fs() {
@@ -70,11 +75,12 @@ is "$(sha256sum <"$tmp/gpt.img")" "$before" "the disk is unchanged by virtcap an
 mkdir "$tmp/mnt point" && mount "${gpt}p3" "$tmp/mnt point"
 ok $? "partition 3 mounted at a path with a space"
 "$VIRTCAP" advise partition "${gpt}p2" >"$tmp/out2" 2>&1
-tr '\n' ' ' <"$tmp/out2" | tr -s ' ' |
-	grep -q "to boot it for real: no: ${gpt}p3, which lies on this disk, is mounted at $tmp/mnt point;"
+said "$tmp/out2" "to boot it for real: no: ${gpt}p3, which lies on this disk, is mounted at $tmp/mnt point;" &&
+	said "$tmp/out2" "First: sudo umount ${gpt}p3"
 ok $? "another partition of the disk mounted: booting for real is refused, the mount named"
 "$VIRTCAP" advise partition "${gpt}p3" >"$tmp/out3" 2>&1
-tr '\n' ' ' <"$tmp/out3" | tr -s ' ' | grep -q "no: ${gpt}p3 is mounted on this host at $tmp/mnt point"
+said "$tmp/out3" "no: ${gpt}p3 is mounted on this host at $tmp/mnt point" &&
+	said "$tmp/out3" "First: sudo umount ${gpt}p3"
 ok $? "the partition itself mounted: refused, with where"
 grep -q '^safe to try: yes' "$tmp/out3"
 ok $? "the snapshot way stays open"
@@ -85,13 +91,21 @@ umount "$tmp/mnt point"
 attach "${gpt}p3" && mount "$_l" "$tmp/mnt point"
 ok $? "partition 3 mounted through ${_l#/dev/}, stacked on it"
 "$VIRTCAP" advise partition "${gpt}p2" >"$tmp/out6" 2>&1
-tr '\n' ' ' <"$tmp/out6" | tr -s ' ' |
-	grep -q "to boot it for real: no: $_l, which lies on this disk, is mounted at $tmp/mnt point;"
+said "$tmp/out6" "to boot it for real: no: $_l, which lies on this disk, is mounted at $tmp/mnt point;" &&
+	said "$tmp/out6" "First: sudo umount $_l"
 ok $? "a mount through a stacked device: found on the disk, refused"
 "$VIRTCAP" advise partition "${gpt}p3" >"$tmp/out7" 2>&1
-tr '\n' ' ' <"$tmp/out7" | tr -s ' ' | grep -q "no: ${gpt}p3 is mounted on this host at $tmp/mnt point (${_l#/dev/})"
+said "$tmp/out7" "no: ${gpt}p3 is mounted on this host at $tmp/mnt point (${_l#/dev/})" &&
+	said "$tmp/out7" "First: sudo umount $_l"
 ok $? "and the partition under it is itself mounted"
 umount "$tmp/mnt point"
+# a mount point holding an escape sequence (mountinfo keeps it raw): never printed raw
+esc=$(printf '\033]0;owned\007')
+mkdir "$tmp/mnt$esc" && mount "${gpt}p3" "$tmp/mnt$esc"
+"$VIRTCAP" advise partition "${gpt}p3" >"$tmp/out8" 2>&1
+! LC_ALL=C grep -q "$(printf '\033')" "$tmp/out8" && said "$tmp/out8" "First: sudo umount ${gpt}p3"
+ok $? "a mount point with an escape sequence: cleaned, and the fix names the device"
+umount "$tmp/mnt$esc"
 before=$(sha256sum <"$tmp/gpt.img")	# mounting wrote its superblock: from here on
 "$VIRTCAP" advise partition "$gpt" >"$tmp/out4" 2>&1
 grep -q "^$gpt: a whole disk (GPT), 96.0 MiB$" "$tmp/out4" && [ "$(grep -c '^  *[123]  ' "$tmp/out4")" = 3 ]
