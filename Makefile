@@ -58,6 +58,7 @@ LIB_OBJS += probe/kvm_access.o
 LIB_OBJS += probe/kvm_dev.o
 LIB_OBJS += probe/lsm.o
 LIB_OBJS += probe/modsign.o
+LIB_OBJS += probe/ntfs.o
 LIB_OBJS += probe/msr.o
 LIB_OBJS += probe/osvirt.o
 LIB_OBJS += probe/passthrough.o

@@ -18,41 +18,10 @@
 #include <zlib.h>
 
 #include "probe/blockdev.h"
+#include "probe/disk_bytes.h"
 
 #define GPT_ENTRIES_BYTES_MAX (1u << 20)	/* 128 entries of 128 bytes is 16 KiB */
 #define ESP_GUID "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-/* n bytes at off, all of them inside the disk's size: true, else false */
-static bool read_at(int fd, unsigned long long size, unsigned long long off, void *buf, size_t n)
-{
-	size_t got = 0;
-
-	if (off > size || n > size - off)
-		return false;
-	while (got < n) {
-		ssize_t r = pread(fd, (char *)buf + got, n - got, (off_t)(off + got));
-
-		if (r <= 0)
-			return false;
-		got += (size_t)r;
-	}
-	return true;
-}
 
 /* A GUID as its text (the first three fields little-endian, as GPT stores them) */
 static void guid_text(const unsigned char *g, char out[37])
