@@ -170,9 +170,9 @@ static int check_command(struct options *o, int argc, char **argv)
 		cli_error("virtcap: unknown command '%s' (try --help)\n", o->command);
 		return -EINVAL;
 	}
-	if (o->guest && !strcmp(o->guest, "partition") && (!o->device || o->json)) {
-		fprintf(stderr, "virtcap: advise partition %s\n", o->json ? "has no --json yet" :
-			"needs the device: virtcap advise partition /dev/sda3 (or a whole disk)");
+	if (o->guest && !strcmp(o->guest, "partition") && !o->device) {
+		fprintf(stderr, "virtcap: advise partition needs the device: virtcap advise "
+			"partition /dev/sda3 (or a whole disk)\n");
 		return -EINVAL;
 	}
 	if (!strcmp(o->command, "advise") && (!o->guest || (!cli_advise_known(o->guest) &&

@@ -7,8 +7,9 @@
  * guest away from the disk; booting it for real (writing) is judged apart, because that is the
  * way data is lost: a file system mounted here and written by the guest too is corrupted.
  *
- * Not read yet (issue 15): Windows hibernation and Fast Startup, BitLocker's recovery key,
- * the boot files, the storage driver the installed OS has; the output says so.
+ * What is read: the partition table, each file system's kind, and of NTFS what Windows left
+ * (probe/ntfs.c: hibernated, dirty, installed). Not read yet (issue 15): the boot files on the
+ * EFI system partition, the storage driver the installed OS has; the output says so.
  */
 #include <errno.h>
 #include <dirent.h>
@@ -23,12 +24,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/partition.h"
 #include "probe/blockdev.h"
 #include "reports/caps.h"
 #include "reports/report.h"
 #include "reports/text.h"
 
-#define NAME_MAX_DEV 64		/* a kernel block device name (sda, nvme0n1p3, loop0p2) */
+#define NAME_MAX_DEV PART_NAME_MAX
 
 /* What sysfs says of a block device: its name, and for a partition its disk and number */
 struct blockdev_node {
@@ -185,34 +187,6 @@ static void disk_use_read(const struct blockdev_node *dev, struct disk_use *u)
 	fclose(f);
 }
 
-static void size_text(unsigned long long sectors, char *out, size_t len)
-{
-	double mib = (double)sectors / 2048;
-
-	if (mib >= 1024)
-		snprintf(out, len, "%.1f GiB", mib / 1024);
-	else
-		snprintf(out, len, "%.1f MiB", mib);
-}
-
-/* A paragraph: lead, then the formatted text wrapped at 78 columns, indented by 2 */
-static void __attribute__((format(printf, 3, 4))) say(FILE *out, const char *lead,
-						      const char *fmt, ...)
-{
-	char text[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	cli_print_wrapped(out, lead, text, 2);
-}
-
-static const char *table_name(enum blockdev_table t)
-{
-	return t == BLOCKDEV_GPT ? "GPT" : t == BLOCKDEV_MBR ? "MBR" : "no partition table";
-}
-
 /* The firmware QEMU needs for a UEFI guest, where Debian's and Fedora's ovmf put it */
 static const char *ovmf_path(void)
 {
@@ -227,131 +201,201 @@ static const char *ovmf_path(void)
 	return NULL;
 }
 
-int cli_advise_partition(const struct report *r, const char *device, FILE *out)
+/* A reason not to boot it for real, with what to do first */
+static void __attribute__((format(printf, 4, 5))) block(struct partition_advice *a,
+							 const char *id, const char *fix,
+							 const char *fmt, ...)
 {
-	struct blockdev_layout l;
+	va_list ap;
+
+	if (a->nblockers == PART_BLOCKERS_MAX)
+		return;
+
+	struct part_blocker *b = &a->blockers[a->nblockers++];
+
+	b->id = id;
+	snprintf(b->fix, sizeof(b->fix), "%s", fix);
+	va_start(ap, fmt);
+	vsnprintf(b->reason, sizeof(b->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* What Windows left on an NTFS partition: hibernated, dirty, or not known */
+static void windows_blockers(struct partition_advice *a, const struct part_found *p)
+{
+	static const char shut_down[] = "start Windows on this machine, turn off hibernation and "
+		"Fast Startup (powercfg /h off, in an administrator's prompt), and shut it down; "
+		"or, for one full shutdown, hold Shift while choosing Shut down";
+	char where[PART_NAME_MAX + 48];
+
+	if (p->number)
+		snprintf(where, sizeof(where), "partition %u of %s", p->number, a->disk_path);
+	else
+		snprintf(where, sizeof(where), "%s", a->disk_path);
+	if (p->ntfs_problem) {
+		block(a, "ntfs-unreadable", shut_down, "the NTFS on %s cannot be read (%s): whether "
+		      "Windows is hibernated there is not known", where, p->ntfs_problem);
+		return;
+	}
+	switch (p->ntfs.hiber) {
+	case NTFS_HIBER_HIBERNATED:
+	case NTFS_HIBER_SHORT:
+		block(a, "hibernated", shut_down, "Windows on %s is hibernated (its hiberfil.sys "
+		      "holds a hibernated system: Fast Startup does this at every shut down); "
+		      "booted elsewhere it resumes on other hardware, and what was written since "
+		      "is lost", where);
+		snprintf(a->hibernated_note, sizeof(a->hibernated_note), "Windows is hibernated: "
+			 "in the VM it tries to resume on other hardware and may stop; at its boot "
+			 "menu, \"Delete restoration data\" starts it afresh (in the overlay only)");
+		break;
+	case NTFS_HIBER_UNREAD:
+		block(a, "hibernation-unknown", shut_down, "the root of the NTFS on %s cannot be "
+		      "read (%s): whether Windows is hibernated there is not known", where,
+		      p->ntfs.unread ? p->ntfs.unread : "its hiberfil.sys");
+		break;
+	default:
+		break;
+	}
+	if (p->ntfs.dirty)
+		block(a, "dirty", "start Windows on this machine once and let its disk check "
+		      "finish (or run chkdsk /f on that drive), then shut it down",
+		      "the NTFS on %s is marked dirty: Windows did not finish with it (a crash, a "
+		      "forced power-off, or a disk check it has scheduled)", where);
+}
+
+/* The disk's place in this host, and what stops a real boot: every blocker, each with its fix */
+static void decide(struct partition_advice *a, const struct disk_use *use)
+{
+	char fix[NAME_MAX_DEV + 32];
+
+	a->host_uses_disk = use->self[0] || use->other[0] || use->host_root;
+	if (use->self[0]) {
+		snprintf(fix, sizeof(fix), "sudo umount /dev/%s", use->self_name);
+		block(a, "mounted", fix, "%s is mounted on this host at %s; a file system written by "
+		      "two systems at once is corrupted", a->number ? a->shown : "the disk",
+		      use->self);
+	}
+	if (use->host_root)
+		block(a, "host-disk", "none while this host runs from the disk: start the other OS "
+		      "natively, or use the snapshot way", "this host's / or /boot is on %s; the "
+		      "guest's bootloader and file system checks would write to the disk this host "
+		      "runs from", a->disk_path);
+	if (use->other[0]) {
+		snprintf(fix, sizeof(fix), "sudo umount /dev/%s", use->other_name);
+		block(a, "other-mounted", fix, "/dev/%s, which lies on this disk, is mounted at %s; "
+		      "the guest sees the whole disk and would write it too", use->other_name,
+		      use->other);
+	}
+	for (size_t i = 0; i < a->nfound; i++)
+		if (a->found[i].ntfs_read || a->found[i].ntfs_problem)
+			windows_blockers(a, &a->found[i]);
+}
+
+/* One partition (or a disk read whole): its file system, and what Windows left on NTFS */
+static void look_at(int fd, unsigned long long start, unsigned long long end,
+		    struct part_found *p)
+{
+	p->fs = blockdev_fs_type(fd, start, end);
+	if (p->fs && !strcmp(p->fs, "ntfs"))
+		p->ntfs_read = ntfs_read(fd, start, end, &p->ntfs, &p->ntfs_problem) == 0;
+}
+
+static int gather(const struct report *r, const char *device, struct partition_advice *a)
+{
 	struct blockdev_node node;
 	struct disk_use use;
 	struct stat st;
-	char disk_path[NAME_MAX_DEV + 8], size[32], *shown = text_dup_clean(device);
-	const char *problem = NULL, *fs, *ovmf;
-	bool uefi = false, windows = false, kvm = r->matrix[GUEST_OS64].verdict == VERDICT_YES;
-	int fd, disk_fd, disk_errno = 0;
+	int fd, disk_fd;
 
-	if (!shown)
-		return -ENOMEM;
 	fd = open(device, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISBLK(st.st_mode) || !node_of(st.st_rdev, &node)) {
 		if (fd < 0 && errno == EACCES)
 			cli_error("virtcap: %s: cannot read it as this user (Permission denied): "
 				  "its group is usually 'disk'; run virtcap as root (sudo), or add "
-				  "the user to that group, which can read every disk\n", shown);
+				  "the user to that group, which can read every disk\n", a->shown);
 		else
-			cli_error("virtcap: %s: %s\n", shown, fd < 0 ? strerror(errno) :
+			cli_error("virtcap: %s: %s\n", a->shown, fd < 0 ? strerror(errno) :
 				  "not a block device known to sysfs (a partition such as "
 				  "/dev/nvme0n1p3, or a whole disk)");
 		if (fd >= 0)
 			close(fd);
-		free(shown);
 		return -EINVAL;
 	}
-	snprintf(disk_path, sizeof(disk_path), "/dev/%s", node.disk);
-	disk_fd = node.number ? open(disk_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : dup(fd);
+	snprintf(a->name, sizeof(a->name), "%s", node.name);
+	snprintf(a->disk, sizeof(a->disk), "%s", node.disk);
+	snprintf(a->disk_path, sizeof(a->disk_path), "/dev/%s", node.disk);
+	a->number = node.number;
+	a->sectors = node.sectors;
+	a->kvm = r->matrix[GUEST_OS64].verdict == VERDICT_YES;
+	disk_fd = node.number ? open(a->disk_path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : dup(fd);
 	if (disk_fd < 0)
-		disk_errno = errno;
-	memset(&l, 0, sizeof(l));
+		a->disk_errno = errno;
+	/* a disk and its partitions are cached apart: what was written through a partition's
+	 * node (Windows's files, by ntfs-3g) is on the disk, but an earlier read of the disk's
+	 * node can still be cached. Dropping those clean pages makes the reads below the disk's. */
+	posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+	if (disk_fd >= 0)
+		posix_fadvise(disk_fd, 0, 0, POSIX_FADV_DONTNEED);
 	if (disk_fd >= 0) {
 		unsigned long long disk_sectors = 0;
 		char sys[NAME_MAX_DEV + 32];
 
 		snprintf(sys, sizeof(sys), "/sys/class/block/%s", node.disk);
 		read_sysfs_ull(sys, "size", &disk_sectors);
-		if (blockdev_read_table(disk_fd, disk_sectors * 512, &l, &problem))
-			memset(&l, 0, sizeof(l));
+		if (blockdev_read_table(disk_fd, disk_sectors * 512, &a->layout, &a->table_problem))
+			memset(&a->layout, 0, sizeof(a->layout));
 	}
-	fs = blockdev_fs_type(fd, 0, node.sectors * 512);
-	disk_use_read(&node, &use);
-	size_text(node.sectors, size, sizeof(size));
+	a->fs = blockdev_fs_type(fd, 0, node.sectors * 512);
+	for (size_t i = 0; i < a->layout.nparts; i++) {
+		const struct blockdev_part *bp = &a->layout.parts[i];
+		struct part_found *p = &a->found[a->nfound++];
 
-	if (node.number)
-		fprintf(out, "%s: partition %u of %s (%s), %s, %s\n", shown, node.number, disk_path,
-			table_name(l.table), size, fs ? fs : "no file system virtcap knows");
-	else
-		fprintf(out, "%s: a whole disk (%s), %s%s%s\n", shown, table_name(l.table), size,
-			fs ? ", " : "", fs ? fs : "");
-	if (problem)
-		fprintf(out, "  its partition table is damaged: %s\n", problem);
-	for (size_t i = 0; i < l.nparts; i++) {
-		const struct blockdev_part *p = &l.parts[i];
-		const char *pfs = disk_fd >= 0 ? blockdev_fs_type(disk_fd, p->start * 512,
-								   (p->start + p->sectors) * 512) : NULL;
-
-		size_text(p->sectors, size, sizeof(size));
-		uefi |= p->esp;
-		windows |= pfs && (!strcmp(pfs, "ntfs") || !strcmp(pfs, "BitLocker"));
-		fprintf(out, "  %2u  %-12s %10s  %s%s\n", p->number, pfs ? pfs : "-", size,
-			p->esp ? "EFI system partition" : p->type,
-			p->number == node.number ? "  <- this one" : "");
+		p->number = bp->number;
+		p->start = bp->start;
+		p->sectors = bp->sectors;
+		p->type = bp->type;
+		p->esp = bp->esp;
+		p->this_one = bp->number == node.number;
+		a->uefi |= bp->esp;
+		look_at(disk_fd, bp->start * 512, (bp->start + bp->sectors) * 512, p);
 	}
-	if (disk_fd < 0)
-		fprintf(out, "  %s cannot be read (%s): its partition table is not known\n", disk_path,
-			strerror(disk_errno));
-	else
+	if (!a->layout.nparts) {	/* no table read: the device alone, as a file system */
+		struct part_found *p = &a->found[a->nfound++];
+
+		p->number = node.number;
+		p->sectors = node.sectors;
+		p->type = "";
+		p->this_one = true;
+		look_at(fd, 0, node.sectors * 512, p);
+	}
+	for (size_t i = 0; i < a->nfound; i++)
+		a->windows |= a->found[i].fs && (!strcmp(a->found[i].fs, "ntfs") ||
+						 !strcmp(a->found[i].fs, "BitLocker"));
+	if (disk_fd >= 0)
 		close(disk_fd);
 	close(fd);
 
-	ovmf = ovmf_path();
-	say(out, "boots: ", "%s", uefi ? "by UEFI (the disk has an EFI system partition): QEMU "
-	    "needs OVMF" : "by BIOS (no EFI system partition on the disk)");
-	if (fs && !strcmp(fs, "crypto_LUKS"))
-		say(out, "encrypted: ", "LUKS; the guest asks for its passphrase at boot");
-	if (fs && !strcmp(fs, "BitLocker"))
-		say(out, "encrypted: ", "BitLocker; in a VM the \"hardware\" changes and Windows "
-		    "asks for the recovery key: have it at hand (account.microsoft.com/devices/"
-		    "recoverykey)");
-
-	fputc('\n', out);
-	say(out, "safe to try: ", "yes, through a snapshot overlay: the guest reads %s, and every "
-	    "write stays in a temporary file QEMU throws away%s", disk_path,
-	    use.self[0] || use.other[0] ? " (what this host has mounted may look half-written "
-	    "to the guest)" : "");
-	if (uefi && !ovmf) {	/* the same package as the Secure Boot build: its fix fits this distribution */
+	a->ovmf = ovmf_path();
+	if (a->uefi && !a->ovmf) {	/* the Secure Boot build's package: its fix fits here */
 		const struct cap *c = report_cap(r, CAP_TOOLS_OVMF_SECBOOT);
 
-		say(out, "  first: ", "%s (UEFI firmware for QEMU)", c && c->fix ? c->fix :
-		    "install OVMF (Debian/Ubuntu: apt install ovmf; Fedora: dnf install edk2-ovmf)");
+		a->ovmf_fix = c && c->fix ? c->fix : "install OVMF (Debian/Ubuntu: apt install ovmf; "
+			      "Fedora: dnf install edk2-ovmf)";
 	}
-	if (!kvm)
-		say(out, "  note: ", "this host cannot run a 64-bit OS under KVM (virtcap advise os64 "
-		    "says why, and the fix): the command below emulates, many times slower");
-	fprintf(out, "  qemu-system-x86_64 %s -m 4G -smp 2%s%s \\\n",
-		kvm ? "-enable-kvm -cpu host" : "-accel tcg", uefi ? " -bios " : "",
-		uefi ? (ovmf ? ovmf : "/usr/share/ovmf/OVMF.fd") : "");
-	if (windows)	/* Windows installed on AHCI boots on AHCI; virtio needs a driver first */
-		fprintf(out, "    -drive file=%s,format=raw,snapshot=on,if=none,id=disk \\\n"
-			"    -device ahci,id=ahci -device ide-hd,drive=disk,bus=ahci.0\n", disk_path);
-	else
-		fprintf(out, "    -drive file=%s,format=raw,snapshot=on,if=virtio\n", disk_path);
+	disk_use_read(&node, &use);
+	decide(a, &use);
+	return 0;
+}
 
-	fputc('\n', out);
-	if (use.self[0])
-		say(out, "to boot it for real: ", "no: %s is mounted on this host at %s; a file "
-		    "system written by two systems at once is corrupted. First: sudo umount "
-		    "/dev/%s", node.number ? shown : "the disk", use.self, use.self_name);
-	else if (use.host_root)
-		say(out, "to boot it for real: ", "no: this host's / or /boot is on %s; the guest's "
-		    "bootloader and file system checks would write to the disk this host runs "
-		    "from", disk_path);
-	else if (use.other[0])
-		say(out, "to boot it for real: ", "no: /dev/%s, which lies on this disk, is mounted "
-		    "at %s; the guest sees the whole disk and would write it too. First: sudo "
-		    "umount /dev/%s", use.other_name, use.other, use.other_name);
-	else
-		say(out, "to boot it for real: ", "nothing found here stops it, but what follows is "
-		    "not checked yet: take the snapshot way first");
-	say(out, "not checked yet: ", "Windows Fast Startup or hibernation (a hibernated NTFS "
-	    "written by another system loses data), the OS and its boot files, the storage "
-	    "driver it was installed with");
-	free(shown);
-	return ferror(out) ? -EIO : 0;
+int cli_advise_partition(const struct report *r, const char *device, bool json, FILE *out)
+{
+	struct partition_advice *a = calloc(1, sizeof(*a));
+	int rc = -ENOMEM;
+
+	if (a && (a->shown = text_dup_clean(device)) && !(rc = gather(r, device, a)))
+		rc = json ? partition_print_json(a, out) : partition_print_text(a, out);
+	if (a)
+		free(a->shown);
+	free(a);
+	return rc;
 }

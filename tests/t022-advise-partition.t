@@ -5,14 +5,16 @@
 # must accept and run; the disk images are byte-for-byte unchanged after every run.
 . "$(dirname "$0")/lib/tap.sh"
 [ "$(id -u)" = 0 ] || skip_all "loop devices need root"
-for t in losetup partx sgdisk sfdisk mkntfs mkfs.ext4 mkfs.vfat cryptsetup qemu-system-x86_64; do
+for t in losetup partx sgdisk sfdisk mkntfs ntfs-3g ntfsresize mkfs.ext4 mkfs.vfat cryptsetup qemu-system-x86_64; do
 	command -v "$t" >/dev/null || skip_all "$t is missing (make deps)"
 done
 [ -r /usr/share/ovmf/OVMF.fd ] || skip_all "OVMF is missing (make deps)"
 plan_lazy
 tmp=$(mktemp -d) || bail "mktemp"
+top=$(cd "$(dirname "$0")/.." && pwd)
 loops=""
 cleanup() {
+	umount "$tmp/ntfs" 2>/dev/null
 	umount "$tmp/mnt point" 2>/dev/null
 	[ -z "${esc:-}" ] || umount "$tmp/mnt$esc" 2>/dev/null
 	for l in $loops; do losetup -d "$l"; done
@@ -62,6 +64,14 @@ grep -q "^    -drive file=$gpt,format=raw,snapshot=on,if=none,id=disk" "$tmp/out
 ok $? "the command boots the whole disk through a snapshot, on AHCI as Windows was installed"
 grep -q '^to boot it for real: nothing found here stops it' "$tmp/out"
 ok $? "nothing mounted: booting it for real is not refused"
+"$VIRTCAP" advise partition "${gpt}p2" --json >"$tmp/clean.json"
+python3 "$top/tests/lib/validate.py" "$top/reports/schema/partition-advice-v1.json" "$tmp/clean.json"
+ok $? "--json: the same advice validates against its schema"
+is "$(jget "$tmp/clean.json" "d['boot_for_real']['verdict']")/$(jget "$tmp/clean.json" \
+	"[p['ntfs']['hiberfil'] for p in d['partitions'] if p['number'] == 2][0]")/$(jget \
+	"$tmp/clean.json" "' '.join(d['snapshot']['command'][-4:])")" \
+	"no-blocker-found/none/-device ahci,id=ahci -device ide-hd,drive=disk,bus=ahci.0" \
+	"--json: no blocker, no hiberfil.sys on the fresh NTFS, the command as arguments"
 
 # the command, as printed, is one QEMU takes: it runs until stopped (5 s), and writes nothing
 cmd=$(sed -n '/^  qemu-system-x86_64/,/^ *-drive\|^ *-device/p' "$tmp/out" | tr -d '\\\n')
@@ -110,6 +120,26 @@ before=$(sha256sum <"$tmp/gpt.img")	# mounting wrote its superblock: from here o
 "$VIRTCAP" advise partition "$gpt" >"$tmp/out4" 2>&1
 grep -q "^$gpt: a whole disk (GPT), 96.0 MiB$" "$tmp/out4" && [ "$(grep -c '^  *[123]  ' "$tmp/out4")" = 3 ]
 ok $? "the whole disk: its table and three partitions"
+
+# Windows hibernated on partition 2: hiberfil.sys headed "HIBR", written through ntfs-3g
+mkdir "$tmp/ntfs" && ntfs-3g "${gpt}p2" "$tmp/ntfs" && mkdir "$tmp/ntfs/Windows" &&
+	{ printf HIBR; head -c 8188 /dev/zero; } >"$tmp/ntfs/hiberfil.sys" && umount "$tmp/ntfs"
+ok $? "Windows and a hibernated hiberfil.sys on partition 2, through ntfs-3g"
+"$VIRTCAP" advise partition "${gpt}p3" >"$tmp/hib" 2>&1
+said "$tmp/hib" "to boot it for real: no: Windows on partition 2 of $gpt is hibernated" &&
+	said "$tmp/hib" "First: start Windows on this machine, turn off hibernation and Fast Startup (powercfg /h off" &&
+	grep -q '^      Windows, hibernated$' "$tmp/hib" && said "$tmp/hib" '"Delete restoration data"'
+ok $? "the Linux partition of that disk: refused, Windows on partition 2 named hibernated, with the fix"
+"$VIRTCAP" advise partition "${gpt}p2" --json >"$tmp/hib.json"
+python3 "$top/tests/lib/validate.py" "$top/reports/schema/partition-advice-v1.json" "$tmp/hib.json" &&
+	is "$(jget "$tmp/hib.json" "' '.join(b['id'] for b in d['boot_for_real']['blockers'])")" \
+		hibernated "--json: the blocker is hibernated, and the report validates"
+ntfsresize -f -f -s 24M "${gpt}p2" >/dev/null 2>&1
+ok $? "ntfsresize shrank partition 2's NTFS, and so marked it dirty"
+"$VIRTCAP" advise partition "${gpt}p2" --json >"$tmp/dirty.json"
+is "$(jget "$tmp/dirty.json" "' '.join(b['id'] for b in d['boot_for_real']['blockers'])")" \
+	"hibernated dirty" "--json: hibernated, and dirty too"
+before=$(sha256sum <"$tmp/gpt.img")
 
 # an older BIOS disk with FAT32 and a LUKS partition
 truncate -s 96M "$tmp/mbr.img"

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `virtcap advise partition DEVICE`: what is found (cli/partition.c) and how it is said, as
+ * text or as JSON (cli/partition_out.c). One model, so that the two never disagree.
+ */
+#ifndef VIRTCAP_CLI_PARTITION_H
+#define VIRTCAP_CLI_PARTITION_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "probe/blockdev.h"
+#include "probe/ntfs.h"
+
+#define PART_NAME_MAX 64	/* a kernel block device name (sda, nvme0n1p3, loop0p2) */
+#define PART_BLOCKERS_MAX 16
+
+struct part_found {
+	unsigned number;		/* 0: the device is a disk without a table, read whole */
+	unsigned long long start, sectors;
+	const char *type;		/* GPT type GUID or MBR type, as partx shows it */
+	bool esp, this_one;
+	const char *fs;			/* blkid's TYPE, or NULL */
+	bool ntfs_read;			/* ntfs below holds what the volume says */
+	struct ntfs_facts ntfs;
+	const char *ntfs_problem;	/* NTFS that could not be trusted: why */
+};
+
+/* A reason not to boot it for real, and what to do first */
+struct part_blocker {
+	const char *id;			/* stable, for JSON: mounted, host-disk, hibernated, ... */
+	char reason[640], fix[320];
+};
+
+struct partition_advice {
+	char *shown;			/* DEVICE as given, cleaned for a terminal */
+	char name[PART_NAME_MAX], disk[PART_NAME_MAX], disk_path[PART_NAME_MAX + 8];
+	unsigned number;		/* the partition's, 0 for a whole disk */
+	unsigned long long sectors;
+	const char *fs;			/* of DEVICE itself */
+	struct blockdev_layout layout;
+	const char *table_problem;	/* a table there but damaged */
+	int disk_errno;			/* the disk could not be read: why (0: it was) */
+	size_t nfound;
+	struct part_found found[BLOCKDEV_PARTS_MAX + 1];
+
+	bool uefi, windows, kvm;
+	const char *ovmf;		/* the UEFI firmware's path, or NULL */
+	const char *ovmf_fix;		/* how to install it here, when it is needed and missing */
+	bool host_uses_disk;		/* this host has mounted (or runs from) some of the disk */
+	size_t nblockers;
+	struct part_blocker blockers[PART_BLOCKERS_MAX];
+	char hibernated_note[320];	/* the snapshot way, when Windows is hibernated, or "" */
+};
+
+/* Write the advice as text, or as one JSON object (schema virtcap/partition-advice/v1) */
+int partition_print_text(const struct partition_advice *a, FILE *out);
+int partition_print_json(const struct partition_advice *a, FILE *out);
+
+#endif
