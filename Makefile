@@ -88,6 +88,7 @@ LIB_OBJS += reports/text.o
 LIB_OBJS += cli/advise.o
 LIB_OBJS += cli/partition.o
 LIB_OBJS += cli/partition_out.o
+LIB_OBJS += cli/partition_prove.o
 LIB_OBJS += cli/atomic_file.o
 LIB_OBJS += cli/bench_exits.o
 LIB_OBJS += cli/check.o

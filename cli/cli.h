@@ -73,8 +73,11 @@ const char *cli_advise_proofs(const char *guest, char *buf, size_t len);
 void cli_advise_list(FILE *out);
 /* `virtcap advise partition DEVICE` (cli/partition.c): what the partition or disk holds, the
  * safe way to boot it as a VM (with KVM when r says a 64-bit OS runs), and what stops booting
- * it for real; as text, or JSON (schema virtcap/partition-advice/v1). 0, -EINVAL (said), -EIO. */
-int cli_advise_partition(const struct report *r, const char *device, bool json, FILE *out);
+ * it for real; as text, or JSON (schema virtcap/partition-advice/v1). With prove, the disk is
+ * booted read-only through a snapshot for at most limit_s seconds (0: the default) and how far
+ * it got said. 0, -EINVAL (said), -EIO. */
+int cli_advise_partition(const struct report *r, const char *device, bool json, bool prove,
+			 unsigned limit_s, FILE *out);
 /* Print text wrapped at 78 columns: lead first, following lines indented by indent. */
 void cli_print_wrapped(FILE *out, const char *lead, const char *text, int indent);
 

@@ -268,7 +268,9 @@ static int cmd_advise(struct session *s)
 	char only[256];
 
 	if (!strcmp(s->o.guest, "partition"))	/* the disk's own bytes: no proof to run */
-		return status_of(cli_advise_partition(s->r, s->o.device, s->o.json, stdout));
+		return status_of(cli_advise_partition(s->r, s->o.device, s->o.json, s->o.prove_boot,
+						      s->o.timeout_given ? (s->o.timeout_ms + 999) / 1000
+						      : 0, stdout));
 
 	const char *proofs = cli_advise_proofs(s->o.guest, only, sizeof(only));
 	int rc = proofs ? cli_run_proofs(s->r, proofs, s->o.timeout_ms, !s->o.timeout_given,

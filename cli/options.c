@@ -38,6 +38,10 @@ void usage(FILE *out)
 	      "  advise GUEST       what GUEST needs, what holds here, the first thing to fix and\n"
 	      "                     the alternatives; GUEST: dos, os32, os64, hypervisor,\n"
 	      "                     windows11, windows10, gpu, container\n"
+	      "  advise partition DEVICE [--prove]\n"
+	      "                     can the OS on this partition or disk run as a VM here:\n"
+	      "                     what it holds, the safe way (a snapshot), what stops a real\n"
+	      "                     boot; --prove boots it read-only and says how far it got\n"
 	      "  lab [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]\n"
 	      "      [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC]\n"
 	      "      [--json] [--with-stack] [--lockdown] [-- ARGS]\n"
@@ -194,6 +198,10 @@ static int check_command(struct options *o, int argc, char **argv)
 			"virtcap check\n");
 		return -EINVAL;
 	}
+	if (o->prove_boot && (!o->guest || strcmp(o->guest, "partition"))) {
+		fprintf(stderr, "virtcap: --prove belongs to virtcap advise partition DEVICE\n");
+		return -EINVAL;
+	}
 	if (o->nstacks && strcmp(o->command, "prove")) {
 		fprintf(stderr, "virtcap: --stack belongs to virtcap prove\n");
 		return -EINVAL;
@@ -206,7 +214,8 @@ static int check_command(struct options *o, int argc, char **argv)
 }
 
 enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR, OPT_ONLY, OPT_TIMEOUT, OPT_REQUIRE,
-       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM, OPT_STACK };
+       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM, OPT_STACK,
+       OPT_PROVE };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -225,6 +234,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "prom", no_argument, NULL, OPT_PROM },
 	{ "stack", required_argument, NULL, OPT_STACK },
+	{ "prove", no_argument, NULL, OPT_PROVE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
@@ -245,6 +255,7 @@ static int take_option(struct options *o, int c, const char *arg)
 	case OPT_OUTPUT: o->output = arg; return 0;
 	case OPT_PROM: o->prom = true; return 0;
 	case OPT_STACK: return parse_stacks(o, arg);
+	case OPT_PROVE: o->prove_boot = true; return 0;
 	case OPT_JUNIT: o->junit = arg; return 0;
 	case OPT_TIMEOUT: o->timeout_given = true; return parse_timeout(arg, &o->timeout_ms);
 	case OPT_REQUIRE: return add_requirements(o, arg, false);

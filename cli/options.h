@@ -15,6 +15,7 @@ struct options {
 	const char *snapshot_out;
 	const char *guest;		/* advise GUEST */
 	const char *device;		/* advise partition DEVICE */
+	bool prove_boot;		/* advise partition --prove: boot it, read-only */
 	char requires[1024];		/* check: --require and --profile, comma-separated */
 	const char *profile;
 	const char *junit;

@@ -387,12 +387,21 @@ static int gather(const struct report *r, const char *device, struct partition_a
 	return 0;
 }
 
-int cli_advise_partition(const struct report *r, const char *device, bool json, FILE *out)
+/* --prove's default wait: a real OS's boot loader shows within seconds under KVM; emulated,
+ * OVMF alone needs tens of seconds on a slow host */
+#define PROVE_KVM_S 60
+#define PROVE_TCG_S 180
+
+int cli_advise_partition(const struct report *r, const char *device, bool json, bool prove,
+			 unsigned limit_s, FILE *out)
 {
 	struct partition_advice *a = calloc(1, sizeof(*a));
 	int rc = -ENOMEM;
 
-	if (a && (a->shown = text_dup_clean(device)) && !(rc = gather(r, device, a)))
+	if (a && (a->shown = text_dup_clean(device)) && !(rc = gather(r, device, a)) && prove)
+		rc = partition_prove(a, &a->proof, limit_s ? limit_s :
+				     a->kvm ? PROVE_KVM_S : PROVE_TCG_S);
+	if (!rc)
 		rc = json ? partition_print_json(a, out) : partition_print_text(a, out);
 	if (a)
 		free(a->shown);

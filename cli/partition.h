@@ -33,6 +33,20 @@ struct part_blocker {
 	char reason[640], fix[320];
 };
 
+/* --prove: the disk booted read-only through a snapshot, and how far it got */
+struct partition_proof {
+	bool ran;
+	const char *accel;		/* "kvm" or "tcg" */
+	unsigned limit_s;
+	const char *verdict;		/* boots, started, no, unknown, not-run */
+	long handover_ms, screen_ms;	/* when the firmware started the disk's code, when that
+					 * code drew on the screen; -1: not seen */
+	char firmware_said[200];	/* the firmware's line that tells (cleaned) */
+	char qemu_said[200];		/* QEMU's first error line, if it ended */
+	char console_said[200];		/* the disk's code's first line on the console (cleaned) */
+	char reason[600];
+};
+
 struct partition_advice {
 	char *shown;			/* DEVICE as given, cleaned for a terminal */
 	char name[PART_NAME_MAX], disk[PART_NAME_MAX], disk_path[PART_NAME_MAX + 8];
@@ -52,7 +66,13 @@ struct partition_advice {
 	size_t nblockers;
 	struct part_blocker blockers[PART_BLOCKERS_MAX];
 	char hibernated_note[320];	/* the snapshot way, when Windows is hibernated, or "" */
+	struct partition_proof proof;	/* ran only with --prove */
 };
+
+/* Boot the disk with QEMU, read-only through a snapshot, for at most limit_s seconds
+ * (cli/partition_prove.c); the result in *p. 0, or -errno when nothing could be tried. */
+int partition_prove(const struct partition_advice *a, struct partition_proof *p,
+		    unsigned limit_s);
 
 /* Write the advice as text, or as one JSON object (schema virtcap/partition-advice/v1) */
 int partition_print_text(const struct partition_advice *a, FILE *out);

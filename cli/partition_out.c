@@ -184,6 +184,10 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 			!strcmp(c.argv[i], "-device")) && strcmp(c.argv[i - 2], "-device") ?
 			" \\\n    " : " ", c.argv[i]);
 	fputc('\n', out);
+	if (a->proof.ran)
+		say(out, "  proof: ", "%s: %s (%s, the disk read-only, through a snapshot)",
+		    a->proof.verdict, a->proof.reason, a->proof.accel[0] == 'k' ? "under KVM" :
+		    "emulated, under TCG");
 
 	fputc('\n', out);
 	for (size_t i = 0; i < a->nblockers; i++)
@@ -201,6 +205,33 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 static struct json_object *str_or_null(const char *s)
 {
 	return s ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *ms_or_null(long ms)
+{
+	return ms >= 0 ? json_object_new_int64(ms) : NULL;
+}
+
+static struct json_object *proof_json(const struct partition_proof *p)
+{
+	struct json_object *o;
+
+	if (!p->ran)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "verdict", json_object_new_string(p->verdict));
+	json_object_object_add(o, "accel", json_object_new_string(p->accel));
+	json_object_object_add(o, "limit_s", json_object_new_int((int)p->limit_s));
+	json_object_object_add(o, "handover_ms", ms_or_null(p->handover_ms));
+	json_object_object_add(o, "screen_ms", ms_or_null(p->screen_ms));
+	json_object_object_add(o, "firmware_said", p->firmware_said[0] ?
+			       json_object_new_string(p->firmware_said) : NULL);
+	json_object_object_add(o, "qemu_said", p->qemu_said[0] ?
+			       json_object_new_string(p->qemu_said) : NULL);
+	json_object_object_add(o, "console_said", p->console_said[0] ?
+			       json_object_new_string(p->console_said) : NULL);
+	json_object_object_add(o, "reason", json_object_new_string(p->reason));
+	return o;
 }
 
 static struct json_object *windows_json(const struct part_found *p)
@@ -271,6 +302,7 @@ int partition_print_json(const struct partition_advice *a, FILE *out)
 	json_object_object_add(snap, "note", a->hibernated_note[0] ?
 			       json_object_new_string(a->hibernated_note) : NULL);
 	json_object_object_add(o, "snapshot", snap);
+	json_object_object_add(o, "proof", proof_json(&a->proof));
 
 	for (size_t i = 0; i < a->nblockers; i++) {
 		struct json_object *b = json_object_new_object();

@@ -35,8 +35,10 @@ CHECK="$CHECK qemu-utils dosfstools mtools iproute2"
 # disks as dual-boot machines have them (t021): partitioned by sgdisk and sfdisk, each file
 # system made by its own tool, read by partx and blkid (util-linux) as the yardstick
 CHECK="$CHECK gdisk fdisk e2fsprogs ntfs-3g cryptsetup-bin btrfs-progs util-linux"
-# advise partition's printed command for a UEFI disk, run by t022: QEMU's UEFI firmware
-CHECK="$CHECK ovmf"
+# advise partition's printed command for a UEFI disk, run by t022: QEMU's UEFI firmware; and
+# the real boot loaders its --prove boots in t024 (GRUB for BIOS and for UEFI, made by
+# grub-mkimage and grub-mkstandalone, which grub-common holds)
+CHECK="$CHECK ovmf grub-common grub-pc-bin grub-efi-amd64-bin"
 # prove --stack libvirt: its client and the daemon a user's qemu:///session starts
 CHECK="$CHECK libvirt-clients libvirt-daemon libvirt-daemon-driver-qemu"
 # VMX: Bochs emulates it (QEMU does not); bochs-term is its display that needs no X or port

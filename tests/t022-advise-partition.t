@@ -12,23 +12,16 @@ done
 plan_lazy
 tmp=$(mktemp -d) || bail "mktemp"
 top=$(cd "$(dirname "$0")/.." && pwd)
-loops=""
+. "$top/tests/lib/loop.sh"
 cleanup() {
 	umount "$tmp/ntfs" 2>/dev/null
 	umount "$tmp/mnt point" 2>/dev/null
 	[ -z "${esc:-}" ] || umount "$tmp/mnt$esc" 2>/dev/null
-	for l in $loops; do losetup -d "$l"; done
+	detach_all
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-# attach IMAGE: a loop device in $_l with its partition nodes (partx -a: losetup -P alone may
-# not make them on a freshly partitioned image); the cleanup detaches it
-attach() {
-	_l=$(losetup -f --show -P "$1") || return 1
-	loops="$loops $_l"
-	partx -a "$_l" 2>/dev/null || true	# none to add: a loop device of one file system
-}
 # said FILE TEXT: FILE says TEXT, the line breaks of its wrapping undone
 said() {
 	tr '\n' ' ' <"$1" | tr -s ' ' | grep -qF -- "$2"

@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: MIT
+/*
+ * `virtcap advise partition DEVICE --prove`: boot the disk with this host's QEMU, through a
+ * snapshot overlay, and say how far it got. The disk is opened read-only here and handed to
+ * QEMU as that descriptor (-add-fd), so no write can reach it, whatever QEMU or the guest does:
+ * the kernel refuses it. Nothing of the guest's is trusted: what its console or screen holds
+ * is read as data, bounded, and cleaned before it is shown.
+ *
+ * How far it got, from the firmware's own log and the screen:
+ *   SeaBIOS writes "Booting from 0000:7c00" to its debug port (0x402) as it jumps to the
+ *   disk's boot sector; OVMF writes "BdsDxe: starting Boot#### ... from <device path>" to the
+ *   serial console as it starts a boot loader from a device (Fv(...) is its own shell or menu).
+ *   "No bootable device." (SeaBIOS) and a start of "EFI Internal Shell" (OVMF) mean the
+ *   firmware found nothing to boot. After the hand-over the firmware draws nothing: a screen
+ *   that then changes (a boot menu's countdown, a spinner, kernel messages) is the disk's own
+ *   code running. A hand-over followed by a still screen is said as such.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/partition.h"
+#include "cli/signal_cleanup.h"
+#include "reports/text.h"
+
+#define LOG_MAX (256 * 1024)		/* of the serial console and the debug port, read */
+#define SCREEN_PIXELS_MAX (4096u * 4096u)
+#define CHANGED_PIXELS 256		/* more than a blinking text cursor (9x16) */
+#define TICK_MS 300
+#define SCREEN_WAIT_MS 3000		/* QEMU writes a screendump within this */
+
+struct screen {
+	unsigned w, h;
+	unsigned char *px;		/* w * h * 3 bytes, or NULL */
+};
+
+struct qemu_run {
+	char dir[PATH_MAX], serial[PATH_MAX + 16], debug[PATH_MAX + 16], err[PATH_MAX + 16];
+	pid_t pid;
+	int mon_in, mon_out;		/* QEMU's monitor: its stdin and stdout */
+	unsigned prompts;		/* "(qemu) " prompts seen: one per finished command */
+};
+
+static long elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* The first LOG_MAX bytes of path, NUL-terminated (NUL bytes in it made spaces); NULL if none */
+static char *read_log(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	char *buf;
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	buf = malloc(LOG_MAX + 1);
+	n = buf ? read(fd, buf, LOG_MAX) : -1;
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		return NULL;
+	}
+	for (ssize_t i = 0; i < n; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	buf[n] = '\0';
+	return buf;
+}
+
+/* The line of log holding at, cleaned for a terminal, into out */
+static void line_at(const char *log, const char *at, char *out, size_t len)
+{
+	const char *start = at, *end = strpbrk(at, "\r\n");
+	size_t n;
+
+	while (start > log && start[-1] != '\n' && start[-1] != '\r')
+		start--;
+	n = end ? (size_t)(end - start) : strlen(start);
+	if (n >= len)
+		n = len - 1;
+	memcpy(out, start, n);
+	out[n] = '\0';
+	text_clean(out);
+}
+
+enum stage { STAGE_FIRMWARE, STAGE_HANDED_OVER, STAGE_NOTHING_TO_BOOT };
+
+/*
+ * What the firmware's log says so far; *said its line that tells. At a hand-over, *mark is
+ * where the disk's own console output can begin in the serial log: after OVMF's "starting"
+ * line (OVMF copies its console there), or at 0 for SeaBIOS, which writes none there.
+ */
+static enum stage firmware_stage(const char *serial, const char *debug, char *said, size_t len,
+				 size_t *mark)
+{
+	const char *hit, *from = serial;
+
+	if (debug && (hit = strstr(debug, "Booting from 0000:7c00"))) {
+		line_at(debug, hit, said, len);
+		*mark = 0;
+		return STAGE_HANDED_OVER;
+	}
+	if (debug && (hit = strstr(debug, "No bootable device"))) {
+		line_at(debug, hit, said, len);
+		return STAGE_NOTHING_TO_BOOT;
+	}
+	while (serial && (hit = strstr(from, "BdsDxe: starting Boot"))) {
+		char line[400];
+
+		line_at(serial, hit, line, sizeof(line));
+		line_at(serial, hit, said, len);
+		if (strstr(line, "EFI Internal Shell"))
+			return STAGE_NOTHING_TO_BOOT;
+		if (!strstr(line, "Fv(")) {	/* a device's loader, not the firmware's own app */
+			*mark = (size_t)(hit - serial) + strcspn(hit, "\r\n");
+			return STAGE_HANDED_OVER;
+		}
+		from = hit + 1;
+	}
+	if (serial && (hit = strstr(serial, "BdsDxe: failed to load")))
+		line_at(serial, hit, said, len);	/* the reason, if nothing boots at all */
+	return STAGE_FIRMWARE;
+}
+
+/*
+ * The first line the disk's code wrote to the console after mark, cleaned into out: escape
+ * sequences and blank lines skipped, and OVMF's own lines ("BdsDxe: ..." when a loader
+ * returns). False when there is none yet. *fell_back: OVMF started its shell after all.
+ */
+static bool console_after(const char *serial, size_t mark, char *out, size_t len,
+			  bool *fell_back)
+{
+	const char *s = serial + mark;
+
+	*fell_back = false;
+	while (*s) {
+		char line[400];
+		size_t n = 0;
+
+		while (*s == '\r' || *s == '\n')
+			s++;
+		for (; *s && *s != '\r' && *s != '\n'; s++) {
+			if (*s == '\033' && s[1] == '[') {	/* CSI: to its final byte */
+				for (s += 2; *s && !(*s >= '@' && *s <= '~'); s++)
+					;
+				if (!*s)
+					break;
+				continue;
+			}
+			if (n + 1 < sizeof(line))
+				line[n++] = *s;
+		}
+		line[n] = '\0';
+		text_clean(line);
+		if (strstr(line, "BdsDxe: starting") && strstr(line, "EFI Internal Shell"))
+			*fell_back = true;
+		if (line[strspn(line, " \t")] && strncmp(line + strspn(line, " \t"), "BdsDxe:", 7)) {
+			snprintf(out, len, "%.*s", (int)(len - 1), line + strspn(line, " \t"));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Wait for QEMU's monitor to print its prompt count times in all, at most ms */
+static bool monitor_wait(struct qemu_run *q, unsigned count, int ms)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (q->prompts < count) {
+		struct pollfd p = { .fd = q->mon_out, .events = POLLIN };
+		long left = ms - elapsed_ms(&t0);
+		char buf[4096];
+		ssize_t n;
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0 || (n = read(q->mon_out, buf,
+									sizeof(buf) - 1)) <= 0)
+			return false;
+		buf[n] = '\0';
+		for (char *s = buf; (s = strstr(s, "(qemu)")); s += 6)
+			q->prompts++;
+	}
+	return true;
+}
+
+/* A screendump of the VM's display into s (its PPM parsed and bounded); false if none */
+static bool screendump(struct qemu_run *q, struct screen *s)
+{
+	char cmd[PATH_MAX + 64], path[PATH_MAX + 16], magic[3];
+	unsigned w, h, max;
+	FILE *f;
+	bool ok = false;
+
+	snprintf(path, sizeof(path), "%s/screen.ppm", q->dir);
+	unlink(path);
+	snprintf(cmd, sizeof(cmd), "screendump %s\n", path);
+	if (write(q->mon_in, cmd, strlen(cmd)) != (ssize_t)strlen(cmd) ||
+	    !monitor_wait(q, q->prompts + 1, SCREEN_WAIT_MS) || !(f = fopen(path, "re")))
+		return false;
+	free(s->px);
+	s->px = NULL;
+	if (fscanf(f, "%2s %u %u %u", magic, &w, &h, &max) == 4 && !strcmp(magic, "P6") &&
+	    max == 255 && w && h && w * h <= SCREEN_PIXELS_MAX && fgetc(f) != EOF &&
+	    (s->px = malloc((size_t)w * h * 3))) {
+		s->w = w;
+		s->h = h;
+		ok = fread(s->px, 3, (size_t)w * h, f) == (size_t)w * h;
+	}
+	fclose(f);
+	return ok;
+}
+
+/* Pixels that differ between two screens (all of them when the mode changed) */
+static size_t screen_diff(const struct screen *a, const struct screen *b)
+{
+	size_t n = 0;
+
+	if (!a->px || !b->px || a->w != b->w || a->h != b->h)
+		return (size_t)b->w * b->h;
+	for (size_t i = 0; i < (size_t)a->w * a->h; i++)
+		n += memcmp(a->px + 3 * i, b->px + 3 * i, 3) != 0;
+	return n;
+}
+
+static bool screen_blank(const struct screen *s)
+{
+	for (size_t i = 0; s->px && i < (size_t)s->w * s->h * 3; i++)
+		if (s->px[i] != s->px[i % 3])
+			return false;
+	return true;
+}
+
+static void progress(const char *what, long ms, unsigned limit_s)
+{
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\rvirtcap: booting the disk (read-only, through a snapshot): %s "
+			"(%ld s of at most %u)\033[K", what, ms / 1000, limit_s);
+}
+
+/* Start QEMU: the disk as fd 3, read-only; its monitor on pipes; its logs in q->dir */
+static int qemu_start(const struct partition_advice *a, int disk_fd, struct qemu_run *q,
+		      bool kvm)
+{
+	int in[2], out[2];
+	const char *argv[40];
+	size_t n = 0;
+	char serial[PATH_MAX + 32], debug[PATH_MAX + 32];
+
+	snprintf(serial, sizeof(serial), "file:%s", q->serial);
+	snprintf(debug, sizeof(debug), "file:%s", q->debug);
+	argv[n++] = "qemu-system-x86_64";
+	if (kvm) {
+		argv[n++] = "-enable-kvm";
+		argv[n++] = "-cpu";
+		argv[n++] = "host";
+	} else {
+		argv[n++] = "-accel";
+		argv[n++] = "tcg";
+	}
+	argv[n++] = "-m";
+	argv[n++] = "2G";
+	argv[n++] = "-nodefaults";	/* no CD-ROM or network for the firmware to try first */
+	argv[n++] = "-vga";
+	argv[n++] = "std";
+	argv[n++] = "-display";
+	argv[n++] = "none";
+	argv[n++] = "-serial";
+	argv[n++] = serial;
+	argv[n++] = "-debugcon";
+	argv[n++] = debug;
+	argv[n++] = "-global";
+	argv[n++] = "isa-debugcon.iobase=0x402";
+	argv[n++] = "-monitor";
+	argv[n++] = "stdio";
+	if (a->uefi) {
+		argv[n++] = "-bios";
+		argv[n++] = a->ovmf;
+	}
+	argv[n++] = "-add-fd";
+	argv[n++] = "fd=3,set=1,opaque=the-disk-read-only";
+	argv[n++] = "-drive";
+	argv[n++] = "driver=raw,file.driver=host_device,file.filename=/dev/fdset/1,snapshot=on,"
+		    "if=none,id=disk";
+	argv[n++] = "-device";
+	if (a->windows) {	/* as the printed command: Windows installed on AHCI */
+		argv[n++] = "ahci,id=ahci";
+		argv[n++] = "-device";
+		argv[n++] = "ide-hd,drive=disk,bus=ahci.0";
+	} else {
+		argv[n++] = "virtio-blk-pci,drive=disk";
+	}
+	argv[n] = NULL;
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return -errno;
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return -errno;
+	}
+	q->pid = fork();
+	if (q->pid == 0) {
+		int err = open(q->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+		setpgid(0, 0);
+		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0 || err < 0 ||
+		    dup2(err, STDERR_FILENO) < 0 || dup2(disk_fd, 3) < 0)
+			_exit(127);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	if (q->pid < 0) {
+		close(in[1]);
+		close(out[0]);
+		return -errno;
+	}
+	setpgid(q->pid, q->pid);
+	signal_cleanup_add_group(q->pid);
+	q->mon_in = in[1];
+	q->mon_out = out[0];
+	return 0;
+}
+
+/* quit, then no mercy: QEMU and what it started end with the proof */
+static void qemu_stop(struct qemu_run *q, int *status)
+{
+	static const char quit[] = "quit\n";
+
+	if (write(q->mon_in, quit, sizeof(quit) - 1) < 0) {
+		/* its monitor is gone: it is ending anyway */
+	}
+	for (int i = 0; i < 30 && waitpid(q->pid, status, WNOHANG) == 0; i++)
+		usleep(100000);
+	if (waitpid(q->pid, status, WNOHANG) == 0) {
+		kill(-q->pid, SIGKILL);
+		waitpid(q->pid, status, 0);
+	}
+	signal_cleanup_forget_group();
+	close(q->mon_in);
+	close(q->mon_out);
+}
+
+static void proof_say(struct partition_proof *p, const char *verdict, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void proof_say(struct partition_proof *p, const char *verdict, const char *fmt, ...)
+{
+	va_list ap;
+
+	p->verdict = verdict;
+	va_start(ap, fmt);
+	vsnprintf(p->reason, sizeof(p->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* The boot, watched until the disk's code shows it runs, the firmware gives up, or time is up */
+static void watch(struct qemu_run *q, struct partition_proof *p, unsigned limit_s)
+{
+	struct screen handover = { 0 }, now = { 0 };
+	struct timespec t0;
+	enum stage stage = STAGE_FIRMWARE;
+	size_t mark = 0;
+	int status;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	monitor_wait(q, 1, SCREEN_WAIT_MS);	/* its first prompt: the monitor is up */
+	for (;;) {
+		long ms = elapsed_ms(&t0);
+		pid_t done = waitpid(q->pid, &status, WNOHANG);
+
+		if (done == q->pid) {
+			char *err = read_log(q->err);
+
+			line_at(err ? err : "", err ? err : "", p->qemu_said, sizeof(p->qemu_said));
+			free(err);
+			proof_say(p, "no", "QEMU ended after %ld ms%s%s", ms,
+				  p->qemu_said[0] ? ": " : "", p->qemu_said);
+			break;
+		}
+		if (ms > (long)limit_s * 1000) {
+			if (stage == STAGE_HANDED_OVER)
+				proof_say(p, "started", "the firmware started the disk's boot code "
+					  "after %ld ms; then nothing changed on the screen and nothing was "
+					  "written to the console in the %u s given (a boot loader that "
+					  "drew at once and waits looks the same)", p->handover_ms, limit_s);
+			else
+				proof_say(p, "unknown", "the firmware did not start anything from "
+					  "the disk within %u s%s%s", limit_s,
+					  p->firmware_said[0] ? "; its last word: " : "",
+					  p->firmware_said);
+			break;
+		}
+		/* the screen first, then the log: a screen taken before the log shows the
+		 * hand-over was certainly taken before the hand-over */
+		bool shot = screendump(q, &now), wrote = false, fell_back = false;
+		char *serial = read_log(q->serial), *debug = read_log(q->debug);
+		enum stage seen = firmware_stage(serial, debug, p->firmware_said,
+						 sizeof(p->firmware_said), &mark);
+
+		if (seen == STAGE_HANDED_OVER && serial && mark <= strlen(serial))
+			wrote = console_after(serial, mark, p->console_said, sizeof(p->console_said),
+					      &fell_back);
+		free(serial);
+		free(debug);
+		if (fell_back) {
+			proof_say(p, "no", "the firmware started the disk's boot loader after %ld ms, "
+				  "and it ended: the firmware fell back to its own shell",
+				  p->handover_ms >= 0 ? p->handover_ms : ms);
+			break;
+		}
+		if (seen == STAGE_HANDED_OVER && wrote) {
+			if (p->handover_ms < 0)
+				p->handover_ms = ms;
+			p->screen_ms = ms;
+			proof_say(p, "boots", "the firmware started the disk's boot code after %ld "
+				  "ms, and it wrote to the console by %ld ms: \"%s\"", p->handover_ms,
+				  ms, p->console_said);
+			break;
+		}
+		if (stage == STAGE_FIRMWARE && seen == STAGE_NOTHING_TO_BOOT) {
+			proof_say(p, "no", "the firmware found nothing to boot on the disk: %s",
+				  p->firmware_said);
+			break;
+		}
+		if (stage == STAGE_FIRMWARE && seen == STAGE_HANDED_OVER) {
+			stage = STAGE_HANDED_OVER;
+			p->handover_ms = ms;
+			progress("the firmware started the disk's boot code; watching the screen",
+				 ms, limit_s);
+			if (shot) {
+				handover = now;
+				now = (struct screen){ 0 };
+			}
+		} else if (stage == STAGE_HANDED_OVER && shot) {
+			if (!handover.px) {
+				handover = now;
+				now = (struct screen){ 0 };
+			} else if (screen_diff(&handover, &now) >= CHANGED_PIXELS &&
+				   !screen_blank(&now)) {
+				p->screen_ms = ms;
+				proof_say(p, "boots", "the firmware started the disk's boot code after "
+					  "%ld ms, and it drew on the screen after %ld ms", p->handover_ms,
+					  ms);
+				break;
+			}
+		} else if (stage == STAGE_FIRMWARE) {
+			progress("waiting for the firmware to start the disk's boot code", ms, limit_s);
+		}
+		usleep(TICK_MS * 1000);
+	}
+	qemu_stop(q, &status);
+	if (isatty(STDERR_FILENO))
+		fputs("\r\033[K", stderr);
+	free(handover.px);
+	free(now.px);
+}
+
+/* Whether name is an executable file in $PATH */
+static bool in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char dir[PATH_MAX + 64];
+
+	for (const char *s = path ? path : "/usr/bin:/bin"; *s; ) {
+		size_t n = strcspn(s, ":");
+
+		snprintf(dir, sizeof(dir), "%.*s/%s", (int)(n < PATH_MAX ? n : PATH_MAX), s, name);
+		if (n && access(dir, X_OK) == 0)
+			return true;
+		s += n + (s[n] == ':');
+	}
+	return false;
+}
+
+int partition_prove(const struct partition_advice *a, struct partition_proof *p,
+		    unsigned limit_s)
+{
+	const char *tmp = getenv("TMPDIR");
+	struct qemu_run q = { .mon_in = -1, .mon_out = -1 };
+	struct sigaction ignore = { .sa_handler = SIG_IGN }, saved;
+	int fd, rc;
+
+	p->ran = true;
+	p->accel = a->kvm ? "kvm" : "tcg";
+	p->limit_s = limit_s;
+	p->handover_ms = p->screen_ms = -1;
+	if (!in_path("qemu-system-x86_64")) {
+		proof_say(p, "not-run", "not run: qemu-system-x86_64 is not installed (Debian/Ubuntu: "
+			  "apt install qemu-system-x86; Fedora: dnf install qemu-system-x86)");
+		return 0;
+	}
+	if (a->uefi && !a->ovmf) {
+		proof_say(p, "not-run", "not run: the disk boots by UEFI, and OVMF is not installed");
+		return 0;
+	}
+	fd = open(a->disk_path, O_RDONLY | O_CLOEXEC);	/* the only way QEMU reaches the disk */
+	if (fd < 0) {
+		proof_say(p, "not-run", "not run: %s cannot be opened: %s", a->disk_path,
+			  strerror(errno));
+		return 0;
+	}
+	snprintf(q.dir, sizeof(q.dir), "%s/virtcap-boot.XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
+	if (!mkdtemp(q.dir) || signal_cleanup_add_tree(q.dir)) {
+		rc = -errno;
+		close(fd);
+		return rc ? rc : -ENOSPC;
+	}
+	snprintf(q.serial, sizeof(q.serial), "%s/serial", q.dir);
+	snprintf(q.debug, sizeof(q.debug), "%s/firmware", q.dir);
+	snprintf(q.err, sizeof(q.err), "%s/qemu.err", q.dir);
+	sigaction(SIGPIPE, &ignore, &saved);	/* a QEMU that died: its monitor's pipe says EPIPE */
+	rc = qemu_start(a, fd, &q, a->kvm);
+	close(fd);
+	if (rc)
+		proof_say(p, "not-run", "not run: QEMU could not be started: %s", strerror(-rc));
+	else
+		watch(&q, p, limit_s);
+	sigaction(SIGPIPE, &saved, NULL);
+	signal_cleanup_remove_tree(q.dir);
+	signal_cleanup_forget(q.dir);
+	return 0;
+}

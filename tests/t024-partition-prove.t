@@ -1,0 +1,111 @@
+#!/bin/sh
+# virtcap advise partition DEVICE --prove (root only: loop devices) boots each disk with this
+# host's QEMU, read-only through a snapshot, under TCG here: real boot loaders made by GRUB's
+# own tools (BIOS: grub-mkimage's core.img behind GRUB's boot.img, counting down on the
+# screen; UEFI: grub-mkstandalone's BOOTX64.EFI on an EFI system partition, writing to the
+# console) boot; a boot sector of zeros is started and shows nothing; a disk with no boot
+# signature, and an EFI system partition without a loader, are said to hold nothing to boot.
+# Every disk is byte-for-byte unchanged after its run (QEMU is given it as a read-only
+# descriptor), and the JSON validates.
+. "$(dirname "$0")/lib/tap.sh"
+[ "$(id -u)" = 0 ] || skip_all "loop devices need root"
+for t in losetup sfdisk sgdisk grub-mkimage grub-mkstandalone mkfs.vfat mmd mcopy \
+	qemu-system-x86_64; do
+	command -v "$t" >/dev/null || skip_all "$t is missing (make deps)"
+done
+boot_img=/usr/lib/grub/i386-pc/boot.img
+[ -r "$boot_img" ] || skip_all "$boot_img is missing (make deps: grub-pc-bin)"
+[ -r /usr/share/ovmf/OVMF.fd ] || skip_all "OVMF is missing (make deps)"
+plan_lazy
+tmp=$(mktemp -d) || bail "mktemp"
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/lib/loop.sh"
+trap 'detach_all; rm -rf "$tmp"' EXIT
+
+# prove IMAGE WHAT: --prove on IMAGE as a loop device, its JSON in $tmp/WHAT.json; the image
+# must be unchanged after it
+prove_disk() {
+	cur=$2
+	attach "$1" || { ok 1 "$2: a loop device"; return 1; }
+	_before=$(sha256sum <"$1")
+	"$VIRTCAP" advise partition "$_l" --prove --timeout "${3:-60}" --json >"$tmp/$2.json" \
+		2>"$tmp/$2.err"
+	is "$?" 0 "$2: advise partition --prove ran"
+	is "$(sha256sum <"$1")" "$_before" "$2: the disk is unchanged"
+	python3 "$top/tests/lib/validate.py" "$top/reports/schema/partition-advice-v1.json" \
+		"$tmp/$2.json"
+	ok $? "$2: the report validates"
+}
+# proof EXPR: a field of the last proof's JSON
+proof() { jget "$tmp/$cur.json" "d['proof']$1"; }
+
+# BIOS: GRUB's boot sector (boot.img, the partition table kept) and its core.img in the gap
+# before the first partition, with a config built in that counts down, as a boot menu does
+printf 'echo "GRUB, booted from the disk"\nsleep --verbose 600\n' >"$tmp/early.cfg"
+grub-mkimage -O i386-pc -o "$tmp/core.img" -c "$tmp/early.cfg" -p '(hd0)/' \
+	biosdisk part_msdos echo sleep
+ok $? "grub-mkimage made a BIOS core.img"
+truncate -s 32M "$tmp/bios.img" && printf 'label: dos\n2048,,83\n' | sfdisk -q "$tmp/bios.img" &&
+	dd if="$boot_img" of="$tmp/bios.img" bs=440 count=1 conv=notrunc status=none &&
+	dd if="$tmp/core.img" of="$tmp/bios.img" bs=512 seek=1 conv=notrunc status=none
+ok $? "an MBR disk that boots GRUB"
+prove_disk "$tmp/bios.img" bios
+is "$(proof "['verdict']")/$(proof "['firmware_said']")" "boots/Booting from 0000:7c00" \
+	"BIOS GRUB: the firmware started it, and it drew on the screen"
+[ "$(proof "['screen_ms']")" -ge "$(proof "['handover_ms']")" ] 2>/dev/null
+ok $? "BIOS GRUB: it drew after the hand-over ($(proof "['handover_ms']") -> $(proof "['screen_ms']") ms)"
+# KVM when the advice found that this host runs a 64-bit OS under it, else TCG
+[ "$(jget "$tmp/bios.json" "d['kvm']")" = true ] && accel=kvm || accel=tcg
+is "$(jget "$tmp/bios.json" "d['boots']")/$(proof "['accel']")" "bios/$accel" \
+	"BIOS, under $accel here, as the advice's kvm says"
+
+# UEFI: a GPT disk whose EFI system partition holds GRUB as the removable-media loader
+printf 'echo "GRUB (EFI), booted from the disk"\nsleep 600\n' >"$tmp/grub.cfg"
+grub-mkstandalone -O x86_64-efi -o "$tmp/BOOTX64.EFI" --fonts= --locales= --themes= \
+	--install-modules="normal echo sleep configfile memdisk tar" \
+	"boot/grub/grub.cfg=$tmp/grub.cfg"
+ok $? "grub-mkstandalone made BOOTX64.EFI"
+truncate -s 16M "$tmp/esp.fat" && mkfs.vfat "$tmp/esp.fat" >/dev/null &&
+	mmd -i "$tmp/esp.fat" ::/EFI ::/EFI/BOOT &&
+	mcopy -i "$tmp/esp.fat" "$tmp/BOOTX64.EFI" ::/EFI/BOOT/BOOTX64.EFI &&
+	truncate -s 40M "$tmp/uefi.img" &&
+	sgdisk -o -n 1:2048:+16M -t 1:ef00 "$tmp/uefi.img" >/dev/null &&
+	dd if="$tmp/esp.fat" of="$tmp/uefi.img" bs=512 seek=2048 conv=notrunc status=none
+ok $? "a GPT disk with GRUB on its EFI system partition"
+prove_disk "$tmp/uefi.img" uefi 120
+is "$(proof "['verdict']")/$(proof "['console_said']")" "boots/Welcome to GRUB!" \
+	"UEFI GRUB: OVMF started it, and it wrote to the console"
+case $(proof "['firmware_said']") in
+"BdsDxe: starting Boot"*) ok 0 "UEFI GRUB: OVMF's hand-over line is quoted" ;;
+*) ok 1 "UEFI GRUB: OVMF's hand-over line is quoted"; diag "$(proof "['firmware_said']")" ;;
+esac
+
+# the same EFI system partition without its loader: OVMF falls back to its shell
+mdel -i "$tmp/esp.fat" ::/EFI/BOOT/BOOTX64.EFI && cp "$tmp/uefi.img" "$tmp/noloader.img" &&
+	dd if="$tmp/esp.fat" of="$tmp/noloader.img" bs=512 seek=2048 conv=notrunc status=none
+prove_disk "$tmp/noloader.img" noloader 120
+is "$(proof "['verdict']")" no "no loader on the EFI system partition: nothing to boot"
+case $(proof "['reason']") in
+*"found nothing to boot"*"EFI Internal Shell"*) ok 0 "and the reason quotes OVMF's fall-back" ;;
+*) ok 1 "and the reason quotes OVMF's fall-back"; diag "$(proof "['reason']")" ;;
+esac
+
+# an MBR with its signature and no code: started, and nothing shows
+truncate -s 32M "$tmp/nocode.img" && printf 'label: dos\n2048,,83\n' | sfdisk -q "$tmp/nocode.img"
+prove_disk "$tmp/nocode.img" nocode 8
+is "$(proof "['verdict']")/$(proof "['screen_ms']")" "started/null" \
+	"a boot sector of zeros: started, and nothing drawn in 8 s"
+
+# no boot signature at all: SeaBIOS says so
+truncate -s 32M "$tmp/blank.img"
+prove_disk "$tmp/blank.img" blank
+is "$(proof "['verdict']")/$(proof "['firmware_said']")" "no/No bootable device." \
+	"a blank disk: the firmware found nothing to boot"
+
+# without --prove there is no proof
+"$VIRTCAP" advise partition "$_l" --json >"$tmp/plain.json" 2>/dev/null
+is "$(jget "$tmp/plain.json" "d['proof']")" null "without --prove: no boot, proof null"
+"$VIRTCAP" advise os64 --prove >/dev/null 2>"$tmp/e1"
+is "$?/$(grep -c 'belongs to virtcap advise partition' "$tmp/e1")" "2/1" \
+	"--prove elsewhere: a usage error"
+done_testing
