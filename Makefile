@@ -51,6 +51,7 @@ LIB_OBJS += probe/cpuinfo.o
 LIB_OBJS += probe/devnodes.o
 LIB_OBJS += probe/environment.o
 LIB_OBJS += probe/facts.o
+LIB_OBJS += probe/fat.o
 LIB_OBJS += probe/firmware.o
 LIB_OBJS += probe/host.o
 LIB_OBJS += probe/kernel.o

@@ -298,6 +298,40 @@ static void look_at(int fd, unsigned long long start, unsigned long long end,
 	p->fs = blockdev_fs_type(fd, start, end);
 	if (p->fs && !strcmp(p->fs, "ntfs"))
 		p->ntfs_read = ntfs_read(fd, start, end, &p->ntfs, &p->ntfs_problem) == 0;
+	if (p->esp && p->fs && !strcmp(p->fs, "vfat"))
+		p->esp_read = esp_read(fd, start, end, &p->esp_found, &p->esp_problem) == 0;
+}
+
+/*
+ * A new VM's UEFI firmware has no boot entries of its own (they live in the real machine's
+ * NVRAM): it starts only the fallback loader, \EFI\BOOT\BOOTX64.EFI. An ESP without it, but
+ * with an OS's loader, boots to the UEFI shell; the shell starts the loader by its path.
+ */
+static void uefi_fallback(struct partition_advice *a)
+{
+	const struct esp_facts *e = NULL;
+
+	for (size_t i = 0; i < a->nfound && !e; i++)
+		if (a->found[i].esp_read)
+			e = &a->found[i].esp_found;
+	if (!e || e->fallback)
+		return;
+	if (!e->nloaders) {
+		snprintf(a->uefi_note, sizeof(a->uefi_note), "the EFI system partition holds no "
+			 "x86-64 boot loader (no \\EFI\\*\\*.efi): a UEFI VM has nothing to boot");
+		return;
+	}
+
+	char path[96];
+
+	snprintf(path, sizeof(path), "\\EFI\\%s\\%s", e->loaders[0].dir, e->loaders[0].file);
+	for (char *c = path; *c; c++)
+		if (*c == '/')
+			*c = '\\';
+	snprintf(a->uefi_note, sizeof(a->uefi_note), "the EFI system partition has no fallback "
+		 "loader (\\EFI\\BOOT\\BOOTX64.EFI), and a new VM's firmware has no boot entry "
+		 "for %s: it stops in the UEFI shell; there, type FS0:%s (the shell's map lists "
+		 "the partition as FS0: or another FSn:)", path, path);
 }
 
 static int gather(const struct report *r, const char *device, struct partition_advice *a)
@@ -382,6 +416,7 @@ static int gather(const struct report *r, const char *device, struct partition_a
 		a->ovmf_fix = c && c->fix ? c->fix : "install OVMF (Debian/Ubuntu: apt install ovmf; "
 			      "Fedora: dnf install edk2-ovmf)";
 	}
+	uefi_fallback(a);
 	disk_use_read(&node, &use);
 	decide(a, &use);
 	return 0;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "probe/blockdev.h"
+#include "probe/fat.h"
 #include "probe/ntfs.h"
 
 #define PART_NAME_MAX 64	/* a kernel block device name (sda, nvme0n1p3, loop0p2) */
@@ -25,6 +26,9 @@ struct part_found {
 	bool ntfs_read;			/* ntfs below holds what the volume says */
 	struct ntfs_facts ntfs;
 	const char *ntfs_problem;	/* NTFS that could not be trusted: why */
+	bool esp_read;			/* an EFI system partition whose FAT was read: esp */
+	struct esp_facts esp_found;
+	const char *esp_problem;	/* its FAT could not be trusted: why */
 };
 
 /* A reason not to boot it for real, and what to do first */
@@ -66,6 +70,8 @@ struct partition_advice {
 	size_t nblockers;
 	struct part_blocker blockers[PART_BLOCKERS_MAX];
 	char hibernated_note[320];	/* the snapshot way, when Windows is hibernated, or "" */
+	char uefi_note[480];		/* the snapshot way, when a new VM's firmware will not find
+					 * the OS's loader by itself, or "" */
 	struct partition_proof proof;	/* ran only with --prove */
 };
 

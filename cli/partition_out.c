@@ -63,7 +63,7 @@ static void command_build(const struct partition_advice *a, struct command *c)
 }
 
 static const char *const not_checked[] = {
-	"the OS's boot files on the EFI system partition",
+	"a BIOS disk's boot code",
 	"the storage driver the installed OS was set up with",
 };
 
@@ -124,6 +124,18 @@ static const char *windows_words(const struct part_found *p, char *buf, size_t l
 	return buf;
 }
 
+/* One OS's loader on the ESP, as a Windows path */
+static void esp_loader_line(FILE *out, const struct esp_facts *e, size_t i)
+{
+	char file[sizeof(e->loaders[0].file)];
+
+	snprintf(file, sizeof(file), "%s", e->loaders[i].file);
+	for (char *c = file; *c; c++)
+		if (*c == '/')
+			*c = '\\';
+	fprintf(out, "      loader: \\EFI\\%s\\%s\n", e->loaders[i].dir, file);
+}
+
 int partition_print_text(const struct partition_advice *a, FILE *out)
 {
 	char size[32], words[96];
@@ -149,6 +161,13 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 			p->esp ? "EFI system partition" : p->type, p->this_one ? "  <- this one" : "");
 		if (*w)	/* a line of its own: the row is as wide as a terminal already */
 			fprintf(out, "      %s\n", w);
+		if (p->esp_problem)
+			fprintf(out, "      its FAT cannot be read: %s\n", p->esp_problem);
+		for (size_t l = 0; p->esp_read && l < p->esp_found.nloaders; l++)
+			esp_loader_line(out, &p->esp_found, l);
+		if (p->esp_read)
+			fprintf(out, "      fallback loader \\EFI\\BOOT\\BOOTX64.EFI: %s\n",
+				p->esp_found.fallback ? "yes" : "no");
 	}
 	if (a->disk_errno)
 		fprintf(out, "  %s cannot be read (%s): its partition table is not known\n",
@@ -172,6 +191,8 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 	    "half-written to the guest)" : "");
 	if (a->hibernated_note[0])
 		say(out, "  note: ", "%s", a->hibernated_note);
+	if (a->uefi_note[0])
+		say(out, "  note: ", "%s", a->uefi_note);
 	if (a->ovmf_fix)
 		say(out, "  first: ", "%s (UEFI firmware for QEMU)", a->ovmf_fix);
 	if (!a->kvm)
@@ -253,6 +274,26 @@ static struct json_object *windows_json(const struct part_found *p)
 	return o;
 }
 
+static struct json_object *esp_json(const struct part_found *p)
+{
+	struct json_object *o = json_object_new_object(), *loaders = json_object_new_array();
+
+	json_object_object_add(o, "problem", str_or_null(p->esp_problem));
+	json_object_object_add(o, "fallback_loader", p->esp_read ?
+			       json_object_new_boolean(p->esp_found.fallback) : NULL);
+	json_object_object_add(o, "windows_boot_manager", p->esp_read ?
+			       json_object_new_boolean(p->esp_found.windows) : NULL);
+	for (size_t i = 0; p->esp_read && i < p->esp_found.nloaders; i++) {
+		char path[128];
+
+		snprintf(path, sizeof(path), "EFI/%s/%s", p->esp_found.loaders[i].dir,
+			 p->esp_found.loaders[i].file);
+		json_object_array_add(loaders, json_object_new_string(path));
+	}
+	json_object_object_add(o, "loaders", loaders);
+	return o;
+}
+
 int partition_print_json(const struct partition_advice *a, FILE *out)
 {
 	struct json_object *o = json_object_new_object(), *parts = json_object_new_array();
@@ -285,6 +326,8 @@ int partition_print_json(const struct partition_advice *a, FILE *out)
 		json_object_object_add(po, "this_one", json_object_new_boolean(p->this_one));
 		json_object_object_add(po, "ntfs", p->ntfs_read || p->ntfs_problem ?
 				       windows_json(p) : NULL);
+		json_object_object_add(po, "esp_contents", p->esp_read || p->esp_problem ?
+				       esp_json(p) : NULL);
 		json_object_array_add(parts, po);
 	}
 	json_object_object_add(o, "partitions", parts);
@@ -301,6 +344,8 @@ int partition_print_json(const struct partition_advice *a, FILE *out)
 	json_object_object_add(snap, "command", cmd);
 	json_object_object_add(snap, "note", a->hibernated_note[0] ?
 			       json_object_new_string(a->hibernated_note) : NULL);
+	json_object_object_add(snap, "uefi_note", a->uefi_note[0] ?
+			       json_object_new_string(a->uefi_note) : NULL);
 	json_object_object_add(o, "snapshot", snap);
 	json_object_object_add(o, "proof", proof_json(&a->proof));
 

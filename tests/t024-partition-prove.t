@@ -90,6 +90,26 @@ case $(proof "['reason']") in
 *) ok 1 "and the reason quotes OVMF's fall-back"; diag "$(proof "['reason']")" ;;
 esac
 
+# GRUB installed as a distribution installs it without --removable: EFI/debian/grubx64.efi
+# and no fallback loader. The advice says a new VM's firmware will not find it, and what to
+# type in its shell; the proof agrees: OVMF falls back to its shell
+truncate -s 16M "$tmp/nofb.fat" && mkfs.vfat "$tmp/nofb.fat" >/dev/null &&
+	mmd -i "$tmp/nofb.fat" ::/EFI ::/EFI/debian &&
+	mcopy -i "$tmp/nofb.fat" "$tmp/BOOTX64.EFI" ::/EFI/debian/grubx64.efi &&
+	cp "$tmp/uefi.img" "$tmp/nofb.img" &&
+	dd if="$tmp/nofb.fat" of="$tmp/nofb.img" bs=512 seek=2048 conv=notrunc status=none
+ok $? "a GPT disk with GRUB at EFI/debian/grubx64.efi only"
+prove_disk "$tmp/nofb.img" nofb 120
+is "$(jget "$tmp/nofb.json" "d['partitions'][0]['esp_contents']['loaders']")/$(jget "$tmp/nofb.json" \
+	"d['partitions'][0]['esp_contents']['fallback_loader']")" '["EFI/debian/grubx64.efi"]/false' \
+	"the ESP's contents: GRUB under EFI/debian, no fallback loader"
+case $(jget "$tmp/nofb.json" "d['snapshot']['uefi_note']") in
+*"type FS0:\EFI\debian\grubx64.efi"*) ok 0 "the advice: it stops in the UEFI shell, and what to type there" ;;
+*) ok 1 "the advice: it stops in the UEFI shell, and what to type there"
+   diag "$(jget "$tmp/nofb.json" "d['snapshot']['uefi_note']")" ;;
+esac
+is "$(proof "['verdict']")" no "and the proof agrees: OVMF found nothing it would start by itself"
+
 # an MBR with its signature and no code: started, and nothing shows
 truncate -s 32M "$tmp/nocode.img" && printf 'label: dos\n2048,,83\n' | sfdisk -q "$tmp/nocode.img"
 prove_disk "$tmp/nocode.img" nocode 8
