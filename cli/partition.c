@@ -378,6 +378,7 @@ static int gather(const struct report *r, const char *device, struct partition_a
 		read_sysfs_ull(sys, "size", &disk_sectors);
 		if (blockdev_read_table(disk_fd, disk_sectors * 512, &a->layout, &a->table_problem))
 			memset(&a->layout, 0, sizeof(a->layout));
+		a->boot_code = blockdev_boot_code(disk_fd, disk_sectors * 512);
 	}
 	a->fs = blockdev_fs_type(fd, 0, node.sectors * 512);
 	for (size_t i = 0; i < a->layout.nparts; i++) {

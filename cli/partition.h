@@ -59,6 +59,7 @@ struct partition_advice {
 	const char *fs;			/* of DEVICE itself */
 	struct blockdev_layout layout;
 	const char *table_problem;	/* a table there but damaged */
+	const char *boot_code;		/* the MBR's: none, GRUB, SYSLINUX, other; NULL unread */
 	int disk_errno;			/* the disk could not be read: why (0: it was) */
 	size_t nfound;
 	struct part_found found[BLOCKDEV_PARTS_MAX + 1];

@@ -63,7 +63,6 @@ static void command_build(const struct partition_advice *a, struct command *c)
 }
 
 static const char *const not_checked[] = {
-	"a BIOS disk's boot code",
 	"the storage driver the installed OS was set up with",
 };
 
@@ -175,8 +174,15 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 	if (!a->layout.nparts && *windows_words(&a->found[0], words, sizeof(words)))
 		fprintf(out, "  %s\n", words);
 
-	say(out, "boots: ", "%s", a->uefi ? "by UEFI (the disk has an EFI system partition): QEMU "
-	    "needs OVMF" : "by BIOS (no EFI system partition on the disk)");
+	if (a->uefi)
+		say(out, "boots: ", "by UEFI (the disk has an EFI system partition): QEMU needs "
+		    "OVMF");
+	else if (a->boot_code && !strcmp(a->boot_code, "none"))
+		say(out, "boots: ", "by BIOS (no EFI system partition on the disk), but its MBR "
+		    "holds no boot code (all zeros): a BIOS jumps to it and nothing happens");
+	else
+		say(out, "boots: ", "by BIOS (no EFI system partition on the disk)%s%s",
+		    a->boot_code ? "; the MBR's boot code: " : "", a->boot_code ? a->boot_code : "");
 	if (enc && !strcmp(enc, "luks"))
 		say(out, "encrypted: ", "LUKS; the guest asks for its passphrase at boot");
 	if (enc && !strcmp(enc, "bitlocker"))
@@ -217,7 +223,7 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 	if (!a->nblockers)
 		say(out, "to boot it for real: ", "nothing found here stops it, but what follows is "
 		    "not checked yet: take the snapshot way first");
-	say(out, "not checked yet: ", "%s; %s", not_checked[0], not_checked[1]);
+	say(out, "not checked yet: ", "%s", not_checked[0]);
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -332,6 +338,7 @@ int partition_print_json(const struct partition_advice *a, FILE *out)
 	}
 	json_object_object_add(o, "partitions", parts);
 	json_object_object_add(o, "boots", json_object_new_string(a->uefi ? "uefi" : "bios"));
+	json_object_object_add(o, "mbr_boot_code", str_or_null(a->boot_code));
 	json_object_object_add(o, "firmware", a->uefi ? str_or_null(a->ovmf) : NULL);
 	json_object_object_add(o, "firmware_fix", str_or_null(a->ovmf_fix));
 	json_object_object_add(o, "encrypted", str_or_null(encryption(a)));

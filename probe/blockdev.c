@@ -215,3 +215,26 @@ const char *blockdev_fs_type(int fd, unsigned long long offset, unsigned long lo
 	}
 	return NULL;
 }
+
+/* Whether needle's bytes are anywhere in the n bytes of hay */
+static bool holds(const unsigned char *hay, size_t n, const char *needle)
+{
+	return memmem(hay, n, needle, strlen(needle)) != NULL;
+}
+
+const char *blockdev_boot_code(int fd, unsigned long long size)
+{
+	unsigned char mbr[512];
+	static const unsigned char zeros[MBR_CODE_BYTES];
+
+	if (!read_at(fd, size, 0, mbr, sizeof(mbr)))
+		return NULL;
+	if (!memcmp(mbr, zeros, MBR_CODE_BYTES))
+		return "none";
+	/* each boot code's own messages, which it prints when it fails */
+	if (holds(mbr, MBR_CODE_BYTES, "GRUB ") && holds(mbr, MBR_CODE_BYTES, "Geom"))
+		return "GRUB";
+	if (holds(mbr, MBR_CODE_BYTES, "Multiple active partitions"))
+		return "SYSLINUX";
+	return "other";
+}

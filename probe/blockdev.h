@@ -43,4 +43,10 @@ int blockdev_read_table(int fd, unsigned long long size, struct blockdev_layout 
  * ntfs, vfat, ext2, ext3, ext4, btrfs, xfs, swap, crypto_LUKS, BitLocker, LVM2_member */
 const char *blockdev_fs_type(int fd, unsigned long long offset, unsigned long long size);
 
+/* The MBR's boot code (its first 440 bytes), what a BIOS runs: "none" (zeros, as sgdisk and
+ * sfdisk leave it), "GRUB" (GRUB 2's boot.img), "SYSLINUX" (its mbr.bin or gptmbr.bin), or
+ * "other"; NULL when sector 0 cannot be read */
+#define MBR_CODE_BYTES 440
+const char *blockdev_boot_code(int fd, unsigned long long size);
+
 #endif

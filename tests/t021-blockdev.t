@@ -97,6 +97,24 @@ out=$("$id" "$tmp/bad-header.img"); rc=$?
 is "$rc/$out" "1/broken: the GPT header's CRC32 does not match: damaged" \
 	"a changed GPT header: refused, the header's CRC named"
 
+# the MBR's boot code, from the packages that ship each: none as sfdisk and sgdisk leave it,
+# GRUB's boot.img, SYSLINUX's mbr.bin and gptmbr.bin, and isolinux's hybrid-ISO code (other)
+boot_code() {	# IMAGE CODE-FILE: CODE-FILE's first 440 bytes written into IMAGE's sector 0
+	cp "$1" "$tmp/code.img" &&
+		dd if="$2" of="$tmp/code.img" bs=440 count=1 conv=notrunc status=none &&
+		"$id" --boot-code "$tmp/code.img"
+}
+is "$("$id" --boot-code "$mbr")/$("$id" --boot-code "$gpt")" "none/none" \
+	"sfdisk's and sgdisk's MBRs: no boot code"
+for c in /usr/lib/grub/i386-pc/boot.img:GRUB /usr/lib/syslinux/mbr/mbr.bin:SYSLINUX \
+	 /usr/lib/syslinux/mbr/gptmbr.bin:SYSLINUX /usr/lib/ISOLINUX/isohdpfx.bin:other; do
+	if [ -r "${c%%:*}" ]; then
+		is "$(boot_code "$mbr" "${c%%:*}")" "${c#*:}" "boot code ${c%%:*}: ${c#*:}"
+	else
+		skip 1 "${c%%:*} is missing (make deps)"
+	fi
+done
+
 # hostile: random bytes, and a file smaller than a sector, end in an answer, never a crash
 head -c 300000 /dev/urandom >"$tmp/random.img"
 "$id" "$tmp/random.img" >/dev/null; rc=$?

@@ -50,8 +50,9 @@ truncate -s 32M "$tmp/bios.img" && printf 'label: dos\n2048,,83\n' | sfdisk -q "
 	dd if="$tmp/core.img" of="$tmp/bios.img" bs=512 seek=1 conv=notrunc status=none
 ok $? "an MBR disk that boots GRUB"
 prove_disk "$tmp/bios.img" bios
-is "$(proof "['verdict']")/$(proof "['firmware_said']")" "boots/Booting from 0000:7c00" \
-	"BIOS GRUB: the firmware started it, and it drew on the screen"
+is "$(proof "['verdict']")/$(proof "['firmware_said']")/$(jget "$tmp/bios.json" "d['mbr_boot_code']")" \
+	"boots/Booting from 0000:7c00/GRUB" \
+	"BIOS GRUB: the advice reads GRUB's boot code; the firmware started it, and it drew on the screen"
 [ "$(proof "['screen_ms']")" -ge "$(proof "['handover_ms']")" ] 2>/dev/null
 ok $? "BIOS GRUB: it drew after the hand-over ($(proof "['handover_ms']") -> $(proof "['screen_ms']") ms)"
 # KVM when the advice found that this host runs a 64-bit OS under it, else TCG
@@ -113,8 +114,9 @@ is "$(proof "['verdict']")" no "and the proof agrees: OVMF found nothing it woul
 # an MBR with its signature and no code: started, and nothing shows
 truncate -s 32M "$tmp/nocode.img" && printf 'label: dos\n2048,,83\n' | sfdisk -q "$tmp/nocode.img"
 prove_disk "$tmp/nocode.img" nocode 8
-is "$(proof "['verdict']")/$(proof "['screen_ms']")" "started/null" \
-	"a boot sector of zeros: started, and nothing drawn in 8 s"
+is "$(proof "['verdict']")/$(proof "['screen_ms']")/$(jget "$tmp/nocode.json" "d['mbr_boot_code']")" \
+	"started/null/none" \
+	"a boot sector of zeros: the advice reads no boot code, and the proof sees it started and nothing drawn in 8 s"
 
 # no boot signature at all: SeaBIOS says so
 truncate -s 32M "$tmp/blank.img"
