@@ -50,6 +50,8 @@ struct qemu_run {
 	pid_t pid;
 	int mon_in, mon_out;		/* QEMU's monitor: its stdin and stdout */
 	unsigned prompts;		/* "(qemu) " prompts seen: one per finished command */
+	unsigned expected;		/* prompts due: the greeting's, and one per command sent */
+	char tail[8];			/* the end of the last read: a prompt split across reads */
 };
 
 static long elapsed_ms(const struct timespec *t0)
@@ -179,23 +181,34 @@ static bool console_after(const char *serial, size_t mark, char *out, size_t len
 }
 
 /* Wait for QEMU's monitor to print its prompt count times in all, at most ms */
-static bool monitor_wait(struct qemu_run *q, unsigned count, int ms)
+/*
+ * Wait up to ms for every prompt due. Counting against all that are due, not one more than
+ * seen, keeps a late answer (a slow start, a screendump that took longer than the wait) from
+ * being taken for the next command's: that would read each later screen before it is written.
+ */
+static bool monitor_wait(struct qemu_run *q, int ms)
 {
 	struct timespec t0;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (q->prompts < count) {
+	while (q->prompts < q->expected) {
 		struct pollfd p = { .fd = q->mon_out, .events = POLLIN };
 		long left = ms - elapsed_ms(&t0);
-		char buf[4096];
+		char buf[4096 + sizeof(q->tail)];
+		size_t kept = strlen(q->tail);
 		ssize_t n;
 
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0 || (n = read(q->mon_out, buf,
-									sizeof(buf) - 1)) <= 0)
+		memcpy(buf, q->tail, kept);
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0 ||
+		    (n = read(q->mon_out, buf + kept, 4096)) <= 0)
 			return false;
-		buf[n] = '\0';
+		buf[kept + (size_t)n] = '\0';
 		for (char *s = buf; (s = strstr(s, "(qemu)")); s += 6)
 			q->prompts++;
+		/* the last bytes, but no whole prompt among them: it was counted */
+		size_t len = kept + (size_t)n, keep = len < 5 ? len : 5;
+
+		snprintf(q->tail, sizeof(q->tail), "%s", buf + len - keep);
 	}
 	return true;
 }
@@ -211,8 +224,10 @@ static bool screendump(struct qemu_run *q, struct screen *s)
 	snprintf(path, sizeof(path), "%s/screen.ppm", q->dir);
 	unlink(path);
 	snprintf(cmd, sizeof(cmd), "screendump %s\n", path);
-	if (write(q->mon_in, cmd, strlen(cmd)) != (ssize_t)strlen(cmd) ||
-	    !monitor_wait(q, q->prompts + 1, SCREEN_WAIT_MS) || !(f = fopen(path, "re")))
+	if (write(q->mon_in, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
+		return false;
+	q->expected++;
+	if (!monitor_wait(q, SCREEN_WAIT_MS) || !(f = fopen(path, "re")))
 		return false;
 	free(s->px);
 	s->px = NULL;
@@ -382,7 +397,8 @@ static void watch(struct qemu_run *q, struct partition_proof *p, unsigned limit_
 	int status;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	monitor_wait(q, 1, SCREEN_WAIT_MS);	/* its first prompt: the monitor is up */
+	q->expected = 1;
+	monitor_wait(q, SCREEN_WAIT_MS);	/* its first prompt: the monitor is up */
 	for (;;) {
 		long ms = elapsed_ms(&t0);
 		pid_t done = waitpid(q->pid, &status, WNOHANG);

@@ -40,8 +40,11 @@ prove_disk() {
 proof() { jget "$tmp/$cur.json" "d['proof']$1"; }
 
 # BIOS: GRUB's boot sector (boot.img, the partition table kept) and its core.img in the gap
-# before the first partition, with a config built in that counts down, as a boot menu does
-printf 'echo "GRUB, booted from the disk"\nsleep --verbose 600\n' >"$tmp/early.cfg"
+# before the first partition, with a config built in that counts down, as a boot menu does.
+# It waits a second before it writes: what a boot loader draws in the instant of the hand-over
+# can be in the screen taken as the hand-over's, and then nothing changes after it (a
+# countdown's digits are fewer pixels than a change): the proof says "started", as it says
+printf 'sleep 1\necho "GRUB, booted from the disk"\nsleep --verbose 600\n' >"$tmp/early.cfg"
 grub-mkimage -O i386-pc -o "$tmp/core.img" -c "$tmp/early.cfg" -p '(hd0)/' \
 	biosdisk part_msdos echo sleep
 ok $? "grub-mkimage made a BIOS core.img"
