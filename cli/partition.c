@@ -7,9 +7,10 @@
  * guest away from the disk; booting it for real (writing) is judged apart, because that is the
  * way data is lost: a file system mounted here and written by the guest too is corrupted.
  *
- * What is read: the partition table, each file system's kind, and of NTFS what Windows left
- * (probe/ntfs.c: hibernated, dirty, installed). Not read yet (issue 15): the boot files on the
- * EFI system partition, the storage driver the installed OS has; the output says so.
+ * What is read: the partition table, each file system's kind, of NTFS what Windows left
+ * (probe/ntfs.c: hibernated, dirty, installed) and the storage drivers an installed Windows
+ * starts (probe/windows_storage.c, from its SYSTEM hive), and the loaders on the EFI system
+ * partition (probe/fat.c).
  */
 #include <errno.h>
 #include <dirent.h>
@@ -220,6 +221,16 @@ static void __attribute__((format(printf, 4, 5))) block(struct partition_advice 
 	va_end(ap);
 }
 
+/* Where a partition is, in words */
+static void place(const struct partition_advice *a, const struct part_found *p, char *buf,
+		  size_t len)
+{
+	if (p->number)
+		snprintf(buf, len, "partition %u of %s", p->number, a->disk_path);
+	else
+		snprintf(buf, len, "%s", a->disk_path);
+}
+
 /* What Windows left on an NTFS partition: hibernated, dirty, or not known */
 static void windows_blockers(struct partition_advice *a, const struct part_found *p)
 {
@@ -228,10 +239,7 @@ static void windows_blockers(struct partition_advice *a, const struct part_found
 		"or, for one full shutdown, hold Shift while choosing Shut down";
 	char where[PART_NAME_MAX + 48];
 
-	if (p->number)
-		snprintf(where, sizeof(where), "partition %u of %s", p->number, a->disk_path);
-	else
-		snprintf(where, sizeof(where), "%s", a->disk_path);
+	place(a, p, where, sizeof(where));
 	if (p->ntfs_problem) {
 		block(a, "ntfs-unreadable", shut_down, "the NTFS on %s cannot be read (%s): whether "
 		      "Windows is hibernated there is not known", where, p->ntfs_problem);
@@ -263,6 +271,52 @@ static void windows_blockers(struct partition_advice *a, const struct part_found
 		      "forced power-off, or a disk check it has scheduled)", where);
 }
 
+/*
+ * The controller a Windows guest is given: the first (in virtcap's order) whose driver its
+ * registry starts at boot. Any other and Windows stops with INACCESSIBLE_BOOT_DEVICE (stop
+ * code 0x7B) before it shows anything but its logo.
+ */
+static void pick_controller(struct partition_advice *a)
+{
+	const struct part_found *w = NULL;
+
+	a->controller = WIN_AHCI;	/* what most installed Windows have, when not known */
+	for (size_t i = 0; i < a->nfound; i++)	/* the one asked about, else the first */
+		if (a->found[i].storage_read && (!w || a->found[i].this_one))
+			w = &a->found[i];
+	if (!(a->windows_at = w))
+		return;
+	for (int c = 0; c < WIN_CONTROLLERS; c++)
+		if (w->storage.boots[c]) {
+			a->controller = c;
+			return;
+		}
+
+	char where[PART_NAME_MAX + 48], starts[160] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < WIN_DRIVERS && used < sizeof(starts); i++) {
+		const struct win_driver *d = &w->storage.drivers[i];
+
+		if (d->present && d->start_read)
+			used += (size_t)snprintf(starts + used, sizeof(starts) - used, "%s%s Start=%u%s",
+						 used ? ", " : "", d->service, d->start,
+						 d->overridden ? " with a StartOverride" : "");
+	}
+	place(a, w, where, sizeof(where));
+	snprintf(a->storage_note, sizeof(a->storage_note), "Windows starts no driver for a disk "
+		 "controller QEMU offers at boot: in the VM it stops with INACCESSIBLE_BOOT_DEVICE "
+		 "(stop code 0x7B) until the fix below is made");
+	block(a, "storage-driver", "start that Windows on this machine and, in an administrator's "
+	      "prompt: reg add HKLM\\SYSTEM\\CurrentControlSet\\Services\\storahci /v Start /t "
+	      "REG_DWORD /d 0 /f, then reg delete HKLM\\SYSTEM\\CurrentControlSet\\Services\\"
+	      "storahci\\StartOverride /f (an error that it is not there is fine), and shut it "
+	      "down; it then starts on the AHCI controller the command gives it",
+	      "Windows on %s starts no driver for a disk controller QEMU offers at boot (%s): on "
+	      "any of them it stops with INACCESSIBLE_BOOT_DEVICE", where,
+	      starts[0] ? starts : "no such driver is installed");
+}
+
 /* The disk's place in this host, and what stops a real boot: every blocker, each with its fix */
 static void decide(struct partition_advice *a, const struct disk_use *use)
 {
@@ -289,6 +343,22 @@ static void decide(struct partition_advice *a, const struct disk_use *use)
 	for (size_t i = 0; i < a->nfound; i++)
 		if (a->found[i].ntfs_read || a->found[i].ntfs_problem)
 			windows_blockers(a, &a->found[i]);
+	if (a->windows)
+		pick_controller(a);
+}
+
+/* The storage drivers an installed Windows starts at boot, from its SYSTEM hive */
+static void read_storage(int fd, unsigned long long start, unsigned long long end,
+			 struct part_found *p)
+{
+	unsigned char *hive;
+	size_t size;
+
+	if (ntfs_read_file(fd, start, end, WIN_SYSTEM_HIVE, WIN_HIVE_MAX, &hive, &size,
+			   &p->storage_problem))
+		return;
+	p->storage_read = windows_storage_read(hive, size, &p->storage, &p->storage_problem) == 0;
+	free(hive);
 }
 
 /* One partition (or a disk read whole): its file system, and what Windows left on NTFS */
@@ -298,6 +368,8 @@ static void look_at(int fd, unsigned long long start, unsigned long long end,
 	p->fs = blockdev_fs_type(fd, start, end);
 	if (p->fs && !strcmp(p->fs, "ntfs"))
 		p->ntfs_read = ntfs_read(fd, start, end, &p->ntfs, &p->ntfs_problem) == 0;
+	if (p->ntfs_read && p->ntfs.windows_dir)
+		read_storage(fd, start, end, p);
 	if (p->esp && p->fs && !strcmp(p->fs, "vfat"))
 		p->esp_read = esp_read(fd, start, end, &p->esp_found, &p->esp_problem) == 0;
 }

@@ -13,6 +13,7 @@
 #include "probe/blockdev.h"
 #include "probe/fat.h"
 #include "probe/ntfs.h"
+#include "probe/windows_storage.h"
 
 #define PART_NAME_MAX 64	/* a kernel block device name (sda, nvme0n1p3, loop0p2) */
 #define PART_BLOCKERS_MAX 16
@@ -26,6 +27,9 @@ struct part_found {
 	bool ntfs_read;			/* ntfs below holds what the volume says */
 	struct ntfs_facts ntfs;
 	const char *ntfs_problem;	/* NTFS that could not be trusted: why */
+	bool storage_read;		/* an installed Windows whose SYSTEM hive was read: */
+	struct windows_storage storage;	/* the storage drivers it starts at boot */
+	const char *storage_problem;	/* its hive could not be read: why */
 	bool esp_read;			/* an EFI system partition whose FAT was read: esp */
 	struct esp_facts esp_found;
 	const char *esp_problem;	/* its FAT could not be trusted: why */
@@ -34,7 +38,7 @@ struct part_found {
 /* A reason not to boot it for real, and what to do first */
 struct part_blocker {
 	const char *id;			/* stable, for JSON: mounted, host-disk, hibernated, ... */
-	char reason[640], fix[320];
+	char reason[640], fix[400];
 };
 
 /* --prove: the disk booted read-only through a snapshot, and how far it got */
@@ -65,12 +69,17 @@ struct partition_advice {
 	struct part_found found[BLOCKDEV_PARTS_MAX + 1];
 
 	bool uefi, windows, kvm;
+	enum win_controller controller;	/* the one a Windows guest is given (AHCI when its
+					 * drivers are not known) */
+	const struct part_found *windows_at;	/* the Windows whose drivers were read, or NULL */
 	const char *ovmf;		/* the UEFI firmware's path, or NULL */
 	const char *ovmf_fix;		/* how to install it here, when it is needed and missing */
 	bool host_uses_disk;		/* this host has mounted (or runs from) some of the disk */
 	size_t nblockers;
 	struct part_blocker blockers[PART_BLOCKERS_MAX];
 	char hibernated_note[320];	/* the snapshot way, when Windows is hibernated, or "" */
+	char storage_note[320];		/* the snapshot way, when Windows starts no driver for a
+					 * controller QEMU offers, or "" */
 	char uefi_note[480];		/* the snapshot way, when a new VM's firmware will not find
 					 * the OS's loader by itself, or "" */
 	struct partition_proof proof;	/* ran only with --prove */

@@ -44,27 +44,86 @@ static void command_build(const struct partition_advice *a, struct command *c)
 		ARG("-bios");
 		ARG(a->ovmf ? a->ovmf : DEFAULT_OVMF);
 	}
-	if (a->windows) {	/* Windows installed on AHCI boots on AHCI; virtio needs a driver first */
-		snprintf(c->drive, sizeof(c->drive), "file=%s,format=raw,snapshot=on,if=none,id=disk",
-			 a->disk_path);
-		ARG("-drive");
-		ARG(c->drive);
-		ARG("-device");
-		ARG("ahci,id=ahci");
-		ARG("-device");
-		ARG("ide-hd,drive=disk,bus=ahci.0");
-	} else {
+	if (!a->windows) {	/* a Linux's initramfs has virtio-blk, unless built host-only */
 		snprintf(c->drive, sizeof(c->drive), "file=%s,format=raw,snapshot=on,if=virtio",
 			 a->disk_path);
 		ARG("-drive");
 		ARG(c->drive);
+		return;
+	}
+	/* Windows starts only from a controller whose driver its registry starts at boot */
+	snprintf(c->drive, sizeof(c->drive), "file=%s,format=raw,snapshot=on,if=none,id=disk",
+		 a->disk_path);
+	ARG("-drive");
+	ARG(c->drive);
+	switch (a->controller) {
+	case WIN_VIRTIO_BLK:
+		ARG("-device");
+		ARG("virtio-blk-pci,drive=disk");
+		break;
+	case WIN_VIRTIO_SCSI:
+		ARG("-device");
+		ARG("virtio-scsi-pci,id=scsi");
+		ARG("-device");
+		ARG("scsi-hd,drive=disk,bus=scsi.0");
+		break;
+	case WIN_NVME:
+		ARG("-device");
+		ARG("nvme,drive=disk,serial=virtcap");
+		break;
+	case WIN_IDE:	/* the default machine's PIIX3 IDE */
+		ARG("-device");
+		ARG("ide-hd,drive=disk,bus=ide.0");
+		break;
+	default:
+		ARG("-device");
+		ARG("ahci,id=ahci");
+		ARG("-device");
+		ARG("ide-hd,drive=disk,bus=ahci.0");
+		break;
 	}
 #undef ARG
 }
 
-static const char *const not_checked[] = {
-	"the storage driver the installed OS was set up with",
-};
+/* What virtcap does not know of this disk's OS, each said as it is: n of them in list */
+static size_t not_checked(const struct partition_advice *a, const char *list[2])
+{
+	size_t n = 0;
+
+	if (a->windows && !a->windows_at)
+		list[n++] = "the storage drivers the installed Windows starts at boot (its SYSTEM "
+			    "hive was not read): it is given AHCI, which most installations have";
+	if (!a->windows)
+		list[n++] = "whether the OS's initramfs has the virtio-blk driver (one built "
+			    "host-only may not; then give it AHCI: -device ahci,id=ahci -device "
+			    "ide-hd,drive=disk,bus=ahci.0 with the -drive's if=none,id=disk)";
+	return n;
+}
+
+/* What a Windows's SYSTEM hive says of its storage drivers, in a few words */
+static void storage_words(const struct part_found *p, char *buf, size_t len)
+{
+	size_t used;
+	bool any = false;
+
+	if (!p->storage_read) {
+		snprintf(buf, len, "its SYSTEM hive cannot be read: %s", p->storage_problem);
+		return;
+	}
+	used = (size_t)snprintf(buf, len, "disk drivers at boot:");
+	for (int c = 0; c < WIN_CONTROLLERS && used < len; c++)
+		if (p->storage.boots[c]) {
+			used += (size_t)snprintf(buf + used, len - used, "%s %s", any ? "," : "",
+						 win_controller_name(c));
+			any = true;
+		}
+	if (!any && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " none for a controller QEMU "
+					 "offers");
+	if (used < len && p->storage.hive_dirty)
+		snprintf(buf + used, len - used, " (its SYSTEM hive's last write is unfinished: "
+			 "Windows may know newer values)");
+}
 
 static const char *table_json(enum blockdev_table t)
 {
@@ -137,7 +196,9 @@ static void esp_loader_line(FILE *out, const struct esp_facts *e, size_t i)
 
 int partition_print_text(const struct partition_advice *a, FILE *out)
 {
-	char size[32], words[96];
+	char size[32], words[96], storage[200];
+	const char *todo[2];
+	size_t ntodo = not_checked(a, todo);
 	const char *enc = encryption(a);
 	struct command c;
 
@@ -160,6 +221,10 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 			p->esp ? "EFI system partition" : p->type, p->this_one ? "  <- this one" : "");
 		if (*w)	/* a line of its own: the row is as wide as a terminal already */
 			fprintf(out, "      %s\n", w);
+		if (p->storage_read || p->storage_problem) {
+			storage_words(p, storage, sizeof(storage));
+			fprintf(out, "      %s\n", storage);
+		}
 		if (p->esp_problem)
 			fprintf(out, "      its FAT cannot be read: %s\n", p->esp_problem);
 		for (size_t l = 0; p->esp_read && l < p->esp_found.nloaders; l++)
@@ -173,6 +238,10 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 			a->disk_path, strerror(a->disk_errno));
 	if (!a->layout.nparts && *windows_words(&a->found[0], words, sizeof(words)))
 		fprintf(out, "  %s\n", words);
+	if (!a->layout.nparts && (a->found[0].storage_read || a->found[0].storage_problem)) {
+		storage_words(&a->found[0], storage, sizeof(storage));
+		fprintf(out, "  %s\n", storage);
+	}
 
 	if (a->uefi)
 		say(out, "boots: ", "by UEFI (the disk has an EFI system partition): QEMU needs "
@@ -199,6 +268,8 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 		say(out, "  note: ", "%s", a->hibernated_note);
 	if (a->uefi_note[0])
 		say(out, "  note: ", "%s", a->uefi_note);
+	if (a->storage_note[0])
+		say(out, "  note: ", "%s", a->storage_note);
 	if (a->ovmf_fix)
 		say(out, "  first: ", "%s (UEFI firmware for QEMU)", a->ovmf_fix);
 	if (!a->kvm)
@@ -221,9 +292,10 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 		say(out, i ? "  and: " : "to boot it for real: no: ", "%s. First: %s",
 		    a->blockers[i].reason, a->blockers[i].fix);
 	if (!a->nblockers)
-		say(out, "to boot it for real: ", "nothing found here stops it, but what follows is "
-		    "not checked yet: take the snapshot way first");
-	say(out, "not checked yet: ", "%s", not_checked[0]);
+		say(out, "to boot it for real: ", "nothing found here stops it%s: take the "
+		    "snapshot way first", ntodo ? ", but what follows is not checked yet" : "");
+	for (size_t i = 0; i < ntodo; i++)
+		say(out, "not checked yet: ", "%s", todo[i]);
 	return ferror(out) ? -EIO : 0;
 }
 
@@ -261,6 +333,43 @@ static struct json_object *proof_json(const struct partition_proof *p)
 	return o;
 }
 
+/* An installed Windows's storage drivers, as its SYSTEM hive says; null when not installed */
+static struct json_object *storage_json(const struct part_found *p)
+{
+	struct json_object *o, *drivers, *boots;
+	const struct windows_storage *w = &p->storage;
+
+	if (!p->storage_read && !p->storage_problem)
+		return NULL;
+	o = json_object_new_object();
+	json_object_object_add(o, "problem", p->storage_read ? NULL :
+			       json_object_new_string(p->storage_problem));
+	if (!p->storage_read)
+		return o;
+	drivers = json_object_new_object();
+	boots = json_object_new_array();
+	json_object_object_add(o, "control_set", json_object_new_int((int)w->control_set));
+	json_object_object_add(o, "hive_dirty", json_object_new_boolean(w->hive_dirty));
+	for (size_t i = 0; i < WIN_DRIVERS; i++) {
+		const struct win_driver *d = &w->drivers[i];
+		struct json_object *dj;
+
+		if (!d->present)
+			continue;
+		dj = json_object_new_object();
+		json_object_object_add(dj, "start", d->start_read ?
+				       json_object_new_int64(d->start) : NULL);
+		json_object_object_add(dj, "start_override", json_object_new_boolean(d->overridden));
+		json_object_object_add(drivers, d->service, dj);
+	}
+	json_object_object_add(o, "drivers", drivers);
+	for (int c = 0; c < WIN_CONTROLLERS; c++)
+		if (w->boots[c])
+			json_object_array_add(boots, json_object_new_string(win_controller_name(c)));
+	json_object_object_add(o, "boots_from", boots);
+	return o;
+}
+
 static struct json_object *windows_json(const struct part_found *p)
 {
 	struct json_object *o = json_object_new_object();
@@ -277,6 +386,7 @@ static struct json_object *windows_json(const struct part_found *p)
 	json_object_object_add(o, "bootmgr", json_object_new_boolean(n->bootmgr));
 	json_object_object_add(o, "boot_dir", json_object_new_boolean(n->boot_dir));
 	json_object_object_add(o, "unread", str_or_null(n->unread));
+	json_object_object_add(o, "storage", storage_json(p));
 	return o;
 }
 
@@ -343,6 +453,8 @@ int partition_print_json(const struct partition_advice *a, FILE *out)
 	json_object_object_add(o, "firmware_fix", str_or_null(a->ovmf_fix));
 	json_object_object_add(o, "encrypted", str_or_null(encryption(a)));
 	json_object_object_add(o, "kvm", json_object_new_boolean(a->kvm));
+	json_object_object_add(o, "windows_controller", a->windows ?
+			       json_object_new_string(win_controller_name(a->controller)) : NULL);
 
 	command_build(a, &c);
 	for (size_t i = 0; i < c.argc; i++)
@@ -353,6 +465,8 @@ int partition_print_json(const struct partition_advice *a, FILE *out)
 			       json_object_new_string(a->hibernated_note) : NULL);
 	json_object_object_add(snap, "uefi_note", a->uefi_note[0] ?
 			       json_object_new_string(a->uefi_note) : NULL);
+	json_object_object_add(snap, "storage_note", a->storage_note[0] ?
+			       json_object_new_string(a->storage_note) : NULL);
 	json_object_object_add(o, "snapshot", snap);
 	json_object_object_add(o, "proof", proof_json(&a->proof));
 
@@ -367,8 +481,10 @@ int partition_print_json(const struct partition_advice *a, FILE *out)
 	json_object_object_add(real, "verdict", json_object_new_string(a->nblockers ? "no" : "no-blocker-found"));
 	json_object_object_add(real, "blockers", blockers);
 	json_object_object_add(o, "boot_for_real", real);
-	for (size_t i = 0; i < sizeof(not_checked) / sizeof(not_checked[0]); i++)
-		json_object_array_add(todo, json_object_new_string(not_checked[i]));
+	const char *unknown[2];
+
+	for (size_t i = 0, n = not_checked(a, unknown); i < n; i++)
+		json_object_array_add(todo, json_object_new_string(unknown[i]));
 	json_object_object_add(o, "not_checked", todo);
 
 	fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |

@@ -15,16 +15,18 @@
 #include <ctype.h>
 #include <strings.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "probe/disk_bytes.h"
 #include "probe/ntfs.h"
 
-#define RUNS_MAX 64			/* more fragments than this: not read */
+#define RUNS_MAX 1024			/* more fragments than this: not read (a registry hive
+					 * Windows grew for years has a few hundred) */
 #define RECORD_MAX 4096			/* an MFT record: 1024 bytes (4096 on 4Kn disks) */
 #define INDEX_BLOCK_MAX 65536
-#define INDEX_BLOCKS_MAX 1024		/* a root directory has a few dozen entries */
+#define INDEX_BLOCKS_MAX 4096		/* System32's index: a few hundred blocks */
 #define CLUSTER_MAX (2u << 20)		/* NTFS's largest cluster: 2 MiB */
 #define LIST_MAX 65536			/* an attribute list: a few hundred bytes */
 #define HIBER_HEADER 4096		/* ntfs-3g reads this much of hiberfil.sys */
@@ -367,14 +369,18 @@ static bool read_boot(struct volume *v, uint64_t *mft_lcn)
 	return *mft_lcn < v->clusters;
 }
 
-/* What the root directory's entries say: Windows's files, and hiberfil.sys's record */
-struct root_scan {
-	struct ntfs_facts *f;
-	uint64_t hiberfil;		/* its MFT reference, or 0 */
+/* One entry of a directory's index */
+struct dir_entry {
+	const unsigned char *name;	/* UTF-16LE, n units */
+	size_t n;
+	bool dir;
+	uint64_t ref;			/* its MFT reference (sequence number in the top 16 bits) */
 };
 
+typedef void dir_visit(const struct dir_entry *e, void *ctx);
+
 /* The entries of an index node (its header at hdr, avail bytes from it); false when broken */
-static bool scan_entries(const unsigned char *hdr, uint32_t avail, struct root_scan *s)
+static bool scan_entries(const unsigned char *hdr, uint32_t avail, dir_visit *visit, void *ctx)
 {
 	uint32_t first = le32(hdr), used = le32(hdr + 4);
 
@@ -389,76 +395,91 @@ static bool scan_entries(const unsigned char *hdr, uint32_t avail, struct root_s
 		if (flags & 2)
 			return true;	/* the node's last entry has no name */
 		if (key_len >= 0x42 && 16 + key_len <= len && 0x42 + 2u * key[0x40] <= key_len) {
-			const unsigned char *name = key + 0x42;
-			size_t n = key[0x40];
-			bool dir = le32(key + 0x38) & FILE_NAME_DIR;
+			struct dir_entry d = {
+				.name = key + 0x42, .n = key[0x40], .ref = le64(e),
+				.dir = le32(key + 0x38) & FILE_NAME_DIR,
+			};
 
-			if (!dir && name_is(name, n, "hiberfil.sys"))
-				s->hiberfil = le64(e);
-			else if (!dir && name_is(name, n, "bootmgr"))
-				s->f->bootmgr = true;
-			else if (dir && name_is(name, n, "Boot"))
-				s->f->boot_dir = true;
-			else if (dir && name_is(name, n, "Windows"))
-				s->f->windows_dir = true;
+			visit(&d, ctx);
 		}
 		at += len;
 	}
 	return true;
 }
 
-/* The root directory (record 5): its index root, then each INDX block its bitmap marks used */
-static const char *scan_root(const struct volume *v, unsigned char *rec, unsigned char *ext,
-			     struct root_scan *s)
+/* Directory number's entries: its index root, then each INDX block its bitmap marks used.
+ * NULL, or what could not be read */
+static const char *scan_dir(const struct volume *v, uint64_t number, unsigned char *rec,
+			    unsigned char *ext, dir_visit *visit, void *ctx)
 {
 	unsigned char bitmap[INDEX_BLOCKS_MAX / 8];
 	const unsigned char *a, *value;
 	uint32_t len, value_len, block;
 	uint64_t bitmap_len, blocks;
 
-	if (!read_record(v, 5, rec) || !(le16(rec + 0x16) & 2))
-		return "the root directory's MFT record";
-	if (!(a = extent(v, rec, 5, ATTR_INDEX_ROOT, "$I30", 0, ext, &len)) ||
+	if (!read_record(v, number, rec) || !(le16(rec + 0x16) & 2))
+		return "its MFT record";
+	if (!(a = extent(v, rec, number, ATTR_INDEX_ROOT, "$I30", 0, ext, &len)) ||
 	    !resident_value(a, len, &value, &value_len) || value_len < 32 ||
-	    !scan_entries(value + 16, value_len - 16, s))
-		return "the root directory's index";
+	    !scan_entries(value + 16, value_len - 16, visit, ctx))
+		return "its index";
 	if (!(value[16 + 12] & 1))
 		return NULL;	/* small: every entry is in the index root */
 	block = le32(value + 8);
 	if (block < 512 || block > INDEX_BLOCK_MAX || block & (block - 1))
-		return "the root directory's index (its block size)";
+		return "its index (the block size)";
 
 	/* which blocks are in use: a free one may still hold entries of deleted files */
-	if (!attr_size(v, rec, 5, ATTR_BITMAP, "$I30", ext, &bitmap_len, &value) || !value ||
+	if (!attr_size(v, rec, number, ATTR_BITMAP, "$I30", ext, &bitmap_len, &value) || !value ||
 	    bitmap_len == 0)
-		return "the root directory's index bitmap";	/* or not resident */
+		return "its index bitmap";	/* or not resident */
 	if (bitmap_len > sizeof(bitmap))
 		bitmap_len = sizeof(bitmap);	/* blocks past it are refused below */
 	memcpy(bitmap, value, bitmap_len);
-	if (!attr_size(v, rec, 5, ATTR_INDEX_ALLOC, "$I30", ext, &blocks, &value) || value)
-		return "the root directory's index blocks";
+	if (!attr_size(v, rec, number, ATTR_INDEX_ALLOC, "$I30", ext, &blocks, &value) || value)
+		return "its index blocks";
 	blocks /= block;
 	if (blocks > INDEX_BLOCKS_MAX || blocks > bitmap_len * 8)
-		return "the root directory's index (more blocks than virtcap reads)";
+		return "its index (more blocks than virtcap reads)";
 
 	struct runlist *runs = malloc(sizeof(*runs));
 	unsigned char *buf = malloc(block);
 	const char *unread = NULL;
 
 	if (!runs || !buf)
-		unread = "the root directory's index (out of memory)";
-	else if (!load_runs(v, rec, 5, ATTR_INDEX_ALLOC, "$I30", ext, runs))
-		unread = "the root directory's index blocks";
+		unread = "its index (out of memory)";
+	else if (!load_runs(v, rec, number, ATTR_INDEX_ALLOC, "$I30", ext, runs))
+		unread = "its index blocks";
 	for (uint64_t k = 0; k < blocks && !unread; k++) {
 		if (!(bitmap[k / 8] & 1u << (k % 8)))
 			continue;
 		if (!stream_read(v, runs, k * block, buf, block) || !fixup(buf, block, "INDX") ||
-		    !scan_entries(buf + 0x18, block - 0x18, s))
-			unread = "an index block of the root directory";
+		    !scan_entries(buf + 0x18, block - 0x18, visit, ctx))
+			unread = "an index block";
 	}
 	free(buf);
 	free(runs);
 	return unread;
+}
+
+/* What the root directory's entries say: Windows's files, and hiberfil.sys's record */
+struct root_scan {
+	struct ntfs_facts *f;
+	uint64_t hiberfil;		/* its MFT reference, or 0 */
+};
+
+static void root_entry(const struct dir_entry *e, void *ctx)
+{
+	struct root_scan *s = ctx;
+
+	if (!e->dir && name_is(e->name, e->n, "hiberfil.sys"))
+		s->hiberfil = e->ref;
+	else if (!e->dir && name_is(e->name, e->n, "bootmgr"))
+		s->f->bootmgr = true;
+	else if (e->dir && name_is(e->name, e->n, "Boot"))
+		s->f->boot_dir = true;
+	else if (e->dir && name_is(e->name, e->n, "Windows"))
+		s->f->windows_dir = true;
 }
 
 /* hiberfil.sys's first bytes: hibernated when they say "hibr" (either case), as ntfs-3g reads */
@@ -490,64 +511,183 @@ static enum ntfs_hiber read_hiberfil(const struct volume *v, uint64_t ref, unsig
 							    NTFS_HIBER_HIBERNATED;
 }
 
-int ntfs_read(int fd, unsigned long long offset, unsigned long long end, struct ntfs_facts *f,
-	      const char **problem)
+/* The volume at [offset, end) of fd: its geometry and where its MFT lies. NULL, or why it
+ * cannot be trusted. rec and ext are scratch records. */
+static const char *volume_open(struct volume *v, int fd, unsigned long long offset,
+			       unsigned long long end, unsigned char *rec, unsigned char *ext)
 {
-	struct volume *v = calloc(1, sizeof(*v));
-	struct runlist *all = malloc(sizeof(*all));
-	unsigned char *rec = malloc(RECORD_MAX), *ext = malloc(RECORD_MAX);
-	const unsigned char *a, *value;
-	uint32_t len, value_len;
+	const unsigned char *a;
+	struct runlist *all;
 	uint64_t mft_lcn;
-	int rc = -1;
+	uint32_t len;
 
-	memset(f, 0, sizeof(*f));
-	*problem = "out of memory";
-	if (!v || !all || !rec || !ext)
-		goto out;
 	v->fd = fd;
 	v->off = offset;
 	v->end = end;
-	*problem = "its boot sector is not NTFS's";
 	if (end < offset || !read_boot(v, &mft_lcn))
-		goto out;
+		return "its boot sector is not NTFS's";
 	/* record 0, $MFT, says where the MFT lies: its first extent is enough to read the
 	 * records of the rest, if an attribute list says there is a rest */
-	*problem = "$MFT's own record (0) is broken";
 	if (!read_at(fd, end, offset + mft_lcn * v->cluster, rec, v->record) ||
 	    !fixup(rec, v->record, "FILE") ||
 	    !(a = find_attr(rec, v->record, ATTR_DATA, "", &len)) || !append_runs(v, a, len, &v->mft) ||
 	    v->mft.r[0].sparse || v->mft.r[0].lcn != mft_lcn)
-		goto out;
-	if (find_attr(rec, v->record, ATTR_LIST, "", &len)) {
-		if (!load_runs(v, rec, 0, ATTR_DATA, "", ext, all))
-			goto out;
+		return "$MFT's own record (0) is broken";
+	if (!find_attr(rec, v->record, ATTR_LIST, "", &len))
+		return NULL;
+	if (!(all = malloc(sizeof(*all))))
+		return "out of memory";
+
+	bool loaded = load_runs(v, rec, 0, ATTR_DATA, "", ext, all);
+
+	if (loaded)
 		v->mft = *all;
+	free(all);
+	return loaded ? NULL : "$MFT's own record (0) is broken";
+}
+
+/* The scratch a reader needs: the volume, and two MFT records */
+struct scratch {
+	struct volume v;
+	unsigned char rec[RECORD_MAX], ext[RECORD_MAX];
+};
+
+int ntfs_read(int fd, unsigned long long offset, unsigned long long end, struct ntfs_facts *f,
+	      const char **problem)
+{
+	struct scratch *sc = calloc(1, sizeof(*sc));
+	const unsigned char *a, *value;
+	uint32_t len, value_len;
+
+	memset(f, 0, sizeof(*f));
+	if (!sc) {
+		*problem = "out of memory";
+		return -1;
 	}
+	if ((*problem = volume_open(&sc->v, fd, offset, end, sc->rec, sc->ext)))
+		goto out;
 	*problem = "$Volume (record 3) is broken";
-	if (!read_record(v, 3, rec) ||
-	    !(a = find_attr(rec, v->record, ATTR_VOLUME_INFO, "", &len)) ||
+	if (!read_record(&sc->v, 3, sc->rec) ||
+	    !(a = find_attr(sc->rec, sc->v.record, ATTR_VOLUME_INFO, "", &len)) ||
 	    !resident_value(a, len, &value, &value_len) || value_len < 12)
 		goto out;
 	f->major = value[8];
 	f->minor = value[9];
 	f->dirty = le16(value + 10) & 1;
 	*problem = NULL;
-	rc = 0;
 
 	struct root_scan s = { .f = f };
+	const char *unread = scan_dir(&sc->v, 5, sc->rec, sc->ext, root_entry, &s);
 
-	f->unread = scan_root(v, rec, ext, &s);
-	if (f->unread)
+	if (unread) {
+		snprintf(f->unread_buf, sizeof(f->unread_buf), "the root directory (%s)", unread);
+		f->unread = f->unread_buf;
 		f->hiber = NTFS_HIBER_UNREAD;
-	else
-		f->hiber = s.hiberfil ? read_hiberfil(v, s.hiberfil, rec, ext) : NTFS_HIBER_NONE;
+	} else {
+		f->hiber = s.hiberfil ? read_hiberfil(&sc->v, s.hiberfil, sc->rec, sc->ext) :
+					NTFS_HIBER_NONE;
+	}
 out:
-	free(ext);
-	free(rec);
-	free(all);
-	free(v);
-	return rc;
+	free(sc);
+	return *problem ? -1 : 0;
+}
+
+/* One name looked up in a directory: the last entry of that name (a Win32 name and its DOS
+ * twin point to the same record) */
+struct lookup {
+	const char *name;
+	size_t len;
+	uint64_t ref;
+	bool dir, found;
+};
+
+static void lookup_entry(const struct dir_entry *e, void *ctx)
+{
+	struct lookup *l = ctx;
+	char name[256];
+
+	if (l->len >= sizeof(name))
+		return;
+	memcpy(name, l->name, l->len);
+	name[l->len] = '\0';
+	if (name_is(e->name, e->n, name)) {
+		l->ref = e->ref;
+		l->dir = e->dir;
+		l->found = true;
+	}
+}
+
+/* The record of the file at path into rec, and its number: each directory on the way read */
+static const char *walk(const struct volume *v, const char *path, unsigned char *rec,
+			unsigned char *ext, uint64_t *number)
+{
+	uint64_t dir = 5;
+
+	for (const char *p = path; *p; ) {
+		struct lookup l = { .name = p, .len = strcspn(p, "/") };
+		bool last = !p[l.len];
+
+		if (scan_dir(v, dir, rec, ext, lookup_entry, &l))
+			return "a directory on its path cannot be read";
+		if (!l.found)
+			return "it is not there";
+		if (l.dir == last)
+			return last ? "it is a directory" : "a directory on its path is a file";
+		dir = l.ref & MFT_REF_MASK;
+		if (!read_record(v, dir, rec) || le16(rec + 0x10) != l.ref >> 48)
+			return "its MFT record does not match its directory entry";
+		p += l.len + !last;
+	}
+	*number = dir;
+	return NULL;
+}
+
+int ntfs_read_file(int fd, unsigned long long offset, unsigned long long end, const char *path,
+		   size_t max, unsigned char **data, size_t *size, const char **problem)
+{
+	struct scratch *sc = calloc(1, sizeof(*sc));
+	struct runlist *runs = malloc(sizeof(struct runlist));
+	const unsigned char *a, *value;
+	unsigned char *buf = NULL;
+	uint64_t number, bytes;
+	uint32_t len;
+
+	*data = NULL;
+	*size = 0;
+	*problem = "out of memory";
+	if (!sc || !runs)
+		goto out;
+	if ((*problem = volume_open(&sc->v, fd, offset, end, sc->rec, sc->ext)) ||
+	    (*problem = walk(&sc->v, path, sc->rec, sc->ext, &number)))
+		goto out;
+	*problem = "its data cannot be read";
+	if (!(a = extent(&sc->v, sc->rec, number, ATTR_DATA, "", 0, sc->ext, &len)) ||
+	    !attr_size(&sc->v, sc->rec, number, ATTR_DATA, "", sc->ext, &bytes, &value))
+		goto out;
+	*problem = "it is compressed or encrypted by NTFS (virtcap reads plain files only)";
+	if (le16(a + 0x0C) & 0x40FF)
+		goto out;
+	*problem = "it is larger than virtcap reads";
+	if (bytes > max)
+		goto out;
+	*problem = "out of memory";
+	if (!(buf = malloc(bytes ? bytes : 1)))
+		goto out;
+	*problem = "its data cannot be read";
+	if (value) {
+		memcpy(buf, value, bytes);
+	} else if (!load_runs(&sc->v, sc->rec, number, ATTR_DATA, "", sc->ext, runs) ||
+		   !stream_read(&sc->v, runs, 0, buf, bytes)) {
+		free(buf);
+		goto out;
+	}
+	*data = buf;
+	*size = bytes;
+	*problem = NULL;
+out:
+	free(runs);
+	free(sc);
+	return *problem ? -1 : 0;
 }
 
 const char *ntfs_hiber_name(enum ntfs_hiber h)

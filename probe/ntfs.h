@@ -27,6 +27,7 @@ struct ntfs_facts {
 	bool boot_dir;		/* \Boot (its BCD store) */
 	bool windows_dir;	/* \Windows: an installed Windows */
 	const char *unread;	/* what could not be read (the root's index), or NULL */
+	char unread_buf[80];
 };
 
 /*
@@ -35,6 +36,14 @@ struct ntfs_facts {
  */
 int ntfs_read(int fd, unsigned long long offset, unsigned long long end, struct ntfs_facts *f,
 	      const char **problem);
+
+/*
+ * The file at path ('/' between names, matched ignoring ASCII case as Windows does) on the
+ * NTFS at [offset, end) of fd, read whole into *data (the caller frees it), *size bytes; a file
+ * larger than max is refused. 0, or -1 with *problem saying why it was not read.
+ */
+int ntfs_read_file(int fd, unsigned long long offset, unsigned long long end, const char *path,
+		   size_t max, unsigned char **data, size_t *size, const char **problem);
 
 const char *ntfs_hiber_name(enum ntfs_hiber h);
 

@@ -35,6 +35,9 @@ CHECK="$CHECK qemu-utils dosfstools mtools iproute2"
 # disks as dual-boot machines have them (t021): partitioned by sgdisk and sfdisk, each file
 # system made by its own tool, read by partx and blkid (util-linux) as the yardstick
 CHECK="$CHECK gdisk fdisk e2fsprogs ntfs-3g cryptsetup-bin btrfs-progs util-linux"
+# an installed Windows's SYSTEM hive (t026): written by libhivex's hivexsh, read by its hivexget;
+# setfattr (attr) has ntfs-3g write one compressed
+CHECK="$CHECK libhivex-bin attr"
 # advise partition's printed command for a UEFI disk, run by t022: QEMU's UEFI firmware; and
 # the real boot loaders its --prove boots in t024 (GRUB for BIOS and for UEFI, made by
 # grub-mkimage and grub-mkstandalone, which grub-common holds)

@@ -1,8 +1,9 @@
 #!/bin/sh
 # make fuzz [FUZZ_SECONDS=N]: build each libFuzzer target (fuzz/*.c but replay.c) with clang,
 # ASan and UBSan into build/fuzz, and run it N seconds (default 60) from its seed corpus
-# (fuzz/seeds/TARGET) and every input once found (fuzz/regressions/TARGET). New crashes are
-# written to build/fuzz/crashes/TARGET: turn each into a regression input and fix it.
+# (fuzz/seeds/TARGET) and every input once found (fuzz/regressions/TARGET); FUZZ_ONLY="fuzz/a.c
+# fuzz/b.c" runs only those. New crashes are written to build/fuzz/crashes/TARGET: turn each
+# into a regression input and fix it.
 # Prints the executions per target; exits 1 when a target found a crash, 2 when it cannot run.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -14,7 +15,7 @@ san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 make --no-print-directory BUILD=build/fuzz CC="$clang" CFLAGS="$san" build/fuzz/libvirtcap.a
 libs=$(pkg-config --libs libcpuid libpci json-c zlib)
 status=0
-for src in fuzz/*.c; do
+for src in ${FUZZ_ONLY:-fuzz/*.c}; do
 	t=$(basename "$src" .c)
 	[ "$t" = replay ] && continue
 	"$clang" -std=gnu11 -D_GNU_SOURCE -O1 -g -I. -fsanitize=fuzzer,address,undefined \

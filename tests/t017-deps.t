@@ -43,7 +43,7 @@ not_in_check=""
 for t in qemu-system-x86_64 qemu-img bochs-bin promtool ansible-playbook chromium xorriso \
 	 cpuid_tool virsh mcopy mkfs.fat ip pgrep groff cpio prove setfacl dpkg-buildpackage lintian \
 	 systemd-analyze sgdisk sfdisk mkntfs cryptsetup mkfs.btrfs mkfs.ext4 partx blkid \
-	 grub-mkimage grub-mkstandalone ntfs-3g ntfsresize; do
+	 grub-mkimage grub-mkstandalone ntfs-3g ntfsresize hivexsh hivexget setfattr; do
 	o=$(owner "$t" | head -1 | cut -d: -f1)
 	if [ -z "$o" ]; then
 		not_in_check="$not_in_check $t($(command -v "$t" >/dev/null && echo "from no package" ||
