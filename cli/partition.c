@@ -317,6 +317,21 @@ static void pick_controller(struct partition_advice *a)
 	      starts[0] ? starts : "no such driver is installed");
 }
 
+/* A BitLocker volume: its key is sealed to this machine's TPM and firmware, which a VM is not */
+static void bitlocker_blocker(struct partition_advice *a, const struct part_found *p)
+{
+	char where[PART_NAME_MAX + 48];
+
+	place(a, p, where, sizeof(where));
+	block(a, "bitlocker", "have its recovery key at hand (in that Windows: manage-bde "
+	      "-protectors -get C:, or account.microsoft.com/devices/recoverykey), or suspend "
+	      "BitLocker there first: manage-bde -protectors -disable C: -RebootCount 0, and "
+	      "manage-bde -protectors -enable C: when done",
+	      "%s is encrypted by BitLocker: its key is sealed to this machine's TPM and "
+	      "firmware, and a Windows booting from it in a VM stops at the BitLocker recovery "
+	      "screen and asks for the 48-digit recovery key", where);
+}
+
 /* The disk's place in this host, and what stops a real boot: every blocker, each with its fix */
 static void decide(struct partition_advice *a, const struct disk_use *use)
 {
@@ -343,6 +358,9 @@ static void decide(struct partition_advice *a, const struct disk_use *use)
 	for (size_t i = 0; i < a->nfound; i++)
 		if (a->found[i].ntfs_read || a->found[i].ntfs_problem)
 			windows_blockers(a, &a->found[i]);
+	for (size_t i = 0; i < a->nfound; i++)
+		if (a->found[i].fs && !strcmp(a->found[i].fs, "BitLocker"))
+			bitlocker_blocker(a, &a->found[i]);
 	if (a->windows)
 		pick_controller(a);
 }

@@ -255,9 +255,7 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 	if (enc && !strcmp(enc, "luks"))
 		say(out, "encrypted: ", "LUKS; the guest asks for its passphrase at boot");
 	if (enc && !strcmp(enc, "bitlocker"))
-		say(out, "encrypted: ", "BitLocker; in a VM the \"hardware\" changes and Windows "
-		    "asks for the recovery key: have it at hand (account.microsoft.com/devices/"
-		    "recoverykey)");
+		say(out, "encrypted: ", "BitLocker (its recovery key: below)");
 
 	fputc('\n', out);
 	say(out, "safe to try: ", "yes, through a snapshot overlay: the guest reads %s, and every "

@@ -5,7 +5,7 @@
 # must accept and run; the disk images are byte-for-byte unchanged after every run.
 . "$(dirname "$0")/lib/tap.sh"
 [ "$(id -u)" = 0 ] || skip_all "loop devices need root"
-for t in losetup partx sgdisk sfdisk mkntfs ntfs-3g ntfsresize mkfs.ext4 mkfs.vfat cryptsetup qemu-system-x86_64; do
+for t in losetup partx blkid sgdisk sfdisk mkntfs ntfs-3g ntfsresize mkfs.ext4 mkfs.vfat cryptsetup qemu-system-x86_64; do
 	command -v "$t" >/dev/null || skip_all "$t is missing (make deps)"
 done
 [ -r /usr/share/ovmf/OVMF.fd ] || skip_all "OVMF is missing (make deps)"
@@ -148,6 +148,31 @@ before_mbr=$(sha256sum <"$tmp/mbr.img")
 grep -q '^boots: by BIOS' "$tmp/out5" && grep -q '^encrypted: LUKS' "$tmp/out5" &&
 	grep -q "^    -drive file=$mbr,format=raw,snapshot=on,if=virtio$" "$tmp/out5"
 ok $? "MBR and LUKS: BIOS, the passphrase said, virtio for a Linux disk"
+
+# BitLocker on partition 2 (its header and three FVE metadata blocks, as blkid checks them)
+truncate -s 24M "$tmp/bl.img" &&
+	printf 'label: gpt\n,8M\n,,EBD0A0A2-B9E5-4433-87C0-68B6B72699C7\n' | sfdisk -q "$tmp/bl.img"
+attach "$tmp/bl.img" && bl=$_l && python3 - "${bl}p2" <<'PY'
+import struct, sys
+b = bytearray(4 * 65536)
+b[0:11] = b"\xeb\x58\x90-FVE-FS-"
+struct.pack_into("<HB", b, 11, 512, 8)
+b[510:512] = b"\x55\xaa"
+for i, at in enumerate((0x10000, 0x20000, 0x30000)):
+    struct.pack_into("<Q", b, 0xB0 + 8 * i, at)
+    b[at:at + 8] = b"-FVE-FS-"
+    struct.pack_into("<HH", b, at + 8, 64, 2)
+with open(sys.argv[1], "r+b") as f:
+    f.write(b)
+PY
+is "$(blkid -p -o value -s TYPE "${bl}p2")" BitLocker "a BitLocker header on partition 2, as blkid reads it"
+"$VIRTCAP" advise partition "${bl}p2" --json >"$tmp/bl.json"
+is "$(jget "$tmp/bl.json" "[b['id'] for b in d['boot_for_real']['blockers']]")/$(jget "$tmp/bl.json" "d['encrypted']")" \
+	'["bitlocker"]/bitlocker' "BitLocker: a blocker, and said encrypted"
+jget "$tmp/bl.json" "d['boot_for_real']['blockers'][0]['fix']" | grep -q "manage-bde -protectors -get C:"
+ok $? "its fix: where the recovery key is, and how to suspend BitLocker"
+python3 "$top/tests/lib/validate.py" "$top/reports/schema/partition-advice-v1.json" "$tmp/bl.json"
+ok $? "the BitLocker advice validates against its schema"
 
 # bad input: exit 2, the input named
 "$VIRTCAP" advise partition "$tmp/gpt.img" >/dev/null 2>"$tmp/e1"
