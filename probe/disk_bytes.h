@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Reading another machine's disk: little-endian fields, and a read that stays inside the
- * bounds the caller gives (probe/blockdev.c, probe/ntfs.c, probe/fat.c). A disk's bytes are
+ * Reading another machine's disk: little-endian fields, Windows's names, and a read that stays
+ * inside the bounds the caller gives (probe/blockdev.c, probe/ntfs.c, probe/fat.c,
+ * probe/regf.c). A disk's bytes are
  * hostile: nothing is read past its end, and a short read is a failed one.
  */
 #ifndef VIRTCAP_DISK_BYTES_H
 #define VIRTCAP_DISK_BYTES_H
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +27,22 @@ static inline uint32_t le32(const unsigned char *p)
 static inline uint64_t le64(const unsigned char *p)
 {
 	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+/* A name as Windows stores it (8-bit, or UTF-16LE when utf16), units characters long, is
+ * want[0, n), ignoring ASCII case as Windows does; a character past ASCII never matches */
+static inline bool windows_name_is(const unsigned char *name, size_t units, bool utf16,
+				   const char *want, size_t n)
+{
+	if (units != n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned c = utf16 ? le16(name + 2 * i) : name[i];
+
+		if (c > 127 || tolower((int)c) != tolower((unsigned char)want[i]))
+			return false;
+	}
+	return true;
 }
 
 /* n bytes at off, all of them below size: true, else false */

@@ -12,7 +12,6 @@
  * every cluster run against the volume, and the number of runs and index blocks is bounded.
  * What cannot be read within those bounds is said to be unread, never guessed.
  */
-#include <ctype.h>
 #include <strings.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -84,15 +83,7 @@ static bool fixup(unsigned char *b, uint32_t size, const char *magic)
 /* An NTFS name (UTF-16LE, n units) is ascii, ignoring ASCII case as Windows does */
 static bool name_is(const unsigned char *u16, size_t n, const char *ascii)
 {
-	if (n != strlen(ascii))
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		uint16_t c = le16(u16 + 2 * i);
-
-		if (c > 127 || tolower(c) != tolower((unsigned char)ascii[i]))
-			return false;
-	}
-	return true;
+	return windows_name_is(u16, n, true, ascii, strlen(ascii));
 }
 
 /* The attribute of type named name ("" for the unnamed one) in a fixed-up record, or NULL;
@@ -216,6 +207,13 @@ static bool read_record(const struct volume *v, uint64_t number, unsigned char *
 {
 	return number <= MFT_REF_MASK && stream_read(v, &v->mft, number * v->record, rec, v->record) &&
 	       fixup(rec, v->record, "FILE") && (le16(rec + 0x16) & 1);
+}
+
+/* The record a directory entry's reference names, in rec: false when it is not in use or its
+ * sequence number differs (the entry is stale: the record was freed and used again) */
+static bool read_ref(const struct volume *v, uint64_t ref, unsigned char *rec)
+{
+	return read_record(v, ref & MFT_REF_MASK, rec) && le16(rec + 0x10) == ref >> 48;
 }
 
 /* An attribute list's entries, resident or not, in a copy the caller frees; NULL when it
@@ -490,7 +488,7 @@ static enum ntfs_hiber read_hiberfil(const struct volume *v, uint64_t ref, unsig
 	const unsigned char *value;
 	uint64_t number = ref & MFT_REF_MASK, size;
 
-	if (!read_record(v, number, rec) || le16(rec + 0x10) != ref >> 48)
+	if (!read_ref(v, ref, rec))
 		return NTFS_HIBER_UNREAD;	/* a stale entry */
 	if (!attr_size(v, rec, number, ATTR_DATA, "", ext, &size, &value))
 		return NTFS_HIBER_UNREAD;
@@ -634,7 +632,7 @@ static const char *walk(const struct volume *v, const char *path, unsigned char 
 		if (l.dir == last)
 			return last ? "it is a directory" : "a directory on its path is a file";
 		dir = l.ref & MFT_REF_MASK;
-		if (!read_record(v, dir, rec) || le16(rec + 0x10) != l.ref >> 48)
+		if (!read_ref(v, l.ref, rec))
 			return "its MFT record does not match its directory entry";
 		p += l.len + !last;
 	}

@@ -10,7 +10,6 @@
  * lies inside the hive bins, is allocated, is large enough for what is read of it, and carries
  * the record's signature. Lists are bounded by their cell, and a walk by REGF_DEPTH.
  */
-#include <ctype.h>
 #include <string.h>
 
 #include "probe/disk_bytes.h"
@@ -80,19 +79,13 @@ int regf_open(struct regf *h, const unsigned char *bytes, size_t size, const cha
 	return 0;
 }
 
-/* A record's name (8-bit when ascii, else UTF-16LE) is want[0, n), ignoring ASCII case */
+/* A record's name (8-bit when ascii, else UTF-16LE), bytes long, is want[0, n) */
 static bool name_is(const unsigned char *name, size_t bytes, bool ascii, const char *want,
 		    size_t n)
 {
-	if (bytes != (ascii ? n : 2 * n))
+	if (!ascii && bytes & 1)
 		return false;
-	for (size_t i = 0; i < n; i++) {
-		unsigned c = ascii ? name[i] : le16(name + 2 * i);
-
-		if (c > 127 || tolower((int)c) != tolower((unsigned char)want[i]))
-			return false;
-	}
-	return true;
+	return windows_name_is(name, ascii ? bytes : bytes / 2, !ascii, want, n);
 }
 
 /* The key cell off, with its name: NULL when it is not a key */
