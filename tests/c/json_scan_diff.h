@@ -8,7 +8,8 @@
  * Where they may differ, on purpose, json_scan is the strict one (RFC 8259 and RFC 3629), and
  * each such refusal is checked to be one of json-c's known laxities, even in its strict mode:
  * NaN, Infinity and numbers that overflow a double (fleet refused those after the parse), UTF-8
- * outside RFC 3629's table, single quotes, "1.", control characters inside strings.
+ * outside RFC 3629's table, single quotes, "1.", leading zeros ("00", "-01"), control characters
+ * inside strings.
  */
 #ifndef VIRTCAP_JSON_SCAN_DIFF_H
 #define VIRTCAP_JSON_SCAN_DIFF_H
@@ -260,10 +261,51 @@ static bool diff_utf8_valid(const unsigned char *p, size_t len)
 
 static int json_scan_diff(const char *text, size_t len, char *why, size_t whylen);
 
+static bool diff_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/*
+ * Whether json_scan stopped at k on a digit after a number's leading zero, which json-c takes
+ * in strict mode too ("000", "-00", "00.5"; not "01"). Checked: with that number's extra zeros
+ * taken out, both read the text alike.
+ */
+static bool diff_leading_zero(const char *text, size_t len, size_t k)
+{
+	size_t start = k - 1, zeros_end = k;
+
+	if (k < 1 || !diff_digit(text[k]) || text[start] != '0')
+		return false;
+	if (start > 0 && text[start - 1] == '-')
+		start--;
+	if (start > 0 && (diff_digit(text[start - 1]) || strchr(".eE+-", text[start - 1])))
+		return false;	/* not where a number starts */
+	while (zeros_end < len && text[zeros_end] == '0')
+		zeros_end++;
+
+	size_t cut = zeros_end - k;	/* keep one zero, unless a digit follows the zeros */
+
+	if (zeros_end < len && diff_digit(text[zeros_end]))
+		cut++;
+
+	char *copy = malloc(len);
+	char why[8];
+	bool alike;
+
+	if (!copy)
+		abort();
+	memcpy(copy, text, len);
+	memmove(copy + zeros_end - cut, copy + zeros_end, len - zeros_end);
+	alike = json_scan_diff(copy, len - cut, why, sizeof(why)) == 0;
+	free(copy);
+	return alike;
+}
+
 /*
  * Whether json_scan refused, rightly, what json-c takes though RFC 8259 does not: a string in
- * single quotes, a number ending in '.', or a control character inside a string (checked: with
- * an 'x' in its place, both read the text alike).
+ * single quotes, a number ending in '.', a number's leading zeros, or a control character
+ * inside a string (checked: with an 'x' in its place, both read the text alike).
  */
 static bool diff_json_c_lax(const char *text, size_t len, const struct jscan_error *err)
 {
@@ -275,6 +317,8 @@ static bool diff_json_c_lax(const char *text, size_t len, const struct jscan_err
 		return true;
 	if (!strcmp(err->problem, "a bad number") && k >= 2 && text[k - 1] == '.' &&
 	    strchr("0123456789", text[k - 2]) && text[k - 2])
+		return true;
+	if (diff_leading_zero(text, len, k))
 		return true;
 	if ((unsigned char)text[k] >= 0x20 || !strstr(err->problem, "control character"))
 		return false;
