@@ -27,7 +27,12 @@ ok $? "its version is QEMU's own words"
 is "$(st "['accel']['tcg']['verdict']")" yes "under TCG the guest reaches its init"
 [ "$(st "['accel']['tcg']['boot_ms']")" -gt 0 ]
 ok $? "in $(st "['accel']['tcg']['boot_ms']") ms"
-if [ -d /sys/module/kvm_pvm ]; then
+if [ ! -e /dev/kvm ]; then
+	is "$(st "['accel']['kvm']['verdict']")" no "no /dev/kvm: no KVM boot"
+	st "['accel']['kvm']['reason']" | grep -q 'QEMU could not use KVM: .*failed to initialize kvm'
+	ok $? "the reason is QEMU's own words"
+	is "$(st "['kvm_vs_tcg']")" null "no speed ratio without a KVM boot"
+elif [ -d /sys/module/kvm_pvm ]; then
 	is "$(st "['accel']['kvm']['verdict']")" no "PVM: under KVM the guest never reaches its init"
 	st "['accel']['kvm']['reason']" | grep -Eq 'did not reach its init within 10 s.*registers: RIP=0x[0-9a-f]+ CR0=0x'
 	ok $? "the reason gives the deadline and the registers from QEMU's monitor"
@@ -151,8 +156,13 @@ if [ "$(id -u)" = 0 ]; then
 	ok $? "in $(st_of "$tmp/l.json" "['accel']['tcg']['boot_ms']") ms, virsh create included"
 	if ! as_nobody sh -c '[ -r /dev/kvm ] && [ -w /dev/kvm ]'; then
 		is "$(st_of "$tmp/l.json" "['accel']['kvm']['verdict']")" no "nobody may not open /dev/kvm: no KVM domain"
-		st_of "$tmp/l.json" "['accel']['kvm']['reason']" |
-			grep -q "libvirt would not start the domain.*nobody may not open /dev/kvm ($(stat -c %U:%G /dev/kvm), mode $(stat -c %a /dev/kvm))"
+		if [ -e /dev/kvm ]; then
+			why="nobody may not open /dev/kvm ($(stat -c %U:%G /dev/kvm), mode $(stat -c %a /dev/kvm))"
+		else
+			why="there is no /dev/kvm"
+		fi
+		st_of "$tmp/l.json" "['accel']['kvm']['reason']" | grep -q "libvirt would not start the domain" &&
+			st_of "$tmp/l.json" "['accel']['kvm']['reason']" | grep -qF "$why"
 		ok $? "the reason gives libvirt's words and this user's access to /dev/kvm"
 	elif [ -d /sys/module/kvm_pvm ]; then
 		is "$(st_of "$tmp/l.json" "['accel']['kvm']['verdict']")" no "PVM: the KVM domain's guest never reaches its init"
