@@ -61,7 +61,8 @@ static const struct {
 
 struct layers {
 	struct report *r;		/* the layers and disagreements go into its sections */
-	const char *hypervisor;		/* best name of the outer hypervisor */
+	const char *hypervisor;		/* best name of the hypervisor this machine runs on */
+	bool pvm_guest;			/* this kernel is a PVM guest: its hypervisor is a Linux's */
 	const char *vmm;
 	const char *ci;			/* the CI system running this job, or NULL */
 	int err;
@@ -121,7 +122,7 @@ static void klog_denial(struct probe_ctx *ctx, const char *text)
 }
 
 /* Lines of the kernel log that describe the platform, kept as facts. */
-static void klog_record(struct probe_ctx *ctx)
+void probe_klog_record(struct probe_ctx *ctx)
 {
 	static const struct {
 		const char *key, *prefix;
@@ -224,8 +225,34 @@ static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct
 	if (bit != 1 && !klog)
 		return;
 	l->hypervisor = name ? name : klog ? klog : "an unnamed hypervisor";
+	/*
+	 * A PVM guest's kernel says "Hypervisor detected: PVM" while its CPUID instruction, which
+	 * PVM does not intercept, is answered by the hypervisor beneath its PVM host: two layers,
+	 * the one CPUID names outermost.
+	 */
+	l->pvm_guest = klog && !strcmp(klog, "PVM") && !(name && strstr(name, "PVM"));
 
 	struct evidence_list *ev = layer_add(l, "hypervisor", l->hypervisor);
+
+	if (l->pvm_guest) {
+		if (bit == 1)
+			ev_add(l, ev, "CPUID 0x00000001 ECX[31]", "running under a hypervisor",
+			       CONFIDENCE_HIGH);
+		if (sig) {
+			snprintf(says, sizeof(says), "signature \"%s\"%s%s", sig, name ? ": " : "",
+				 name ? name : "");
+			ev_add(l, ev, "CPUID 0x40000000", says, CONFIDENCE_HIGH);
+		}
+		snprintf(says, sizeof(says), "CPUID names the hypervisor %s, the kernel log PVM: this "
+			 "kernel is a PVM guest, so the hypervisor it runs on is a Linux kernel's "
+			 "paravirtual KVM (PVM), itself in a virtual machine of %s, which answers the "
+			 "CPUID instruction that PVM passes through", l->hypervisor, l->hypervisor);
+		disagreement(l, says);
+		l->hypervisor = "PVM";
+		ev = layer_add(l, "hypervisor", "PVM (a Linux kernel's paravirtual KVM)");
+		sig = NULL;
+		bit = -1;
+	}
 
 	if (bit == 1)
 		ev_add(l, ev, "CPUID 0x00000001 ECX[31]", "running under a hypervisor", CONFIDENCE_HIGH);
@@ -237,7 +264,7 @@ static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct
 	if (klog) {
 		snprintf(says, sizeof(says), "Hypervisor detected: %s", klog);
 		ev_add(l, ev, "kernel log", says, CONFIDENCE_HIGH);
-		if (name && !strstr(name, klog) && !strstr(klog, name)) {
+		if (name && !l->pvm_guest && !strstr(name, klog) && !strstr(klog, name)) {
 			snprintf(says, sizeof(says), "CPUID names the hypervisor %s, the kernel log "
 				 "%s", name, klog);
 			disagreement(l, says);
@@ -316,8 +343,9 @@ static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers
 		disagreement(l, says);
 	}
 	if (l->hypervisor && strcmp(l->hypervisor, vmm) && !strstr(l->hypervisor, vmm)) {
-		snprintf(says, sizeof(says), "CPUID names the hypervisor %s while %s names the VMM %s: "
-			 "%s is the program that drives %s to make this virtual machine", l->hypervisor,
+		snprintf(says, sizeof(says), "%s names the hypervisor %s while %s names the VMM %s: "
+			 "%s is the program that drives %s to make this virtual machine",
+			 l->pvm_guest ? "the kernel log" : "CPUID", l->hypervisor,
 			 by_acpi ? "ACPI" : "DMI", vmm, vmm, l->hypervisor);
 		disagreement(l, says);
 	}
@@ -328,9 +356,10 @@ static void env_kernel(struct probe_ctx *ctx, const struct report *r, struct lay
 	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	char name[160], says[320];
 
-	snprintf(name, sizeof(name), "Linux %s%s%s", r->kernel_release ? r->kernel_release : "",
+	snprintf(name, sizeof(name), "Linux %s%s%s%s", r->kernel_release ? r->kernel_release : "",
 		 mod && strcmp(mod, "none") ? ", itself a KVM host" : "",
-		 mod && !strcmp(mod, "kvm_pvm") ? " (PVM)" : "");
+		 mod && !strcmp(mod, "kvm_pvm") ? " (PVM)" : "",
+		 l->pvm_guest ? ", a PVM guest" : "");
 
 	struct evidence_list *ev = layer_add(l, "kernel", name);
 
@@ -344,7 +373,7 @@ static void env_kernel(struct probe_ctx *ctx, const struct report *r, struct lay
 	if (pvm) {
 		snprintf(says, sizeof(says), "kvm-pvm: %s", pvm);
 		ev_add(l, ev, "kernel log", says, CONFIDENCE_HIGH);
-		if (l->hypervisor) {
+		if (l->hypervisor && mod && !strcmp(mod, "kvm_pvm")) {
 			snprintf(says, sizeof(says), "this kernel runs on %s and is itself a PVM "
 				 "hypervisor: a third layer that neither CPUID nor ACPI shows",
 				 l->hypervisor);
@@ -518,8 +547,6 @@ int probe_environment(struct probe_ctx *ctx, struct report *r)
 	int rc = 0;
 
 	r->env_known = true;
-	if (ctx->live)
-		klog_record(ctx);
 	env_hypervisor(ctx, r, &l);
 	env_vmm(ctx, r, &l);
 	env_kernel(ctx, r, &l);

@@ -113,6 +113,59 @@ bool probe_modules_loadable(struct probe_ctx *ctx, char *why, size_t len)
 	return true;
 }
 
+/*
+ * Whether KVM registered its device: a vendor module can be present (built in, its parameters
+ * under /sys/module) and still not have started: built-in kvm_intel on a CPU whose firmware
+ * locked VT-x off, or kvm_pvm in a kernel that is itself a PVM guest ("kvm-pvm: this kernel is
+ * itself a kvm-pvm guest; not binding"). Then /proc/misc has no "kvm" line. 1 registered, 0
+ * not, -1 when /proc/misc is not readable (an older capture has none).
+ */
+static int kvm_registered(struct probe_ctx *ctx)
+{
+	char *text;
+	size_t len;
+	int found = 0;
+
+	if (root_read(ctx, "/proc/misc", &text, &len))
+		return -1;
+	for (char *line = strtok(text, "\n"); line && !found; line = strtok(NULL, "\n")) {
+		char name[16];
+
+		/* "232 kvm" */
+		found = sscanf(line, "%*u %15s", name) == 1 && !strcmp(name, "kvm");
+	}
+	free(text);
+	return found;
+}
+
+/* A vendor module present that did not start: no KVM here, with why and what can be done */
+static int kvm_not_started(struct probe_ctx *ctx, struct report *r, const struct kvm_module *m)
+{
+	const char *pvm_log = facts_get(&ctx->facts, "klog.kvm_pvm");
+	bool pvm_guest = !strcmp(m->name, "kvm_pvm") && pvm_log && strstr(pvm_log, "guest");
+	static const char *const ids[] = { CAP_KERNEL_NESTED, CAP_KERNEL_TDP, CAP_KERNEL_APICV };
+	int rc;
+
+	rc = report_cap_str(r, CAP_KERNEL_KVM_MODULE, "none", "/proc/misc", "%s is in this kernel, "
+			    "but KVM registered no device (no kvm in /proc/misc): it did not start%s%s%s",
+			    m->name, pvm_log ? "; the kernel log says \"kvm-pvm: " : "",
+			    pvm_log ? pvm_log : "", pvm_log ? "\"" : "");
+	if (pvm_guest)
+		rc |= report_cap_fix(r, CAP_KERNEL_KVM_MODULE, "none on this machine: this kernel is "
+				     "itself a PVM guest, and PVM does not run inside PVM, so no "
+				     "setting here gives it KVM. Here guests run only under emulation "
+				     "(qemu-system-x86_64 -accel tcg), or as containers; for KVM, run "
+				     "them on the machine this one runs on, or on a host with "
+				     "VT-x/AMD-V");
+	else
+		rc |= report_cap_fix(r, CAP_KERNEL_KVM_MODULE, "the kernel log says why %s did not "
+				     "start (sudo dmesg | grep -i kvm); when it says VT-x/AMD-V is "
+				     "disabled, see the firmware row, then reboot", m->name);
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+		rc |= report_cap_unknown(r, ids[i], "/proc/misc", "KVM did not start");
+	return rc;
+}
+
 static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 {
 	const struct kvm_module *m = NULL;
@@ -165,6 +218,9 @@ static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 		rc |= report_cap_unknown(r, CAP_KERNEL_APICV, "/sys/module", "no KVM module loaded");
 		return rc;
 	}
+
+	if (kvm_registered(ctx) == 0)
+		return rc | kvm_not_started(ctx, r, m);
 
 	snprintf(path, sizeof(path), "/sys/module/%s", m->name);
 	rc |= report_cap_str(r, CAP_KERNEL_KVM_MODULE, m->name, path, "%s",

@@ -138,8 +138,10 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 	};
 	if (report_str_set(&r->root, ctx->root_name))
 		return -ENOMEM;
-	if (ctx->live)
+	if (ctx->live) {
 		probe_osvirt_start(ctx);
+		probe_klog_record(ctx);	/* before the areas: the kernel's reads it */
+	}
 	for (size_t i = 0; i < sizeof(areas) / sizeof(areas[0]); i++) {
 		int err = areas[i](ctx, r);
 

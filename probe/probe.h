@@ -67,6 +67,9 @@ int probe_run(struct probe_ctx *ctx, struct report *r);
 /* Start the namespace trials in a child at once, so they overlap the other areas. */
 void probe_osvirt_start(struct probe_ctx *ctx);
 
+/* The kernel log's lines that describe the platform, as klog.* facts (probe/environment.c) */
+void probe_klog_record(struct probe_ctx *ctx);
+
 /*
  * Whether this kernel can load a module at all; when not, why (for a fix that would say
  * "modprobe"): "nomodule" on its command line, or kernel.modules_disabled=1 (probe/kernel.c).

@@ -313,10 +313,15 @@ static void print_environment(const struct out *o, const struct report *r)
 	/* what the outer hypervisor keeps from us: the usual reason a guest will not start */
 	bool hides = report_cap_flag(r, CAP_CPU_VMX) == 0 && report_cap_flag(r, CAP_CPU_SVM) == 0;
 
-	snprintf(line, sizeof(line), "This host is itself a virtual machine%s%s%s%s%s%s.",
+	/* PVM does not run inside PVM: a PVM guest has emulation and containers left */
+	bool pvm_guest = hv && !strcmp(hv, "PVM");
+
+	snprintf(line, sizeof(line), "This host is itself a virtual machine%s%s%s%s%s%s%s.",
 		 hv ? " under " : "", hv ? hv : "", vmm ? " (VMM: " : "", vmm ? vmm : "",
-		 vmm ? ")" : "", hides ? "; it hides VT-x/AMD-V from this machine, so only "
-		 "paravirtual KVM (PVM), emulation or containers can run guests here" : "");
+		 vmm ? ")" : "", hides ? "; it hides VT-x/AMD-V from this machine, so only " : "",
+		 !hides ? "" : pvm_guest ? "emulation or containers can run guests here (PVM does "
+		 "not run inside PVM)" : "paravirtual KVM (PVM), emulation or containers can run "
+		 "guests here");
 	fputc('\n', o->f);
 	print_wrapped(o, line, 0, 2);
 

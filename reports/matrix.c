@@ -130,7 +130,8 @@ static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 
 	if (str_is(mod, "none") && !str_is(dev, "ok")) {
 		gate_set(g, VERDICT_NO, CAP_KERNEL_KVM_MODULE, cap_fix(r, CAP_KERNEL_KVM_MODULE),
-			 "no KVM module is loaded");
+			 "%s", report_cap(r, CAP_KERNEL_KVM_MODULE)->detail ?
+			 report_cap(r, CAP_KERNEL_KVM_MODULE)->detail : "no KVM module is loaded");
 		return false;
 	}
 	if (!dev) {

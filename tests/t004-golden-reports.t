@@ -57,6 +57,7 @@ for s in $SCENARIOS; do
 	outputs "$s" "$tmp/roots/$s"
 done
 outputs this-machine "$here/data/roots/this-machine.tar.gz"
+outputs pvm-guest "$here/data/roots/pvm-guest.tar.gz"
 
 # every capability a report holds, and every one the schema requires, is named in reports/caps.h
 python3 - "$here/../reports/caps.h" "$here/../reports/schema/report-v1.json" "$tmp"/out/*.json \

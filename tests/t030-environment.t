@@ -79,6 +79,38 @@ jget "$r.tar.gz.json" "d['details']['environment']['layers'][2]['name']" | grep 
 ok $? "this machine: its kernel is itself a KVM host (PVM)"
 is "$(cap "$r.tar.gz.json" os.container)" false "this machine: not a container (initial PID namespace)"
 
+# The same machine kind later, restored on another host (tests/data/roots/pvm-guest.tar.gz): its
+# kernel now a PVM guest, kvm_pvm built in but declining ("this kernel is itself a kvm-pvm guest;
+# not binding"), so KVM registered no /dev/kvm. No KVM here, and no modprobe can change that.
+r=$tmp/pvm-guest
+cp "$(dirname "$0")/data/roots/pvm-guest.tar.gz" "$r.tar.gz"
+probe_root "$r.tar.gz"
+is "$(jget "$r.tar.gz.json" "' / '.join(l['kind'] + ' ' + l['name'].split(' (')[0].split(',')[0] for l in d['details']['environment']['layers'])")" \
+	"hypervisor bhyve / hypervisor PVM / vmm Firecracker / kernel Linux 6.18.44-fc-v1045" \
+	"a PVM guest: bhyve (CPUID), then PVM (the kernel log), Firecracker, its own kernel"
+jget "$r.tar.gz.json" "d['details']['environment']['layers'][3]['name']" | grep -q ', a PVM guest$'
+ok $? "its kernel is a PVM guest, not a KVM host"
+is "$(cap "$r.tar.gz.json" kernel.kvm_module)" none "kvm_pvm in the kernel, but no KVM in service"
+jget "$r.tar.gz.json" "d['capabilities']['kernel.kvm_module']['detail']" |
+	grep -q 'no kvm in /proc/misc.*itself a kvm-pvm guest; not binding'
+ok $? "said from /proc/misc and the kernel log's own words"
+fix=$(jget "$r.tar.gz.json" "d['capabilities']['kernel.kvm_module']['fix']")
+echo "$fix" | grep -q 'PVM does not run inside PVM' && ! echo "$fix" | grep -q modprobe
+ok $? "the fix: nothing on this machine, emulation here or KVM one layer down; no modprobe"
+is "$(jget "$r.tar.gz.json" "d['matrix']['os64']['verdict']")" no "os64: no"
+! jget "$r.tar.gz.json" "' '.join(d['details']['environment']['disagreements'])" |
+	grep -q 'itself a PVM hypervisor'
+ok $? "never called a PVM hypervisor"
+"$VIRTCAP" --root "$r.tar.gz" probe --no-color >"$tmp/pvm.txt" 2>&1
+grep -q 'so only emulation or containers can run guests' "$tmp/pvm.txt" &&
+	! grep -q 'only paravirtual KVM (PVM), emulation' "$tmp/pvm.txt"
+ok $? "the summary offers no PVM to a PVM guest"
+# the same root with KVM's device registered: then kvm_pvm is in service
+mkdir -p "$r/x" && tar xzf "$r.tar.gz" -C "$r/x"
+printf '232 kvm\n' >>"$r/x/proc/misc"
+probe_root "$r/x"
+is "$(cap "$r/x.json" kernel.kvm_module)" kvm_pvm "with kvm in /proc/misc: kvm_pvm in service"
+
 # and wherever the suite runs: the live probe of the environment ends well and says something
 "$VIRTCAP" probe --json >"$tmp/live.json" 2>"$tmp/live.err"
 is "$?" 0 "the live probe exits 0"
