@@ -335,8 +335,11 @@ static int qemu_start(const struct partition_advice *a, int disk_fd, struct qemu
 		int err = open(q->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 
 		setpgid(0, 0);
+		/* snapshot=on keeps the guest's writes in a temporary file under TMPDIR (else
+		 * /var/tmp, which a minimal system may not have): ours, removed with the rest */
 		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0 || err < 0 ||
-		    dup2(err, STDERR_FILENO) < 0 || dup2(disk_fd, 3) < 0)
+		    dup2(err, STDERR_FILENO) < 0 || dup2(disk_fd, 3) < 0 ||
+		    setenv("TMPDIR", q->dir, 1) < 0)
 			_exit(127);
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);

@@ -6,14 +6,18 @@
 #
 # usage: lab.sh [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]
 #               [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json]
-#               [--with-stack] [--lockdown] [-- VIRTCAP-ARGS...]
+#               [--with-stack] [--disk FILE] [--lockdown] [-- VIRTCAP-ARGS...]
 #        lab.sh [--kernel amd64|i386] --show-current-kernel
 #        lab.sh [--kernel amd64|i386] --fetch-only   (prints the cached root: kernel, busybox)
 # Kernels (the versions lab-kernels.tsv pins) and busybox come from Debian with `apt-get
 # download` into a cache (never installed);
 # after the first run no network is needed. --with-stack (QEMU engine, amd64) also puts this
 # host's QEMU, the tools scripts/stack.sh uses and the cached guest kernel into the lab, so
-# that `prove --stack qemu` boots a real L2 guest on the lab's real (nested) KVM. --lockdown
+# that `prove --stack qemu` boots a real L2 guest on the lab's real (nested) KVM. --disk FILE
+# (QEMU engine, amd64) gives the lab FILE as a read-only virtio disk, /dev/vda inside, so that
+# `advise partition /dev/vda --prove` boots a disk on that KVM; the file is never written. The
+# lab then has 4 GiB, since that proof gives its guest 2 GiB (touched pages only cost memory).
+# --lockdown
 # boots the kernel locked down (lockdown=integrity, as Secure Boot does) with an out-of-tree
 # driver built on the machine, as DKMS leaves one: /lib/modules/VERSION/updates/dkms/vboxdrv.ko,
 # unsigned (a copy of a Debian module without its signature); init tries to load it, so the
@@ -34,6 +38,7 @@ json=0
 show_current=0
 fetch_only=0
 with_stack=0
+disk=
 lockdown=0
 # the static binaries: beside this script when installed (PREFIX/lib/virtcap), else at the top
 # of the build tree
@@ -47,7 +52,7 @@ die() { echo "virtcap lab: $*" >&2; exit 2; }
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--engine|--cpu|--kernel|--nested|--bits|--smp|--timeout)
+	--engine|--cpu|--kernel|--nested|--bits|--smp|--timeout|--disk)
 		[ $# -ge 2 ] || die "$1 needs a value (see virtcap --help)" ;;
 	esac
 	case $1 in
@@ -70,6 +75,7 @@ while [ $# -gt 0 ]; do
 	--show-current-kernel) show_current=1; shift ;;
 	--fetch-only) fetch_only=1; shift ;;
 	--with-stack) with_stack=1; shift ;;
+	--disk) disk=$2; shift 2 ;;
 	--lockdown) lockdown=1; shift ;;
 	--) shift; break ;;
 	*) die "unknown option '$1' (see virtcap --help)" ;;
@@ -78,6 +84,14 @@ done
 [ "$kernel" = i386 ] && bits=32
 [ "$with_stack" = 0 ] || { [ "$engine" = qemu ] && [ "$kernel" = amd64 ]; } ||
 	die "--with-stack: the QEMU engine and the amd64 kernel (it carries this host's QEMU)"
+if [ -n "$disk" ]; then
+	{ [ "$engine" = qemu ] && [ "$kernel" = amd64 ]; } ||
+		die "--disk: the QEMU engine and the amd64 kernel (its virtio modules)"
+	[ -f "$disk" ] && [ -r "$disk" ] || die "--disk '$disk': not a readable regular file"
+	# QEMU's -drive takes a comma as the start of its next option: "file=a,b" is no file
+	disk=$(cd "$(dirname "$disk")" && pwd)/$(basename "$disk")
+	case $disk in *,*) die "--disk '$disk': QEMU's -drive cannot name a path with a comma" ;; esac
+fi
 # Every value that reaches a generated file (the Bochs configuration, the lab's init script) is
 # checked here: a newline in --cpu would add a line of configuration (a com2: that writes a host
 # file), a quote in VIRTCAP_BENCH_EXITS a command of the init script.
@@ -351,6 +365,19 @@ print(" ".join(m.__file__ for m in list(sys.modules.values()) if getattr(m, "__f
 	tun=$(grep '/tun\.ko$' "$root/lib/modules/$kver/guest-devices.order" || true)
 	[ -n "$tun" ] && cp "$root/lib/modules/$kver/$tun" "$ir/mods/tun.ko"
 fi
+# --disk: virtio-blk and what it needs, from the device modules fetch unpacked (in the order
+# file, each module stands after those it needs; a module built into the kernel is absent)
+if [ -n "$disk" ]; then
+	mkdir -p "$ir/mods/disk"
+	grep -E '/virtio[^/]*\.ko$' "$root/lib/modules/$kver/guest-devices.order" | tr ' ' '\n' |
+		grep -E '/(virtio|virtio_ring|virtio_pci[a-z_]*|virtio_blk)\.ko$' >"$work/disk-mods" || true
+	n=0
+	while read -r m; do
+		n=$((n + 1))
+		cp "$root/lib/modules/$kver/$m" "$ir/mods/disk/$(printf '%02d' "$n")-${m##*/}" ||
+			die "--disk: copying the module $m failed"
+	done <"$work/disk-mods"
+fi
 
 args=""
 for a in "$@"; do args="$args '$(printf '%s' "$a" | sed "s/'/'\\\\''/g")'"; done
@@ -378,6 +405,9 @@ if [ $kvm_module = 1 ]; then
 	insmod /mods/\$vendor.ko nested=$nested 2>/dev/null
 fi
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+# --disk: its modules, in order (twice: a module whose own dependency came later loads then)
+for pass in 1 2; do for m in /mods/disk/*.ko; do [ -f "\$m" ] && insmod "\$m" 2>/dev/null; done; done
+if [ -d /mods/disk ]; then i=0; while [ ! -b /dev/vda ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done; fi
 if [ $lockdown = 1 ]; then	# as DKMS would after building it: the kernel refuses it
 	echo "lab: insmod of the unsigned vboxdrv.ko: \$(insmod /lib/modules/$kver/updates/dkms/vboxdrv.ko 2>&1)"
 fi
@@ -410,10 +440,11 @@ chmod +x "$ir/init"
 start_qemu() {
 	machine=$([ "$kernel" = i386 ] && echo pc || echo q35)
 	tcg_threads=$([ "$with_stack" = 1 ] && echo multi || echo single)
-	qemu-system-x86_64 -accel tcg,thread="$tcg_threads" -M "$machine" -cpu "$cpu" -smp "$smp" -m "$([ "$with_stack" = 1 ] &&
-		echo 2048 || echo 512)" -nographic -no-reboot \
+	qemu-system-x86_64 -accel tcg,thread="$tcg_threads" -M "$machine" -cpu "$cpu" -smp "$smp" -m "$([ -n "$disk" ] && echo 4096 ||
+		{ [ "$with_stack" = 1 ] && echo 2048; } || echo 512)" -nographic -no-reboot \
 		-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
 		-serial mon:stdio -serial "file:$work/heartbeat" \
+		${disk:+-drive "file=$disk,format=raw,if=virtio,readonly=on"} \
 		-append "console=ttyS0 quiet panic=-1 loglevel=0$extra_append" >"$work/serial" \
 		2>"$work/emu.err" &
 	emu_pid=$!

@@ -52,6 +52,7 @@ _virtcap() {
 	--kernel) _virtcap_words "amd64 i386"; return 0 ;;
 	--nested) _virtcap_words "0 1"; return 0 ;;
 	--bits) _virtcap_words "32 64"; return 0 ;;
+	--disk) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
 	esac
 
 	case $cmd in
@@ -65,7 +66,7 @@ _virtcap() {
 		if [[ $prev == partition ]]; then mapfile -t COMPREPLY < <(compgen -f -- "${cur:-/dev/}")
 		else _virtcap_words "dos os32 os64 hypervisor windows11 windows10 gpu container partition --prove $options"; fi ;;
 	lab) _virtcap_words "--engine --cpu --kernel --nested --no-kvm-module --user --bits --smp
-		--timeout --json --with-stack --lockdown --" ;;
+		--timeout --json --with-stack --disk --lockdown --" ;;
 	snapshot) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
 	*) _virtcap_words "$options" ;;
 	esac
