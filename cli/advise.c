@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "reports/advice.h"
+#include "reports/caps.h"
 #include "reports/report.h"
 #include "reports/text.h"
 
@@ -79,17 +80,22 @@ static const char *state_mark(enum layer_state s, bool utf8)
 	       : s == LAYER_NOT_RUN ? "." : "?";
 }
 
-/* An alternative as told: the emulation one with what make bench measured here */
-static void alternative_text(const char *alt, char *out, size_t len)
+/* An alternative as told: the emulation one with what make bench measured here; PVM's with
+ * whether this host can offer it (a PVM guest cannot: PVM does not run inside PVM) */
+static void alternative_text(const struct report *r, const char *alt, char *out, size_t len)
 {
-	char measured[384];
+	char measured[384] = "";
+	const char *hv = report_cap_string(r, CAP_ENV_HYPERVISOR);
 
 	if (alt == advice_emulation)
 		tcg_measured(measured, sizeof(measured));
-	snprintf(out, len, "%s%s", alt, alt == advice_emulation ? measured : "");
+	else if (alt == advice_pvm && hv && !strcmp(hv, "PVM"))
+		snprintf(measured, sizeof(measured), "; not on this machine: it is itself a PVM "
+			 "guest, and PVM does not run inside PVM");
+	snprintf(out, len, "%s%s", alt, measured);
 }
 
-static struct json_object *advice_json(const struct guest_advice *a,
+static struct json_object *advice_json(const struct report *r, const struct guest_advice *a,
 				       const struct advice_judgement *j)
 {
 	struct json_object *o = json_object_new_object(), *steps = json_object_new_array();
@@ -122,7 +128,7 @@ static struct json_object *advice_json(const struct guest_advice *a,
 	json_object_object_add(o, "first_failing_step", j->decisive >= 0 ?
 			       json_object_new_int(j->decisive) : NULL);
 	for (int i = 0; i < ADVICE_ALTERNATIVES_MAX && a->alternatives[i]; i++) {
-		alternative_text(a->alternatives[i], alt, sizeof(alt));
+		alternative_text(r, a->alternatives[i], alt, sizeof(alt));
 		json_object_array_add(alts, json_object_new_string(alt));
 	}
 	json_object_object_add(o, "alternatives", alts);
@@ -135,7 +141,8 @@ void cli_print_wrapped(FILE *out, const char *lead, const char *text, int indent
 	text_wrap(out, text, (int)strlen(lead), indent, 78, false);
 }
 
-static void advice_text(const struct guest_advice *a, const struct advice_judgement *j,
+static void advice_text(const struct report *r, const struct guest_advice *a,
+			const struct advice_judgement *j,
 			bool utf8, FILE *out)
 {
 	char lead[32], head[256], alt[1024];
@@ -164,7 +171,7 @@ static void advice_text(const struct guest_advice *a, const struct advice_judgem
 		cli_print_wrapped(out, "  fix: ", j->fix, 7);
 	fprintf(out, "\nOther ways to run it\n");
 	for (int i = 0; i < ADVICE_ALTERNATIVES_MAX && a->alternatives[i]; i++) {
-		alternative_text(a->alternatives[i], alt, sizeof(alt));
+		alternative_text(r, a->alternatives[i], alt, sizeof(alt));
 		cli_print_wrapped(out, "  - ", alt, 4);
 	}
 }
@@ -178,13 +185,13 @@ int cli_advise(const struct report *r, const char *id, bool json, bool utf8, FIL
 		return -EINVAL;
 	advice_judge(r, a, &j);
 	if (json) {
-		struct json_object *o = advice_json(a, &j);
+		struct json_object *o = advice_json(r, a, &j);
 
 		fprintf(out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 					JSON_C_TO_STRING_NOSLASHESCAPE));
 		json_object_put(o);
 	} else {
-		advice_text(a, &j, utf8, out);
+		advice_text(r, a, &j, utf8, out);
 	}
 	return 0;
 }

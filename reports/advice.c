@@ -28,6 +28,8 @@
 
 const char advice_emulation[] = "emulation: QEMU without KVM (qemu-system-x86_64 -accel tcg) runs "
 	"any x86 guest on any host, slower: each guest instruction is translated";
+const char advice_pvm[] = "paravirtualization: where the host kernel offers PVM (kvm_pvm), a 64-bit "
+	"Linux guest kernel built for PVM runs without VT-x/AMD-V at near-native speed";
 
 const struct guest_advice advice_table[] = {
 	{ "dos", "a 16-bit real-mode guest (DOS, old boot loaders)", GUEST_REAL16,
@@ -48,8 +50,7 @@ const struct guest_advice advice_table[] = {
 	    ROW_STEP(GUEST_SMP, "several vCPUs run at once"),
 	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk") },
 	  { advice_emulation,
-	    "paravirtualization: where the host kernel offers PVM (kvm_pvm), a 64-bit Linux "
-		 "guest kernel built for PVM runs without VT-x/AMD-V at near-native speed",
+	    advice_pvm,
 	    "OS-level virtualization, when the workload is Linux programs: a container (see "
 	    "'advise container')" } },
 	{ "hypervisor", "a guest that runs its own guests (a hypervisor, WSL2-style, nested KVM)",

@@ -105,6 +105,10 @@ ok $? "never called a PVM hypervisor"
 grep -q 'so only emulation or containers can run guests' "$tmp/pvm.txt" &&
 	! grep -q 'only paravirtual KVM (PVM), emulation' "$tmp/pvm.txt"
 ok $? "the summary offers no PVM to a PVM guest"
+"$VIRTCAP" --root "$r.tar.gz" advise os64 --json >"$tmp/pvm-advice.json" 2>&1
+jget "$tmp/pvm-advice.json" "[a for a in d['alternatives'] if a.startswith('paravirtualization')][0]" |
+	grep -q 'not on this machine: it is itself a PVM guest'
+ok $? "advise os64: PVM is offered with 'not on this machine'"
 # the same root with KVM's device registered: then kvm_pvm is in service
 mkdir -p "$r/x" && tar xzf "$r.tar.gz" -C "$r/x"
 printf '232 kvm\n' >>"$r/x/proc/misc"
