@@ -117,25 +117,26 @@ bool probe_modules_loadable(struct probe_ctx *ctx, char *why, size_t len)
  * Whether KVM registered its device: a vendor module can be present (built in, its parameters
  * under /sys/module) and still not have started: built-in kvm_intel on a CPU whose firmware
  * locked VT-x off, or kvm_pvm in a kernel that is itself a PVM guest ("kvm-pvm: this kernel is
- * itself a kvm-pvm guest; not binding"). Then /proc/misc has no "kvm" line. 1 registered, 0
- * not, -1 when /proc/misc is not readable (an older capture has none).
+ * itself a kvm-pvm guest; not binding"). Then /proc/misc has no "kvm" line.
  */
-static int kvm_registered(struct probe_ctx *ctx)
+int probe_kvm_misc_minor(struct probe_ctx *ctx)
 {
 	char *text;
 	size_t len;
-	int found = 0;
+	int minor = -ENOENT;
 
 	if (root_read(ctx, "/proc/misc", &text, &len))
-		return -1;
-	for (char *line = strtok(text, "\n"); line && !found; line = strtok(NULL, "\n")) {
+		return -EIO;
+	for (char *line = strtok(text, "\n"); line && minor < 0; line = strtok(NULL, "\n")) {
 		char name[16];
+		unsigned m;
 
 		/* "232 kvm" */
-		found = sscanf(line, "%*u %15s", name) == 1 && !strcmp(name, "kvm");
+		if (sscanf(line, "%u %15s", &m, name) == 2 && !strcmp(name, "kvm") && m < 256)
+			minor = (int)m;
 	}
 	free(text);
-	return found;
+	return minor;
 }
 
 /* A vendor module present that did not start: no KVM here, with why and what can be done */
@@ -219,7 +220,7 @@ static int kernel_kvm(struct probe_ctx *ctx, struct report *r)
 		return rc;
 	}
 
-	if (kvm_registered(ctx) == 0)
+	if (probe_kvm_misc_minor(ctx) == -ENOENT)
 		return rc | kvm_not_started(ctx, r, m);
 
 	snprintf(path, sizeof(path), "/sys/module/%s", m->name);

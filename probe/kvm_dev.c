@@ -253,8 +253,20 @@ int probe_kvm_dev(struct probe_ctx *ctx, struct report *r)
 					     "udev rule KERNEL==\"kvm\", GROUP=\"kvm\", MODE=\"0660\" "
 					     "makes it last)");
 	} else {
-		rc |= report_cap_str(r, CAP_KERNEL_DEV_KVM, "absent", src, "open failed: %s",
-				     open_result);
+		int minor = probe_kvm_misc_minor(ctx);
+
+		rc |= report_cap_str(r, CAP_KERNEL_DEV_KVM, "absent", src, "open failed: %s%s",
+				     open_result, minor >= 0 && !strcmp(open_result, "ENOENT") ?
+				     "; yet the kernel registered KVM (kvm in /proc/misc): only the "
+				     "node is missing" : "");
+		/* a chroot or a hand-made /dev, not devtmpfs: the kernel has KVM, no one made
+		 * the node (a container gets its own fix: probe/environment.c) */
+		if (minor >= 0 && !strcmp(open_result, "ENOENT"))
+			rc |= report_cap_fix(r, CAP_KERNEL_DEV_KVM, "make the node: sudo mknod -m "
+					     "0660 /dev/kvm c 10 %d && sudo chgrp kvm /dev/kvm (where "
+					     "/dev is devtmpfs, udev makes it at boot; in a chroot: "
+					     "mount -t devtmpfs devtmpfs /dev, or bind-mount the host's "
+					     "/dev)", minor);
 	}
 	rc |= kvm_dev_caps(ctx, r);
 	return rc ? -ENOMEM : 0;

@@ -67,6 +67,10 @@ int probe_run(struct probe_ctx *ctx, struct report *r);
 /* Start the namespace trials in a child at once, so they overlap the other areas. */
 void probe_osvirt_start(struct probe_ctx *ctx);
 
+/* KVM's misc-device minor from /proc/misc (232 upstream): -ENOENT when KVM registered no
+ * device, -EIO when /proc/misc is not readable (probe/kernel.c) */
+int probe_kvm_misc_minor(struct probe_ctx *ctx);
+
 /* The kernel log's lines that describe the platform, as klog.* facts (probe/environment.c) */
 void probe_klog_record(struct probe_ctx *ctx);
 

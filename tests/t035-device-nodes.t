@@ -59,6 +59,33 @@ probe_root "$r"
 cap "$r" kernel.tun "['fix']" | grep -q 'run --device /dev/net/tun --cap-add NET_ADMIN'
 ok $? "in a container: hand the host's node in"
 
+# /dev/kvm: no node, though the kernel registered KVM (/proc/misc): a chroot or a hand-made
+# /dev. The fix makes the node with the minor the kernel gave; where KVM registered nothing
+# (its module did not start), no mknod is offered; in a container, the node is handed in.
+kvm_node() {	# NAME MISC [container]
+	r=$tmp/$1
+	intel_kvm_host "$r" 6.1.0-27-amd64
+	root_fact "$r" kvm.open ENOENT
+	printf '%b' "$2" >"$r/proc/misc"
+	[ "${3:-}" = container ] && docker "$r"
+	probe_root "$r"
+}
+kvm_node chroot ' 60 device-mapper\n232 kvm\n237 loop-control\n'
+cap "$r" kernel.dev_kvm "['fix']" | grep -q 'sudo mknod -m 0660 /dev/kvm c 10 232 && sudo chgrp kvm /dev/kvm'
+ok $? "no node, KVM registered: mknod with the kernel's minor"
+cap "$r" kernel.dev_kvm "['detail']" | grep -q 'only the node is missing'
+ok $? "and the detail says only the node is missing"
+kvm_node odd-minor '236 kvm\n'
+cap "$r" kernel.dev_kvm "['fix']" | grep -q 'c 10 236 '
+ok $? "the minor is the one /proc/misc gives"
+kvm_node not-started ' 60 device-mapper\n237 loop-control\n'
+! cap "$r" kernel.dev_kvm "['fix']" | grep -q mknod &&
+	[ "$(cap "$r" kernel.kvm_module "['value']")" = none ]
+ok $? "KVM registered nothing: kvm_intel did not start, no mknod offered"
+kvm_node in-docker '232 kvm\n' container
+cap "$r" kernel.dev_kvm "['fix']" | grep -q 'run --device /dev/kvm'
+ok $? "in a container: the host's node is handed in, not made"
+
 # a capture from before the open() results were recorded: what its files show
 r=$tmp/old
 root_kernel "$r" 6.1.0-27-amd64 x86_64; cpu_intel_vmx "$r"; kvm_module "$r" kvm_intel Y
