@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -40,20 +41,40 @@ static const char *cpuinfo_field(const char *text, const char *field, size_t *le
 	return NULL;
 }
 
-int cpuinfo_has(struct probe_ctx *ctx, const char *field, const char *word)
+/* The first CPU's field, read once per run; NULL when there is none */
+static const char *cpuinfo_value(struct probe_ctx *ctx, const char *field, size_t *len)
 {
 	if (!ctx->cpuinfo_read) {
-		size_t len;
+		size_t n;
 
 		ctx->cpuinfo_read = true;
-		if (root_read(ctx, "/proc/cpuinfo", &ctx->cpuinfo, &len))
+		if (root_read(ctx, "/proc/cpuinfo", &ctx->cpuinfo, &n))
 			ctx->cpuinfo = NULL;
 	}
-	if (!ctx->cpuinfo)
-		return -1;
+	return ctx->cpuinfo ? cpuinfo_field(ctx->cpuinfo, field, len) : NULL;
+}
 
+int cpuinfo_get(struct probe_ctx *ctx, const char *field, char *out, size_t outlen)
+{
 	size_t len;
-	const char *value = cpuinfo_field(ctx->cpuinfo, field, &len);
+	const char *value = cpuinfo_value(ctx, field, &len);
+
+	if (!value || !outlen)
+		return -1;
+	while (len && (*value == ' ' || *value == '\t')) {
+		value++;
+		len--;
+	}
+	while (len && (value[len - 1] == ' ' || value[len - 1] == '\t'))
+		len--;
+	snprintf(out, outlen, "%.*s", (int)len, value);
+	return 0;
+}
+
+int cpuinfo_has(struct probe_ctx *ctx, const char *field, const char *word)
+{
+	size_t len;
+	const char *value = cpuinfo_value(ctx, field, &len);
 
 	if (!value)
 		return -1;

@@ -7,6 +7,7 @@
 #define VIRTCAP_CPUINFO_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 struct probe_ctx;
 
@@ -15,6 +16,9 @@ struct probe_ctx;
  * /proc/cpuinfo is unreadable or has no such line.
  */
 int cpuinfo_has(struct probe_ctx *ctx, const char *field, const char *word);
+
+/* The first CPU's FIELD of /proc/cpuinfo, blanks trimmed, into out: 0, or -1 when absent */
+int cpuinfo_get(struct probe_ctx *ctx, const char *field, char *out, size_t outlen);
 
 /* Whether the space-separated list holds word exactly. */
 bool word_in_list(const char *list, const char *word);

@@ -24,6 +24,7 @@
 #include <sys/klog.h>
 
 
+#include "probe/cpuinfo.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 #include "probe/vmm_nested.h"
@@ -351,6 +352,49 @@ static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers
 	}
 }
 
+/* text with runs of blanks as one space and none at either end, into out */
+static void squeeze(const char *text, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = text; *p && n + 1 < len; p++)
+		if ((*p != ' ' && *p != '\t') || (n && out[n - 1] != ' '))
+			out[n++] = *p == '\t' ? ' ' : *p;
+	while (n && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+}
+
+/*
+ * The kernel reads the CPU's brand string once, at boot, into /proc/cpuinfo's "model name";
+ * CPUID answers this program now. Two names mean the kernel was told another: under PVM the
+ * guest kernel's CPUID is answered from its VMM's table (Firecracker names every AMD CPU "AMD
+ * EPYC") while a program's reaches the hypervisor beneath; elsewhere the virtual machine was
+ * moved or restored onto another host's CPU since it booted, and what the kernel decided about
+ * the CPU (VT-x/AMD-V among it) was decided on one it no longer has. Not with --cpuid-dump:
+ * that is another CPU on purpose.
+ */
+static void env_cpu_names(struct probe_ctx *ctx, const struct report *r, struct layers *l)
+{
+	const char *brand = report_cap_string(r, CAP_CPU_BRAND);
+	char booted[128], now[128], kernel[128], says[768];
+
+	if (ctx->cpuid_dump || !brand || cpuinfo_get(ctx, "model name", booted, sizeof(booted)))
+		return;
+	squeeze(brand, now, sizeof(now));
+	squeeze(booted, kernel, sizeof(kernel));
+	if (!now[0] || !kernel[0] || !strcmp(now, kernel))
+		return;
+	snprintf(says, sizeof(says), "CPUID names the CPU \"%s\" to this program, the kernel's "
+		 "/proc/cpuinfo \"%s\": %s", now, kernel, l->pvm_guest ? "this PVM guest kernel's "
+		 "CPUID is answered from its VMM's table, a program's by the hypervisor beneath, so "
+		 "the CPU findings here are that hypervisor's view and the kernel's flags are in "
+		 "/proc/cpuinfo" : "the kernel was told another CPU at boot: this virtual machine "
+		 "was moved or restored onto another host's CPU since (live migration, a snapshot), "
+		 "or its hypervisor answers the kernel and programs differently");
+	disagreement(l, says);
+}
+
 static void env_kernel(struct probe_ctx *ctx, const struct report *r, struct layers *l)
 {
 	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
@@ -550,6 +594,8 @@ int probe_environment(struct probe_ctx *ctx, struct report *r)
 	env_hypervisor(ctx, r, &l);
 	env_vmm(ctx, r, &l);
 	env_kernel(ctx, r, &l);
+	if (l.hypervisor || l.vmm)
+		env_cpu_names(ctx, r, &l);
 	env_container(r, &l);
 	env_ci(ctx, r, &l);
 	if (l.err)

@@ -126,9 +126,9 @@ else
 	is "$?" 0 "a cpuid_tool --save file is accepted as a dump"
 	is "$(cap cpu.vendor value)" "$(sed -n 's/^vendor_id[[:space:]]*: //p' /proc/cpuinfo |
 		head -n 1)" "its CPU #0 is this CPU"
-	# the brand as cpuid_tool reads it now, not /proc/cpuinfo's: that is the kernel's reading
-	# at boot, and a VM restored on another host (as this project's machines are) may have
-	# changed CPUs since
+	# the brand as cpuid_tool reads it, not /proc/cpuinfo's: that is the kernel's reading at
+	# boot, which a VM's kernel may get from another layer (this project's PVM guests: the
+	# VMM's "AMD EPYC") or on a CPU it was moved from since
 	is "$(cap cpu.brand value)" "$(cpuid_tool --brandstr 2>/dev/null | tail -n 1 |
 		sed 's/[[:space:]]*$//')" "with this CPU's brand string, as cpuid_tool reads it"
 

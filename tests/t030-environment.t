@@ -78,6 +78,18 @@ is "$(jget "$r.tar.gz.json" "' / '.join(l['kind'] + ' ' + l['name'].split(',')[0
 jget "$r.tar.gz.json" "d['details']['environment']['layers'][2]['name']" | grep -q 'KVM host (PVM)'
 ok $? "this machine: its kernel is itself a KVM host (PVM)"
 is "$(cap "$r.tar.gz.json" os.container)" false "this machine: not a container (initial PID namespace)"
+! jget "$r.tar.gz.json" "' '.join(d['details']['environment']['disagreements'])" | grep -q 'names the CPU'
+ok $? "one CPU name: CPUID's and the kernel's agree (blanks aside)"
+# the same KVM guest whose kernel booted on another CPU (a live migration): said
+mkdir -p "$r.moved" && tar xzf "$r.tar.gz" -C "$r.moved"
+sed -i 's/^model name\t: .*/model name\t: Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz/' "$r.moved/proc/cpuinfo"
+probe_root "$r.moved"
+jget "$r.moved.json" "' '.join(d['details']['environment']['disagreements'])" |
+	grep -q 'CPUID names the CPU "Intel(R) Xeon(R) Processor" to this program, the kernel.s /proc/cpuinfo "Intel(R) Xeon(R) Gold 6338 CPU @ 2.00GHz": the kernel was told another CPU at boot: this virtual machine was moved'
+ok $? "a KVM guest whose kernel names another CPU: moved or restored since boot"
+"$VIRTCAP" --root "$r.moved" --cpuid-dump "$r.moved/.virtcap/cpuid.raw" probe --json >"$tmp/dump.json" 2>/dev/null
+! jget "$tmp/dump.json" "' '.join(d['details']['environment']['disagreements'])" | grep -q 'names the CPU'
+ok $? "not with --cpuid-dump: another CPU on purpose"
 
 # The same machine kind later, restored on another host (tests/data/roots/pvm-guest.tar.gz): its
 # kernel now a PVM guest, kvm_pvm built in but declining ("this kernel is itself a kvm-pvm guest;
@@ -109,6 +121,9 @@ ok $? "the summary offers no PVM to a PVM guest"
 jget "$tmp/pvm-advice.json" "[a for a in d['alternatives'] if a.startswith('paravirtualization')][0]" |
 	grep -q 'not on this machine: it is itself a PVM guest'
 ok $? "advise os64: PVM is offered with 'not on this machine'"
+jget "$r.tar.gz.json" "' '.join(d['details']['environment']['disagreements'])" |
+	grep -q 'CPUID names the CPU "Oxide Virtual Turin-like Processor" to this program, the kernel.s /proc/cpuinfo "AMD EPYC": this PVM guest kernel'
+ok $? "two CPU names, CPUID's and the kernel's: under PVM, two layers answer"
 # the same root with KVM's device registered: then kvm_pvm is in service
 mkdir -p "$r/x" && tar xzf "$r.tar.gz" -C "$r/x"
 printf '232 kvm\n' >>"$r/x/proc/misc"
