@@ -267,6 +267,27 @@ static bool diff_digit(char c)
 }
 
 /*
+ * Whether both readers read text alike once text[at..at+cut) is replaced by put (putlen
+ * bytes): how a laxity of json-c's is shown to be the only difference.
+ */
+static bool diff_alike_spliced(const char *text, size_t len, size_t at, size_t cut,
+			       const char *put, size_t putlen)
+{
+	char *copy = malloc(len - cut + putlen + 1);
+	char why[8];
+	bool alike;
+
+	if (!copy)
+		abort();
+	memcpy(copy, text, at);
+	memcpy(copy + at, put, putlen);
+	memcpy(copy + at + putlen, text + at + cut, len - at - cut);
+	alike = json_scan_diff(copy, len - cut + putlen, why, sizeof(why)) == 0;
+	free(copy);
+	return alike;
+}
+
+/*
  * Whether json_scan stopped at k on a digit after a number's leading zero, which json-c takes
  * in strict mode too ("000", "-00", "00.5"; not "01"). Checked: with that number's extra zeros
  * taken out, both read the text alike.
@@ -288,18 +309,7 @@ static bool diff_leading_zero(const char *text, size_t len, size_t k)
 
 	if (zeros_end < len && diff_digit(text[zeros_end]))
 		cut++;
-
-	char *copy = malloc(len);
-	char why[8];
-	bool alike;
-
-	if (!copy)
-		abort();
-	memcpy(copy, text, len);
-	memmove(copy + zeros_end - cut, copy + zeros_end, len - zeros_end);
-	alike = json_scan_diff(copy, len - cut, why, sizeof(why)) == 0;
-	free(copy);
-	return alike;
+	return diff_alike_spliced(text, len, zeros_end - cut, cut, "", 0);
 }
 
 /*
@@ -316,24 +326,13 @@ static bool diff_json_c_lax(const char *text, size_t len, const struct jscan_err
 	if (text[k] == '\'')
 		return true;
 	if (!strcmp(err->problem, "a bad number") && k >= 2 && text[k - 1] == '.' &&
-	    strchr("0123456789", text[k - 2]) && text[k - 2])
+	    diff_digit(text[k - 2]))
 		return true;
 	if (diff_leading_zero(text, len, k))
 		return true;
 	if ((unsigned char)text[k] >= 0x20 || !strstr(err->problem, "control character"))
 		return false;
-
-	char *copy = malloc(len);
-	char why[8];
-	bool alike;
-
-	if (!copy)
-		abort();
-	memcpy(copy, text, len);
-	copy[k] = 'x';
-	alike = json_scan_diff(copy, len, why, sizeof(why)) == 0;
-	free(copy);
-	return alike;
+	return diff_alike_spliced(text, len, k, 1, "x", 1);
 }
 
 /*
