@@ -221,7 +221,7 @@ static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct
 	const char *klog = facts_get(&ctx->facts, "klog.hypervisor_detected");
 	const char *pv = facts_get(&ctx->facts, "klog.paravirt");
 	int bit = report_cap_flag(r, CAP_CPU_HYPERVISOR);
-	char says[256];
+	char says[384];
 
 	if (bit != 1 && !klog)
 		return;
@@ -235,15 +235,14 @@ static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct
 
 	struct evidence_list *ev = layer_add(l, "hypervisor", l->hypervisor);
 
-	if (l->pvm_guest) {
-		if (bit == 1)
-			ev_add(l, ev, "CPUID 0x00000001 ECX[31]", "running under a hypervisor",
-			       CONFIDENCE_HIGH);
-		if (sig) {
-			snprintf(says, sizeof(says), "signature \"%s\"%s%s", sig, name ? ": " : "",
-				 name ? name : "");
-			ev_add(l, ev, "CPUID 0x40000000", says, CONFIDENCE_HIGH);
-		}
+	if (bit == 1)
+		ev_add(l, ev, "CPUID 0x00000001 ECX[31]", "running under a hypervisor", CONFIDENCE_HIGH);
+	if (sig) {
+		snprintf(says, sizeof(says), "signature \"%s\"%s%s", sig, name ? ": " : "",
+			 name ? name : "");
+		ev_add(l, ev, "CPUID 0x40000000", says, CONFIDENCE_HIGH);
+	}
+	if (l->pvm_guest) {	/* what the kernel says is of the layer inside the one CPUID names */
 		snprintf(says, sizeof(says), "CPUID names the hypervisor %s, the kernel log PVM: this "
 			 "kernel is a PVM guest, so the hypervisor it runs on is a Linux kernel's "
 			 "paravirtual KVM (PVM), itself in a virtual machine of %s, which answers the "
@@ -251,16 +250,6 @@ static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct
 		disagreement(l, says);
 		l->hypervisor = "PVM";
 		ev = layer_add(l, "hypervisor", "PVM (a Linux kernel's paravirtual KVM)");
-		sig = NULL;
-		bit = -1;
-	}
-
-	if (bit == 1)
-		ev_add(l, ev, "CPUID 0x00000001 ECX[31]", "running under a hypervisor", CONFIDENCE_HIGH);
-	if (sig) {
-		snprintf(says, sizeof(says), "signature \"%s\"%s%s", sig, name ? ": " : "",
-			 name ? name : "");
-		ev_add(l, ev, "CPUID 0x40000000", says, CONFIDENCE_HIGH);
 	}
 	if (klog) {
 		snprintf(says, sizeof(says), "Hypervisor detected: %s", klog);
