@@ -7,9 +7,12 @@
  * lists the same trees in t025.
  *
  * Another machine's bytes: every field of the parameter block is bounded before it sizes a
- * read, a chain is followed only through clusters that exist and only as far as a directory
- * can be long (a cycle ends there), a long name is taken only when its pieces are complete and
- * its checksum matches its short entry, and the walk's depth is bounded.
+ * read, a chain is followed only through clusters that exist, a long name is taken only when
+ * its pieces are complete and its checksum matches its short entry, and the walk's depth is
+ * bounded. In a sound volume each cluster belongs to one chain, so the walk reads each cluster
+ * as a directory at most once: a chain that loops, or a directory entry that points back at
+ * its own directory or a parent (which would multiply the walk at every level), is a broken
+ * volume, found at the second read. A total budget of directory bytes bounds what is left.
  */
 #include <ctype.h>
 #include <stdint.h>
@@ -22,6 +25,7 @@
 #include "probe/fat.h"
 
 #define DIR_BYTES_MAX (65536u * 32)	/* FAT's limit: 65536 entries of 32 bytes */
+#define WALK_BYTES_MAX (64u << 20)	/* all directories one walk reads: an ESP has ~100 KiB */
 
 struct fat {
 	int fd;
@@ -109,16 +113,27 @@ static uint32_t next_cluster(const struct fat *f, uint32_t n)
 	return v >= 2 && v - 2 < f->clusters ? v : 1;
 }
 
-/* A directory's bytes: FAT12/16's root (cluster 0), or the chain from cluster. NULL if broken */
-static unsigned char *read_dir(const struct fat *f, uint32_t cluster, size_t *len)
-{
-	unsigned char *buf;
+/* What one walk has read: each cluster once, and a budget of bytes for all of them */
+struct dir_reads {
+	uint8_t *seen;			/* a bit per data cluster, set when read as a directory */
+	uint64_t bytes;			/* read so far */
+	const char *problem;		/* why the last read_dir failed */
+};
 
+/* A directory's bytes: FAT12/16's root (cluster 0), or the chain from cluster. NULL if broken,
+ * with r->problem */
+static unsigned char *read_dir(const struct fat *f, struct dir_reads *r, uint32_t cluster,
+			       size_t *len)
+{
+	unsigned char *buf = NULL;
+
+	r->problem = "a directory is broken (its cluster chain leaves the volume or loops)";
 	if (!cluster) {
 		if (f->bits == 32)
 			cluster = f->root_cluster;
 		else {
 			*len = f->root_bytes;
+			r->bytes += *len;
 			buf = malloc(*len);
 			if (buf && !vol_read(f, f->root_at, buf, *len)) {
 				free(buf);
@@ -129,18 +144,28 @@ static unsigned char *read_dir(const struct fat *f, uint32_t cluster, size_t *le
 	}
 	if (cluster < 2 || cluster - 2 >= f->clusters)
 		return NULL;
-	buf = NULL;
 	*len = 0;
 	while (cluster) {
 		unsigned char *grown;
+		uint32_t i = cluster - 2;
 
+		if (cluster != 1 && r->seen[i / 8] & (1u << i % 8)) {
+			r->problem = "a cluster is read twice as a directory (a chain loops, or a "
+				     "directory holds itself or a parent)";
+			cluster = 1;
+		} else if (r->bytes + f->cluster > WALK_BYTES_MAX) {
+			r->problem = "its directories are larger than the 64 MiB this reader reads";
+			cluster = 1;
+		}
 		if (cluster == 1 || *len + f->cluster > DIR_BYTES_MAX ||
 		    !(grown = realloc(buf, *len + f->cluster)) ||
-		    !vol_read(f, f->data_at + (uint64_t)(cluster - 2) * f->cluster,
-			      (buf = grown) + *len, f->cluster)) {
+		    !vol_read(f, f->data_at + (uint64_t)i * f->cluster, (buf = grown) + *len,
+			      f->cluster)) {
 			free(buf);	/* a broken chain, a cycle, or a directory past FAT's limit */
 			return NULL;
 		}
+		r->seen[i / 8] |= (uint8_t)(1u << i % 8);
+		r->bytes += f->cluster;
 		*len += f->cluster;
 		cluster = next_cluster(f, cluster);
 	}
@@ -232,6 +257,7 @@ static bool long_take(struct long_name *ln, const unsigned char *e, char *out)
 
 struct walk {
 	const struct fat *f;
+	struct dir_reads reads;
 	fat_visit_fn visit;
 	void *ctx;
 	char path[FAT_DEPTH_MAX * FAT_NAME_MAX];
@@ -242,7 +268,7 @@ static bool walk_dir(struct walk *w, uint32_t cluster, size_t path_len, int dept
 {
 	struct long_name ln = { .next = 0 };
 	size_t len;
-	unsigned char *buf = read_dir(w->f, cluster, &len);
+	unsigned char *buf = read_dir(w->f, &w->reads, cluster, &len);
 	bool ok = buf != NULL;
 
 	for (size_t i = 0; ok && !w->stopped && i + 32 <= len; i += 32) {
@@ -304,16 +330,23 @@ int fat_walk(int fd, unsigned long long offset, unsigned long long end, int dept
 	*problem = "out of memory";
 	if (!(w = calloc(1, sizeof(*w))))
 		return -1;
+	/* pages of the bitmap that no directory touches are never made */
+	if (!(w->reads.seen = calloc(f.clusters / 8 + 1, 1))) {
+		free(w);
+		return -1;
+	}
 	w->f = &f;
 	w->visit = visit;
 	w->ctx = ctx;
 	if (depth > FAT_DEPTH_MAX)
 		depth = FAT_DEPTH_MAX;
-	*problem = "a directory is broken (its cluster chain leaves the volume or loops)";
 	if (walk_dir(w, 0, 0, depth)) {
 		*problem = NULL;
 		rc = 0;
+	} else {
+		*problem = w->reads.problem;
 	}
+	free(w->reads.seen);
 	free(w);
 	return rc;
 }

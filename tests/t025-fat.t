@@ -4,7 +4,7 @@
 # names, a directory of 300 entries over many clusters, two directories grown in turn so that
 # their chains interleave, deleted files), listed by fat-tree and by `mdir -/ -b`, which must
 # agree path for path. An ESP as a dual-boot machine has it names its loaders; a directory
-# whose cluster chain loops, and a wiped boot sector, are refused.
+# whose cluster chain loops, one that holds itself, and a wiped boot sector, are refused.
 . "$(dirname "$0")/lib/tap.sh"
 for t in mkfs.vfat mmd mcopy mdel mdir; do
 	command -v "$t" >/dev/null || skip_all "$t is missing (make deps)"
@@ -92,8 +92,21 @@ python3 "$damage" "$tmp/loop.img" loop "MANY  "
 ok $? "FAT16: the directory's chain now loops"
 "$tree" "$tmp/loop.img" >"$tmp/ours"
 is "$?/$(tail -1 "$tmp/ours")" \
-	"1/broken: a directory is broken (its cluster chain leaves the volume or loops)" \
+	"1/broken: a cluster is read twice as a directory (a chain loops, or a directory holds itself or a parent)" \
 	"a looping chain is refused, not followed"
+
+# a directory of one 32 KiB cluster whose 1022 entries are all itself (a 1 MiB hostile volume):
+# walked without a visited set, even the ESP's 4 levels are 1022^3 directories; each cluster
+# is read once instead
+truncate -s 1M "$tmp/self.img" && mkfs.vfat -F 12 -s 64 "$tmp/self.img" >/dev/null &&
+	mmd -i "$tmp/self.img" ::/SELF ::/SELF/D1 && python3 "$damage" "$tmp/self.img" self "SELF  "
+ok $? "FAT12: directory SELF made to hold itself 1022 times"
+for mode in "" --esp; do
+	timeout 10 "$tree" $mode "$tmp/self.img" >"$tmp/ours"
+	is "$?/$(tail -1 "$tmp/ours")" \
+		"1/broken: a cluster is read twice as a directory (a chain loops, or a directory holds itself or a parent)" \
+		"fat-tree ${mode:-walk}: a directory that holds itself is refused at once, not walked"
+done
 cp "$tmp/fat16.img" "$tmp/wiped.img"
 dd if=/dev/zero of="$tmp/wiped.img" bs=512 count=1 conv=notrunc status=none
 "$tree" "$tmp/wiped.img" >"$tmp/ours"
