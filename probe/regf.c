@@ -8,7 +8,10 @@
  *
  * Every cell offset a record holds is another machine's number: a cell is used only when it
  * lies inside the hive bins, is allocated, is large enough for what is read of it, and carries
- * the record's signature. Lists are bounded by their cell, and a walk by REGF_DEPTH.
+ * the record's signature. Lists are bounded by their cell, and a walk by REGF_DEPTH. The
+ * entries of a key's lists add up to its subkey count, each naming a key cell of its own, so
+ * one lookup examines at most that many, and never more than the hive has room for: an "ri"
+ * that names one long list over and over ends there instead of multiplying it.
  */
 #include <string.h>
 
@@ -105,9 +108,10 @@ static bool key_named(const struct regf *h, uint32_t key_off, const char *want, 
 	return k && name_is(k + NK_NAME, le16(k + 0x48), le16(k + 2) & KEY_COMP_NAME, want, n);
 }
 
-/* The subkey named want[0, n) in the list at list_off (lf, lh, li, or ri one level deep) */
+/* The subkey named want[0, n) in the list at list_off (lf, lh, li, or ri one level deep),
+ * examining at most *left entries */
 static uint32_t in_list(const struct regf *h, uint32_t list_off, const char *want, size_t n,
-			bool nested)
+			bool nested, uint32_t *left)
 {
 	uint32_t len;
 	const unsigned char *l = cell(h, list_off, 4, NULL, &len);
@@ -125,17 +129,19 @@ static uint32_t in_list(const struct regf *h, uint32_t list_off, const char *wan
 		return REGF_NONE;
 	if (count > (len - 4) / stride)
 		return REGF_NONE;
-	for (uint32_t i = 0; i < count; i++) {
+	for (uint32_t i = 0; i < count && *left; i++) {
 		uint32_t off = le32(l + 4 + i * stride);
 
 		if (!memcmp(l, "ri", 2)) {
-			uint32_t found = in_list(h, off, want, n, true);
+			uint32_t found = in_list(h, off, want, n, true, left);
 
 			if (found != REGF_NONE)
 				return found;
-		} else if (key_named(h, off, want, n)) {
-			return off;
+			continue;
 		}
+		--*left;
+		if (key_named(h, off, want, n))
+			return off;
 	}
 	return REGF_NONE;
 }
@@ -147,7 +153,13 @@ uint32_t regf_key(const struct regf *h, uint32_t key, const char *path)
 		uint32_t len;
 		const unsigned char *k = key_cell(h, key, &len);
 
-		key = k && le32(k + 0x14) ? in_list(h, le32(k + 0x1C), p, n, false) : REGF_NONE;
+		/* the subkeys this key says it has, each in a key cell of NK_NAME bytes or more */
+		uint32_t left = k ? le32(k + 0x14) : 0, room = (uint32_t)((h->size - BASE_BLOCK) /
+								   (NK_NAME + 4));
+
+		if (left > room)
+			left = room;
+		key = left ? in_list(h, le32(k + 0x1C), p, n, false, &left) : REGF_NONE;
 		p += n + (p[n] != '\0');
 	}
 	return key;

@@ -81,6 +81,17 @@ for broken in "bad.hiv:its header's checksum is wrong" "cut.hiv:its hive bins ar
 	ok $? "$f: hivexget refuses it too"
 done
 
+# a root key whose "ri" names one "lf" of 65535 entries 65535 times: followed as it stands, one
+# lookup is 4.3 billion steps; bounded by the key's room in the hive, it ends at once
+python3 "$top/tests/lib/regf_hostile.py" "$tmp/ri.hiv"
+ok $? "a hive whose subkey lists repeat one list 65535 times"
+for q in 'ControlSet001\Services' 'Nothing'; do
+	is "$(timeout 10 "$get" "$tmp/ri.hiv" "$q" Start; echo "exit $?")" "no key
+exit 0" "$q: not found, at once (the walk bounded by the hive's size)"
+done
+! hivexget "$tmp/ri.hiv" Nothing Start >/dev/null 2>&1
+ok $? "(hivexget refuses that hive's lists too)"
+
 # ---- the hive on an installed Windows's NTFS, through advise partition ----
 if [ "$(id -u)" != 0 ] || [ ! -c /dev/fuse ]; then
 	skip "loop devices and ntfs-3g's FUSE mount need root and /dev/fuse" 1
