@@ -30,6 +30,20 @@ static void guid_text(const unsigned char *g, char out[37])
 		 le16(g + 6), g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
 }
 
+/* Two partitions that share a sector: the UEFI specification and every partitioning tool
+ * forbid it, and each such entry would have the same bytes read again as its own volume. */
+static bool overlapping(const struct blockdev_layout *l)
+{
+	for (size_t i = 0; i < l->nparts; i++)
+		for (size_t j = i + 1; j < l->nparts; j++) {
+			const struct blockdev_part *p = &l->parts[i], *q = &l->parts[j];
+
+			if (p->start < q->start + q->sectors && q->start < p->start + p->sectors)
+				return true;
+		}
+	return false;
+}
+
 /* The GPT whose header is at LBA 1 of ss-byte sectors: 1 read, 0 none there, -1 broken */
 static int read_gpt(int fd, unsigned long long size, unsigned ss, struct blockdev_layout *out,
 		    const char **problem)
@@ -98,6 +112,10 @@ static int read_gpt(int fd, unsigned long long size, unsigned ss, struct blockde
 		part->esp = !strcmp(part->type, ESP_GUID);
 	}
 	free(e);
+	if (overlapping(out)) {
+		*problem = "two GPT entries share sectors: damaged";
+		return -1;
+	}
 	return 1;
 }
 
@@ -140,6 +158,10 @@ static int read_mbr(const unsigned char *s, unsigned long long size, struct bloc
 		part->sectors = sectors;
 		snprintf(part->type, sizeof(part->type), "0x%x", p[4]);
 		part->esp = p[4] == 0xEF;
+	}
+	if (overlapping(out)) {
+		*problem = "two MBR entries share sectors: damaged";
+		return -1;
 	}
 	out->table = BLOCKDEV_MBR;
 	out->sector_size = 512;

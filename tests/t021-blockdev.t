@@ -96,6 +96,14 @@ printf 'X' | dd of="$tmp/bad-header.img" bs=1 seek=$((512 + 40)) conv=notrunc st
 out=$("$id" "$tmp/bad-header.img"); rc=$?
 is "$rc/$out" "1/broken: the GPT header's CRC32 does not match: damaged" \
 	"a changed GPT header: refused, the header's CRC named"
+# 32 entries over one FAT (CRCs written anew): each would be read again as a volume of its own
+cp "$gpt" "$tmp/overlap.img" && python3 "$(dirname "$0")/lib/gpt_overlap.py" "$tmp/overlap.img" 32
+ok $? "a GPT whose 32 entries all name partition 1's sectors, its CRCs right"
+out=$(timeout 10 "$id" "$tmp/overlap.img"); rc=$?
+is "$rc/$out" "1/broken: two GPT entries share sectors: damaged" \
+	"overlapping GPT entries: refused once, not read 32 times"
+sgdisk -v "$tmp/overlap.img" 2>&1 | grep -qi 'overlap'
+ok $? "sgdisk -v finds the same overlap"
 
 # the MBR's boot code, from the packages that ship each: none as sfdisk and sgdisk leave it,
 # GRUB's boot.img, SYSLINUX's mbr.bin and gptmbr.bin, and isolinux's hybrid-ISO code (other)
