@@ -50,6 +50,41 @@ pins=$here/lab-kernels.tsv	# the kernels the lab boots, by version
 
 die() { echo "virtcap lab: $*" >&2; exit 2; }
 
+# root_only DIR: DIR, and every directory above it, is root's and no one else can write it
+# (a sticky one like /tmp aside). What the cache holds is booted and copied by root: a cache in a
+# user's HOME or XDG_CACHE_HOME (kept by sudo) would let that user choose it.
+root_only() {
+	_d=$(realpath -m "$1")
+	while [ ! -e "$_d" ]; do _d=${_d%/*}; _d=${_d:-/}; done
+	while :; do
+		set -- $(stat -c '%u %a' "$_d") || return 1
+		_m=$((0$2))
+		[ "$1" = 0 ] && { [ $((_m & 022)) = 0 ] || [ $((_m & 01000)) != 0 ]; } || return 1
+		[ "$_d" = / ] && return 0
+		_d=${_d%/*}; _d=${_d:-/}
+	done
+}
+if [ "$(id -u)" = 0 ] && ! root_only "$cache"; then
+	echo "virtcap lab: $cache is not root's alone: root uses /var/cache/virtcap/lab" >&2
+	cache=/var/cache/virtcap/lab
+fi
+
+# order_checked FILE: the module paths of FILE (guest-devices.order, made by device_modules)
+# where each is a plain path below lib/modules/VERSION; they name files to copy, so a cache
+# whose list was changed must not name ../ or an absolute path
+order_checked() {
+	while read -r _m; do
+		case $_m in
+		kernel/*.ko) ;;
+		*) die "the lab's cache lists a module path it never makes: $_m ($1); remove $cache" ;;
+		esac
+		case /$_m/ in
+		*/../*|*/./*|*//*|*[!A-Za-z0-9_./-]*)
+			die "the lab's cache lists a module path it never makes: $_m ($1); remove $cache" ;;
+		esac
+	done <"$1"
+}
+
 while [ $# -gt 0 ]; do
 	case $1 in
 	--engine|--cpu|--kernel|--nested|--bits|--smp|--timeout|--disk)
@@ -291,6 +326,7 @@ fetch "$kernel"
 root=$cache/$kernel/root
 vmlinuz=$(ls "$root"/boot/vmlinuz-* 2>/dev/null | head -1)
 [ -n "$vmlinuz" ] || die "no kernel in $root/boot"
+for f in "$root"/lib/modules/*/guest-devices.order; do order_checked "$f"; done
 if [ "$fetch_only" = 1 ]; then	# for scripts/stack.sh: the pinned kernel and busybox, no boot
 	echo "$root"
 	exit 0
