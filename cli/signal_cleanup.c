@@ -97,7 +97,8 @@ static void on_signal(int sig)
 
 static void install(void)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	/* SIGPIPE: the reader went away (`virtcap --root X.tar.gz | head`) */
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	struct sigaction sa = { .sa_handler = on_signal };
 
 	sigfillset(&sa.sa_mask);	/* one handler at a time */
@@ -136,6 +137,7 @@ void signal_cleanup_hold(sigset_t *saved)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &set, saved);
 }
 

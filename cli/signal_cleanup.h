@@ -2,8 +2,8 @@
 /*
  * Temporary files that a signal must not leave behind. A file written beside its final name
  * and renamed into place (a snapshot, a report with --output) is registered while it exists;
- * SIGINT, SIGTERM or SIGHUP then unlinks it before the process dies of that signal as it
- * would have anyway (the exit status still tells the signal).
+ * SIGINT, SIGTERM, SIGHUP or SIGPIPE (a reader that went away) then unlinks it before the
+ * process dies of that signal as it would have anyway (the exit status still tells the signal).
  */
 #ifndef VIRTCAP_SIGNAL_CLEANUP_H
 #define VIRTCAP_SIGNAL_CLEANUP_H
@@ -11,7 +11,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
-/* Hold off the signals that clean up (SIGINT, SIGTERM, SIGHUP) while a file is created and
+/* Hold off the signals that clean up (SIGINT, SIGTERM, SIGHUP, SIGPIPE) while a file is created and
  * registered, so that one arriving in between cannot leave it; release restores the mask */
 void signal_cleanup_hold(sigset_t *saved);
 void signal_cleanup_release(const sigset_t *saved);

@@ -18,6 +18,13 @@ kvm_module "$r" kvm_intel Y; dev_kvm_ok "$r"
 "$VIRTCAP" --root "$r" snapshot "$tmp/host.tar.gz" 2>/dev/null
 TMPDIR=$tmp/td "$VIRTCAP" --root "$tmp/host.tar.gz" --json >"$tmp/a.json" 2>"$tmp/a.err"
 is "$?" 0 "--root HOST.tar.gz: a snapshot is probed from the archive" || diag "$(cat "$tmp/a.err")"
+# `| head`: the reader is gone before the report is written; the process dies of SIGPIPE, as a
+# program in a pipe should, and its unpacked copy goes with it
+status=$(TMPDIR=$tmp/td timeout 20 python3 -c 'import os, subprocess, sys
+r, w = os.pipe(); os.close(r)
+print(subprocess.run(sys.argv[1:], stdout=w, stderr=subprocess.DEVNULL).returncode)' \
+	"$VIRTCAP" --root "$tmp/host.tar.gz" -v)
+is "$status/$(ls -A "$tmp/td")" "-13/" "a reader gone (SIGPIPE): killed by the signal, nothing left in TMPDIR"
 "$VIRTCAP" --root "$r" --json >"$tmp/d.json" 2>/dev/null
 verdicts() { jget "$1" "' '.join(v['verdict'] for v in d['matrix'].values())"; }
 is "$(verdicts "$tmp/a.json")" "$(verdicts "$tmp/d.json")" "the archive gives the same matrix as the directory"
