@@ -110,7 +110,7 @@ static struct json_object *advice_json(const struct report *r, const struct gues
 		const struct advice_step *step = &a->steps[i];
 		struct json_object *s = json_object_new_object();
 
-		json_object_object_add(s, "requirement", json_object_new_string(step->says));
+		json_object_object_add(s, "requirement", json_object_new_string(j->says[i]));
 		json_object_object_add(s, "state", json_object_new_string(state_word(j->shown[i])));
 		json_object_object_add(s, "layer", step->kind == ADVICE_LAYER ?
 				       json_object_new_string(layer_name(step->which)) : NULL);
@@ -152,7 +152,7 @@ static void advice_text(const struct report *r, const struct guest_advice *a,
 	for (int i = 0; i < j->nsteps; i++) {
 		snprintf(lead, sizeof(lead), "  %s %-8s", state_mark(j->shown[i], utf8),
 			 state_word(j->shown[i]));
-		cli_print_wrapped(out, lead, a->steps[i].says, 14);
+		cli_print_wrapped(out, lead, j->says[i], 14);
 	}
 	if (j->decisive < 0) {
 		fprintf(out, "\nIt can run here: every requirement holds%s.\n",
@@ -162,7 +162,7 @@ static void advice_text(const struct report *r, const struct guest_advice *a,
 	}
 	snprintf(head, sizeof(head), "%s: %s", j->verdict == VERDICT_NO ? "It cannot run here; the "
 		 "first requirement that fails" : "Whether it can run here is unknown; the first "
-		 "requirement not known", a->steps[j->decisive].says);
+		 "requirement not known", j->says[j->decisive]);
 	fputc('\n', out);
 	cli_print_wrapped(out, "", head, 2);
 	if (j->reason)

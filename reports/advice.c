@@ -9,6 +9,7 @@
 
 #include "reports/advice.h"
 #include "reports/caps.h"
+#include "reports/requirements.h"
 
 #define LAYER_STEP(l, s) { ADVICE_LAYER, l, s, NULL }
 #define ROW_STEP(k, s) { ADVICE_ROW, k, s, NULL }
@@ -158,6 +159,24 @@ static const struct matrix_row *step_row(const struct report *r, const struct gu
 	return &r->matrix[a->steps[i].kind == ADVICE_ROW ? a->steps[i].which : (int)a->main];
 }
 
+/*
+ * Step i's words on r. Under PVM the CPU step holds on the CPU's long mode or PAE alone (the
+ * layer judges no VT-x/AMD-V there: reports/layers.c), so it must not claim VT-x/AMD-V.
+ */
+static const char *step_says(const struct report *r, const struct guest_advice *a, int i)
+{
+	const struct advice_step *s = &a->steps[i];
+
+	if (s->kind != ADVICE_LAYER || s->which != LAYER_CPU || a->main == GUEST_NESTED ||
+	    !report_kvm_pvm(r))
+		return s->says;
+	if (a->main == GUEST_LONG64)
+		return "the CPU has long mode (this KVM is PVM, which needs no VT-x/AMD-V)";
+	if (a->main == GUEST_PAE32)
+		return "the CPU has PAE (this KVM is PVM, which needs no VT-x/AMD-V)";
+	return "no VT-x/AMD-V needed: this KVM is PVM";
+}
+
 static void judge(const struct report *r, const struct guest_advice *a,
 		  struct advice_judgement *j, bool probe)
 {
@@ -166,6 +185,7 @@ static void judge(const struct report *r, const struct guest_advice *a,
 	memset(j, 0, sizeof(*j));
 	for (int i = 0; i < ADVICE_STEPS_MAX && a->steps[i].says; i++) {
 		j->shown[i] = step_state(r, a, &a->steps[i], probe);
+		j->says[i] = step_says(r, a, i);
 		j->nsteps++;
 		if (first_bad < 0 && j->shown[i] == LAYER_FAIL)
 			first_bad = i;
@@ -214,7 +234,7 @@ static void row_reason(const struct report *r, const struct guest_advice *a,
 
 	if (j->decisive >= 0) {
 		snprintf(buf, len, "%s at \"%s\": %s", j->verdict == VERDICT_NO ? "it fails"
-			 : "it is unknown", a->steps[j->decisive].says,
+			 : "it is unknown", j->says[j->decisive],
 			 j->reason ? j->reason : "no reason recorded");
 		return;
 	}

@@ -57,6 +57,7 @@ struct advice_judgement {
 	int nsteps;
 	int decisive;		/* the first step that fails, else the first unknown; -1: all hold */
 	enum layer_state shown[ADVICE_STEPS_MAX];	/* each step as shown */
+	const char *says[ADVICE_STEPS_MAX];	/* each step's words on this host */
 	const char *reason, *fix;	/* why the decisive step does not hold, and the fix */
 };
 

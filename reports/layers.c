@@ -35,12 +35,11 @@ static enum layer_state worse(enum layer_state a, enum layer_state b)
 static enum layer_state layer_cpu(const struct report *r, enum guest_kind k)
 {
 	int vmx = report_cap_flag(r, CAP_CPU_VMX), svm = report_cap_flag(r, CAP_CPU_SVM);
-	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	enum layer_state s = vmx == 1 || svm == 1 ? LAYER_OK
 			     : vmx < 0 && svm < 0 ? LAYER_UNKNOWN : LAYER_FAIL;
 
 	/* paravirtual KVM (PVM) runs guests without VT-x/AMD-V; a nested guest still needs it */
-	if (s != LAYER_OK && mod && !strcmp(mod, "kvm_pvm") && k != GUEST_NESTED)
+	if (s != LAYER_OK && report_kvm_pvm(r) && k != GUEST_NESTED)
 		s = LAYER_NA;
 
 	if (k == GUEST_PAE32)
@@ -52,11 +51,10 @@ static enum layer_state layer_cpu(const struct report *r, enum guest_kind k)
 
 static enum layer_state layer_firmware(const struct report *r, enum guest_kind k)
 {
-	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	enum layer_state s = flag_state(report_cap_flag(r, CAP_FW_VIRT_ENABLED));
 
 	/* PVM needs no VT-x/AMD-V, so nothing the firmware can lock (a nested guest does) */
-	if (s != LAYER_OK && mod && !strcmp(mod, "kvm_pvm") && k != GUEST_NESTED)
+	if (s != LAYER_OK && report_kvm_pvm(r) && k != GUEST_NESTED)
 		s = LAYER_NA;
 
 	if (k == GUEST_PASSTHROUGH)

@@ -83,7 +83,7 @@ static bool gate_cpu(const struct report *r, enum guest_kind k, struct gate *g, 
 	int vmx = report_cap_flag(r, CAP_CPU_VMX), svm = report_cap_flag(r, CAP_CPU_SVM);
 	int in_vm = report_cap_flag(r, CAP_CPU_HYPERVISOR);
 
-	*pvm = str_is(report_cap_string(r, CAP_KERNEL_KVM_MODULE), "kvm_pvm");
+	*pvm = report_kvm_pvm(r);
 	if (vmx == 1 || svm == 1)
 		return true;
 	if (vmx < 0 && svm < 0) {

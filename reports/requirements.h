@@ -19,6 +19,10 @@
  */
 enum verdict report_kvm_usable(const struct report *r);
 
+/* Whether this kernel's KVM is paravirtual (PVM: kvm_pvm), which runs guests without VT-x or
+ * AMD-V and so without the CPU and firmware switches the others need */
+bool report_kvm_pvm(const struct report *r);
+
 struct requirement_profile {
 	const char *name;
 	const char *requires;	/* requirement ids, comma-separated */

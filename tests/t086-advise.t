@@ -144,4 +144,25 @@ grep -q '^virtcap: advise needs a guest' "$tmp/err" && grep -q '^  container ' "
 ok $? "it says a guest is needed, lists them on stderr, and prints no report"
 advise "$tmp/good" container --json
 is "$(field "['schema']")" virtcap/advice/v1 "the advice's JSON is versioned"
+# A step shown as holding says only what holds: where the probe found neither VT-x nor AMD-V (a
+# PVM host, whose KVM needs neither), no requirement that holds may claim them (issue 24)
+for root in "$(dirname "$0")/data/roots/this-machine.tar.gz" "$(dirname "$0")/data/roots/pvm-guest.tar.gz" \
+	"$tmp/good"; do
+	timeout 30 "$VIRTCAP" --root "$root" --json >"$tmp/report.json" 2>/dev/null
+	for g in dos os32 os64 hypervisor gpu windows10; do
+		timeout 30 "$VIRTCAP" --root "$root" advise "$g" --json >"$tmp/advice.json" 2>/dev/null
+		python3 - "$tmp/report.json" "$tmp/advice.json" >"$tmp/claims" <<'PY'
+import json, sys
+caps = json.load(open(sys.argv[1]))["capabilities"]
+has = any(caps.get(c, {}).get("value") is True for c in ("cpu.vmx", "cpu.svm"))
+for s in json.load(open(sys.argv[2]))["steps"]:
+    if s["state"] == "holds" and "VT-x or AMD-V" in s["requirement"] and not has:
+        print(s["requirement"])
+PY
+		is "$(cat "$tmp/claims")" "" "$(basename "$root") advise $g: no step that holds claims VT-x/AMD-V the CPU lacks"
+	done
+done
+timeout 30 "$VIRTCAP" --root "$(dirname "$0")/data/roots/this-machine.tar.gz" advise os64 >"$tmp/out"
+grep -q 'holds   the CPU has long mode (this KVM is PVM' "$tmp/out"
+ok $? "the PVM host: os64's CPU step is its long mode, said as such"
 done_testing
