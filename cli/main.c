@@ -30,6 +30,7 @@
 #include "probe/probe.h"
 #include "probe/root_archive.h"
 #include "reports/json.h"
+#include "reports/advice.h"
 #include "reports/report.h"
 #include "reports/text.h"
 
@@ -227,24 +228,6 @@ static int cmd_report(struct session *s)
 	return status_of(rc);
 }
 
-/* The proofs of the required rows, comma-separated into only: a requirement then holds when a
- * test guest did it */
-static void required_proofs(const char *requires, char *only, size_t len)
-{
-	only[0] = '\0';
-	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
-		const char *id = guest_kind_id((enum guest_kind)k);
-		size_t n = strlen(id);
-		bool wanted = false;
-
-		for (const char *q = requires; *q && !wanted; q += strcspn(q, ","), q += *q == ',')
-			wanted = strcspn(q, ",") == n && !strncmp(q, id, n);
-		if (wanted && k != GUEST_PASSTHROUGH && k != GUEST_CONTAINER)
-			snprintf(only + strlen(only), len - strlen(only), "%s%s", only[0] ? "," : "",
-				 id);
-	}
-}
-
 /* check: 0 every requirement holds, 1 one does not (its output is kept), 2 an error */
 static int cmd_check(struct session *s)
 {
@@ -253,8 +236,9 @@ static int cmd_check(struct session *s)
 				 .profile = o->profile };
 	char only[1024];
 
-	required_proofs(o->requires, only, sizeof(only));
-	if (only[0] && cli_run_proofs(s->r, only, o->timeout_ms, !o->timeout_given, s->live))
+	/* a requirement holds when a test guest did it: the same proofs as the matrix's row */
+	if (advice_required_proofs(o->requires, only, sizeof(only)) &&
+	    cli_run_proofs(s->r, only, o->timeout_ms, !o->timeout_given, s->live))
 		return CLI_EXIT_USAGE;
 
 	int result = cli_check(s->r, o->requires, &co, stdout);

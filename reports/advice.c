@@ -109,20 +109,53 @@ const struct guest_advice *advice_find(const char *id)
 	return NULL;
 }
 
+/* Add row k's proof to the comma-separated list in buf, once; the rows without a test guest
+ * (passthrough, container) have none */
+static void add_proof(enum guest_kind k, char *buf, size_t len)
+{
+	const char *id = guest_kind_id(k);
+	size_t n = strlen(id), used = strlen(buf);
+
+	if (k == GUEST_PASSTHROUGH || k == GUEST_CONTAINER)
+		return;
+	for (const char *q = buf; *q; q += strcspn(q, ","), q += *q == ',')
+		if (strcspn(q, ",") == n && !strncmp(q, id, n))
+			return;
+	snprintf(buf + used, used < len ? len - used : 0, "%s%s", used ? "," : "", id);
+}
+
 const char *advice_proofs(const struct guest_advice *a, char *buf, size_t len)
 {
-	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < ADVICE_STEPS_MAX && a->steps[i].says; i++)
+		if (a->steps[i].kind != ADVICE_CAP)
+			add_proof(a->steps[i].kind == ADVICE_ROW ? (enum guest_kind)a->steps[i].which
+							       : a->main, buf, len);
+	return buf[0] ? buf : NULL;
+}
+
+const char *advice_required_proofs(const char *requires, char *buf, size_t len)
+{
+	char chain[256];
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < ADVICE_STEPS_MAX && a->steps[i].says; i++) {
-		enum guest_kind k = a->steps[i].kind == ADVICE_ROW ? (enum guest_kind)a->steps[i].which
-								    : a->main;
+	for (const char *q = requires; *q; q += strcspn(q, ","), q += *q == ',') {
+		char id[32];
+		int k;
 
-		if (a->steps[i].kind == ADVICE_CAP || k == GUEST_PASSTHROUGH ||
-		    k == GUEST_CONTAINER || strstr(buf, guest_kind_id(k)))
+		snprintf(id, sizeof(id), "%.*s", (int)strcspn(q, ","), q);
+		if ((k = guest_kind_from_id(id)) < 0)
+			continue;	/* kvm, sev-snp, tdx: judged on the probe alone */
+		if (!advice_for_row((enum guest_kind)k)) {
+			add_proof((enum guest_kind)k, buf, len);
 			continue;
-		used += (size_t)snprintf(buf + used, used < len ? len - used : 0, "%s%s",
-					 used ? "," : "", guest_kind_id(k));
+		}
+		/* an operating system's row is its chain: the proofs of every row it needs */
+		advice_proofs(advice_for_row((enum guest_kind)k), chain, sizeof(chain));
+		for (const char *c = chain; *c; c += strcspn(c, ","), c += *c == ',') {
+			snprintf(id, sizeof(id), "%.*s", (int)strcspn(c, ","), c);
+			add_proof((enum guest_kind)guest_kind_from_id(id), buf, len);
+		}
 	}
 	return buf[0] ? buf : NULL;
 }

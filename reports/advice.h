@@ -52,6 +52,11 @@ const struct guest_advice *advice_for_row(enum guest_kind k);
  * guests, and not the rows that have no proof); NULL when there are none */
 const char *advice_proofs(const struct guest_advice *a, char *buf, size_t len);
 
+/* The proofs that judge the requirements requires (ids comma-separated: rows, kvm, ...), into
+ * buf the same way: a row's own, and for an operating system's row those of its chain, so that
+ * `check` decides each row from the same proofs as the matrix and `advise`. NULL when none. */
+const char *advice_required_proofs(const char *requires, char *buf, size_t len);
+
 struct advice_judgement {
 	enum verdict verdict;
 	int nsteps;
