@@ -494,6 +494,11 @@ static int dev_kvm_absent_fix(struct report *r, const struct layers *l, const ch
 			      "on the host (crun keeps it)" : "");
 }
 
+/* A node that lasts as devtmpfs makes it at each boot, in a group whose members can open it */
+#define KVM_GROUP_UDEV_RULE "sudo groupadd -f --system kvm && echo 'KERNEL==\"kvm\", " \
+	"GROUP=\"kvm\", MODE=\"0660\"' | sudo tee /etc/udev/rules.d/65-kvm.rules && sudo udevadm " \
+	"control --reload-rules && sudo udevadm trigger --name-match=kvm"
+
 /*
  * /dev/kvm there but closed to this user: "join the group and log in again" is no answer in a
  * CI job (it never logs in again) or in a container (its groups are set when it starts).
@@ -518,25 +523,43 @@ static int dev_kvm_fix(struct probe_ctx *ctx, struct report *r, const struct lay
 				      "/etc/udev/rules.d/99-kvm4all.rules && sudo udevadm control "
 				      "--reload-rules && sudo udevadm trigger --name-match=kvm (the job "
 				      "never logs in again, so joining a group would not apply)");
+	/* where the group cannot open it (0600, or root's group), joining it is no fix: the node
+	 * goes to group kvm first, on the machine that makes it (the host of a container) */
+	unsigned long long kvm_gid;
+	bool grants = probe_kvm_group_grants(ctx, &kvm_gid);
+	const char *first = grants ? "" : "first give /dev/kvm to group kvm, whose members it "
+		"then opens for (today its group can do nothing with it): " KVM_GROUP_UDEV_RULE
+		"; then ";
+	char gid_text[32];
+
+	if (grants) {
+		snprintf(gid_text, sizeof(gid_text), "%llu", gid);
+	} else {
+		snprintf(gid_text, sizeof(gid_text), "GID");
+		group = "kvm";
+	}
 	if (container && l->ci && !strcmp(l->ci, "GitLab CI"))
-		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "in the runner's config.toml, under "
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "%s%s the runner's config.toml, under "
 				      "[runners.docker]: devices = [\"/dev/kvm\"] and group_add = "
-				      "[\"%llu\"] (the gid of /dev/kvm, group %s), then restart the runner",
-				      gid, group);
+				      "[\"%s\"] (the gid of /dev/kvm, group %s%s), then restart the "
+				      "runner", grants ? "" : "on the runner's host, ", grants ? "in"
+				      : first, gid_text, group, grants ? "" : ": getent group kvm");
 	if (container && kind && !strcmp(kind, "kubernetes"))
-		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "in the pod's spec: securityContext: "
-				      "supplementalGroups: [%llu] (the gid of /dev/kvm on the node, "
-				      "group %s)", gid, group);
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "%s%s the pod's spec: securityContext: "
+				      "supplementalGroups: [%s] (the gid of /dev/kvm on the node, "
+				      "group %s%s)", grants ? "" : "on the node, ", grants ? "in" : first,
+				      gid_text, group, grants ? "" : ": getent group kvm");
 	if (container)
-		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "start the container with the device "
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "%s%s the container with the device "
 				      "and its group: docker/podman run --device /dev/kvm --group-add "
-				      "%llu (rootless Podman: --group-add keep-groups, the user in group "
-				      "%s on the host)", gid, group);
+				      "%s (rootless Podman: --group-add keep-groups, the user in group "
+				      "%s on the host)", grants ? "" : "on the host, ",
+				      grants ? "start" : first, gid_text, group);
 	if (l->ci)
-		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "a job never logs in again: run the "
+		return report_cap_fix(r, CAP_KERNEL_DEV_KVM, "%sa job never logs in again: run the "
 				      "step in the group, sudo usermod -aG %s \"$USER\" && sg %s -c "
 				      "'COMMAND'; for every job, add the runner's user to %s and restart "
-				      "the runner service", group, group, group);
+				      "the runner service", first, group, group, group);
 	return 0;
 }
 

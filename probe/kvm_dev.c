@@ -155,6 +155,15 @@ static void group_name(struct probe_ctx *ctx, unsigned gid, char *out, size_t le
 	free(buf);
 }
 
+bool probe_kvm_group_grants(struct probe_ctx *ctx, unsigned long long *gid)
+{
+	unsigned long long mode;
+
+	return facts_get_u64(&ctx->facts, "kvm.stat.gid", gid) &&
+	       facts_get_u64(&ctx->facts, "kvm.stat.mode", &mode) && *gid != 0 &&
+	       (mode & 0060) == 0060;
+}
+
 /* "crw-rw---- root:kvm" */
 static void mode_text(struct probe_ctx *ctx, char *out, size_t len)
 {
@@ -242,7 +251,7 @@ int probe_kvm_dev(struct probe_ctx *ctx, struct report *r)
 		rc |= report_cap_str(r, CAP_KERNEL_DEV_KVM, "no-access", src,
 				     "/dev/kvm exists but this user cannot open it (%s): KVM "
 				     "tools would fail or fall back to slow emulation", mode);
-		if (have_gid && gid != 0)
+		if (probe_kvm_group_grants(ctx, &gid))
 			rc |= report_cap_fix(r, CAP_KERNEL_DEV_KVM, "sudo usermod -aG %s \"$USER\", "
 					     "then log out and in again (or run: newgrp %s)", group,
 					     group);

@@ -71,6 +71,10 @@ void probe_osvirt_start(struct probe_ctx *ctx);
  * device, -EIO when /proc/misc is not readable (probe/kernel.c) */
 int probe_kvm_misc_minor(struct probe_ctx *ctx);
 
+/* Whether joining /dev/kvm's group would let a user open it: the group is not root's (never a
+ * fix) and the mode gives it read and write (0600 gives it nothing). *gid: the group's id. */
+bool probe_kvm_group_grants(struct probe_ctx *ctx, unsigned long long *gid);
+
 /* The kernel log's lines that describe the platform, as klog.* facts (probe/environment.c) */
 void probe_klog_record(struct probe_ctx *ctx);
 
