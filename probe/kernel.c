@@ -322,9 +322,21 @@ static int kernel_iommu(struct probe_ctx *ctx, struct report *r)
 
 	rc |= report_cap_bool(r, CAP_KERNEL_VFIO, vfio, "/dev/vfio/vfio, /sys/module/vfio",
 			      vfio ? "VFIO is available" : "VFIO is not loaded");
-	if (!vfio)
-		rc |= report_cap_fix(r, CAP_KERNEL_VFIO, "sudo modprobe vfio-pci; at every boot: echo "
-				     "vfio-pci | sudo tee /etc/modules-load.d/vfio.conf");
+	if (!vfio) {
+		/* VFIO takes a device only from an IOMMU group: without one, the IOMMU first */
+		const char *first = n == 0 ? "once the IOMMU is on (kernel.iommu_enabled: VFIO "
+			"takes devices only from its groups), " : "";
+		char why[160];
+
+		if (!probe_modules_loadable(ctx, why, sizeof(why)))
+			rc |= report_cap_fix(r, CAP_KERNEL_VFIO, "%s%s: boot a kernel with vfio-pci "
+					     "built in (CONFIG_VFIO_PCI=y); in a VM, that is the VM "
+					     "owner's choice of guest kernel", first, why);
+		else
+			rc |= report_cap_fix(r, CAP_KERNEL_VFIO, "%ssudo modprobe vfio-pci; at every "
+					     "boot: echo vfio-pci | sudo tee "
+					     "/etc/modules-load.d/vfio.conf", first);
+	}
 	rc |= report_cap_bool(r, CAP_KERNEL_VFIO_PCI, root_exists(ctx, "/sys/module/vfio_pci"),
 			      "/sys/module/vfio_pci", NULL);
 	return rc;

@@ -30,12 +30,18 @@ cap "$r" kernel.vhost_net "['fix']" | grep -q 'KERNEL=="vhost-net", GROUP="kvm",
 ok $? "closed to this user: its group, or a udev rule"
 cap "$r" kernel.vhost_vsock "['fix']" | grep -q '^sudo modprobe vhost_vsock; at every boot'
 ok $? "missing on a host that loads modules: modprobe it"
+is "$(cap "$r" kernel.vfio "['fix']")" \
+	"once the IOMMU is on (kernel.iommu_enabled: VFIO takes devices only from its groups), sudo modprobe vfio-pci; at every boot: echo vfio-pci | sudo tee /etc/modules-load.d/vfio.conf" \
+	"a host that loads modules, without an IOMMU: modprobe vfio-pci, after the IOMMU"
 
 host microvm ok ENOENT ENOENT
 root_file "$r" proc/cmdline "console=ttyS0 reboot=k panic=1 nomodule"
 probe_root "$r"
 cap "$r" kernel.vhost_net "['fix']" | grep -q '^this kernel loads no modules (nomodule on its command line): boot a kernel with vhost_net built in'
 ok $? "nomodule: no modprobe, a kernel with it built in"
+is "$(cap "$r" kernel.iommu_enabled "['value']")/$(cap "$r" kernel.vfio "['fix']")" \
+	"false/once the IOMMU is on (kernel.iommu_enabled: VFIO takes devices only from its groups), this kernel loads no modules (nomodule on its command line): boot a kernel with vfio-pci built in (CONFIG_VFIO_PCI=y); in a VM, that is the VM owner's choice of guest kernel" \
+	"nomodule and no IOMMU: VFIO's fix is no modprobe, and names the IOMMU first (issue 24)"
 
 host locked ok ENOENT ok
 root_file "$r" proc/sys/kernel/modules_disabled 1
