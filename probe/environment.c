@@ -143,13 +143,27 @@ void probe_klog_record(struct probe_ctx *ctx)
 		return;
 	}
 
-	char *buf = malloc((size_t)size + 1);
+	/*
+	 * READ_ALL gives the log as text, each record with its "<6>[    0.000000] " prefix, so
+	 * longer than the ring, and of that text the newest len bytes: with a buffer of the
+	 * ring's size the oldest lines (the boot's: hypervisor, DMI, ACPI) were cut. The buffer
+	 * grows until the kernel returns less than it holds: then nothing was cut.
+	 */
+	char *buf = NULL;
+	int n = -1;
 
+	for (size_t len = (size_t)size * 2; len <= (size_t)KLOG_MAX * 8; len *= 2) {
+		char *grown = realloc(buf, len + 1);
+
+		if (!grown)
+			break;
+		buf = grown;
+		n = klogctl(SYSLOG_ACTION_READ_ALL, buf, (int)len);
+		if (n < 0 || (size_t)n < len)
+			break;
+	}
 	if (!buf)
 		return;
-
-	int n = klogctl(SYSLOG_ACTION_READ_ALL, buf, size);
-
 	if (n < 0) {
 		facts_set(&ctx->facts, "klog.status", "EPERM");
 		free(buf);
@@ -157,6 +171,15 @@ void probe_klog_record(struct probe_ctx *ctx)
 	}
 	buf[n] = '\0';
 	facts_set(&ctx->facts, "klog.status", "ok");
+
+	/* how far back it reaches: a log that lost its boot lines holds no boot evidence */
+	const char *stamp = strchr(buf, '['), *end;
+
+	if (stamp) {
+		stamp += 1 + strspn(stamp + 1, " ");
+		if ((end = strchr(stamp, ']')) && end - stamp < 32)
+			facts_set(&ctx->facts, "klog.oldest", "%.*s", (int)(end - stamp), stamp);
+	}
 	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
 		/* "<6>[    0.000000] Hypervisor detected: KVM" */
 		char *text = strstr(line, "] ");
