@@ -121,7 +121,11 @@ LIB_OBJS += build/guests/images.o
 # Guests: freestanding code with its own rules, never the host's flags. Every hv-mini/guests/*.S
 # and nested/l1/*.S is one guest, linked by guest.lds at HV_GPA_CODE (hv-mini/abi.h) and cut to a
 # flat binary, which build/guests/images.S embeds as hv_guest_NAME (dashes made underscores).
-GUEST_SRCS := $(filter-out %.lds.S,$(sort $(wildcard hv-mini/guests/*.S nested/l1/*.S)))
+# The liars (*/liars/liar-*.S) are guests too: each includes a proof's own guest with one LIE_
+# defined, so a liar is that guest with one lie, which the proof's check must catch.
+REAL_GUEST_SRCS := $(filter-out %.lds.S,$(sort $(wildcard hv-mini/guests/*.S nested/l1/*.S)))
+LIAR_SRCS := $(sort $(wildcard hv-mini/guests/liars/*.S nested/l1/liars/*.S))
+GUEST_SRCS := $(REAL_GUEST_SRCS) $(LIAR_SRCS)
 GUESTS := $(basename $(notdir $(GUEST_SRCS)))
 GUEST_CC := gcc
 GUEST_LD := ld
@@ -129,6 +133,8 @@ GUEST_OBJCOPY := objcopy
 GUEST_FLAGS := -m64 -ffreestanding -nostdlib -I.
 GUEST_BINS := $(patsubst %,build/guests/%.bin,$(GUESTS))
 GUEST_HEADERS := hv-mini/abi.h arch/x86.h $(wildcard nested/l1/*.h nested/l1/*.inc)
+# a liar is remade when the guest it includes changes
+GUEST_HEADERS += $(REAL_GUEST_SRCS)
 
 MAIN_OBJS += cli/main.o
 
@@ -178,7 +184,7 @@ build/guests/guest.lds: hv-mini/guests/guest.lds.S hv-mini/abi.h
 	$(Q)$(GUEST_CC) -E -P -x c -I. -o $@ $<
 
 # each guest's source is found in either directory
-vpath %.S hv-mini/guests nested/l1
+vpath %.S hv-mini/guests nested/l1 hv-mini/guests/liars nested/l1/liars
 build/guests/%.bin: %.S build/guests/guest.lds $(GUEST_HEADERS)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  GUEST   $<"

@@ -33,7 +33,7 @@ int cli_bench_exits(bool json, unsigned timeout_ms)
 	for (size_t i = 0; i < proof_count; i++) {
 		struct hv_proof_result res;
 
-		if (proof_defs[i].group != PROOF_HOSTILE)
+		if (proof_runs_by_default(&proof_defs[i]))
 			proof_run(&proof_defs[i], &opts, &res);
 	}
 

@@ -13,18 +13,20 @@
 #include "proofs/proofs.h"
 #include "reports/report.h"
 
-/* Whether p runs: in the comma-separated list only, or by default (only NULL) */
+/* Whether p runs: in the comma-separated list only (where "liars" names every liar), or by
+ * default (only NULL): the hostile guests and the liars only when named */
 static bool selected(const char *only, const struct proof_def *p)
 {
 	if (!only)
-		return p->group != PROOF_HOSTILE;
+		return proof_runs_by_default(p);
 
 	size_t n = strlen(p->id);
 
 	for (const char *s = only; *s;) {
 		size_t len = strcspn(s, ",");
 
-		if (len == n && !strncmp(s, p->id, n))
+		if ((len == n && !strncmp(s, p->id, n)) ||
+		    (p->group == PROOF_LIAR && len == 5 && !strncmp(s, "liars", 5)))
 			return true;
 		s += len;
 		if (*s == ',')
@@ -39,13 +41,16 @@ void cli_print_only_help(FILE *out)
 
 	at += snprintf(at, (size_t)(end - at), "prove: only these proofs; by default:");
 	for (size_t i = 0; i < proof_count && at < end; i++)
-		if (proof_defs[i].group != PROOF_HOSTILE)
+		if (proof_runs_by_default(&proof_defs[i]))
 			at += snprintf(at, (size_t)(end - at), " %s", proof_defs[i].id);
 	if (at < end)
 		at += snprintf(at, (size_t)(end - at), "; the hostile guests only by name:");
 	for (size_t i = 0; i < proof_count && at < end; i++)
 		if (proof_defs[i].group == PROOF_HOSTILE)
 			at += snprintf(at, (size_t)(end - at), " %s", proof_defs[i].id);
+	if (at < end)
+		at += snprintf(at, (size_t)(end - at), "; the liars (each a proof's own guest with one "
+			       "lie, which its check must fail) by name or all as: liars");
 	cli_print_wrapped(out, "  --only ID,...      ", text, 21);
 }
 
@@ -56,7 +61,8 @@ int cli_check_only(const char *only, char *err, size_t errlen)
 		const struct proof_def *found = NULL;
 
 		for (size_t i = 0; i < proof_count && !found; i++)
-			if (strlen(proof_defs[i].id) == len && !strncmp(s, proof_defs[i].id, len))
+			if ((strlen(proof_defs[i].id) == len && !strncmp(s, proof_defs[i].id, len)) ||
+			    (proof_defs[i].group == PROOF_LIAR && len == 5 && !strncmp(s, "liars", 5)))
 				found = &proof_defs[i];
 		if (len && !found) {
 			char known[512];

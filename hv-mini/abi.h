@@ -81,6 +81,9 @@
 #define GUEST_LONG64_ROL 13		/* long64 reports its 64-bit value rotated left by this */
 #define GUEST_IRQ_ACK (0xC0DE0000 + HV_IRQ_VECTOR)	/* the irq guest's handler reports it */
 #define GUEST_SMP_ID 0xA0		/* vCPU n reports GUEST_SMP_ID + n */
+#define GUEST_SMP_FLAGS (HV_GPA_DATA + 0x100)	/* vCPU 0's flag, then vCPU 1's answer */
+#define GUEST_SMP_FLAG0 0x1111
+#define GUEST_SMP_FLAG1 0x2222
 #define GUEST_PIO_WRITTEN 0x11223344
 #define GUEST_MMIO_WRITTEN 0x55667788
 

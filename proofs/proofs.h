@@ -18,7 +18,7 @@
 
 #include "hv-mini/kit.h"
 
-enum proof_group { PROOF_CAPABILITY, PROOF_PART, PROOF_HOSTILE };
+enum proof_group { PROOF_CAPABILITY, PROOF_PART, PROOF_HOSTILE, PROOF_LIAR };
 
 struct proof_image {
 	const uint8_t *start, *end;
@@ -36,6 +36,8 @@ struct proof_run {
 	struct hv_exit done[HV_MAX_VCPUS];	/* each vCPU's DONE, or an ABORT */
 	struct kvm_sregs sregs;		/* vCPU 0 after a finished run */
 	bool finished;			/* every vCPU reported DONE */
+	uint32_t nonce[4];		/* random for each run: what the host plants, so that no
+					 * guest can know an answer it did not work out */
 	char why[768];			/* if not, what happened instead */
 };
 
@@ -57,10 +59,14 @@ struct proof_def {
 extern const struct proof_def proof_defs[];
 extern const size_t proof_count;
 
+/* Whether p runs when no proof is named: not the hostile guests nor the liars */
+bool proof_runs_by_default(const struct proof_def *p);
+
 /* The proof named id, or NULL */
 const struct proof_def *proof_find(const char *id);
 
-/* Every proof's id in manifest order, separated by sep, into buf; returns buf */
+/* Every proof's id in manifest order but the liars', then "liars" (the word --only takes for
+ * them all), separated by sep, into buf; returns buf */
 const char *proof_ids(char *buf, size_t len, const char *sep);
 
 /* Run one proof in this process; res is set whatever happens, duration_us included */

@@ -21,7 +21,7 @@ _virtcap() {
 		--no-color --help -h --version -V"
 	local proofs="real16 prot32 pae32 long64 boot smp irq hypercall pio mmio disk nested
 		nested_tdp hostile-spin hostile-triple-fault hostile-unmapped hostile-exit-flood
-		hostile-disk-range"
+		hostile-disk-range liars"
 	local rows="dos os32 os64 hypervisor real16 prot32 pae32 long64 boot smp irq hypercall pio
 		mmio disk nested passthrough container"
 

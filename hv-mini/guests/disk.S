@@ -9,6 +9,10 @@
 	.code32
 	.global start
 start:
+#ifdef LIE_NO_READ	/* the sum of the pattern as it was once fixed, sector 0 never read */
+	mov $((0x9E3779B9 * 8256) & 0xFFFFFFFF), %esi
+	jmp write
+#endif
 	xor %eax, %eax
 	mov $HV_DISK_SECTOR, %dx
 	out %eax, %dx
@@ -26,6 +30,12 @@ start:
 	add %eax, %esi
 	loop 1b
 
+write:
+#ifdef LIE_NO_WRITE	/* the sum reported, sector 1 never written */
+	mov %esi, %ebx
+	UCALL(HV_UCALL_DONE)
+	hlt
+#endif
 	mov $1, %eax
 	mov $HV_DISK_SECTOR, %dx
 	out %eax, %dx

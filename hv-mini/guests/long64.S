@@ -11,5 +11,19 @@ start:
 	movabs $(HV_LONG_HIGH_VA + HV_GPA_DATA + 8), %rax
 	mov (%rax), %rbx
 	rol $GUEST_LONG64_ROL, %rbx
+#ifdef LIE_ANSWER	/* one bit of the answer wrong */
+	xor $1, %rbx
+#endif
+#ifdef LIE_MODE		/* the right 64-bit answer, reported from compatibility mode (CS.L=0) */
+	ljmpl *compat_far(%rip)
+	.code32
+compat:
+#endif
 	UCALL(HV_UCALL_DONE)
 	hlt
+#ifdef LIE_MODE
+	.code64
+compat_far:
+	.long compat
+	.word HV_SEL_CODE32
+#endif

@@ -10,7 +10,19 @@
 start:
 	mov $(HV_GPA_DATA >> 4), %ax
 	mov %ax, %ds
+#ifdef LIE_KNOWN	/* the value the host once always planted, assumed instead of read */
+	mov $0x13579BDF, %ebx
+#else
 	mov 0, %ebx
+#endif
 	xor $GUEST_REAL16_XOR, %ebx
+#ifdef LIE_ANSWER	/* one bit of the answer wrong */
+	xor $1, %ebx
+#endif
+#ifdef LIE_MODE		/* the right answer, reported from protected mode */
+	mov %cr0, %eax
+	or $1, %eax
+	mov %eax, %cr0
+#endif
 	UCALL(HV_UCALL_DONE)
 	hlt

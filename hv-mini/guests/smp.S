@@ -5,24 +5,32 @@
  * finish unless both run. Each reports 0xA0 + its id.
  */
 #include "hv-mini/abi.h"
-#define SHARED (HV_GPA_DATA + 0x100)
 	.code32
 	.global start
 start:
+#ifdef LIE_NO_WAIT	/* each vCPU reports its id at once, no flag set or waited for */
+	lea GUEST_SMP_ID(%esi), %ebx
+	UCALL(HV_UCALL_DONE)
+	hlt
+#endif
 	cmp $0, %esi
 	jne cpu1
-	movl $0x1111, SHARED
+	movl $GUEST_SMP_FLAG0, GUEST_SMP_FLAGS
 1:	pause
-	cmpl $0x2222, SHARED + 4
+	cmpl $GUEST_SMP_FLAG1, GUEST_SMP_FLAGS + 4
 	jne 1b
 	mov $GUEST_SMP_ID, %ebx
 	UCALL(HV_UCALL_DONE)
 	hlt
 cpu1:
 1:	pause
-	cmpl $0x1111, SHARED
+	cmpl $GUEST_SMP_FLAG0, GUEST_SMP_FLAGS
 	jne 1b
-	movl $0x2222, SHARED + 4
+	movl $GUEST_SMP_FLAG1, GUEST_SMP_FLAGS + 4
+#ifdef LIE_ONE_ID	/* vCPU 1 reports vCPU 0's id */
+	mov $GUEST_SMP_ID, %ebx
+#else
 	mov $(GUEST_SMP_ID + 1), %ebx
+#endif
 	UCALL(HV_UCALL_DONE)
 	hlt
