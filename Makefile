@@ -109,12 +109,14 @@ LIB_OBJS += hv-mini/devices.o
 LIB_OBJS += hv-mini/exit_bench.o
 LIB_OBJS += hv-mini/kit.o
 LIB_OBJS += hv-mini/run.o
+LIB_OBJS += hv-mini/stats.o
 LIB_OBJS += hv-mini/vcpu.o
 LIB_OBJS += hv-mini/vm.o
 LIB_OBJS += nested/nested.o
 LIB_OBJS += proofs/capability.o
 LIB_OBJS += proofs/hostile.o
 LIB_OBJS += proofs/registry.o
+LIB_OBJS += proofs/why_not.o
 LIB_OBJS += util/strindex.o
 LIB_OBJS += build/guests/images.o
 

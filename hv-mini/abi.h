@@ -79,7 +79,9 @@
 /* --- what the capability guests and their checks agree on --- */
 #define GUEST_REAL16_XOR 0x5A5A5A5A	/* real16 reports DS:0 xor this */
 #define GUEST_LONG64_ROL 13		/* long64 reports its 64-bit value rotated left by this */
-#define GUEST_IRQ_ACK (0xC0DE0000 + HV_IRQ_VECTOR)	/* the irq guest's handler reports it */
+#define GUEST_IRQ_ACK_BASE 0xC0DE0000	/* the irq guest's handler of vector v reports this + v */
+#define GUEST_IRQ_FIRST 0x40		/* the vectors the irq proof injects, one chosen at random */
+#define GUEST_IRQ_COUNT 0xB0		/* 0x40..0xEF: no exception's, none the host reserves */
 #define GUEST_SMP_ID 0xA0		/* vCPU n reports GUEST_SMP_ID + n */
 #define GUEST_SMP_FLAGS (HV_GPA_DATA + 0x100)	/* vCPU 0's flag, then vCPU 1's answer */
 #define GUEST_SMP_FLAG0 0x1111
@@ -139,6 +141,15 @@
 #define NESTED_OUT_SIZE 32
 #define NESTED_NO_REAL_L2 1
 
+/* What an L1 that lies (LIE_NO_L2) writes as its L2s' results without entering one: all an
+ * honest one records, the 64-bit L2's value included, and CS attributes with the L bit of
+ * both vendors' layouts (VMCB bit 9, VMCS bit 13) */
+#define NESTED_LIE_LONG_LO ((NESTED_L2_LONG_SEED << NESTED_L2_LONG_ROL | \
+			    NESTED_L2_LONG_SEED >> (64 - NESTED_L2_LONG_ROL)) & 0xFFFFFFFF)
+#define NESTED_LIE_LONG_HI ((NESTED_L2_LONG_SEED << NESTED_L2_LONG_ROL | \
+			    NESTED_L2_LONG_SEED >> (64 - NESTED_L2_LONG_ROL)) >> 32 & 0xFFFFFFFF)
+#define NESTED_LIE_CS 0x2200
+
 /* ABORT codes of the L1s (EBX); nested/nested.c turns them into causes */
 #define NESTED_ABORT_NO_EXTENSION 1	/* no SVM/VMX in the L1's CPUID */
 #define NESTED_ABORT_NO_TDP 2		/* no usable NPT/EPT */
@@ -175,6 +186,19 @@
 9:	out %eax, %dx;			\
 	loop 9b;			\
 	MARK(1)
+#endif
+
+#ifdef __ASSEMBLER__
+/* LIE_NO_L2: the results of both L2s written by the L1 itself (its exits' codes in EXITS) */
+#define NESTED_FORGE_RESULTS(EXITS)						\
+	movl $NESTED_L2_REAL_RESULT, NESTED_OUT + NESTED_OUT_REAL_RESULT;	\
+	movl $(EXITS), NESTED_OUT + NESTED_OUT_REAL_EXITS;			\
+	movl $NESTED_LIE_LONG_LO, NESTED_OUT + NESTED_OUT_LONG_LO;		\
+	movl $NESTED_LIE_LONG_HI, NESTED_OUT + NESTED_OUT_LONG_HI;		\
+	movl $1, NESTED_OUT + NESTED_OUT_LONG_LMA;				\
+	movl $NESTED_LIE_CS, NESTED_OUT + NESTED_OUT_LONG_CS;			\
+	mov $NESTED_L2_REAL_RESULT, %ebx;					\
+	xor %ecx, %ecx
 #endif
 
 #endif

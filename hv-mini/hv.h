@@ -66,6 +66,7 @@ struct hv_vm {
 	int nvcpus;
 	struct kvm_cpuid2 *cpuid;	/* what KVM supports: every vCPU gets it */
 	bool svm;		/* KVM's vCPUs are AMD's: SVM, hypercalls are VMMCALL */
+	uint8_t irq_vector;	/* what SYNC injects: HV_IRQ_VECTOR, or a proof's own */
 	char err[HV_ERR_MAX];
 };
 
@@ -106,6 +107,11 @@ void hv_vcpu_release_timer(struct hv_vcpu *vcpu);
 
 /* The name of a KVM_EXIT_* reason ("HLT", "SHUTDOWN", ...). */
 const char *hv_exit_name(uint32_t reason);
+
+/* The counter name of the vCPU as KVM counts it (hypercalls, irq_injections, nested_run):
+ * 0 with *out, -ENOTTY where the kernel has no binary statistics, -ENOENT for no such counter
+ * (hv-mini/stats.c) */
+int hv_vcpu_stat(struct hv_vcpu *v, const char *name, uint64_t *out);
 
 /* One line of vCPU state for a failure report: RIP, mode registers, GPRs. */
 void hv_vcpu_describe(struct hv_vcpu *vcpu, char *out, size_t len);

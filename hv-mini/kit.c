@@ -42,7 +42,7 @@ const char *hv_guest_file_name(uint32_t id)
 /* Inject the test interrupt: now if the guest can take it, else when it opens a window. */
 static int inject_irq(struct hv_vcpu *v)
 {
-	struct kvm_interrupt irq = { .irq = HV_IRQ_VECTOR };
+	struct kvm_interrupt irq = { .irq = v->vm->irq_vector };
 
 	if (v->run->ready_for_interrupt_injection && v->run->if_flag) {
 		v->run->request_interrupt_window = 0;

@@ -59,7 +59,7 @@ int hv_guest_start(struct hv_vm *vm, const uint8_t *image, size_t len, enum hv_m
 		   int nvcpus, struct hv_proof_result *res);
 
 /* Run a vCPU until DONE (0, *done filled) or anything else (-1, why says what). Devices on bus
- * (may be NULL) answer their accesses; SYNC injects HV_IRQ_VECTOR. An ABORT also fills *done
+ * (may be NULL) answer their accesses; SYNC injects the VM's irq_vector. An ABORT also fills *done
  * (ucall HV_UCALL_ABORT, its code, line and file). */
 int hv_run_until_done(struct hv_vcpu *v, uint64_t deadline_ns, const struct hv_bus *bus,
 		      struct hv_exit *done, char *why, size_t len);

@@ -46,6 +46,7 @@ int hv_vm_create(struct hv_vm *vm, const char *kvm_path)
 {
 	memset(vm, 0, sizeof(*vm));
 	vm->fd = -1;
+	vm->irq_vector = HV_IRQ_VECTOR;
 	vm->kvm_fd = open(kvm_path ? kvm_path : "/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
 		int err = errno;

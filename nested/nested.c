@@ -215,43 +215,60 @@ void check_nested(struct proof_run *run, struct hv_proof_result *res)
 	bool real_ok = check_real_l2(run, v, real, sizeof(real));
 	bool long_ok = check_long_l2(run, v, lng, sizeof(lng));
 	bool ext_on = v == &svm ? (run->sregs.efer & X86_EFER_SVME) : (run->sregs.cr4 & X86_CR4_VMXE);
+	struct why_not w = { .used = 0 };
+	char counted[160] = "";
 
+	if (!real_ok || !long_ok)
+		why_not(&w, "%s; %s", real, lng);
+	if (!ext_on)
+		why_not(&w, "the L1's %s shows %s off", v == &svm ? "EFER" : "CR4", v->name);
+	/* every result above is in the L1's memory, which it can write as it likes: KVM's count
+	 * of the nested guests it entered for this vCPU is what an L1 cannot forge */
+	proof_kvm_counted(run, "nested_run", 2, "entries into a nested guest", &w, counted,
+			  sizeof(counted));
+	if (failed_for(res, &w))
+		return;
 	nesting_cost(&run->dev.marks, res, cost, sizeof(cost));
-	if (real_ok && long_ok && ext_on)
-		hv_result_set(res, HV_PROOF_PROVEN, "an L1 guest turned %s on (%s) and ran its own L2s "
-			      "with %s: %s; and %s%s", v->name, v->ext, v->enter, real, lng, cost);
-	else
-		hv_result_set(res, HV_PROOF_FAILED, "%s; %s; L1 %s %s", real, lng,
-			      v == &svm ? "EFER" : "CR4", ext_on ? "has it on" : "shows it off");
+	hv_result_set(res, HV_PROOF_PROVEN, "an L1 guest turned %s on (%s) and ran its own L2s with "
+		      "%s: %s; and %s%s%s", v->name, v->ext, v->enter, real, lng, counted, cost);
 }
 
 /* The decoy the L2 finds without the L1's nested paging, and the magic it finds with it */
+static uint32_t tdp_magic(const struct proof_run *run)
+{
+	return run->nonce[0] == NESTED_TDP_DECOY ? NESTED_TDP_MAGIC : run->nonce[0];
+}
+
 int setup_nested_tdp(struct proof_run *run, struct hv_proof_result *res)
 {
 	hv_put32(&run->vm, NESTED_TDP_L2_PAGE, NESTED_TDP_DECOY);
-	hv_put32(&run->vm, NESTED_TDP_L1_PAGE, NESTED_TDP_MAGIC);
+	hv_put32(&run->vm, NESTED_TDP_L1_PAGE, tdp_magic(run));
 	return 0;
 }
 
 void check_nested_tdp(struct proof_run *run, struct hv_proof_result *res)
 {
 	const struct vendor *v = vendor_of(run);
-	uint32_t got = (uint32_t)run->done[0].value;
+	uint32_t got = (uint32_t)run->done[0].value, magic = tdp_magic(run);
+	struct why_not w = { .used = 0 };
+	char counted[160] = "";
 
 	if (!run->finished) {
 		l1_not_done(run, true, res);
 		return;
 	}
-	if (got == NESTED_TDP_MAGIC)
+	if (got == NESTED_TDP_DECOY)
+		why_not(&w, "the L2 read the decoy at 0x%x: the L1's nested page tables were not used",
+			NESTED_TDP_L2_PAGE);
+	else if (got != magic)
+		why_not(&w, "the L2 read 0x%08x, not 0x%08x", got, magic);
+	/* the L1 can read the magic itself: KVM's count says an L2 was entered at all */
+	proof_kvm_counted(run, "nested_run", 1, "entries into a nested guest", &w, counted,
+			  sizeof(counted));
+	if (!failed_for(res, &w))
 		hv_result_set(res, HV_PROOF_PROVEN, "the L1 built its own nested page tables (%s) and "
 			      "turned them on; its L2 read L2-physical 0x%x and found 0x%08x, which "
-			      "only the L1's mapping to 0x%x gives", v == &svm ? "NPT: NP_ENABLE, "
-			      "N_CR3" : "EPT: EPTP, secondary control", NESTED_TDP_L2_PAGE,
-			      NESTED_TDP_MAGIC, NESTED_TDP_L1_PAGE);
-	else if (got == NESTED_TDP_DECOY)
-		hv_result_set(res, HV_PROOF_FAILED, "the L2 read the decoy at 0x%x: the L1's nested "
-			      "page tables were not used", NESTED_TDP_L2_PAGE);
-	else
-		hv_result_set(res, HV_PROOF_FAILED, "the L2 read 0x%08x (want 0x%08x)", got,
-			      NESTED_TDP_MAGIC);
+			      "only the L1's mapping to 0x%x gives%s", v == &svm ? "NPT: NP_ENABLE, "
+			      "N_CR3" : "EPT: EPTP, secondary control", NESTED_TDP_L2_PAGE, magic,
+			      NESTED_TDP_L1_PAGE, counted);
 }

@@ -10,7 +10,6 @@
  * that does not hold. Every proof has liars (proofs/manifest.h) that these checks must fail.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,36 +20,6 @@
 #define KVM_ENOSYS_ANSWER 0xFFFFFC18u	/* -KVM_ENOSYS (-1000) as the guest's EAX */
 #define PAE_HIGH_SIZE (2ull << 20)
 #define DISK_SECTORS 8
-
-/* Why a run is not its proof: each condition that does not hold, "; " between them */
-struct why_not {
-	char text[640];
-	size_t used;
-};
-
-static void __attribute__((format(printf, 2, 3))) why_not(struct why_not *w, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (w->used + 3 >= sizeof(w->text))
-		return;
-	if (w->used)
-		w->used += (size_t)snprintf(w->text + w->used, sizeof(w->text) - w->used, "; ");
-	va_start(ap, fmt);
-	w->used += (size_t)vsnprintf(w->text + w->used, sizeof(w->text) - w->used, fmt, ap);
-	va_end(ap);
-	if (w->used >= sizeof(w->text))
-		w->used = sizeof(w->text) - 1;
-}
-
-/* Failed with the reasons, when there are any: true then */
-static bool failed_for(struct hv_proof_result *res, const struct why_not *w)
-{
-	if (!w->used)
-		return false;
-	hv_result_set(res, HV_PROOF_FAILED, "%s", w->text);
-	return true;
-}
 
 static void wrong_answer(struct why_not *w, uint64_t got, uint64_t want)
 {
@@ -251,25 +220,33 @@ void check_boot(struct proof_run *run, struct hv_proof_result *res)
 	uint64_t value = run->done[0].value;
 	uint32_t got = (uint32_t)value, high = (uint32_t)(value >> 32);
 	uint32_t cr2 = (uint32_t)run->done[0].aux;
-	bool lma = run->sregs.efer & X86_EFER_LMA;
-	bool all = stage == GUEST_BOOT_INTERRUPT && got == GUEST_BOOT_SEEN_ALL && seen == got &&
-		   cr2 == GUEST_BOOT_UNMAPPED && lma;
+	struct why_not w = { .used = 0 };
+	char counted[160] = "";
 
-	if (all && high != GUEST_BOOT_HIGH)	/* as long64 sees it on a 32-bit host kernel */
+	if (stage != GUEST_BOOT_INTERRUPT)
+		why_not(&w, "it reached stage %u (%s), not the last", stage, reached ? reached :
+			"none");
+	if (got != GUEST_BOOT_SEEN_ALL || seen != got)
+		why_not(&w, "its handlers recorded 0x%x and it reported 0x%x, not 0x%x (#BP, #UD, "
+			"#PF, interrupt)", seen, got, GUEST_BOOT_SEEN_ALL);
+	if (cr2 != GUEST_BOOT_UNMAPPED)
+		why_not(&w, "its #PF handler saw CR2=0x%x, not 0x%x", cr2, GUEST_BOOT_UNMAPPED);
+	if (!(run->sregs.efer & X86_EFER_LMA))
+		why_not(&w, "EFER.LMA=0 when it answered: not long mode");
+	/* the interrupt's bit is the guest's word: KVM's count says one was delivered */
+	proof_kvm_counted(run, "irq_injections", 1, "injected interrupts", &w, counted, sizeof(counted));
+	if (failed_for(res, &w))
+		return;
+	if (high != GUEST_BOOT_HIGH)	/* as long64 sees it on a 32-bit host kernel */
 		hv_result_set(res, HV_PROOF_FAILED, "the guest went itself all the way to long mode "
 			      "and its IDT, but its 64-bit result reached the host as 0x%016llx, the "
 			      "upper half lost: this KVM keeps only 32 bits of each register (a 32-bit "
 			      "host kernel), so 64-bit guests cannot work", (unsigned long long)value);
-	else if (all)
+	else
 		hv_result_set(res, HV_PROOF_PROVEN, "started in real mode, the guest went itself to "
 			      "protected mode, PAE paging and long mode, took #BP, #UD and #PF "
 			      "(CR2=0x%x) through its own 64-bit IDT and returned from each, then the "
-			      "injected vector 0x%x", cr2, HV_IRQ_VECTOR);
-	else
-		hv_result_set(res, HV_PROOF_FAILED, "the guest reached stage %u (%s) and reported "
-			      "handlers 0x%x (want 0x%x: #BP, #UD, #PF, interrupt), CR2=0x%x (want "
-			      "0x%x), EFER.LMA=%d", stage, reached ? reached : "none", got,
-			      GUEST_BOOT_SEEN_ALL, cr2, GUEST_BOOT_UNMAPPED, lma);
+			      "injected vector 0x%x%s", cr2, HV_IRQ_VECTOR, counted);
 }
 
 /* --- pio, mmio: the guest writes the device's register and reads back its answer --- */
@@ -311,30 +288,46 @@ void check_hypercall(struct proof_run *run, struct hv_proof_result *res)
 {
 	uint32_t unknown = (uint32_t)run->done[0].value, poll = (uint32_t)run->done[0].aux;
 	const char *insn = run->vm.svm ? "VMMCALL" : "VMCALL";
+	struct why_not w = { .used = 0 };
+	char counted[160] = "";
 
 	PROOF_NEEDS_DONE(run, res);
-	if (unknown == KVM_ENOSYS_ANSWER && poll == 0)
+	if (poll != 0)
+		why_not(&w, "%s answered %d for KVM_HC_VAPIC_POLL_IRQ, not 0", insn, (int)poll);
+	if (unknown != KVM_ENOSYS_ANSWER)
+		why_not(&w, "%s answered %d for an unknown hypercall, not -1000 (-KVM_ENOSYS)", insn,
+			(int)unknown);
+	/* the answers are constants any guest can give: KVM's own count says it was asked */
+	proof_kvm_counted(run, "hypercalls", 2, "hypercalls", &w, counted, sizeof(counted));
+	if (!failed_for(res, &w))
 		hv_result_set(res, HV_PROOF_PROVEN, "%s answered by the hypervisor: "
-			      "KVM_HC_VAPIC_POLL_IRQ returned 0, an unknown hypercall -KVM_ENOSYS",
-			      insn);
-	else
-		hv_result_set(res, HV_PROOF_FAILED, "%s answers: %d for hypercall 1 (want 0), %d for "
-			      "an unknown one (want -1000)", insn, (int)poll, (int)unknown);
+			      "KVM_HC_VAPIC_POLL_IRQ returned 0, an unknown hypercall -KVM_ENOSYS%s",
+			      insn, counted);
 }
 
-/* --- irq --- */
+/* --- irq: a vector the guest cannot know, and KVM's own count of what it injected --- */
+int setup_irq(struct proof_run *run, struct hv_proof_result *res)
+{
+	run->vm.irq_vector = (uint8_t)(GUEST_IRQ_FIRST + run->nonce[3] % GUEST_IRQ_COUNT);
+	return 0;
+}
+
 void check_irq(struct proof_run *run, struct hv_proof_result *res)
 {
 	uint32_t got = (uint32_t)run->done[0].value;
+	uint32_t want = GUEST_IRQ_ACK_BASE + run->vm.irq_vector;
+	struct why_not w = { .used = 0 };
+	char counted[160] = "";
 
 	PROOF_NEEDS_DONE(run, res);
-	if (got == GUEST_IRQ_ACK)
-		hv_result_set(res, HV_PROOF_PROVEN, "vector 0x%x injected with KVM_INTERRUPT reached "
-			      "the guest's IDT handler, which acknowledged it (0x%08x)",
-			      HV_IRQ_VECTOR, GUEST_IRQ_ACK);
-	else
-		hv_result_set(res, HV_PROOF_FAILED, "the guest's acknowledgement was 0x%08x (want "
-			      "0x%08x)", got, GUEST_IRQ_ACK);
+	if (got != want)
+		why_not(&w, "the guest acknowledged 0x%08x, not vector 0x%x's 0x%08x, the one the host "
+			"injected", got, run->vm.irq_vector, want);
+	proof_kvm_counted(run, "irq_injections", 1, "injected interrupts", &w, counted, sizeof(counted));
+	if (!failed_for(res, &w))
+		hv_result_set(res, HV_PROOF_PROVEN, "vector 0x%x, chosen at random and injected with "
+			      "KVM_INTERRUPT, reached the guest's handler for it, which acknowledged "
+			      "it (0x%08x)%s", run->vm.irq_vector, got, counted);
 }
 
 /* --- smp: two vCPUs on two threads --- */

@@ -12,8 +12,11 @@
  * defines LIE_WHAT and includes the guest (nested/l1/liars/ for an L1). Lie as a broken or
  * dishonest guest would: a wrong answer, the right answer from the wrong mode, an answer known
  * without doing the work, a device never touched, one vCPU for two. A check that a liar passes
- * proves nothing: unit-proof-report fails a capability proof without a liar, and t070 (t060 in
- * the lab, for the proofs this host's KVM cannot run) fails a liar that is not failed.
+ * proves nothing: t073 fails a capability proof without a liar, and t070 (t060 and t062 in the
+ * lab, for the proofs this host's KVM cannot run) fails a liar that is not failed for the reason
+ * tests/data/liars.tsv gives it. What a guest can write, a liar can forge: where the claim is an
+ * event (an interrupt, a hypercall, a nested entry), the check also wants KVM's own count of it
+ * (proof_kvm_counted).
  *
  * PROOF(id, row, group, vcpus, image, setup, check)
  *   id     its name for --only and in the JSON
@@ -36,20 +39,33 @@ PROOF("liar-real16-known", NULL, LIAR, 1, ANY(liar_real16_known, REAL16), setup_
 PROOF("liar-real16-mode", NULL, LIAR, 1, ANY(liar_real16_mode, REAL16), setup_real16,
       check_real16)
 PROOF("prot32", "prot32", CAPABILITY, 1, ANY(prot32, PROT32), setup_prot32, check_prot32)
+PROOF("liar-prot32-answer", NULL, LIAR, 1, ANY(liar_prot32_answer, PROT32), setup_prot32,
+      check_prot32)
+PROOF("liar-prot32-mode", NULL, LIAR, 1, ANY(liar_prot32_mode, PROT32), setup_prot32,
+      check_prot32)
 PROOF("pae32", "pae32", CAPABILITY, 1, ANY(pae32, PAE32), setup_pae32, check_pae32)
+PROOF("liar-pae32-answer", NULL, LIAR, 1, ANY(liar_pae32_answer, PAE32), setup_pae32, check_pae32)
+PROOF("liar-pae32-mode", NULL, LIAR, 1, ANY(liar_pae32_mode, PAE32), setup_pae32, check_pae32)
 PROOF("long64", "long64", CAPABILITY, 1, ANY(long64, LONG64), setup_long64, check_long64)
 PROOF("liar-long64-answer", NULL, LIAR, 1, ANY(liar_long64_answer, LONG64), setup_long64,
       check_long64)
 PROOF("liar-long64-mode", NULL, LIAR, 1, ANY(liar_long64_mode, LONG64), setup_long64,
       check_long64)
 PROOF("boot", "boot", CAPABILITY, 1, ANY(boot, REAL16), proof_no_setup, check_boot)
+PROOF("liar-boot-real", NULL, LIAR, 1, ANY(liar_boot_real, REAL16), proof_no_setup, check_boot)
+PROOF("liar-boot-no-irq", NULL, LIAR, 1, ANY(liar_boot_no_irq, REAL16), proof_no_setup,
+      check_boot)
 PROOF("smp", "smp", CAPABILITY, 2, ANY(smp, PROT32), proof_no_setup, check_smp)
 PROOF("liar-smp-one-id", NULL, LIAR, 2, ANY(liar_smp_one_id, PROT32), proof_no_setup, check_smp)
 PROOF("liar-smp-no-wait", NULL, LIAR, 2, ANY(liar_smp_no_wait, PROT32), proof_no_setup,
       check_smp)
-PROOF("irq", "irq", CAPABILITY, 1, ANY(irq, PROT32), proof_no_setup, check_irq)
+PROOF("irq", "irq", CAPABILITY, 1, ANY(irq, PROT32), setup_irq, check_irq)
+PROOF("liar-irq-no-irq", NULL, LIAR, 1, ANY(liar_irq_no_irq, PROT32), setup_irq, check_irq)
+PROOF("liar-irq-guess", NULL, LIAR, 1, ANY(liar_irq_guess, PROT32), setup_irq, check_irq)
 PROOF("hypercall", "hypercall", CAPABILITY, 1, ANY(hypercall, PROT32), setup_hypercall,
       check_hypercall)
+PROOF("liar-hypercall-no-call", NULL, LIAR, 1, ANY(liar_hypercall_no_call, PROT32),
+      setup_hypercall, check_hypercall)
 PROOF("pio", "pio", CAPABILITY, 1, ANY(pio, PROT32), proof_no_setup, check_pio)
 PROOF("liar-pio-no-access", NULL, LIAR, 1, ANY(liar_pio_no_access, PROT32), proof_no_setup,
       check_pio)
@@ -62,9 +78,18 @@ PROOF("liar-disk-no-write", NULL, LIAR, 1, ANY(liar_disk_no_write, PROT32), setu
       check_disk)
 PROOF("nested", "nested", CAPABILITY, 1,
       BY_VENDOR(nested_svm, PROT32_PAGED, nested_vmx, LONG64), proof_no_setup, check_nested)
+PROOF("liar-nested-no-l2", NULL, LIAR, 1,
+      BY_VENDOR(liar_nested_svm_no_l2, PROT32_PAGED, liar_nested_vmx_no_l2, LONG64),
+      proof_no_setup, check_nested)
 PROOF("nested_tdp", "nested", PART, 1,
       BY_VENDOR(nested_svm_tdp, PROT32_PAGED, nested_vmx_tdp, LONG64), setup_nested_tdp,
       check_nested_tdp)
+PROOF("liar-nested_tdp-decoy", NULL, LIAR, 1,
+      BY_VENDOR(liar_nested_svm_tdp_decoy, PROT32_PAGED, liar_nested_vmx_tdp_decoy, LONG64),
+      setup_nested_tdp, check_nested_tdp)
+PROOF("liar-nested_tdp-known", NULL, LIAR, 1,
+      BY_VENDOR(liar_nested_svm_tdp_known, PROT32_PAGED, liar_nested_vmx_tdp_known, LONG64),
+      setup_nested_tdp, check_nested_tdp)
 PROOF("hostile-spin", NULL, HOSTILE, 1, ANY(hostile_spin, PROT32), proof_no_setup,
       check_hostile)
 PROOF("hostile-triple-fault", NULL, HOSTILE, 1, ANY(hostile_triple_fault, PROT32),

@@ -96,6 +96,25 @@ proof_setup_fn proof_no_setup;
 #undef BY_VENDOR
 #undef PROOF
 
+/* Why a run is not its proof: each condition that does not hold, "; " between them */
+struct why_not {
+	char text[640];
+	size_t used;
+};
+
+void why_not(struct why_not *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Failed with the reasons, when there are any: true then */
+bool failed_for(struct hv_proof_result *res, const struct why_not *w);
+
+/*
+ * KVM's count of the event name on vCPU 0 (hv_vcpu_stat: hypercalls, irq_injections,
+ * nested_run), which no guest can write: a reason into w when it is below least. Where the
+ * kernel keeps no counts (before Linux 5.14) *note says so and the guest's word stands alone;
+ * else *note says what KVM counted. note starts with "; ".
+ */
+void proof_kvm_counted(struct proof_run *run, const char *name, uint64_t least, const char *what,
+		       struct why_not *w, char *note, size_t len);
+
 /* For a check that judges only finished runs: fail with what happened instead, and return */
 #define PROOF_NEEDS_DONE(run, res)						\
 	do {									\

@@ -1,7 +1,8 @@
 #!/bin/sh
 # The lab's default machine (QEMU's EPYC with SVM and NPT, Debian's kernel, kvm_amd nested=1):
 # real KVM, on which every proof must be proven, the hostile guests must each fail within their
-# limit, and the report must say which machine it came from.
+# limit, every liar (tests/data/liars.tsv) must be failed by its proof's check for its reason,
+# and the report must say which machine it came from.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/lab.sh"
 command -v qemu-system-x86_64 >/dev/null || bail "qemu-system-x86_64 is missing: make deps"
@@ -12,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 all=real16,prot32,pae32,long64,boot,smp,irq,hypercall,pio,mmio,disk,nested
 hostile=hostile-spin,hostile-triple-fault,hostile-unmapped,hostile-exit-flood,hostile-disk-range,nested_tdp
 
-run_lab "$tmp/lab.json" "$tmp/err" --json -- prove --timeout 5 --only "$all,$hostile"
+run_lab "$tmp/lab.json" "$tmp/err" --json -- prove --timeout 5 --only "$all,$hostile,liars"
 is "$?" 0 "virtcap lab -- prove exits 0"
 if lab_gave_no_report "$tmp/lab.json" "$tmp/err"; then done_testing; exit; fi
 [ -s "$tmp/err" ] && diag "$(head -20 "$tmp/err")"
@@ -40,6 +41,16 @@ is "$(jget "$tmp/lab.json" "d['matrix']['nested']['proof']['detail']" | grep -o 
 for h in $(echo "$hostile" | tr , ' ' | sed 's/nested_tdp//'); do
 	is "$(jget "$tmp/lab.json" "d['details']['proofs']['$h']['status']")" failed "$h ends as failed"
 done
+# the liars, on the KVM where every proof is proven: each check fails its liar, for its reason
+tab=$(printf '\t')
+while IFS=$tab read -r liar reason; do
+	case $liar in '#'*|'') continue ;; esac
+	is "$(jget "$tmp/lab.json" "d['details']['proofs']['$liar']['status']")" failed \
+		"$liar: failed by its proof's check on real KVM"
+	detail=$(jget "$tmp/lab.json" "d['details']['proofs']['$liar']['detail']")
+	case $detail in *"$reason"*) ok 0 "$liar: because $reason" ;;
+	*) ok 1 "$liar: because $reason"; diag "$detail" ;; esac
+done <"$top/tests/data/liars.tsv"
 is "$(jget "$tmp/lab.json" "d['lab']['cpu']")" "EPYC,+svm,+npt" "the report records the lab's CPU"
 is "$(jget "$tmp/lab.json" "d['lab']['kernel_package']")" \
 	"$(awk -F'\t' '$1 == "amd64" { print $2, $3 }' "$top/scripts/lab-kernels.tsv")" \

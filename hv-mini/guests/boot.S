@@ -36,6 +36,15 @@ start:
 	mov $(HV_GPA_DATA >> 4), %ax
 	mov %ax, %es
 	movl $GUEST_BOOT_REAL, %es:STAGE_IN_DATA
+#ifdef LIE_REAL		/* the last stage's words and answer, written from real mode */
+	movl $GUEST_BOOT_INTERRUPT, %es:STAGE_IN_DATA
+	movl $GUEST_BOOT_SEEN_ALL, %es:(GUEST_BOOT_SEEN - HV_GPA_DATA)
+	movl $GUEST_BOOT_UNMAPPED, %es:(GUEST_BOOT_CR2 - HV_GPA_DATA)
+	mov $GUEST_BOOT_SEEN_ALL, %ebx
+	mov $GUEST_BOOT_UNMAPPED, %ecx
+	UCALL(HV_UCALL_DONE)
+	hlt
+#endif
 	lgdtl REAL(gdtr)
 	mov %cr0, %eax
 	and $~(X86_CR0_CD | X86_CR0_NW), %eax	/* caches on, as firmware does first */
@@ -115,9 +124,13 @@ long:
 	.byte 0x8b, 0x18		/* mov (%rax), %ebx: 2 bytes, which on_pf steps over */
 	movl $GUEST_BOOT_EXCEPTIONS, GUEST_BOOT_STAGE
 
+#ifdef LIE_NO_IRQ	/* the interrupt's bit set by the guest itself, none asked for or taken */
+	orl $GUEST_BOOT_SEEN_IRQ, GUEST_BOOT_SEEN
+#else
 	sti
 	xor %ebx, %ebx
 	UCALL(HV_UCALL_SYNC)		/* the host injects HV_IRQ_VECTOR */
+#endif
 2:	testl $GUEST_BOOT_SEEN_IRQ, GUEST_BOOT_SEEN
 	jnz 3f
 	pause

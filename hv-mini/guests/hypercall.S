@@ -21,6 +21,13 @@ start:
 	hlt
 
 hypercall:
+#ifdef LIE_NO_CALL	/* KVM's answers given by the guest itself, no hypercall made */
+	cmp $1, %eax
+	mov $0, %eax
+	je 2f
+	mov $0xFFFFFC18, %eax	/* -KVM_ENOSYS */
+2:	ret
+#endif
 	xor %ebx, %ebx
 	xor %ecx, %ecx
 	xor %edx, %edx

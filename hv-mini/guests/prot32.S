@@ -11,6 +11,12 @@
 	.global start
 start:
 	mov HV_GPA_DATA, %esi
+#ifdef LIE_MODE		/* the right sum, both values read with paging off */
+	mov (HV_GPA_DATA + 4), %ebx
+	add %esi, %ebx
+	UCALL(HV_UCALL_DONE)
+	hlt
+#endif
 	mov %cr4, %eax
 	or $X86_CR4_PSE, %eax		/* 4 MiB pages */
 	mov %eax, %cr4
@@ -22,5 +28,8 @@ start:
 	jmp 1f
 1:	mov (HV_PROT32_HIGH_VA + HV_GPA_DATA + 4), %ebx
 	add %esi, %ebx
+#ifdef LIE_ANSWER	/* one bit of the answer wrong */
+	xor $1, %ebx
+#endif
 	UCALL(HV_UCALL_DONE)
 	hlt

@@ -17,6 +17,12 @@
 	.code32
 	.global start
 start:
+#ifdef LIE_KNOWN	/* the magic read by the L1 itself and reported, no L2 entered */
+	mov NESTED_TDP_L1_PAGE, %ebx
+	mov $SVM_EXIT_VMMCALL, %ecx
+	UCALL(HV_UCALL_DONE)
+	hlt
+#endif
 	mov $0x8000000A, %eax
 	cpuid
 	test $CPUID_8000000A_EDX_NPT, %edx
@@ -34,8 +40,10 @@ start:
 	cmp $1024, %ecx
 	jne 1b
 	movl $(NESTED_TDP_L1_PAGE | NPT_FLAGS), NPT_PT + (NESTED_TDP_L2_PAGE >> 12) * 4
+#ifndef LIE_DECOY	/* the liar builds the tables but never turns nested paging on */
 	movl $1, V(VMCB_NP_ENABLE)
 	movl $NPT_PD, V(VMCB_N_CR3)
+#endif
 	movl $0x00070406, V(VMCB_G_PAT)	/* the reset PAT: WB, WT, UC-, UC */
 	movl $0x00070406, V(VMCB_G_PAT) + 4
 

@@ -18,6 +18,15 @@
 	.code32
 	.global start
 start:
+#ifdef LIE_NO_L2	/* every result an honest L1 records, and SVM on, with no L2 entered */
+	mov $MSR_EFER, %ecx
+	rdmsr
+	or $X86_EFER_SVME, %eax
+	wrmsr
+	NESTED_FORGE_RESULTS(SVM_EXIT_CPUID | SVM_EXIT_VMMCALL << 8 | SVM_EXIT_HLT << 16)
+	UCALL(HV_UCALL_DONE)
+	hlt
+#endif
 	SVM_SETUP_REAL_L2(l2_start)
 
 	SVM_RUN_EXPECT(SVM_EXIT_CPUID)

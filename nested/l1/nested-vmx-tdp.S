@@ -12,6 +12,12 @@
 	.code64
 	.global start
 start:
+#ifdef LIE_KNOWN	/* the magic read by the L1 itself and reported, no L2 entered */
+	mov NESTED_TDP_L1_PAGE, %ebx
+	mov $VMX_EXIT_VMCALL, %ecx
+	UCALL(HV_UCALL_DONE)
+	hlt
+#endif
 	call vmx_enable
 	call vmx_ept_usable
 	test %eax, %eax
@@ -20,7 +26,9 @@ start:
 	mov $VMX_PROC2_EPT, %ebx
 	mov $NESTED_TDP_L2_PAGE, %edi
 	mov $NESTED_TDP_L1_PAGE, %esi
+#ifndef LIE_DECOY	/* the liar never turns EPT on */
 	call vmx_ept_on
+#endif
 	mov $l2_long, %ebx
 	call vmx_guest_long
 	VMX_RUN_EXPECT(VMX_EXIT_VMCALL)

@@ -19,6 +19,14 @@
 	.code64
 	.global start
 start:
+#ifdef LIE_NO_L2	/* every result an honest L1 records, and VMX on, with no L2 entered */
+	mov %cr4, %rax
+	or $X86_CR4_VMXE, %rax
+	mov %rax, %cr4
+	NESTED_FORGE_RESULTS(VMX_EXIT_CPUID | VMX_EXIT_VMCALL << 8 | VMX_EXIT_HLT << 16)
+	UCALL(HV_UCALL_DONE)
+	hlt
+#endif
 	call vmx_enable
 	call vmx_setup_common
 	call vmx_proc2_allowed
