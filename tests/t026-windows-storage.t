@@ -94,7 +94,7 @@ ok $? "(hivexget refuses that hive's lists too)"
 
 # ---- the hive on an installed Windows's NTFS, through advise partition ----
 if [ "$(id -u)" != 0 ] || [ ! -c /dev/fuse ]; then
-	skip "loop devices and ntfs-3g's FUSE mount need root and /dev/fuse" 1
+	skip 1 "loop devices and ntfs-3g's FUSE mount need root and /dev/fuse"
 	done_testing
 	exit
 fi

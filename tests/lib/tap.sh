@@ -23,8 +23,10 @@ ok() {
 	fi
 }
 
-# skip N REASON: N checks that cannot run on this host, each a TAP skip that prove counts
+# skip N REASON: N checks that cannot run on this host, each a TAP skip that prove counts; a
+# count that is not a number (the arguments swapped) is a broken test, not a skip
 skip() {
+	case $1 in ''|*[!0-9]*) bail "skip: the count comes first, skip N REASON (got '$1')" ;; esac
 	_skip_n=$1; shift
 	while [ "$_skip_n" -gt 0 ]; do
 		_tap_n=$((_tap_n + 1)); echo "ok $_tap_n # SKIP $*"; _skip_n=$((_skip_n - 1))
