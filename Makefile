@@ -240,7 +240,7 @@ check:
 	$(Q)scripts/deps.sh check
 	$(Q)$(MAKE) --no-print-directory virtcap test-progs
 	$(Q)scripts/static.sh >/dev/null
-	VIRTCAP=$(CURDIR)/virtcap VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) TEST_BIN=$(CURDIR)/$(BUILD)/tests/c prove -r tests
+	VIRTCAP=$(CURDIR)/virtcap VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) TEST_BIN=$(CURDIR)/$(BUILD)/tests/c prove --exec tests/lib/limited -r tests
 	$(Q)VIRTCAP_FIXTURES=$(abspath ../shared/fixtures) scripts/sanitize.sh
 
 # the unit and fixture tests again, built with AddressSanitizer and UBSan (part of check)
