@@ -404,6 +404,16 @@ static void uefi_fallback(struct partition_advice *a)
 	for (size_t i = 0; i < a->nfound && !e; i++)
 		if (a->found[i].esp_read)
 			e = &a->found[i].esp_found;
+	if (e && e->fat32_short)
+		block(a, "esp-fat32-clusters", "recreate the ESP with enough clusters for FAT32 (at "
+		      "least 33 MiB with 512-byte clusters: mkfs.vfat -F 32 -s 1), or as FAT16 "
+		      "(mkfs.vfat -F 16) when it is smaller, after copying its files out and before "
+		      "copying them back; the boot entries in this machine's firmware name it by its "
+		      "partition GUID, which stays", "the EFI system partition is FAT32 by its layout "
+		      "but has %lu clusters, fewer than the %d FAT32 needs: Linux and this machine's "
+		      "firmware may read it, but a VM's UEFI firmware (OVMF, EDK2's FAT driver) "
+		      "refuses it as corrupted and will find no loader on it", e->clusters,
+		      FAT32_MIN_CLUSTERS);
 	if (!e || e->fallback)
 		return;
 	if (!e->nloaders) {

@@ -3,8 +3,11 @@
  * A FAT file system's tree read from its own bytes (probe/fat.h), with pread only: the boot
  * sector's BIOS parameter block, the FAT's cluster chains, and directories with their long
  * (VFAT) names, as Microsoft's FAT specification lays them out; the type (12, 16 or 32) from
- * the count of clusters, as the specification decides it. mtools, which no one here wrote,
- * lists the same trees in t025.
+ * the count of clusters, as the specification decides it, except for a FAT32 layout (no 16-bit
+ * FAT size, no fixed root) with fewer clusters than FAT32 needs, which mkfs.vfat -F 32 makes
+ * on small volumes: Linux and blkid read it by its layout, and so does this reader, while
+ * EDK2's FAT driver (the UEFI firmware of VMs: OVMF) refuses it as corrupted, which
+ * fat_layout() says. mtools, which no one here wrote, lists the same trees in t025.
  *
  * Another machine's bytes: every field of the parameter block is bounded before it sizes a
  * read, a chain is followed only through clusters that exist, a long name is taken only when
@@ -36,6 +39,7 @@ struct fat {
 	uint32_t root_bytes;		/* FAT12/16's fixed root directory */
 	uint32_t root_cluster;		/* FAT32's */
 	uint32_t clusters;		/* data clusters: numbered 2 .. clusters + 1 */
+	bool fat32_short;		/* a FAT32 layout with fewer than FAT32_MIN_CLUSTERS */
 };
 
 static bool vol_read(const struct fat *f, uint64_t at, void *buf, size_t n)
@@ -53,6 +57,9 @@ static bool parse_bpb(struct fat *f)
 	uint32_t bps = le16(b + 0x0B), spc = b[0x0D], reserved = le16(b + 0x0E), nfats = b[0x10];
 	uint32_t root_entries = le16(b + 0x11), total = le16(b + 0x13), fat_size = le16(b + 0x16);
 
+	/* FAT32's layout: its FAT size only in the 32-bit field, and no fixed root directory */
+	bool fat32_layout = !fat_size && !root_entries;
+
 	if (!total)
 		total = le32(b + 0x20);
 	if (!fat_size)
@@ -69,7 +76,9 @@ static bool parse_bpb(struct fat *f)
 	f->sector = bps;
 	f->cluster = bps * spc;
 	f->clusters = (uint32_t)((total - first_data) / spc);
-	f->bits = f->clusters < 4085 ? 12 : f->clusters < 65525 ? 16 : 32;
+	f->bits = fat32_layout ? 32 : f->clusters < 4085 ? 12 : f->clusters < FAT32_MIN_CLUSTERS ?
+		  16 : 32;
+	f->fat32_short = fat32_layout && f->clusters < FAT32_MIN_CLUSTERS;
 	f->fat_at = (uint64_t)reserved * bps;
 	f->root_at = f->fat_at + (uint64_t)nfats * fat_size * bps;
 	f->root_bytes = root_entries * 32;
@@ -317,25 +326,26 @@ static bool walk_dir(struct walk *w, uint32_t cluster, size_t path_len, int dept
 	return ok;
 }
 
-int fat_walk(int fd, unsigned long long offset, unsigned long long end, int depth,
-	     fat_visit_fn visit, void *ctx, const char **problem)
+/* Walk the FAT at [offset, end) of fd into f (its layout, for the caller), as fat_walk() */
+static int walk(int fd, unsigned long long offset, unsigned long long end, int depth,
+		fat_visit_fn visit, void *ctx, struct fat *f, const char **problem)
 {
-	struct fat f = { .fd = fd, .off = offset, .end = end };
 	struct walk *w;
 	int rc = -1;
 
+	*f = (struct fat){ .fd = fd, .off = offset, .end = end };
 	*problem = "its boot sector is not a FAT's";
-	if (end <= offset || !parse_bpb(&f))
+	if (end <= offset || !parse_bpb(f))
 		return -1;
 	*problem = "out of memory";
 	if (!(w = calloc(1, sizeof(*w))))
 		return -1;
 	/* pages of the bitmap that no directory touches are never made */
-	if (!(w->reads.seen = calloc(f.clusters / 8 + 1, 1))) {
+	if (!(w->reads.seen = calloc(f->clusters / 8 + 1, 1))) {
 		free(w);
 		return -1;
 	}
-	w->f = &f;
+	w->f = f;
 	w->visit = visit;
 	w->ctx = ctx;
 	if (depth > FAT_DEPTH_MAX)
@@ -349,6 +359,14 @@ int fat_walk(int fd, unsigned long long offset, unsigned long long end, int dept
 	free(w->reads.seen);
 	free(w);
 	return rc;
+}
+
+int fat_walk(int fd, unsigned long long offset, unsigned long long end, int depth,
+	     fat_visit_fn visit, void *ctx, const char **problem)
+{
+	struct fat f;
+
+	return walk(fd, offset, end, depth, visit, ctx, &f, problem);
 }
 
 /* ---- the EFI system partition ---- */
@@ -397,6 +415,12 @@ static bool esp_visit(const char *path, bool dir, void *ctx)
 int esp_read(int fd, unsigned long long offset, unsigned long long end, struct esp_facts *e,
 	     const char **problem)
 {
+	struct fat f;
+	int rc;
+
 	memset(e, 0, sizeof(*e));
-	return fat_walk(fd, offset, end, 4, esp_visit, e, problem);
+	rc = walk(fd, offset, end, 4, esp_visit, e, &f, problem);
+	e->clusters = f.clusters;
+	e->fat32_short = f.fat32_short;
+	return rc;
 }

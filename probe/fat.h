@@ -12,6 +12,7 @@
 
 #define FAT_NAME_MAX 256	/* a long name's 255 characters and its NUL */
 #define FAT_DEPTH_MAX 8
+#define FAT32_MIN_CLUSTERS 65525	/* the specification's: fewer make a FAT16 */
 
 /* One entry met by fat_walk: path from the root ("EFI/BOOT/BOOTX64.EFI", long names, non-ASCII
  * as '?'), whether it is a directory; return false to stop the walk */
@@ -33,6 +34,9 @@ struct esp_facts {
 	bool windows;			/* \EFI\Microsoft\Boot\bootmgfw.efi */
 	size_t nloaders;		/* \EFI\NAME\FILE.efi of each OS (Microsoft included) */
 	struct { char dir[32], file[40]; } loaders[ESP_LOADERS_MAX];
+	unsigned long clusters;		/* data clusters */
+	bool fat32_short;		/* a FAT32 layout with fewer than FAT32_MIN_CLUSTERS: Linux
+					 * reads it, EDK2's firmware (OVMF) refuses it as corrupted */
 };
 
 /* Read fd's FAT at [offset, end) as an EFI system partition. 0, or -1 with *problem. */

@@ -5,7 +5,8 @@
 # must accept and run; the disk images are byte-for-byte unchanged after every run.
 . "$(dirname "$0")/lib/tap.sh"
 [ "$(id -u)" = 0 ] || skip_all "loop devices need root"
-for t in losetup partx blkid sgdisk sfdisk mkntfs ntfs-3g ntfsresize mkfs.ext4 mkfs.vfat cryptsetup qemu-system-x86_64; do
+for t in losetup partx blkid sgdisk sfdisk mkntfs ntfs-3g ntfsresize mkfs.ext4 mkfs.vfat mmd mcopy fsck.vfat \
+	cryptsetup qemu-system-x86_64; do
 	command -v "$t" >/dev/null || skip_all "$t is missing (make deps)"
 done
 [ -r /usr/share/ovmf/OVMF.fd ] || skip_all "OVMF is missing (make deps)"
@@ -190,4 +191,30 @@ fi
 
 is "$(sha256sum <"$tmp/gpt.img")/$(sha256sum <"$tmp/mbr.img")" "$before/$before_mbr" \
 	"the disks are unchanged by the runs since"
+# an ESP that mkfs.vfat -F 32 makes on a small partition: FAT32 by its layout, with fewer
+# clusters than FAT32 needs. Linux and fsck.vfat read it; EDK2's FAT driver (OVMF) refuses such
+# a volume as corrupted, so a UEFI VM would find no loader: a blocker with the cluster count
+# fsck gives. (No tool here writes files into such a volume, and this kernel may have no vfat:
+# mtools fills a FAT32 of 40 MiB, which tests/lib/fat32_shrink.py then cuts to 10000 clusters.)
+truncate -s 96M "$tmp/short.img"
+sgdisk -o -n 1:2048:+40M -t 1:ef00 -n 2:0:0 -t 2:8300 "$tmp/short.img" >/dev/null
+truncate -s 40M "$tmp/esp.img" && mkfs.vfat -F 32 -s 1 "$tmp/esp.img" >/dev/null &&
+	MTOOLS_SKIP_CHECK=1 mmd -i "$tmp/esp.img" ::/EFI ::/EFI/BOOT &&
+	echo loader >"$tmp/loader" && MTOOLS_SKIP_CHECK=1 mcopy -i "$tmp/esp.img" "$tmp/loader" \
+	::/EFI/BOOT/BOOTX64.EFI && python3 "$top/tests/lib/fat32_shrink.py" "$tmp/esp.img" 10000 &&
+	dd if="$tmp/esp.img" of="$tmp/short.img" bs=512 seek=2048 conv=notrunc status=none &&
+	attach "$tmp/short.img" && short=$_l && mkfs.ext4 -q -F "${short}p2"
+ok $? "a GPT disk whose ESP is a short FAT32, with its fallback loader"
+clusters=$(fsck.vfat -n "${short}p1" 2>/dev/null | sed -n 's|.*files, [0-9]*/\([0-9]*\) clusters$|\1|p')
+timeout 30 "$VIRTCAP" advise partition "${short}p2" --json >"$tmp/short.json" 2>"$tmp/err"
+is "$(jget "$tmp/short.json" "' '.join(b['id'] for b in d['boot_for_real']['blockers'])")" \
+	esp-fat32-clusters "the short FAT32 ESP blocks a UEFI VM's boot"
+jget "$tmp/short.json" "d['boot_for_real']['blockers'][0]['reason']" |
+	grep -q "has $clusters clusters, fewer than the 65525 FAT32 needs"
+ok $? "with the cluster count fsck.vfat gives ($clusters), and why: OVMF refuses it"
+jget "$tmp/short.json" "[p['esp_contents']['fallback_loader'] for p in d['partitions'] if p['number'] == 1][0]" |
+	grep -qx true
+ok $? "its loaders are still read: the fallback loader is there"
+python3 "$top/tests/lib/validate.py" "$top/reports/schema/partition-advice-v1.json" "$tmp/short.json"
+ok $? "the advice with that blocker validates against its schema"
 done_testing

@@ -107,6 +107,28 @@ for mode in "" --esp; do
 		"1/broken: a cluster is read twice as a directory (a chain loops, or a directory holds itself or a parent)" \
 		"fat-tree ${mode:-walk}: a directory that holds itself is refused at once, not walked"
 done
+# a FAT32 layout with fewer clusters than FAT32 needs (mkfs.vfat -F 32 on a small partition; made
+# here from a full one by tests/lib/fat32_shrink.py): read as FAT32, as Linux and fsck.vfat read
+# it, path for path as fsck.vfat -l lists it, and said to have that many clusters
+shrink="$(dirname "$0")/lib/fat32_shrink.py"
+truncate -s 40M "$tmp/short.img" && mkfs.vfat -F 32 -s 1 "$tmp/short.img" >/dev/null &&
+	mmd -i "$tmp/short.img" ::/EFI ::/EFI/BOOT ::/EFI/debian &&
+	mcopy -i "$tmp/short.img" "$tmp/efi" ::/EFI/BOOT/BOOTX64.EFI &&
+	mcopy -i "$tmp/short.img" "$tmp/efi" ::/EFI/debian/grubx64.efi &&
+	python3 "$shrink" "$tmp/short.img" 10000
+ok $? "a FAT32 of 10000 clusters, with an ESP's loaders"
+if command -v fsck.vfat >/dev/null; then
+	"$tree" "$tmp/short.img" | sed 's|/$||' | tr a-z A-Z | sort >"$tmp/ours"
+	fsck.vfat -n -l "$tmp/short.img" 2>/dev/null | sed -n 's|^Checking file /\(.\)|\1|p' | sort >"$tmp/theirs"
+	is "$(tr '\n' ' ' <"$tmp/ours")" "$(tr '\n' ' ' <"$tmp/theirs")" \
+		"its tree as fsck.vfat -l lists it ($(wc -l <"$tmp/theirs") paths)"
+	want=$(fsck.vfat -n "$tmp/short.img" 2>/dev/null | sed -n 's|.*files, [0-9]*/\([0-9]*\) clusters$|\1|p')
+	is "$("$tree" --esp "$tmp/short.img" | tr '\n' ';')" \
+		"fallback 1;windows 0;loader debian grubx64.efi;fat32-short $want;" \
+		"--esp: its loaders, and FAT32 with $want clusters (fsck.vfat's count): too few for UEFI"
+else
+	skip 2 "fsck.vfat is missing"
+fi
 cp "$tmp/fat16.img" "$tmp/wiped.img"
 dd if=/dev/zero of="$tmp/wiped.img" bs=512 count=1 conv=notrunc status=none
 "$tree" "$tmp/wiped.img" >"$tmp/ours"

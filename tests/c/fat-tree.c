@@ -2,7 +2,8 @@
 /*
  * probe/fat.c on a FAT image: every path of its tree, a directory's with a trailing '/', for
  * t025 to compare with mtools' listing; then, with --esp, what it holds as an EFI system
- * partition ("fallback 0|1", "windows 0|1", "loader DIR FILE"). A volume it cannot trust prints
+ * partition ("fallback 0|1", "windows 0|1", "loader DIR FILE", and "fat32-short CLUSTERS" for a
+ * FAT32 layout with too few clusters for UEFI's FAT driver). A volume it cannot trust prints
  * "broken: PROBLEM" and exits 1.
  * Usage: fat-tree [--esp] IMAGE
  */
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
 		printf("fallback %d\nwindows %d\n", e.fallback, e.windows);
 		for (size_t i = 0; i < e.nloaders; i++)
 			printf("loader %s %s\n", e.loaders[i].dir, e.loaders[i].file);
+		if (e.fat32_short)
+			printf("fat32-short %lu\n", e.clusters);
 	}
 	close(fd);
 	return 0;
