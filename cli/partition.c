@@ -434,6 +434,26 @@ static void uefi_fallback(struct partition_advice *a)
 		 "the partition as FS0: or another FSn:)", path, path);
 }
 
+/*
+ * A disk no firmware starts anything from: no EFI system partition for UEFI, an MBR without
+ * boot code for BIOS, and no Windows (whose own loader would say otherwise). Its file systems
+ * may hold data, or an OS without a boot loader: a VM can read it, not boot it.
+ */
+static void nothing_to_boot(struct partition_advice *a)
+{
+	if (a->uefi || a->windows || !a->boot_code || strcmp(a->boot_code, "none"))
+		return;
+	snprintf(a->boot_note, sizeof(a->boot_note), "nothing on this disk boots (no boot code, no "
+		 "EFI system partition): the VM stops in its firmware with no bootable device; "
+		 "what its file systems hold can still be read from a guest that boots otherwise");
+	block(a, "nothing-to-boot", "none if it holds data: give it to a VM that boots from a disk "
+	      "of its own, as a second disk; to boot an OS on it, install a boot loader from that "
+	      "OS (grub-install --target=i386-pc on the disk, or an EFI system partition with "
+	      "grub-install --target=x86_64-efi)", "the disk holds nothing a firmware starts: no "
+	      "EFI system partition, and its MBR has no boot code (all zeros), so no OS on it "
+	      "can start, in a VM or on this machine");
+}
+
 static int gather(const struct report *r, const char *device, struct partition_advice *a)
 {
 	struct blockdev_node node;
@@ -518,6 +538,7 @@ static int gather(const struct report *r, const char *device, struct partition_a
 			      "Fedora: dnf install edk2-ovmf)";
 	}
 	uefi_fallback(a);
+	nothing_to_boot(a);
 	disk_use_read(&node, &use);
 	decide(a, &use);
 	return 0;
@@ -537,6 +558,11 @@ int cli_advise_partition(const struct report *r, const char *device, bool json, 
 	if (a && (a->shown = text_dup_clean(device)) && !(rc = gather(r, device, a)) && prove)
 		rc = partition_prove(a, &a->proof, limit_s ? limit_s :
 				     a->kvm ? PROVE_KVM_S : PROVE_TCG_S);
+	/* a proof that it does not boot outweighs finding nothing that stops it */
+	if (!rc && a->proof.ran && !strcmp(a->proof.verdict, "no"))
+		block(a, "does-not-boot", "what the proof found, above, first: a disk that does not "
+		      "boot through a snapshot does not boot for real either", "booted through a "
+		      "snapshot, it does not boot: %s", a->proof.reason);
 	if (!rc)
 		rc = json ? partition_print_json(a, out) : partition_print_text(a, out);
 	if (a)

@@ -78,6 +78,7 @@ struct partition_advice {
 	size_t nblockers;
 	struct part_blocker blockers[PART_BLOCKERS_MAX];
 	char hibernated_note[320];	/* the snapshot way, when Windows is hibernated, or "" */
+	char boot_note[240];		/* the snapshot way, when nothing on the disk boots, or "" */
 	char storage_note[320];		/* the snapshot way, when Windows starts no driver for a
 					 * controller QEMU offers, or "" */
 	char uefi_note[480];		/* the snapshot way, when a new VM's firmware will not find

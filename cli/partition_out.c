@@ -264,6 +264,8 @@ int partition_print_text(const struct partition_advice *a, FILE *out)
 	    "half-written to the guest)" : "");
 	if (a->hibernated_note[0])
 		say(out, "  note: ", "%s", a->hibernated_note);
+	if (a->boot_note[0])
+		say(out, "  note: ", "%s", a->boot_note);
 	if (a->uefi_note[0])
 		say(out, "  note: ", "%s", a->uefi_note);
 	if (a->storage_note[0])
@@ -465,6 +467,8 @@ int partition_print_json(const struct partition_advice *a, FILE *out)
 			       json_object_new_string(a->uefi_note) : NULL);
 	json_object_object_add(snap, "storage_note", a->storage_note[0] ?
 			       json_object_new_string(a->storage_note) : NULL);
+	json_object_object_add(snap, "boot_note", a->boot_note[0] ?
+			       json_object_new_string(a->boot_note) : NULL);
 	json_object_object_add(o, "snapshot", snap);
 	json_object_object_add(o, "proof", proof_json(&a->proof));
 

@@ -38,6 +38,8 @@ prove_disk() {
 }
 # proof EXPR: a field of the last proof's JSON
 proof() { jget "$tmp/$cur.json" "d['proof']$1"; }
+# real: booting for real as the advice has it after the proof: its verdict and blocker ids
+real() { jget "$tmp/$cur.json" "d['boot_for_real']['verdict'] + ' ' + ','.join(b['id'] for b in d['boot_for_real']['blockers'])"; }
 
 # BIOS: GRUB's boot sector (boot.img, the partition table kept) and its core.img in the gap
 # before the first partition, with a config built in that counts down, as a boot menu does.
@@ -58,6 +60,7 @@ is "$(proof "['verdict']")/$(proof "['firmware_said']")/$(jget "$tmp/bios.json" 
 	"BIOS GRUB: the advice reads GRUB's boot code; the firmware started it, and it drew on the screen"
 [ "$(proof "['screen_ms']")" -ge "$(proof "['handover_ms']")" ] 2>/dev/null
 ok $? "BIOS GRUB: it drew after the hand-over ($(proof "['handover_ms']") -> $(proof "['screen_ms']") ms)"
+is "$(real)" "no-blocker-found " "BIOS GRUB, proven to boot: nothing stops booting it for real"
 # KVM when the advice found that this host runs a 64-bit OS under it, else TCG
 [ "$(jget "$tmp/bios.json" "d['kvm']")" = true ] && accel=kvm || accel=tcg
 is "$(jget "$tmp/bios.json" "d['boots']")/$(proof "['accel']")" "bios/$accel" \
@@ -93,6 +96,8 @@ case $(proof "['reason']") in
 *"found nothing to boot"*"EFI Internal Shell"*) ok 0 "and the reason quotes OVMF's fall-back" ;;
 *) ok 1 "and the reason quotes OVMF's fall-back"; diag "$(proof "['reason']")" ;;
 esac
+is "$(real)" "no does-not-boot" \
+	"a proof that it does not boot: booting for real is no, the proof its blocker (issue 24)"
 
 # GRUB installed as a distribution installs it without --removable: EFI/debian/grubx64.efi
 # and no fallback loader. The advice says a new VM's firmware will not find it, and what to
@@ -120,12 +125,16 @@ prove_disk "$tmp/nocode.img" nocode 8
 is "$(proof "['verdict']")/$(proof "['screen_ms']")/$(jget "$tmp/nocode.json" "d['mbr_boot_code']")" \
 	"started/null/none" \
 	"a boot sector of zeros: the advice reads no boot code, and the proof sees it started and nothing drawn in 8 s"
+is "$(real)" "no nothing-to-boot" "no boot code and no ESP: nothing to boot, said as a blocker"
+jget "$tmp/nocode.json" "d['snapshot']['boot_note']" | grep -q "^nothing on this disk boots"
+ok $? "and the snapshot way says it: the VM stops in its firmware"
 
 # no boot signature at all: SeaBIOS says so
 truncate -s 32M "$tmp/blank.img"
 prove_disk "$tmp/blank.img" blank
 is "$(proof "['verdict']")/$(proof "['firmware_said']")" "no/No bootable device." \
 	"a blank disk: the firmware found nothing to boot"
+is "$(real)" "no nothing-to-boot,does-not-boot" "a blank disk: nothing to boot, and the proof's no"
 
 # without --prove there is no proof
 "$VIRTCAP" advise partition "$_l" --json >"$tmp/plain.json" 2>/dev/null
