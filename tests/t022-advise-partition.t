@@ -217,4 +217,22 @@ jget "$tmp/short.json" "[p['esp_contents']['fallback_loader'] for p in d['partit
 ok $? "its loaders are still read: the fallback loader is there"
 python3 "$top/tests/lib/validate.py" "$top/reports/schema/partition-advice-v1.json" "$tmp/short.json"
 ok $? "the advice with that blocker validates against its schema"
+# never opened for writing: on a read-only loop device, where an open for writing fails with
+# EROFS, the advice is the same, and strace sees every open of the device read-only
+if command -v strace >/dev/null; then
+	ro=$(losetup -r -f --show -P "$tmp/gpt.img") && loops="$loops $ro" && partx -a "$ro" 2>/dev/null
+	timeout 30 strace -f -qq -e trace=open,openat -o "$tmp/opens" \
+		"$VIRTCAP" advise partition "${ro}p2" --json >"$tmp/ro.json" 2>"$tmp/err"
+	rc=$?
+	timeout 30 "$VIRTCAP" advise partition "${gpt}p2" --json >"$tmp/rw.json" 2>/dev/null
+	verdict="d['boot_for_real']['verdict'] + ' ' + ','.join(b['id'] for b in d['boot_for_real']['blockers'])"
+	is "$rc/$(jget "$tmp/ro.json" "$verdict")" "0/$(jget "$tmp/rw.json" "$verdict")" \
+		"a read-only loop device: exit 0, the advice the writable one gets"
+	grep -E "\"($ro|${ro}p[0-9])\"" "$tmp/opens" >"$tmp/dev-opens"
+	[ -s "$tmp/dev-opens" ] && ! grep -Eq 'O_(RDWR|WRONLY)' "$tmp/dev-opens"
+	ok $? "every open of the disk and its partitions is read-only ($(wc -l <"$tmp/dev-opens") opens)" ||
+		diag "$(cat "$tmp/dev-opens")"
+else
+	skip 2 "strace is missing"
+fi
 done_testing
