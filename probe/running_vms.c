@@ -10,7 +10,12 @@
  *   - Hyper-V SynIC with AutoEOI: a Windows guest given hv-synic uses auto-EOI interrupts
  *     unless hv-avic (QEMU 6.2+) tells it not to: APICv and AVIC are inhibited for the VM.
  * The command lines are read live (/proc/PID/cmdline is readable by every user) and kept as
- * facts holding only what was concluded, since a command line may carry secrets.
+ * facts holding only what was concluded, since a command line may carry secrets. A command
+ * line is anyone's to write (a script called qemu-system-x86_64 with -enable-kvm among its
+ * arguments): a process is a VM when its executable (/proc/PID/exe) is QEMU's and it holds a
+ * KVM VM open (an anon_inode:kvm-vm descriptor), which only root or its owner can see; the
+ * others are counted, as not verified, and never named. Another user's VM is recorded as "a
+ * VM of uid N" with its pid, not by its name: a snapshot goes into support tickets.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -19,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "probe/probe.h"
@@ -31,9 +38,60 @@
 
 struct vm_seen {
 	long pid;
-	char name[64];
+	char name[64];		/* its -name, or "uid-N" for another user's */
 	bool pit_reinject, synic_autoeoi;
 };
+
+static bool qemu_name(const char *base)
+{
+	return !strncmp(base, "qemu-system-x86_64", 18) || !strncmp(base, "qemu-system-i386", 16) ||
+	       !strcmp(base, "qemu-kvm");
+}
+
+/* Whether process pid runs QEMU's executable and holds a KVM VM open: 1 yes, 0 no, -1 when
+ * this user may not look (another user's process, without root) */
+static int qemu_holds_vm(long pid)
+{
+	char path[64], target[PATH_MAX];
+	ssize_t n;
+	const char *base;
+
+	snprintf(path, sizeof(path), "/proc/%ld/exe", pid);
+	if ((n = readlink(path, target, sizeof(target) - 1)) < 0)
+		return errno == EACCES || errno == EPERM ? -1 : 0;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	if (!qemu_name(base ? base + 1 : target))
+		return 0;
+
+	snprintf(path, sizeof(path), "/proc/%ld/fd", pid);
+
+	DIR *fds = opendir(path);
+	struct dirent *de;
+	int held = 0;
+
+	if (!fds)
+		return errno == EACCES || errno == EPERM ? -1 : 0;
+	while (!held && (de = readdir(fds))) {
+		char fd_path[96];
+
+		snprintf(fd_path, sizeof(fd_path), "/proc/%ld/fd/%.16s", pid, de->d_name);
+		n = readlink(fd_path, target, sizeof(target) - 1);
+		held = n > 0 && (target[n] = '\0', !strcmp(target, "anon_inode:kvm-vm"));
+	}
+	closedir(fds);
+	return held;
+}
+
+/* The uid that owns process pid, or -1 */
+static long long owner_of(long pid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%ld", pid);
+	return stat(path, &st) == 0 ? (long long)st.st_uid : -1;
+}
 
 static bool arg_has(const char *args, size_t len, const char *text)
 {
@@ -58,8 +116,7 @@ static bool is_qemu_kvm(const char *args, size_t len)
 	const char *accel = arg_after(args, len, "-accel");
 
 	base = base ? base + 1 : args;
-	if (strncmp(base, "qemu-system-x86_64", 18) && strncmp(base, "qemu-system-i386", 16) &&
-	    strcmp(base, "qemu-kvm"))
+	if (!qemu_name(base))
 		return false;
 	return arg_has(args, len, "-enable-kvm") || arg_has(args, len, "accel=kvm") ||
 	       (accel && !strncmp(accel, "kvm", 3));
@@ -95,7 +152,8 @@ static void record_live(struct probe_ctx *ctx)
 	DIR *proc = opendir("/proc");
 	struct dirent *de;
 	char *args = malloc(CMDLINE_MAX + 1);
-	int n = 0, scanned = 0;
+	int n = 0, unverified = 0, scanned = 0;
+	uid_t me = getuid();
 
 	if (!proc || !args) {
 		if (proc)
@@ -122,6 +180,18 @@ static void record_live(struct probe_ctx *ctx)
 		args[len] = '\0';
 		if (!vm_read(args, (size_t)len, pid, &vm))
 			continue;
+
+		int holds = qemu_holds_vm(pid);
+
+		if (holds < 0)	/* another user's, its descriptors closed to us: not named */
+			unverified++;
+		if (holds <= 0)
+			continue;
+
+		long long uid = owner_of(pid);
+
+		if (uid != (long long)me)
+			snprintf(vm.name, sizeof(vm.name), "uid-%lld", uid);
 		if (n < VMS_MAX) {
 			char key[32];
 
@@ -135,6 +205,7 @@ static void record_live(struct probe_ctx *ctx)
 	closedir(proc);
 	free(args);
 	facts_set(&ctx->facts, "vms.qemu", "%d", n);
+	facts_set(&ctx->facts, "vms.qemu_unverified", "%d", unverified);
 }
 
 /* "pid=4242 name=win11 pit_reinject=1 synic_autoeoi=0", as recorded; false when malformed */
@@ -155,16 +226,23 @@ int probe_running_vms(struct probe_ctx *ctx, struct report *r)
 	static const char src[] = "/proc/*/cmdline of QEMU under KVM";
 	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	bool avic = mod && !strcmp(mod, "kvm_amd");
-	long long count;
-	char list[1024] = "";
+	long long count, unverified = 0;
+	char list[1024] = "", others[160] = "";
 	size_t used = 0;
 	int inhibited = 0, pit = 0, synic = 0, parsed = 0;
 
 	if (ctx->live)
 		record_live(ctx);
 	/* without APIC virtualization in the module there is nothing for a VM to lose */
-	if (!facts_get_ll(&ctx->facts, "vms.qemu", &count) || count <= 0 ||
-	    report_cap_flag(r, CAP_KERNEL_APICV) != 1)
+	if (!facts_get_ll(&ctx->facts, "vms.qemu", &count) || report_cap_flag(r, CAP_KERNEL_APICV) != 1)
+		return 0;
+	if (facts_get_ll(&ctx->facts, "vms.qemu_unverified", &unverified) && unverified > 0)
+		snprintf(others, sizeof(others), "; and %lld QEMU process(es) of other users, which "
+			 "only root may look into (run as root to include them)", unverified);
+	if (count <= 0 && unverified > 0)
+		return report_cap_unknown(r, CAP_VMS_APICV_KEPT, src, "no VM of this user runs%s",
+					  others) ? -ENOMEM : 0;
+	if (count <= 0)
 		return 0;
 	for (long long i = 0; i < count && i < VMS_MAX; i++) {
 		char key[32];
@@ -183,8 +261,10 @@ int probe_running_vms(struct probe_ctx *ctx, struct report *r)
 		pit += by_pit;
 		synic += vm.synic_autoeoi;
 		if (used < sizeof(list) - 1)
-			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s (pid %ld): %s%s%s",
-						 used ? "; " : "", vm.name, vm.pid,
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s%s (pid %ld): %s%s%s",
+						 used ? "; " : "", !strncmp(vm.name, "uid-", 4) ?
+						 "a VM of uid " : "", !strncmp(vm.name, "uid-", 4) ?
+						 vm.name + 4 : vm.name, vm.pid,
 						 by_pit ? "PIT reinjection" : "",
 						 by_pit && vm.synic_autoeoi ? " and " : "",
 						 vm.synic_autoeoi ? "Hyper-V SynIC AutoEOI" : "");
@@ -195,13 +275,13 @@ int probe_running_vms(struct probe_ctx *ctx, struct report *r)
 		return 0;
 	if (!inhibited)
 		return report_cap_bool(r, CAP_VMS_APICV_KEPT, true, src, "%d running QEMU VM(s) "
-				       "under KVM, none started with what turns %s off", parsed,
-				       avic ? "AVIC" : "APICv") ? -ENOMEM : 0;
+				       "under KVM, none started with what turns %s off%s", parsed,
+				       avic ? "AVIC" : "APICv", others) ? -ENOMEM : 0;
 
 	int rc = report_cap_bool(r, CAP_VMS_APICV_KEPT, false, src, "%s is on in %s, but KVM "
 				 "turns it off for %d running VM(s), so each of their interrupts and "
-				 "EOIs exits to KVM again: %s", avic ? "AVIC" : "APICv", mod, inhibited,
-				 list);
+				 "EOIs exits to KVM again: %s%s", avic ? "AVIC" : "APICv", mod, inhibited,
+				 list, others);
 
 	rc |= report_cap_fix(r, CAP_VMS_APICV_KEPT, "start %s%s%s",
 			     pit ? "those VMs with -global kvm-pit.lost_tick_policy=discard "
