@@ -242,4 +242,33 @@ is "$(cat "$tmp/err")" "virtcap: fleet: --format 'pdf': text, csv, markdown or h
 is "$?" 2 "fleet without reports: exit 2"
 is "$(cat "$tmp/err")$(cat "$tmp/out")" "virtcap: fleet needs reports: virtcap fleet FILE|DIR..." \
 	"it says reports are needed, and prints no empty matrix"
+# the counts themselves, with an older report of the same host (issue 24): the host that once
+# could not run os64 (/dev/kvm closed) and now can is counted once, as it is now; another host
+# is counted beside it. Every number comes from the newest reports alone.
+mkdir "$tmp/twice"
+python3 - "$tmp/base.json" "$tmp/twice" <<'PY'
+import copy, json, sys
+base = json.load(open(sys.argv[1]))
+def write(name, host, time, os64, blocker):
+    d = copy.deepcopy(base)
+    d["host"]["hostname"] = host
+    d["generated_by"]["time"] = time
+    for k, row in d["matrix"].items():
+        row["verdict"], row["blocked_by"] = "yes", None
+    d["matrix"]["os64"]["verdict"] = os64
+    d["matrix"]["os64"]["blocked_by"] = blocker
+    json.dump(d, open("%s/%s.json" % (sys.argv[2], name), "w"))
+write("a-old", "twice", "2026-01-01T00:00:00Z", "no", "kernel.dev_kvm")
+write("b-new", "twice", "2026-06-01T00:00:00Z", "yes", None)
+write("c-other", "other", "2026-06-01T00:00:00Z", "yes", None)
+PY
+timeout 60 "$VIRTCAP" fleet --format json "$tmp/twice" >"$tmp/twice.json" 2>/dev/null
+timeout 60 "$VIRTCAP" fleet "$tmp/twice" >"$tmp/twice.txt" 2>/dev/null
+is "$(awk '$1 == "os64" { print $2, $3, $4 }' "$tmp/twice.txt")" "2 0 0" \
+	"os64: 2 hosts yes, 0 no (the older report's no not counted)"
+is "$(awk '$1 == "dos" { print $2, $3, $4 }' "$tmp/twice.txt")" "2 0 0" "dos: 2 hosts yes"
+! grep -q 'kernel.dev_kvm' "$tmp/twice.txt"
+ok $? "no blocker from the older report among the shared blockers"
+grep -q '^2 hosts, 0 reports unreadable, 1 older report not counted$' "$tmp/twice.txt"
+ok $? "2 hosts, and the older report said as not counted"
 done_testing
