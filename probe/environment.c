@@ -195,6 +195,18 @@ void probe_klog_record(struct probe_ctx *ctx)
 	free(buf);
 }
 
+bool probe_klog_lost_boot(struct probe_ctx *ctx, double *oldest)
+{
+	const char *status = facts_get(&ctx->facts, "klog.status");
+	const char *at = facts_get(&ctx->facts, "klog.oldest");
+	char *end;
+
+	if (!status || strcmp(status, "ok") || !at)
+		return false;
+	*oldest = strtod(at, &end);
+	return end != at && *oldest > KLOG_BOOT_SECONDS;
+}
+
 static const char *vmm_lookup(const char *text, const char **hypervisor)
 {
 	for (size_t i = 0; i < sizeof(vmm_marks) / sizeof(vmm_marks[0]); i++) {
@@ -438,10 +450,18 @@ static void env_kernel(struct probe_ctx *ctx, const struct report *r, struct lay
 	}
 
 	const char *status = facts_get(&ctx->facts, "klog.status");
+	double oldest;
 
 	if (status && strcmp(status, "ok"))
 		ev_add(l, ev, "kernel log", "not readable by this user (dmesg_restrict): run as root "
 		       "for the kernel's own view", CONFIDENCE_LOW);
+	else if (probe_klog_lost_boot(ctx, &oldest)) {
+		snprintf(says, sizeof(says), "no longer holds the boot's lines (its oldest is from "
+			 "%.0f s after boot, the rest overwritten): what only they say (the "
+			 "hypervisor the kernel detected, whether it is a PVM guest) is not known",
+			 oldest);
+		ev_add(l, ev, "kernel log", says, CONFIDENCE_LOW);
+	}
 }
 
 /* The CI system running this job, from its environment variables: recorded live (a snapshot

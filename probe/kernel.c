@@ -145,6 +145,7 @@ static int kvm_not_started(struct probe_ctx *ctx, struct report *r, const struct
 	const char *pvm_log = facts_get(&ctx->facts, "klog.kvm_pvm");
 	bool pvm_guest = !strcmp(m->name, "kvm_pvm") && pvm_log && strstr(pvm_log, "guest");
 	static const char *const ids[] = { CAP_KERNEL_NESTED, CAP_KERNEL_TDP, CAP_KERNEL_APICV };
+	double oldest;
 	int rc;
 
 	rc = report_cap_str(r, CAP_KERNEL_KVM_MODULE, "none", "/proc/misc", "%s is in this kernel, "
@@ -158,6 +159,15 @@ static int kvm_not_started(struct probe_ctx *ctx, struct report *r, const struct
 				     "(qemu-system-x86_64 -accel tcg), or as containers; for KVM, run "
 				     "them on the machine this one runs on, or on a host with "
 				     "VT-x/AMD-V");
+	else if (!pvm_log && probe_klog_lost_boot(ctx, &oldest))
+		/* its boot lines, which said why, are gone: a PVM guest's kvm_pvm too says nothing
+		 * now, so neither story is told as if known */
+		rc |= report_cap_fix(r, CAP_KERNEL_KVM_MODULE, "why %s did not start is no longer in "
+				     "the kernel log (its oldest line is from %.0f s after boot): the "
+				     "boot's lines say it (journalctl -k -b 0 | grep -i kvm, where "
+				     "journald keeps them); a kernel that is itself a PVM guest never "
+				     "gets KVM here, else when VT-x/AMD-V is disabled see the firmware "
+				     "row, then reboot", m->name, oldest);
 	else
 		rc |= report_cap_fix(r, CAP_KERNEL_KVM_MODULE, "the kernel log says why %s did not "
 				     "start (sudo dmesg | grep -i kvm); when it says VT-x/AMD-V is "

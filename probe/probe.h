@@ -78,6 +78,12 @@ bool probe_kvm_group_grants(struct probe_ctx *ctx, unsigned long long *gid);
 /* The kernel log's lines that describe the platform, as klog.* facts (probe/environment.c) */
 void probe_klog_record(struct probe_ctx *ctx);
 
+/* Whether the kernel log was read and no longer reaches back to the boot (its oldest line is
+ * later than KLOG_BOOT_SECONDS): what only the boot's lines say is then not known; *oldest is
+ * the oldest line's time */
+#define KLOG_BOOT_SECONDS 60
+bool probe_klog_lost_boot(struct probe_ctx *ctx, double *oldest);
+
 /*
  * Whether this kernel can load a module at all; when not, why (for a fix that would say
  * "modprobe"): "nomodule" on its command line, or kernel.modules_disabled=1 (probe/kernel.c).
