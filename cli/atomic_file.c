@@ -30,7 +30,13 @@ int atomic_file_open(struct atomic_file *a, const char *path, char *err, size_t 
 			 path, kind_of(st.st_mode));
 		return -EINVAL;
 	}
-	if (snprintf(a->tmp, sizeof(a->tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(a->tmp)) {
+	/* .NAME.tmp.XXXXXX beside it: hidden, so that no reader of the directory (NFD reads every
+	 * file in features.d that does not start with a dot) takes it while it is written */
+	const char *slash = strrchr(path, '/');
+	int dir_len = slash ? (int)(slash - path + 1) : 0;
+
+	if (snprintf(a->tmp, sizeof(a->tmp), "%.*s.%s.tmp.XXXXXX", dir_len, path,
+		     path + dir_len) >= (int)sizeof(a->tmp)) {
 		snprintf(err, errlen, "%s: path too long", path);
 		a->tmp[0] = '\0';
 		return -ENAMETOOLONG;
