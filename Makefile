@@ -82,6 +82,7 @@ LIB_OBJS += reports/json.o
 LIB_OBJS += reports/layers.o
 LIB_OBJS += reports/matrix.o
 LIB_OBJS += reports/prom.o
+LIB_OBJS += reports/nfd.o
 LIB_OBJS += reports/proofs.o
 LIB_OBJS += reports/report.o
 LIB_OBJS += reports/stack_os.o
@@ -261,6 +262,7 @@ install: virtcap
 	install -m 0644 man/virtcap.1 $(DESTDIR)$(PREFIX)/share/man/man1/virtcap.1
 	install -d $(DESTDIR)$(PREFIX)/lib/virtcap
 	install -m 0755 scripts/lab.sh $(DESTDIR)$(PREFIX)/lib/virtcap/lab.sh
+	install -m 0755 scripts/refresh.sh $(DESTDIR)$(PREFIX)/lib/virtcap/refresh.sh
 	install -m 0644 scripts/lab-kernels.tsv $(DESTDIR)$(PREFIX)/lib/virtcap/lab-kernels.tsv
 	install -m 0755 scripts/stack.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack.sh
 	install -m 0755 scripts/stack-devices.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-devices.sh

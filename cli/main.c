@@ -17,10 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
 
+#include "cli/atomic_file.h"
 #include "cli/check.h"
 #include "cli/cli.h"
 #include "cli/options.h"
@@ -200,6 +202,48 @@ static int status_of(int rc)
 	return rc ? CLI_EXIT_USAGE : 0;
 }
 
+/* The NFD labels' life: a little past the next run of the hourly timer (debian/virtcap.timer):
+ * one missed run keeps them, a node whose runs stopped loses them */
+#define NFD_EXPIRY_S (75 * 60)
+
+/* --nfd DIR: DIR/virtcap, replaced whole (its temporary starts with a dot, which NFD skips) */
+static int write_nfd(const struct report *r, const char *dir)
+{
+	char path[PATH_MAX], err[PATH_MAX + 256];
+	struct atomic_file a;
+	struct stat st;
+	FILE *f;
+	int rc;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		cli_error("virtcap: --nfd %s: not a directory (NFD reads "
+			  "/etc/kubernetes/node-feature-discovery/features.d)\n", dir);
+		return -EINVAL;
+	}
+	if (snprintf(path, sizeof(path), "%s/virtcap", dir) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if ((rc = atomic_file_open(&a, path, err, sizeof(err)))) {
+		cli_error("virtcap: --nfd: %s\n", err);
+		return rc;
+	}
+	if (!(f = fdopen(a.fd, "w"))) {
+		atomic_file_abort(&a);
+		return -ENOMEM;
+	}
+	a.fd = -1;	/* the stream owns it now */
+	if (report_print_nfd(r, time(NULL), NFD_EXPIRY_S, f) || fflush(f) || fsync(fileno(f))) {
+		fclose(f);
+		atomic_file_abort(&a);
+		cli_error("virtcap: --nfd: %s: cannot write it whole\n", path);
+		return -EIO;
+	}
+	if (fclose(f) || (rc = atomic_file_commit(&a, err, sizeof(err)))) {
+		cli_error("virtcap: --nfd: %s\n", rc ? err : path);
+		return rc ? rc : -EIO;
+	}
+	return 0;
+}
+
 /* (none), probe, prove: the report, after the proofs unless the probe alone was asked */
 static int cmd_report(struct session *s)
 {
@@ -211,7 +255,11 @@ static int cmd_report(struct session *s)
 		rc = cli_run_stack(s->r, o->stacks[i], s->live);
 	if (rc)
 		return status_of(rc);
-	if (o->prom) {
+	if (o->nfd && strcmp(o->nfd, "-") && (rc = write_nfd(s->r, o->nfd)))
+		return status_of(rc);
+	if (o->nfd && !strcmp(o->nfd, "-")) {
+		rc = report_print_nfd(s->r, time(NULL), NFD_EXPIRY_S, stdout);
+	} else if (o->prom) {
 		rc = report_print_prom(s->r, stdout);
 	} else if (o->json) {
 		rc = print_json(s->r);

@@ -61,6 +61,8 @@ void usage(FILE *out)
 	      "                     time, at least 150 ms)\n"
 	      "  --prom             print Prometheus metrics (node_exporter textfile format)\n"
 	      "  --output FILE      write the output to FILE atomically (temporary + rename)\n"
+	      "  --nfd DIR          also write Node Feature Discovery's labels to DIR/virtcap\n"
+	      "                     (features.d), atomically; --nfd - prints them instead\n"
 	      "  --verbose, -v      show where every finding came from\n"
 	      "  --no-color         no colours (also: NO_COLOR set, or not a terminal)\n"
 	      "  --help, -h; --version, -V\n"
@@ -202,6 +204,16 @@ static int check_command(struct options *o, int argc, char **argv)
 		fprintf(stderr, "virtcap: --prove belongs to virtcap advise partition DEVICE\n");
 		return -EINVAL;
 	}
+	if (o->nfd && strcmp(o->command, "host") && strcmp(o->command, "probe") &&
+	    strcmp(o->command, "prove")) {
+		fprintf(stderr, "virtcap: --nfd belongs to the report: virtcap [probe|prove] --nfd DIR\n");
+		return -EINVAL;
+	}
+	if (o->nfd && !strcmp(o->nfd, "-") && (o->json || o->prom)) {
+		fprintf(stderr, "virtcap: --nfd - prints the labels: it cannot print %s too\n",
+			o->json ? "--json" : "--prom");
+		return -EINVAL;
+	}
 	if (o->nstacks && strcmp(o->command, "prove")) {
 		fprintf(stderr, "virtcap: --stack belongs to virtcap prove\n");
 		return -EINVAL;
@@ -214,7 +226,7 @@ static int check_command(struct options *o, int argc, char **argv)
 }
 
 enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR, OPT_ONLY, OPT_TIMEOUT, OPT_REQUIRE,
-       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM, OPT_STACK,
+       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM, OPT_NFD, OPT_STACK,
        OPT_PROVE };
 
 static const struct option longopts[] = {
@@ -233,6 +245,7 @@ static const struct option longopts[] = {
 	{ "list-profiles", no_argument, NULL, OPT_LIST_PROFILES },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "prom", no_argument, NULL, OPT_PROM },
+	{ "nfd", required_argument, NULL, OPT_NFD },
 	{ "stack", required_argument, NULL, OPT_STACK },
 	{ "prove", no_argument, NULL, OPT_PROVE },
 	{ "help", no_argument, NULL, 'h' },
@@ -254,6 +267,7 @@ static int take_option(struct options *o, int c, const char *arg)
 	case OPT_TAP: o->tap = true; return 0;
 	case OPT_OUTPUT: o->output = arg; return 0;
 	case OPT_PROM: o->prom = true; return 0;
+	case OPT_NFD: o->nfd = arg; return 0;
 	case OPT_STACK: return parse_stacks(o, arg);
 	case OPT_PROVE: o->prove_boot = true; return 0;
 	case OPT_JUNIT: o->junit = arg; return 0;

@@ -22,6 +22,7 @@ struct options {
 	const char *output;		/* --output FILE: written atomically */
 	bool tap;
 	bool prom;
+	const char *nfd;		/* --nfd DIR: DIR/virtcap written too; "-": printed */
 	const char *only;
 	/* prove --stack NAME,...: boot a real guest with each stack, in the order given */
 	const char *stacks[STACKS_MAX];

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define REPORT_SCHEMA "virtcap/report/v1"
 
@@ -343,5 +344,9 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 
 /* The report as Prometheus text-format gauges, for node_exporter's textfile collector. */
 int report_print_prom(const struct report *r, void *file);
+
+/* Node Feature Discovery's local feature file (reports/nfd.c): the labels, with an expiry
+ * expiry_s after now; 0, or -1 when it could not be written whole or would pass 64 KiB */
+int report_print_nfd(const struct report *r, time_t now, unsigned expiry_s, void *file);
 
 #endif

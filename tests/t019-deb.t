@@ -57,9 +57,23 @@ systemd-analyze verify --man=no --root="$tmp/root" /lib/systemd/system/virtcap.s
 	/lib/systemd/system/virtcap.timer >"$tmp/verify" 2>&1
 is "$? $(wc -c <"$tmp/verify")" "0 0" "systemd-analyze verify accepts the service and the timer, silently"
 [ -s "$tmp/verify" ] && diag "$(cat "$tmp/verify")"
-grep -q '^ExecStart=/usr/bin/virtcap --prom --no-color --output /var/lib/prometheus/node-exporter/virtcap.prom$' \
-	"$tmp/root/lib/systemd/system/virtcap.service"
-ok $? "the service writes the textfile where Debian's node exporter reads it, atomically"
+grep -q '^ExecStart=/usr/lib/virtcap/refresh.sh$' "$tmp/root/lib/systemd/system/virtcap.service" &&
+	[ -x "$tmp/root/usr/lib/virtcap/refresh.sh" ] && sh -n "$tmp/root/usr/lib/virtcap/refresh.sh"
+ok $? "the service runs the packaged refresh.sh"
+# refresh.sh as the service runs it, given directories of its own for its readers: the node
+# exporter's textfile and NFD's file, each written whole, from one run of the packaged virtcap;
+# and nothing at all where neither reader is there
+mkdir -p "$tmp/rw/prom" "$tmp/rw/nfd"
+timeout 300 sh "$tmp/root/usr/lib/virtcap/refresh.sh" "$tmp/rw/prom" "$tmp/rw/nfd" \
+	"$tmp/root/usr/bin/virtcap" 2>"$tmp/refresh.err"
+is "$?/$(ls "$tmp/rw/prom")/$(ls "$tmp/rw/nfd")" "0/virtcap.prom/virtcap" \
+	"refresh.sh: the metrics and the NFD labels, from one run"
+grep -q '^virtcap_' "$tmp/rw/prom/virtcap.prom" &&
+	python3 "$top/tests/lib/nfd_rules.py" "$tmp/rw/nfd/virtcap" >/dev/null
+ok $? "each as its reader takes it"
+timeout 60 sh "$tmp/root/usr/lib/virtcap/refresh.sh" "$tmp/rw/none" "$tmp/rw/none2" \
+	"$tmp/root/usr/bin/virtcap"
+is "$?/$(ls -A "$tmp/rw" | tr '\n' ' ')" "0/nfd prom " "neither reader there: nothing written, exit 0"
 grep -q '^WantedBy=timers.target$' "$tmp/root/lib/systemd/system/virtcap.timer"
 ok $? "the timer is wanted by timers.target"
 dpkg-deb -e "$deb" "$tmp/control"
