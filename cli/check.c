@@ -123,6 +123,77 @@ static void print_text(const struct requirement *j, size_t n, size_t failed,
 		n - failed, n, o->profile ? " for profile " : "", o->profile ? o->profile : "");
 }
 
+/*
+ * s in a GitHub Actions workflow command (docs: "Workflow commands"): in a message, %, CR and
+ * LF percent-encoded; in a property (title=...) also : and ,. So no report text can end the
+ * command or start another.
+ */
+static void gha_escape(FILE *out, const char *s, bool property)
+{
+	for (; s && *s; s++) {
+		if (*s == '%' || *s == '\r' || *s == '\n' || (property && (*s == ':' || *s == ',')))
+			fprintf(out, "%%%02X", (unsigned char)*s);
+		else
+			fputc(*s, out);
+	}
+}
+
+/* GitHub Actions: an error annotation per failing requirement, on stdout where the runner reads
+ * workflow commands (not beside JSON or TAP, which they would break); the step summary as
+ * Markdown, appended to $GITHUB_STEP_SUMMARY */
+static int print_github(const struct requirement *j, size_t n, size_t failed,
+			const struct check_opts *o, FILE *out)
+{
+	const char *summary = getenv("GITHUB_STEP_SUMMARY");
+
+	for (size_t i = 0; i < n && !o->json && !o->tap; i++) {
+		char title[96];
+
+		if (j[i].verdict == VERDICT_YES)
+			continue;
+		snprintf(title, sizeof(title), "virtcap check: %s is %s", j[i].id,
+			 verdict_name(j[i].verdict));
+		fputs("::error title=", out);
+		gha_escape(out, title, true);
+		fputs("::", out);
+		gha_escape(out, j[i].reason, false);
+		if (j[i].fix) {
+			fputs(". Fix: ", out);
+			gha_escape(out, j[i].fix, false);
+		}
+		fputc('\n', out);
+	}
+	if (!summary || !*summary)
+		return 0;
+
+	FILE *f = fopen(summary, "a");
+
+	if (!f) {
+		cli_error("virtcap: GITHUB_STEP_SUMMARY %s: %s\n", summary, strerror(errno));
+		return -errno;
+	}
+	fprintf(f, "### virtcap check: %s, %zu of %zu requirements hold%s", failed ? "FAILED" :
+		"passed", n - failed, n, o->profile ? " for profile " : "");
+	text_escape_markdown(f, o->profile);
+	fputs("\n\n| requirement | verdict | why | fix |\n|---|---|---|---|\n", f);
+	for (size_t i = 0; i < n; i++) {
+		fputs("| ", f);
+		text_escape_markdown(f, j[i].id);
+		fprintf(f, " | %s | ", j[i].verdict == VERDICT_YES ? "yes" :
+			verdict_name(j[i].verdict));
+		text_escape_markdown(f, j[i].reason);
+		fputs(" | ", f);
+		text_escape_markdown(f, j[i].verdict == VERDICT_YES ? NULL : j[i].fix);
+		fputs(" |\n", f);
+	}
+	fputc('\n', f);
+	if (fclose(f)) {
+		cli_error("virtcap: GITHUB_STEP_SUMMARY %s: cannot write it\n", summary);
+		return -EIO;
+	}
+	return 0;
+}
+
 int cli_check(const struct report *r, const char *requires, const struct check_opts *o,
 	      FILE *out)
 {
@@ -152,6 +223,8 @@ int cli_check(const struct report *r, const char *requires, const struct check_o
 			return 2;
 		}
 	}
+	if (o->github && print_github(j, n, failed, o, out))
+		return 2;
 	if (o->tap)
 		print_tap(j, n, out);
 	else if (o->json)

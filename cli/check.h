@@ -13,6 +13,7 @@ struct check_opts {
 	bool json;		/* {schema: virtcap/check/v1, passed, requirements} */
 	const char *junit;	/* also write JUnit XML here (atomically), or NULL */
 	const char *profile;	/* named in the output, or NULL */
+	bool github;		/* GitHub Actions: annotations, and the step summary when set */
 };
 
 /*

@@ -29,7 +29,7 @@ void usage(FILE *out)
 	      "                     QEMU, under KVM and under TCG, time both, prove its\n"
 	      "                     virtual devices; libvirt: the same guest as a domain\n"
 	      "  bench-exits        time each exit kind through hv-mini and a bare KVM_RUN loop\n"
-	      "  check --require ID,... | --profile NAME [--tap] [--junit FILE]\n"
+	      "  check --require ID,... | --profile NAME [--tap] [--junit FILE] [--ci github|none]\n"
 	      "                     CI gate: exit 0 when every requirement holds, 1 when one\n"
 	      "                     does not, 2 on error; IDs: the matrix rows, kvm, no-kvm,\n"
 	      "                     sev-snp, tdx; --list-profiles shows the profiles\n"
@@ -195,8 +195,8 @@ static int check_command(struct options *o, int argc, char **argv)
 			"NAME (virtcap check --list-profiles)\n");
 		return -EINVAL;
 	}
-	if (strcmp(o->command, "check") && (o->requires[0] || o->tap || o->junit)) {
-		fprintf(stderr, "virtcap: --require, --profile, --tap and --junit belong to "
+	if (strcmp(o->command, "check") && (o->requires[0] || o->tap || o->junit || o->ci)) {
+		fprintf(stderr, "virtcap: --require, --profile, --tap, --junit and --ci belong to "
 			"virtcap check\n");
 		return -EINVAL;
 	}
@@ -226,7 +226,7 @@ static int check_command(struct options *o, int argc, char **argv)
 }
 
 enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR, OPT_ONLY, OPT_TIMEOUT, OPT_REQUIRE,
-       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM, OPT_NFD, OPT_STACK,
+       OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM, OPT_NFD, OPT_CI, OPT_STACK,
        OPT_PROVE };
 
 static const struct option longopts[] = {
@@ -246,6 +246,7 @@ static const struct option longopts[] = {
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "prom", no_argument, NULL, OPT_PROM },
 	{ "nfd", required_argument, NULL, OPT_NFD },
+	{ "ci", required_argument, NULL, OPT_CI },
 	{ "stack", required_argument, NULL, OPT_STACK },
 	{ "prove", no_argument, NULL, OPT_PROVE },
 	{ "help", no_argument, NULL, 'h' },
@@ -268,6 +269,14 @@ static int take_option(struct options *o, int c, const char *arg)
 	case OPT_OUTPUT: o->output = arg; return 0;
 	case OPT_PROM: o->prom = true; return 0;
 	case OPT_NFD: o->nfd = arg; return 0;
+	case OPT_CI:
+		if (strcmp(arg, "github") && strcmp(arg, "none")) {
+			cli_error("virtcap: --ci '%s': github or none (without it: github where "
+				  "GITHUB_ACTIONS=true)\n", arg);
+			return -EINVAL;
+		}
+		o->ci = arg;
+		return 0;
 	case OPT_STACK: return parse_stacks(o, arg);
 	case OPT_PROVE: o->prove_boot = true; return 0;
 	case OPT_JUNIT: o->junit = arg; return 0;

@@ -21,6 +21,7 @@ struct options {
 	const char *junit;
 	const char *output;		/* --output FILE: written atomically */
 	bool tap;
+	const char *ci;			/* check --ci github|none; NULL: from the CI's variables */
 	bool prom;
 	const char *nfd;		/* --nfd DIR: DIR/virtcap written too; "-": printed */
 	const char *only;

@@ -250,17 +250,6 @@ static void render_csv(const struct fleet *f, FILE *o)
 	}
 }
 
-/* Text in a Markdown table cell or list: every character Markdown or inline HTML could act on
- * backslash-escaped (CommonMark escapes any ASCII punctuation), line breaks a space */
-static void md_text(FILE *o, const char *s)
-{
-	for (; s && *s; s++) {
-		if (strchr("|\\`*_[]<>()#!&~=+-.{}:'\"", *s))
-			fputc('\\', o);
-		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, o);
-	}
-}
-
 static void render_markdown(const struct fleet *f, FILE *o)
 {
 	size_t c[GUEST_KIND_COUNT][3], nb;
@@ -279,15 +268,15 @@ static void render_markdown(const struct fleet *f, FILE *o)
 		fputs("| ", o);
 		if (h->error) {
 			fputs("**error** ", o);
-			md_text(o, h->file);
+			text_escape_markdown(o, h->file);
 			fputs(": ", o);
-			md_text(o, h->error);
+			text_escape_markdown(o, h->error);
 			fputs(" |", o);
 			for (int k = 0; k < GUEST_KIND_COUNT; k++)
 				fputs(" |", o);
 		} else {
-			md_text(o, h->hostname);
-			status_note(o, h, " (", ")", md_text);
+			text_escape_markdown(o, h->hostname);
+			status_note(o, h, " (", ")", text_escape_markdown);
 			fputs(" |", o);
 			for (int k = 0; k < GUEST_KIND_COUNT; k++)
 				fprintf(o, " %s |", cell(h->verdict[k]));
@@ -305,11 +294,11 @@ static void render_markdown(const struct fleet *f, FILE *o)
 		fputs("\n## Hosts that share a blocker\n\n", o);
 	for (size_t i = 0; i < nb; i++) {
 		fputs("- ", o);
-		md_text(o, b[i].cap);
+		text_escape_markdown(o, b[i].cap);
 		fprintf(o, ": %zu host%s:", b[i].nhosts, b[i].nhosts == 1 ? "" : "s");
 		for (size_t j = 0; j < b[i].nhosts && j < 50; j++) {
 			fputc(' ', o);
-			md_text(o, f->v[b[i].hosts[j]].hostname);
+			text_escape_markdown(o, f->v[b[i].hosts[j]].hostname);
 		}
 		fputc('\n', o);
 	}

@@ -97,3 +97,12 @@ char *text_dup_clean(const char *s)
 
 	return text_clean(copy);
 }
+
+void text_escape_markdown(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		if (strchr("|\\`*_[]<>()#!&~=+-.{}:'\"", *s))
+			fputc('\\', f);
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+	}
+}

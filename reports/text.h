@@ -28,4 +28,8 @@ char *text_dup_clean(const char *s);
  * newline and tab (which XML 1.0 cannot carry) as '?'. NULL prints nothing. */
 void text_escape_markup(FILE *f, const char *s);
 
+/* s in a Markdown table cell or list: every character Markdown or inline HTML could act on
+ * backslash-escaped (CommonMark escapes any ASCII punctuation), line breaks a space */
+void text_escape_markdown(FILE *f, const char *s);
+
 #endif

@@ -132,7 +132,7 @@ grep -q '^virtcap: check needs what to require: --require ID,... or --profile NA
 ok $? "it says what check needs"
 "$VIRTCAP" --root "$tmp/good" probe --tap >"$tmp/out" 2>"$tmp/err"
 is "$?" 2 "--tap outside check: exit 2"
-grep -q '^virtcap: --require, --profile, --tap and --junit belong to virtcap check' "$tmp/err" &&
+grep -q '^virtcap: --require, --profile, --tap, --junit and --ci belong to virtcap check' "$tmp/err" &&
 	[ ! -s "$tmp/out" ]
 ok $? "it says --tap belongs to check, and prints no report"
 
@@ -187,4 +187,37 @@ for row in $(python3 -c 'import json, sys; print(" ".join(json.load(open(sys.arg
 	got=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["requirements"][0]["verdict"])' "$tmp/gate.json")
 	is "$got/$rc" "$want/$([ "$want" = yes ] && echo 0 || echo 1)" "this host: check --require $row says $want, as the matrix does"
 done
+# GitHub Actions (issue 26): under GITHUB_ACTIONS=true an error annotation per failing
+# requirement, its title a property with ':' and ',' encoded, and a Markdown summary appended to
+# GITHUB_STEP_SUMMARY after what earlier steps wrote; --ci chooses; JSON stays JSON
+host gha
+root_fact "$tmp/gha" kvm.open EACCES; root_fact "$tmp/gha" kvm.create_vm ""
+printf 'an earlier step\n' >"$tmp/summary"
+GITHUB_ACTIONS=true GITHUB_STEP_SUMMARY=$tmp/summary timeout 60 "$VIRTCAP" --root "$tmp/gha" \
+	check --require kvm,long64,nested,container >"$tmp/out" 2>"$tmp/err"
+rc=$?
+failing=$(timeout 60 "$VIRTCAP" --root "$tmp/gha" check --require kvm,long64,nested,container \
+	--json 2>/dev/null | python3 -c 'import json, sys; print(sum(not q["passed"] for q in json.load(sys.stdin)["requirements"]))')
+is "$rc/$(grep -c '^::error title=virtcap check%3A ' "$tmp/out")" "1/$failing" \
+	"an annotation per failing requirement ($failing of 4), exit 1"
+grep '^::error ' "$tmp/out" | sed 's/^::error title=\([^:]*\)::.*/\1/' | grep -q '[:,]'
+ok $((! $?)) "no raw ':' or ',' in a title property"
+grep -q '^::error title=virtcap check%3A kvm is no::/dev/kvm exists but this user cannot open it' "$tmp/out"
+ok $? "the kvm annotation says why, with its fix"
+is "$(head -1 "$tmp/summary")/$(grep -c '^| [a-z0-9]* | \(yes\|no\|unknown\) | ' "$tmp/summary")" \
+	"an earlier step/4" "the summary appended after the earlier steps', a table row per requirement"
+grep -q "^### virtcap check: FAILED, $((4 - failing)) of 4 requirements hold$" "$tmp/summary"
+ok $? "its heading has the numbers"
+GITHUB_ACTIONS=true timeout 60 "$VIRTCAP" --root "$tmp/gha" check --require kvm --ci none >"$tmp/out"
+! grep -q '^::' "$tmp/out"
+ok $? "--ci none: no annotation under GitHub Actions"
+env -u GITHUB_ACTIONS timeout 60 "$VIRTCAP" --root "$tmp/gha" check --require kvm --ci github >"$tmp/out"
+grep -q '^::error ' "$tmp/out"
+ok $? "--ci github: annotations where GITHUB_ACTIONS is not set"
+GITHUB_ACTIONS=true timeout 60 "$VIRTCAP" --root "$tmp/gha" check --require kvm --json >"$tmp/out"
+python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$tmp/out"
+ok $? "--json under GitHub Actions: still JSON, no annotation in it"
+timeout 30 "$VIRTCAP" check --require kvm --ci travis >/dev/null 2>"$tmp/err"
+is "$?/$(cat "$tmp/err")" "2/virtcap: --ci 'travis': github or none (without it: github where GITHUB_ACTIONS=true)" \
+	"--ci with another value: exit 2, said"
 done_testing

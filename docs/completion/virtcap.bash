@@ -17,7 +17,7 @@ _virtcap() {
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD - 1]}
 	local commands="probe prove bench-exits check fleet advise lab snapshot"
-	local options="--json -j --root --cpuid-dump --only --timeout --prom --output --nfd --verbose -v
+	local options="--json -j --root --cpuid-dump --only --timeout --prom --output --nfd --ci --verbose -v
 		--no-color --help -h --version -V"
 	local proofs="real16 prot32 pae32 long64 boot smp irq hypercall pio mmio disk nested
 		nested_tdp hostile-spin hostile-triple-fault hostile-unmapped hostile-exit-flood
@@ -38,6 +38,7 @@ _virtcap() {
 	--root) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
 	--cpuid-dump|--output|--junit) mapfile -t COMPREPLY < <(compgen -f -- "$cur"); return 0 ;;
 	--nfd) mapfile -t COMPREPLY < <(compgen -d -- "$cur"); return 0 ;;
+	--ci) _virtcap_list "github none"; return 0 ;;
 	--only) _virtcap_list "$proofs"; return 0 ;;
 	--timeout|--smp) return 0 ;;
 	--stack) _virtcap_list "qemu libvirt"; return 0 ;;
