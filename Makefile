@@ -272,6 +272,9 @@ install: virtcap
 	install -d $(DESTDIR)$(PREFIX)/share/virtcap
 	install -m 0755 scripts/virtcap.fact $(DESTDIR)$(PREFIX)/share/virtcap/virtcap.fact
 	install -m 0644 docs/ansible/collect.yml $(DESTDIR)$(PREFIX)/share/virtcap/collect.yml
+	install -d $(DESTDIR)$(PREFIX)/share/virtcap/prometheus
+	install -m 0644 docs/prometheus/virtcap.rules.yml \
+		$(DESTDIR)$(PREFIX)/share/virtcap/prometheus/virtcap.rules.yml
 	install -d $(DESTDIR)$(PREFIX)/share/virtcap/schema
 	install -m 0644 reports/schema/report-v1.json $(DESTDIR)$(PREFIX)/share/virtcap/schema/report-v1.json
 	install -d $(DESTDIR)$(PREFIX)/share/bash-completion/completions

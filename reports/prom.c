@@ -3,7 +3,10 @@
  * The report as Prometheus metrics, in the text exposition format that node_exporter's textfile
  * collector reads (virtcap --prom --output DIR/virtcap.prom, from a timer). Every metric is a
  * gauge with HELP and TYPE; verdicts are one-hot, so "unknown" is visible rather than read as
- * "no"; label values are escaped as the format requires.
+ * "no"; label values are escaped as the format requires, and each label takes values of a
+ * bounded set (guest kinds, capability ids, module and VMM names from virtcap's own tables),
+ * never free text that would grow a series per host. The rules that alert on them:
+ * reports/prometheus/virtcap.rules.yml.
  */
 #include <stdio.h>
 #include <string.h>
@@ -52,8 +55,17 @@ int report_print_prom(const struct report *r, void *file)
 		REPORT_SCHEMA);
 	label_value(f, r->kernel_release ? r->kernel_release : "");
 	fprintf(f, "\"} 1\n");
-	head(f, "virtcap_report_timestamp_seconds", "when this report was made (Unix time)");
-	fprintf(f, "virtcap_report_timestamp_seconds %lld\n", (long long)time(NULL));
+	head(f, "virtcap_last_run_timestamp_seconds", "when virtcap made this report (Unix time)");
+	fprintf(f, "virtcap_last_run_timestamp_seconds %lld\n", (long long)time(NULL));
+	head(f, "virtcap_environment_info", "where this host runs: its VMM (none on bare metal) and "
+	     "its KVM module (none without KVM)");
+	fputs("virtcap_environment_info{vmm=\"", f);
+	label_value(f, report_cap_string(r, CAP_ENV_VMM) ? report_cap_string(r, CAP_ENV_VMM) :
+		    report_cap_flag(r, CAP_ENV_IS_GUEST) == 0 ? "none" : "unknown");
+	fputs("\",kvm_module=\"", f);
+	label_value(f, report_cap_string(r, CAP_KERNEL_KVM_MODULE) ?
+		    report_cap_string(r, CAP_KERNEL_KVM_MODULE) : "unknown");
+	fputs("\"} 1\n", f);
 
 	head(f, "virtcap_guest_supported", "1 when this kind of guest can run here, 0 otherwise");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
@@ -66,6 +78,15 @@ int report_print_prom(const struct report *r, void *file)
 			fprintf(f, "virtcap_guest_verdict{guest=\"%s\",verdict=\"%s\"} %d\n",
 				guest_kind_id((enum guest_kind)k), verdicts[v],
 				!strcmp(verdict_name(r->matrix[k].verdict), verdicts[v]));
+	head(f, "virtcap_guest_blocked_info", "what blocks each guest kind that cannot run, or whose "
+	     "verdict is unknown: the capability (or proof) the matrix names");
+	for (int k = 0; k < GUEST_KIND_COUNT; k++)
+		if (r->matrix[k].verdict != VERDICT_YES && r->matrix[k].blocked_by) {
+			fprintf(f, "virtcap_guest_blocked_info{guest=\"%s\",blocker=\"",
+				guest_kind_id((enum guest_kind)k));
+			label_value(f, r->matrix[k].blocked_by);
+			fputs("\"} 1\n", f);
+		}
 	head(f, "virtcap_guest_proven", "1 when a test guest proved the kind, 0 when it failed "
 	     "(absent when no proof ran)");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++) {

@@ -23,7 +23,7 @@ normalize() {
 	_re=$(printf '%s' "$1" | sed 's/[].[\*^$|]/\\&/g')
 	sed -e "s|$_re|ROOT|g" -e 's|/tmp/virtcap-root\.[A-Za-z0-9]*|UNPACKED|g' \
 		-e 's|"time": *"[0-9T:Z-]*"|"time":"TIME"|g' \
-		-e 's|^\(virtcap_report_timestamp_seconds\) [0-9][0-9]*$|\1 TIME|' \
+		-e 's|^\(virtcap_last_run_timestamp_seconds\) [0-9][0-9]*$|\1 TIME|' \
 		-e 's|"duration_us": *[0-9]*|"duration_us":0|g'
 }
 

@@ -32,6 +32,7 @@ for f in /usr/bin/virtcap /usr/share/man/man1/virtcap.1.gz /usr/lib/virtcap/lab.
 	 /usr/lib/virtcap/lab-kernels.tsv /usr/lib/virtcap/stack.sh /usr/lib/virtcap/stack-guest.sh \
 	 /usr/share/virtcap/schema/report-v1.json /usr/share/virtcap/virtcap.fact \
 	 /usr/share/virtcap/collect.yml /usr/share/bash-completion/completions/virtcap \
+	 /usr/share/virtcap/prometheus/virtcap.rules.yml /usr/lib/virtcap/refresh.sh \
 	 /lib/systemd/system/virtcap.service /lib/systemd/system/virtcap.timer \
 	 /usr/share/doc/virtcap/copyright /usr/share/doc/virtcap/README.md.gz; do
 	grep -qx "$f" "$tmp/files" || missing="$missing $f"

@@ -5,6 +5,7 @@
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/roots.sh"
 command -v promtool >/dev/null || bail "promtool is missing: make deps (Debian's prometheus)"
+top=$(cd "$(dirname "$0")/.." && pwd)
 plan_lazy
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
@@ -117,4 +118,20 @@ is "$(stat -c %a "$tmp/out/r.json")" 640 "a replaced file keeps its mode"
 if [ "$(id -u)" = 0 ]; then
 	is "$(stat -c %u:%g "$tmp/out/r.json")" 1234:1235 "and, as root, its owner"
 fi
+# the rules shipped for these metrics (docs/prometheus/virtcap.rules.yml): promtool takes them,
+# and its unit test of them passes (a host that lost KVM, nested or a proof alerts, one that
+# never had it does not; a stale textfile; the fleet's count)
+promtool check rules "$top/docs/prometheus/virtcap.rules.yml" >"$tmp/rules" 2>&1
+ok $? "promtool check rules accepts the rules file" || diag "$(cat "$tmp/rules")"
+(cd "$top/tests/data/prometheus" && promtool test rules virtcap.rules.test.yml) >"$tmp/rules" 2>&1
+ok $? "promtool test rules: each alert fires for the host that changed, and for no other" ||
+	diag "$(tail -20 "$tmp/rules")"
+# every metric the rules read is one virtcap writes (or node_exporter's own)
+for m in $(grep -o 'virtcap_[a-z_]*' "$top/docs/prometheus/virtcap.rules.yml" | sort -u); do
+	grep -q "^# TYPE $m gauge$" "$tmp/live.prom"
+	ok $? "the rules' $m is a metric virtcap writes"
+done
+# the info metrics' labels take values of a bounded set: never a hostname or free text
+grep '^virtcap_guest_blocked_info{' "$tmp/live.prom" | grep -vq '^virtcap_guest_blocked_info{guest="[a-z0-9]*",blocker="\(proof\|[a-z]*\.[a-z0-9_]*\)"} 1$'
+ok $((! $?)) "virtcap_guest_blocked_info: a guest kind and a capability id (or proof), nothing else"
 done_testing
