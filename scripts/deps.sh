@@ -25,8 +25,9 @@ CHECK="$CHECK acl"
 # libcpuid's own cpuid_tool: its --save files are a dump format virtcap reads (t014)
 CHECK="$CHECK cpuidtool"
 # the real tools the integrations are tested against: promtool (Prometheus), Ansible (the fact
-# script and the playbook), headless Chromium (the fleet page)
-CHECK="$CHECK prometheus ansible-core chromium"
+# script and the playbook), headless Chromium (the fleet page), the Kubernetes client's models
+# (the DaemonSet and pod manifests)
+CHECK="$CHECK prometheus ansible-core chromium python3-kubernetes python3-yaml"
 # lab: QEMU's emulated CPU with SVM, busybox and cpio for the initramfs
 CHECK="$CHECK qemu-system-x86 cpio"
 # prove --stack qemu's media: qcow2 images (qemu-img), a FAT floppy image and its files, and
