@@ -18,6 +18,10 @@ struct capture;
  */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The word of choices[0..n) nearest typed (two edits at most: a letter wrong, missing, extra or
+ * two swapped), for a "did you mean"; NULL when none is that near */
+const char *cli_suggest(const char *typed, const char *const *choices, size_t n);
+
 /* `virtcap lab ...`: runs scripts/lab.sh (cli/lab.c); returns only when it cannot */
 int cli_lab(int argc, char **argv);
 /* Where the script name is: beside the program in a build tree, or where make install put it;

@@ -75,6 +75,11 @@ int cli_fleet(int argc, char **argv)
 
 	int status = rc || fleet_errors(&f) ? CLI_EXIT_USAGE : 0;
 
+	if (!f.n) {	/* a directory with no *.json: nothing was merged, and that is no fleet */
+		fprintf(stderr, "virtcap: fleet: no report (*.json) in what it was given\n");
+		status = CLI_EXIT_USAGE;
+	}
+
 	/* the merge is written even with error rows: they are part of it */
 	if (output && output_end(&out, rc == 0))
 		status = CLI_EXIT_USAGE;

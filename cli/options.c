@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "reports/advice.h"
 #include "reports/requirements.h"
 #include "version.h"
 
@@ -173,7 +174,18 @@ static int check_command(struct options *o, int argc, char **argv)
 	if (!o->command)
 		o->command = "host";	/* probe, proofs, the matrix */
 	if (!cli_command_known(o->command)) {
-		cli_error("virtcap: unknown command '%s' (try --help)\n", o->command);
+		static const char *const commands[] = { "probe", "prove", "check", "advise",
+							"snapshot", "bench-exits", "fleet", "lab" };
+		const char *s = cli_suggest(o->command, commands,
+					    sizeof(commands) / sizeof(commands[0]));
+
+		cli_error("virtcap: unknown command '%s'%s%s%s (try --help)\n", o->command,
+			  s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
+		return -EINVAL;
+	}
+	if (o->json && o->prom) {
+		fprintf(stderr, "virtcap: --json and --prom are two outputs for one stdout: give "
+			"one (the Debian package's timer writes --prom; --json is for fleets)\n");
 		return -EINVAL;
 	}
 	if (o->guest && !strcmp(o->guest, "partition") && !o->device) {
@@ -183,7 +195,14 @@ static int check_command(struct options *o, int argc, char **argv)
 	}
 	if (!strcmp(o->command, "advise") && (!o->guest || (!cli_advise_known(o->guest) &&
 							     strcmp(o->guest, "partition")))) {
-		if (o->guest)
+		const char *names[64];
+		const char *s = o->guest ? cli_suggest(o->guest, names, advice_names(names, 64)) :
+			NULL;
+
+		if (s)
+			cli_error("virtcap: advise: unknown guest '%s'; did you mean %s? One of:\n",
+				  o->guest, s);
+		else if (o->guest)
 			cli_error("virtcap: advise: unknown guest '%s'; one of:\n", o->guest);
 		else
 			fprintf(stderr, "virtcap: advise needs a guest: virtcap advise GUEST, one of:\n");
@@ -304,6 +323,29 @@ static int take_option(struct options *o, int c, const char *arg)
 	}
 }
 
+/* What getopt refused: a known option without its value, or one with a near name */
+static void unknown_option(const char *given)
+{
+	const char *names[sizeof(longopts) / sizeof(longopts[0])];
+	char name[64], near[72];
+	size_t n = 0;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(given + (given[0] == '-') +
+		 (given[1] == '-'), "="), given + (given[0] == '-') + (given[1] == '-'));
+	for (const struct option *l = longopts; l->name; l++) {
+		if (!strcmp(l->name, name) && l->has_arg == required_argument) {
+			cli_error("virtcap: --%s needs a value (try --help)\n", name);
+			return;
+		}
+		names[n++] = l->name;
+	}
+
+	const char *s = cli_suggest(name, names, n);
+
+	snprintf(near, sizeof(near), "; did you mean --%s?", s ? s : "");
+	cli_error("virtcap: %s: an unknown option%s (try --help)\n", given, s ? near : "");
+}
+
 int options_parse(int argc, char **argv, struct options *o)
 {
 	int c;
@@ -314,8 +356,7 @@ int options_parse(int argc, char **argv, struct options *o)
 	opterr = 0;	/* one line of ours instead of getopt's and the whole usage */
 	while ((c = getopt_long(argc, argv, "jvhV", longopts, NULL)) != -1) {
 		if (c == '?') {
-			cli_error("virtcap: %s: an unknown option, or one without its value "
-				"(try --help)\n", argv[optind - 1]);
+			unknown_option(argv[optind - 1]);
 			return -EINVAL;
 		}
 		if (take_option(o, c, optarg))

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "reports/advice.h"
 #include "reports/caps.h"
@@ -101,12 +102,38 @@ const struct guest_advice advice_table[] = {
 
 const size_t advice_count = sizeof(advice_table) / sizeof(advice_table[0]);
 
+/* The names people type for a guest, each to the advice that answers it */
+static const struct {
+	const char *name, *id;
+} advice_aliases[] = {
+	{ "linux", "os64" }, { "bsd", "os64" }, { "64bit", "os64" }, { "64-bit", "os64" },
+	{ "x86_64", "os64" }, { "amd64", "os64" }, { "32bit", "os32" }, { "32-bit", "os32" },
+	{ "i386", "os32" }, { "freedos", "dos" }, { "windows", "windows11" }, { "win11", "windows11" },
+	{ "win10", "windows10" }, { "nested", "hypervisor" }, { "wsl2", "hypervisor" },
+	{ "docker", "container" }, { "podman", "container" }, { "passthrough", "gpu" },
+	{ "vfio", "gpu" },
+};
+
 const struct guest_advice *advice_find(const char *id)
 {
+	for (size_t i = 0; i < sizeof(advice_aliases) / sizeof(advice_aliases[0]); i++)
+		if (!strcasecmp(advice_aliases[i].name, id))
+			id = advice_aliases[i].id;
 	for (size_t i = 0; i < advice_count; i++)
-		if (!strcmp(advice_table[i].id, id))
+		if (!strcasecmp(advice_table[i].id, id))
 			return &advice_table[i];
 	return NULL;
+}
+
+size_t advice_names(const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < advice_count && n < max; i++)
+		names[n++] = advice_table[i].id;
+	for (size_t i = 0; i < sizeof(advice_aliases) / sizeof(advice_aliases[0]) && n < max; i++)
+		names[n++] = advice_aliases[i].name;
+	return n;
 }
 
 /* Add row k's proof to the comma-separated list in buf, once; the rows without a test guest

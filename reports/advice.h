@@ -43,8 +43,11 @@ extern const char advice_pvm[];	/* told with whether this host can be a PVM host
 extern const struct guest_advice advice_table[];
 extern const size_t advice_count;
 
-/* The advice for guest id, or NULL */
+/* The advice for guest id, or for a name people type for it ("linux", "win11": ignoring case),
+ * or NULL */
 const struct guest_advice *advice_find(const char *id);
+/* Every id and name advice_find() takes, into names[0..max); how many */
+size_t advice_names(const char **names, size_t max);
 /* The advice that judges operating-system row k (the same id), or NULL for any other row */
 const struct guest_advice *advice_for_row(enum guest_kind k);
 

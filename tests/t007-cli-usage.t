@@ -18,7 +18,7 @@ grep -q "unknown command 'frobnicate'" "$tmp/err"
 ok $? "and names it"
 "$VIRTCAP" --no-such-option >/dev/null 2>"$tmp/err"
 is "$?" 2 "an unknown option exits 2"
-is "$(cat "$tmp/err")" "virtcap: --no-such-option: an unknown option, or one without its value (try --help)" \
+is "$(cat "$tmp/err")" "virtcap: --no-such-option: an unknown option (try --help)" \
 	"with one line naming it"
 "$VIRTCAP" probe extra >/dev/null 2>"$tmp/err"
 is "$?" 2 "a stray argument exits 2"
@@ -112,4 +112,23 @@ same -v --verbose
 same "-j -v" "--json --verbose"
 same -h --help
 same -V --version
+# tried as a new user would (issue 25): a near miss is named, a missing value names its option,
+# two outputs for one stdout are refused, and advise takes the names people type
+said() { timeout 30 "$VIRTCAP" "$@" >/dev/null 2>"$tmp/said"; echo "$?:$(head -1 "$tmp/said")"; }
+is "$(said prob)" "2:virtcap: unknown command 'prob'; did you mean probe? (try --help)" \
+	"a mistyped command: did you mean"
+is "$(said --jsn)" "2:virtcap: --jsn: an unknown option; did you mean --json? (try --help)" \
+	"a mistyped option: did you mean"
+is "$(said --root)" "2:virtcap: --root needs a value (try --help)" \
+	"an option without its value: named as such"
+is "$(said --qqqqqqq)" "2:virtcap: --qqqqqqq: an unknown option (try --help)" \
+	"an option like none: no guess"
+is "$(said --json --prom)" "2:virtcap: --json and --prom are two outputs for one stdout: give one (the Debian package's timer writes --prom; --json is for fleets)" \
+	"--json and --prom together: refused"
+is "$(said advise os6)" "2:virtcap: advise: unknown guest 'os6'; did you mean os64? One of:" \
+	"a mistyped guest: did you mean"
+for pair in linux:os64 Windows:windows11 win10:windows10 docker:container; do
+	is "$(timeout 60 "$VIRTCAP" advise "${pair%%:*}" 2>/dev/null | head -1 | cut -d: -f1)" "${pair#*:}" \
+		"advise ${pair%%:*}: the advice for ${pair#*:}"
+done
 done_testing

@@ -271,4 +271,8 @@ is "$(awk '$1 == "dos" { print $2, $3, $4 }' "$tmp/twice.txt")" "2 0 0" "dos: 2 
 ok $? "no blocker from the older report among the shared blockers"
 grep -q '^2 hosts, 0 reports unreadable, 1 older report not counted$' "$tmp/twice.txt"
 ok $? "2 hosts, and the older report said as not counted"
+mkdir "$tmp/none"
+timeout 30 "$VIRTCAP" fleet "$tmp/none" >/dev/null 2>"$tmp/err"
+is "$?/$(cat "$tmp/err")" "2/virtcap: fleet: no report (*.json) in what it was given" \
+	"a directory without reports: exit 2, said (issue 25)"
 done_testing
