@@ -115,6 +115,7 @@ LIB_OBJS += hv-mini/vcpu.o
 LIB_OBJS += hv-mini/vm.o
 LIB_OBJS += nested/nested.o
 LIB_OBJS += proofs/capability.o
+LIB_OBJS += qemu/qmp.o
 LIB_OBJS += proofs/hostile.o
 LIB_OBJS += proofs/registry.o
 LIB_OBJS += proofs/why_not.o

@@ -29,9 +29,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "cli/cli.h"
 #include "cli/partition.h"
 #include "cli/signal_cleanup.h"
+#include "qemu/qmp.h"
 #include "reports/text.h"
 
 #define LOG_MAX (256 * 1024)		/* of the serial console and the debug port, read */
@@ -39,6 +42,10 @@
 #define CHANGED_PIXELS 256		/* more than a blinking text cursor (9x16) */
 #define TICK_MS 300
 #define SCREEN_WAIT_MS 3000		/* QEMU writes a screendump within this */
+#define OVERLAY_MAX_MIB 256		/* what the guest may write to its disk: the snapshot
+					 * overlay (a file under TMPDIR, maybe RAM) grows as much */
+#define QMP_CONNECT_MS 30000		/* QEMU, started, listens on QMP within this (an
+					 * emulated host's QEMU takes seconds) */
 
 struct screen {
 	unsigned w, h;
@@ -47,11 +54,9 @@ struct screen {
 
 struct qemu_run {
 	char dir[PATH_MAX], serial[PATH_MAX + 16], debug[PATH_MAX + 16], err[PATH_MAX + 16];
+	char qmp_path[PATH_MAX + 16];
 	pid_t pid;
-	int mon_in, mon_out;		/* QEMU's monitor: its stdin and stdout */
-	unsigned prompts;		/* "(qemu) " prompts seen: one per finished command */
-	unsigned expected;		/* prompts due: the greeting's, and one per command sent */
-	char tail[8];			/* the end of the last read: a prompt split across reads */
+	struct qmp qmp;			/* QEMU's machine protocol: the screen, the disk, quit */
 };
 
 static long elapsed_ms(const struct timespec *t0)
@@ -180,54 +185,21 @@ static bool console_after(const char *serial, size_t mark, char *out, size_t len
 	return false;
 }
 
-/* Wait for QEMU's monitor to print its prompt count times in all, at most ms */
-/*
- * Wait up to ms for every prompt due. Counting against all that are due, not one more than
- * seen, keeps a late answer (a slow start, a screendump that took longer than the wait) from
- * being taken for the next command's: that would read each later screen before it is written.
- */
-static bool monitor_wait(struct qemu_run *q, int ms)
-{
-	struct timespec t0;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (q->prompts < q->expected) {
-		struct pollfd p = { .fd = q->mon_out, .events = POLLIN };
-		long left = ms - elapsed_ms(&t0);
-		char buf[4096 + sizeof(q->tail)];
-		size_t kept = strlen(q->tail);
-		ssize_t n;
-
-		memcpy(buf, q->tail, kept);
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0 ||
-		    (n = read(q->mon_out, buf + kept, 4096)) <= 0)
-			return false;
-		buf[kept + (size_t)n] = '\0';
-		for (char *s = buf; (s = strstr(s, "(qemu)")); s += 6)
-			q->prompts++;
-		/* the last bytes, but no whole prompt among them: it was counted */
-		size_t len = kept + (size_t)n, keep = len < 5 ? len : 5;
-
-		snprintf(q->tail, sizeof(q->tail), "%s", buf + len - keep);
-	}
-	return true;
-}
-
 /* A screendump of the VM's display into s (its PPM parsed and bounded); false if none */
 static bool screendump(struct qemu_run *q, struct screen *s)
 {
-	char cmd[PATH_MAX + 64], path[PATH_MAX + 16], magic[3];
+	char path[PATH_MAX + 16], magic[3];
+	struct json_object *args = json_object_new_object();
 	unsigned w, h, max;
 	FILE *f;
 	bool ok = false;
 
 	snprintf(path, sizeof(path), "%s/screen.ppm", q->dir);
 	unlink(path);
-	snprintf(cmd, sizeof(cmd), "screendump %s\n", path);
-	if (write(q->mon_in, cmd, strlen(cmd)) != (ssize_t)strlen(cmd))
-		return false;
-	q->expected++;
-	if (!monitor_wait(q, SCREEN_WAIT_MS) || !(f = fopen(path, "re")))
+	/* the path as a JSON string: no space or newline in TMPDIR can split it */
+	json_object_object_add(args, "filename", json_object_new_string(path));
+	if (qmp_execute(&q->qmp, "screendump", args, SCREEN_WAIT_MS, NULL) ||
+	    !(f = fopen(path, "re")))
 		return false;
 	free(s->px);
 	s->px = NULL;
@@ -240,6 +212,29 @@ static bool screendump(struct qemu_run *q, struct screen *s)
 	}
 	fclose(f);
 	return ok;
+}
+
+/* The bytes the guest wrote to its disk ("disk", snapshot=on) as QEMU counts them, or -1; the
+ * overlay grows by at most as much */
+static long long disk_written(struct qemu_run *q)
+{
+	struct json_object *ret, *dev, *stats, *wr;
+	long long written = -1;
+
+	if (qmp_execute(&q->qmp, "query-blockstats", NULL, SCREEN_WAIT_MS, &ret))
+		return -1;
+	for (size_t i = 0; json_object_is_type(ret, json_type_array) &&
+	     i < json_object_array_length(ret); i++) {
+		struct json_object *e = json_object_array_get_idx(ret, i);
+
+		if (json_object_object_get_ex(e, "device", &dev) &&
+		    !strcmp(json_object_get_string(dev), "disk") &&
+		    json_object_object_get_ex(e, "stats", &stats) &&
+		    json_object_object_get_ex(stats, "wr_bytes", &wr))
+			written = json_object_get_int64(wr);
+	}
+	json_object_put(ret);
+	return written;
 }
 
 /* Pixels that differ between two screens (all of them when the mode changed) */
@@ -273,13 +268,21 @@ static void progress(const char *what, long ms, unsigned limit_s)
 static int qemu_start(const struct partition_advice *a, int disk_fd, struct qemu_run *q,
 		      bool kvm)
 {
-	int in[2], out[2];
-	const char *argv[40];
+	const char *argv[44];
 	size_t n = 0;
-	char serial[PATH_MAX + 32], debug[PATH_MAX + 32];
+	char serial[2 * PATH_MAX + 64], debug[2 * PATH_MAX + 64], chardev[2 * PATH_MAX + 64];
+	char escaped[2 * PATH_MAX + 32];
 
-	snprintf(serial, sizeof(serial), "file:%s", q->serial);
-	snprintf(debug, sizeof(debug), "file:%s", q->debug);
+	/* paths in QEMU's option lists: their commas doubled, as QEMU reads them (the legacy
+	 * -serial file:PATH has no escape: the files are chardevs of their own) */
+	if (!qmp_opt_escape(q->serial, escaped, sizeof(escaped)))
+		return -ENAMETOOLONG;
+	snprintf(serial, sizeof(serial), "file,id=console,path=%s", escaped);
+	if (!qmp_opt_escape(q->debug, escaped, sizeof(escaped)))
+		return -ENAMETOOLONG;
+	snprintf(debug, sizeof(debug), "file,id=firmware,path=%s", escaped);
+	if (!qmp_chardev_arg(q->qmp_path, chardev, sizeof(chardev)))
+		return -ENAMETOOLONG;
 	argv[n++] = "qemu-system-x86_64";
 	if (kvm) {
 		argv[n++] = "-enable-kvm";
@@ -296,14 +299,18 @@ static int qemu_start(const struct partition_advice *a, int disk_fd, struct qemu
 	argv[n++] = "std";
 	argv[n++] = "-display";
 	argv[n++] = "none";
-	argv[n++] = "-serial";
+	argv[n++] = "-chardev";
 	argv[n++] = serial;
-	argv[n++] = "-debugcon";
+	argv[n++] = "-serial";
+	argv[n++] = "chardev:console";
+	argv[n++] = "-chardev";
 	argv[n++] = debug;
-	argv[n++] = "-global";
-	argv[n++] = "isa-debugcon.iobase=0x402";
-	argv[n++] = "-monitor";
-	argv[n++] = "stdio";
+	argv[n++] = "-device";
+	argv[n++] = "isa-debugcon,iobase=0x402,chardev=firmware";
+	argv[n++] = "-chardev";
+	argv[n++] = chardev;
+	argv[n++] = "-mon";
+	argv[n++] = "chardev=qmp,mode=control";
 	if (a->uefi) {
 		argv[n++] = "-bios";
 		argv[n++] = a->ovmf;
@@ -323,49 +330,33 @@ static int qemu_start(const struct partition_advice *a, int disk_fd, struct qemu
 	}
 	argv[n] = NULL;
 
-	if (pipe2(in, O_CLOEXEC) < 0)
-		return -errno;
-	if (pipe2(out, O_CLOEXEC) < 0) {
-		close(in[0]);
-		close(in[1]);
-		return -errno;
-	}
 	q->pid = fork();
 	if (q->pid == 0) {
 		int err = open(q->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		int none = open("/dev/null", O_RDWR | O_CLOEXEC);
 
 		setpgid(0, 0);
 		/* snapshot=on keeps the guest's writes in a temporary file under TMPDIR (else
 		 * /var/tmp, which a minimal system may not have): ours, removed with the rest */
-		if (dup2(in[0], STDIN_FILENO) < 0 || dup2(out[1], STDOUT_FILENO) < 0 || err < 0 ||
-		    dup2(err, STDERR_FILENO) < 0 || dup2(disk_fd, 3) < 0 ||
-		    setenv("TMPDIR", q->dir, 1) < 0)
+		if (none < 0 || dup2(none, STDIN_FILENO) < 0 || err < 0 ||
+		    dup2(err, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0 ||
+		    dup2(disk_fd, 3) < 0 || setenv("TMPDIR", q->dir, 1) < 0)
 			_exit(127);
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	close(in[0]);
-	close(out[1]);
-	if (q->pid < 0) {
-		close(in[1]);
-		close(out[0]);
+	if (q->pid < 0)
 		return -errno;
-	}
 	setpgid(q->pid, q->pid);
 	signal_cleanup_add_group(q->pid);
-	q->mon_in = in[1];
-	q->mon_out = out[0];
 	return 0;
 }
 
 /* quit, then no mercy: QEMU and what it started end with the proof */
 static void qemu_stop(struct qemu_run *q, int *status)
 {
-	static const char quit[] = "quit\n";
-
-	if (write(q->mon_in, quit, sizeof(quit) - 1) < 0) {
-		/* its monitor is gone: it is ending anyway */
-	}
+	if (q->qmp.fd >= 0)	/* a QEMU whose QMP is gone is ending anyway */
+		qmp_execute(&q->qmp, "quit", NULL, 1000, NULL);
 	for (int i = 0; i < 30 && waitpid(q->pid, status, WNOHANG) == 0; i++)
 		usleep(100000);
 	if (waitpid(q->pid, status, WNOHANG) == 0) {
@@ -373,8 +364,7 @@ static void qemu_stop(struct qemu_run *q, int *status)
 		waitpid(q->pid, status, 0);
 	}
 	signal_cleanup_forget_group();
-	close(q->mon_in);
-	close(q->mon_out);
+	qmp_close(&q->qmp);
 }
 
 static void proof_say(struct partition_proof *p, const char *verdict, const char *fmt, ...)
@@ -400,8 +390,6 @@ static void watch(struct qemu_run *q, struct partition_proof *p, unsigned limit_
 	int status;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	q->expected = 1;
-	monitor_wait(q, SCREEN_WAIT_MS);	/* its first prompt: the monitor is up */
 	for (;;) {
 		long ms = elapsed_ms(&t0);
 		pid_t done = waitpid(q->pid, &status, WNOHANG);
@@ -426,6 +414,15 @@ static void watch(struct qemu_run *q, struct partition_proof *p, unsigned limit_
 					  "the disk within %u s%s%s", limit_s,
 					  p->firmware_said[0] ? "; its last word: " : "",
 					  p->firmware_said);
+			break;
+		}
+		long long written = disk_written(q);
+
+		if (written > (long long)OVERLAY_MAX_MIB << 20) {
+			proof_say(p, "unknown", "stopped after %ld ms by virtcap's bound: the guest "
+				  "wrote %lld MiB to its disk, more than the %d MiB its snapshot overlay "
+				  "may take (the disk itself was never written)", ms, written >> 20,
+				  OVERLAY_MAX_MIB);
 			break;
 		}
 		/* the screen first, then the log: a screen taken before the log shows the
@@ -514,7 +511,7 @@ int partition_prove(const struct partition_advice *a, struct partition_proof *p,
 		    unsigned limit_s)
 {
 	const char *tmp = getenv("TMPDIR");
-	struct qemu_run q = { .mon_in = -1, .mon_out = -1 };
+	struct qemu_run q = { .qmp = { .fd = -1 } };
 	struct sigaction ignore = { .sa_handler = SIG_IGN }, saved;
 	int fd, rc;
 
@@ -546,11 +543,18 @@ int partition_prove(const struct partition_advice *a, struct partition_proof *p,
 	snprintf(q.serial, sizeof(q.serial), "%s/serial", q.dir);
 	snprintf(q.debug, sizeof(q.debug), "%s/firmware", q.dir);
 	snprintf(q.err, sizeof(q.err), "%s/qemu.err", q.dir);
+	snprintf(q.qmp_path, sizeof(q.qmp_path), "%s/qmp", q.dir);
 	sigaction(SIGPIPE, &ignore, &saved);	/* a QEMU that died: its monitor's pipe says EPIPE */
 	rc = qemu_start(a, fd, &q, a->kvm);
 	close(fd);
+	if (!rc && (rc = qmp_connect(&q.qmp, q.qmp_path, QMP_CONNECT_MS))) {
+		int status;
+
+		qemu_stop(&q, &status);	/* a QEMU we cannot steer does not run on */
+	}
 	if (rc)
-		proof_say(p, "not-run", "not run: QEMU could not be started: %s", strerror(-rc));
+		proof_say(p, "not-run", "not run: QEMU could not be started and reached over QMP: "
+			  "%s", strerror(-rc));
 	else
 		watch(&q, p, limit_s);
 	sigaction(SIGPIPE, &saved, NULL);

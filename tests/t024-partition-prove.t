@@ -136,6 +136,55 @@ is "$(proof "['verdict']")/$(proof "['firmware_said']")" "no/No bootable device.
 	"a blank disk: the firmware found nothing to boot"
 is "$(real)" "no nothing-to-boot,does-not-boot" "a blank disk: nothing to boot, and the proof's no"
 
+# TMPDIR with a space, a comma and a newline (issue 24): the proof's screen is asked for over
+# QMP with its path as a JSON string, and its files passed to QEMU with their commas escaped, so
+# GRUB is seen drawing as above (through the human monitor, the path split at the space and
+# the screen was never read: "started")
+odd="$tmp/a dir, with
+a newline"
+mkdir -p "$odd"
+TMPDIR=$odd prove_disk "$tmp/bios.img" odd-tmpdir
+is "$(proof "['verdict']")/$(ls -A "$odd" | wc -l)" "boots/0" \
+	"TMPDIR with a space, a comma and a newline: GRUB seen booting, nothing left there"
+
+# a disk whose boot code writes to it forever (int 13h extended writes, 32 KiB a call): the
+# guest's writes go to the snapshot overlay, which virtcap bounds: the proof stops at 256 MiB
+# written and says so, and the disk is unchanged (prove_disk checks)
+cat >"$tmp/writer.S" <<'ASM'
+	.code16
+	.globl _start
+_start:
+	cli
+	xor %ax, %ax
+	mov %ax, %ds
+	mov %ax, %ss
+	mov $0x7c00, %sp
+1:	mov $dap, %si
+	mov $0x4300, %ax
+	mov $0x80, %dl
+	int $0x13
+	addl $64, lba
+	cmpl $100000, lba
+	jb 1b
+	movl $1, lba
+	jmp 1b
+	.balign 4
+dap:	.byte 16, 0
+	.word 64
+	.word 0x8000, 0
+lba:	.long 1, 0
+	.org 510
+	.word 0xaa55
+ASM
+as --32 -o "$tmp/writer.o" "$tmp/writer.S" && ld -m elf_i386 -Ttext=0x7c00 --oformat=binary \
+	-o "$tmp/writer.bin" "$tmp/writer.o" && truncate -s 64M "$tmp/writer.img" &&
+	dd if="$tmp/writer.bin" of="$tmp/writer.img" bs=512 count=1 conv=notrunc status=none
+ok $? "a disk whose boot code writes 32 KiB after 32 KiB, forever"
+prove_disk "$tmp/writer.img" writer 120
+case $(proof "['reason']") in "stopped after "*" ms by virtcap's bound: the guest wrote "*" MiB to its disk, more than the 256 MiB"*)
+	ok 0 "the proof stops at the snapshot's bound, and says so" ;;
+*) ok 1 "the proof stops at the snapshot's bound, and says so"; diag "$(proof "['reason']")" ;; esac
+
 # without --prove there is no proof
 "$VIRTCAP" advise partition "$_l" --json >"$tmp/plain.json" 2>/dev/null
 is "$(jget "$tmp/plain.json" "d['proof']")" null "without --prove: no boot, proof null"
