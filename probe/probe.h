@@ -75,7 +75,7 @@ int probe_kvm_misc_minor(struct probe_ctx *ctx);
  * fix) and the mode gives it read and write (0600 gives it nothing). *gid: the group's id. */
 bool probe_kvm_group_grants(struct probe_ctx *ctx, unsigned long long *gid);
 
-/* The kernel log's lines that describe the platform, as klog.* facts (probe/environment.c) */
+/* The kernel log's lines that describe the platform, as klog.* facts (probe/klog.c) */
 void probe_klog_record(struct probe_ctx *ctx);
 
 /* Whether the kernel log was read and no longer reaches back to the boot (its oldest line is
