@@ -350,9 +350,16 @@ static const struct command *command_find(const char *name)
 	return NULL;
 }
 
-bool cli_command_known(const char *name)
+/* Every command's name, for options_parse(): the table's, and the two run before it */
+static const char *const *command_names(void)
 {
-	return command_find(name) != NULL;
+	static const char *names[sizeof(commands) / sizeof(commands[0]) + 3];
+
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		names[i] = commands[i].name;
+	names[sizeof(commands) / sizeof(commands[0])] = "fleet";
+	names[sizeof(commands) / sizeof(commands[0]) + 1] = "lab";
+	return names;
 }
 
 /* bench-exits: no probe and no report, only its measurements */
@@ -378,7 +385,7 @@ int main(int argc, char **argv)
 		return cli_lab(argc, argv);
 	if (argc > 1 && !strcmp(argv[1], "fleet"))
 		return cli_fleet(argc, argv);
-	if (options_parse(argc, argv, &s.o))
+	if (options_parse(argc, argv, command_names(), &s.o))
 		return CLI_EXIT_USAGE;
 	cmd = command_find(s.o.command);
 	if (!cmd->run)

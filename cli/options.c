@@ -157,7 +157,7 @@ static int add_requirements(struct options *o, const char *arg, bool profile)
 }
 
 /* The command and its arguments, after the options: known, and with what it needs */
-static int check_command(struct options *o, int argc, char **argv)
+static int check_command(struct options *o, int argc, char **argv, const char *const *commands)
 {
 	if (optind < argc)
 		o->command = argv[optind++];
@@ -173,11 +173,13 @@ static int check_command(struct options *o, int argc, char **argv)
 	}
 	if (!o->command)
 		o->command = "host";	/* probe, proofs, the matrix */
-	if (!cli_command_known(o->command)) {
-		static const char *const commands[] = { "probe", "prove", "check", "advise",
-							"snapshot", "bench-exits", "fleet", "lab" };
-		const char *s = cli_suggest(o->command, commands,
-					    sizeof(commands) / sizeof(commands[0]));
+	size_t ncommands = 0;
+	bool known = false;
+
+	for (; commands[ncommands]; ncommands++)
+		known |= !strcmp(commands[ncommands], o->command);
+	if (!known) {
+		const char *s = cli_suggest(o->command, commands, ncommands);
 
 		cli_error("virtcap: unknown command '%s'%s%s%s (try --help)\n", o->command,
 			  s ? "; did you mean " : "", s ? s : "", s ? "?" : "");
@@ -346,7 +348,7 @@ static void unknown_option(const char *given)
 	cli_error("virtcap: %s: an unknown option%s (try --help)\n", given, s ? near : "");
 }
 
-int options_parse(int argc, char **argv, struct options *o)
+int options_parse(int argc, char **argv, const char *const *commands, struct options *o)
 {
 	int c;
 
@@ -362,5 +364,5 @@ int options_parse(int argc, char **argv, struct options *o)
 		if (take_option(o, c, optarg))
 			return -EINVAL;
 	}
-	return check_command(o, argc, argv);
+	return check_command(o, argc, argv, commands);
 }

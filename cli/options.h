@@ -35,13 +35,11 @@ struct options {
 	bool no_colour;
 };
 
-/* Whether options_parse() accepts the command: cli/main.c's table says */
-bool cli_command_known(const char *name);
-
 void usage(FILE *out);
 
-/* Parse argv into *o. 0, or -EINVAL after saying what is wrong on stderr. --help, --version
- * and --list-profiles print and exit. */
-int options_parse(int argc, char **argv, struct options *o);
+/* Parse argv into *o, the commands it may name being commands (NULL-terminated: cli/main.c's
+ * table, so that this file needs nothing of it). 0, or -EINVAL after saying what is wrong on
+ * stderr. --help, --version and --list-profiles print and exit. */
+int options_parse(int argc, char **argv, const char *const *commands, struct options *o);
 
 #endif
