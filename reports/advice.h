@@ -1,55 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What a guest someone wants to run needs (`virtcap advise GUEST`): the chain of requirements
- * in the order they must hold (CPU, firmware, kernel, access, then what the guest itself
- * needs), judged from the report (the layers for the first links, the matrix rows for the
- * rest) so that advice never disagrees with the matrix, and what else can run the guest when
- * hardware virtualization cannot.
+ * What a guest someone wants to run needs (`virtcap advise GUEST`): its chain of requirements
+ * (reports/guests.h) judged from the report, the layers for the first links and the matrix rows
+ * for the rest, so that advice never disagrees with the matrix; the operating systems' rows of
+ * the matrix are these judgements.
  */
 #ifndef VIRTCAP_ADVICE_H
 #define VIRTCAP_ADVICE_H
 
 #include <stddef.h>
 
+#include "reports/guests.h"
 #include "reports/report.h"
-
-#define ADVICE_STEPS_MAX 14
-#define ADVICE_ALTERNATIVES_MAX 4
-
-/* a layer of the main row's chain, a matrix row, or a capability (a true flag, or a string
- * other than "none": a tool found) */
-enum advice_step_kind { ADVICE_LAYER, ADVICE_ROW, ADVICE_CAP };
-
-struct advice_step {
-	enum advice_step_kind kind;
-	int which;		/* enum layer, or enum guest_kind */
-	const char *says;	/* the requirement, for people */
-	const char *cap;	/* ADVICE_CAP: the capability id */
-};
-
-struct guest_advice {
-	const char *id;
-	const char *title;
-	/* the matrix row the layer steps are judged for: the chain up to a usable KVM */
-	enum guest_kind main;
-	struct advice_step steps[ADVICE_STEPS_MAX];
-	const char *alternatives[ADVICE_ALTERNATIVES_MAX];
-};
-
-/* The emulation alternative, to which a measured slowdown can be added */
-extern const char advice_emulation[];
-extern const char advice_pvm[];	/* told with whether this host can be a PVM host */
-
-extern const struct guest_advice advice_table[];
-extern const size_t advice_count;
-
-/* The advice for guest id, or for a name people type for it ("linux", "win11": ignoring case),
- * or NULL */
-const struct guest_advice *advice_find(const char *id);
-/* Every id and name advice_find() takes, into names[0..max); how many */
-size_t advice_names(const char **names, size_t max);
-/* The advice that judges operating-system row k (the same id), or NULL for any other row */
-const struct guest_advice *advice_for_row(enum guest_kind k);
 
 /* The proofs behind the advice, comma-separated into buf: the rows of its steps (no hostile
  * guests, and not the rows that have no proof); NULL when there are none */

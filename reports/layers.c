@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "reports/advice.h"
+#include "reports/guests.h"
 #include "reports/caps.h"
 #include "reports/report.h"
 #include "reports/requirements.h"

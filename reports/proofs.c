@@ -19,16 +19,6 @@ const char *proof_status_name(enum proof_status s)
 	return s == PROOF_PROVEN ? "proven" : s == PROOF_FAILED ? "failed" : "not-run";
 }
 
-const struct report_proof *report_row_proof(const struct report *r, enum guest_kind k)
-{
-	const struct report_proof *found = NULL;
-
-	for (size_t i = 0; i < r->nproofs; i++)
-		if (r->proofs[i].row == (int)k && !r->proofs[i].part)
-			found = &r->proofs[i];
-	return found;
-}
-
 /* The row's verdict from the proof that decides it */
 static int decide_row(struct report *r, enum guest_kind k, const struct report_proof *p)
 {

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "reports/caps.h"
 #include "reports/report.h"
 #include "reports/text.h"
 
@@ -378,4 +379,32 @@ int report_matrix_set(struct report *r, enum guest_kind k, enum verdict v, const
 		return -ENOMEM;
 	row->verdict = v;
 	return 0;
+}
+
+enum verdict report_kvm_usable(const struct report *r)
+{
+	const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
+
+	if (!dev)
+		return VERDICT_UNKNOWN;
+	if (strcmp(dev, "ok") || report_cap_flag(r, CAP_KERNEL_KVM_CREATE_VM) == 0)
+		return VERDICT_NO;
+	return VERDICT_YES;
+}
+
+bool report_kvm_pvm(const struct report *r)
+{
+	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
+
+	return mod && !strcmp(mod, "kvm_pvm");
+}
+
+const struct report_proof *report_row_proof(const struct report *r, enum guest_kind k)
+{
+	const struct report_proof *found = NULL;
+
+	for (size_t i = 0; i < r->nproofs; i++)
+		if (r->proofs[i].row == (int)k && !r->proofs[i].part)
+			found = &r->proofs[i];
+	return found;
 }

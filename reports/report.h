@@ -301,6 +301,16 @@ int report_matrix_set(struct report *r, enum guest_kind k, enum verdict v, const
 int report_proof_record(struct report *r, const struct report_proof *p);
 
 /* The proof that decided row k, or NULL */
+/*
+ * Whether this user can use KVM here: /dev/kvm opens for this user and KVM creates a VM. Yes
+ * when both are known to hold, no when one is known to fail, unknown otherwise.
+ */
+enum verdict report_kvm_usable(const struct report *r);
+
+/* Whether this kernel's KVM is paravirtual (PVM: kvm_pvm), which runs guests without VT-x or
+ * AMD-V and so without the CPU and firmware switches the others need */
+bool report_kvm_pvm(const struct report *r);
+
 const struct report_proof *report_row_proof(const struct report *r, enum guest_kind k);
 
 const char *proof_status_name(enum proof_status s);

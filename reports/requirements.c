@@ -13,24 +13,6 @@
 #include "reports/caps.h"
 #include "reports/requirements.h"
 
-enum verdict report_kvm_usable(const struct report *r)
-{
-	const char *dev = report_cap_string(r, CAP_KERNEL_DEV_KVM);
-
-	if (!dev)
-		return VERDICT_UNKNOWN;
-	if (strcmp(dev, "ok") || report_cap_flag(r, CAP_KERNEL_KVM_CREATE_VM) == 0)
-		return VERDICT_NO;
-	return VERDICT_YES;
-}
-
-bool report_kvm_pvm(const struct report *r)
-{
-	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
-
-	return mod && !strcmp(mod, "kvm_pvm");
-}
-
 static const struct requirement_profile profiles[] = {
 	{ "qemu-kvm", "kvm,long64,smp,irq,disk",
 	  "QEMU with KVM: a usable /dev/kvm for this user, 64-bit guests with several vCPUs, "

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Requirement policy, beside the matrix it is judged from: whether KVM is usable here (one
- * decision, for the matrix, the layers, Prometheus, check and advise), the requirements a CI
+ * Requirement policy, beside the matrix it is judged from (whether KVM is usable here is
+ * report_kvm_usable(), reports/report.h, one decision for all): the requirements a CI
  * gate can ask for (the matrix rows, plus kvm, sev-snp and tdx) and the profiles that name the
  * sets the usual stacks need.
  */
@@ -12,16 +12,6 @@
 #include <stdio.h>
 
 #include "reports/report.h"
-
-/*
- * Whether this user can use KVM here: /dev/kvm opens for this user and KVM creates a VM. Yes
- * when both are known to hold, no when one is known to fail, unknown otherwise.
- */
-enum verdict report_kvm_usable(const struct report *r);
-
-/* Whether this kernel's KVM is paravirtual (PVM: kvm_pvm), which runs guests without VT-x or
- * AMD-V and so without the CPU and firmware switches the others need */
-bool report_kvm_pvm(const struct report *r);
 
 struct requirement_profile {
 	const char *name;

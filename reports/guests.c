@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The guests `virtcap advise` knows, their chains of requirements and their alternatives, and
+ * the names people type for them (reports/guests.h): data, judged by reports/advice.c and read
+ * by the layers (reports/layers.c), which give an operating system's row the chain's layers.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "reports/caps.h"
+#include "reports/guests.h"
+
+#define LAYER_STEP(l, s) { ADVICE_LAYER, l, s, NULL }
+#define ROW_STEP(k, s) { ADVICE_ROW, k, s, NULL }
+#define CAP_STEP(id, s) { ADVICE_CAP, 0, s, id }
+/* what every 64-bit OS needs before its own vCPUs and disk (os64, windows11, windows10) */
+#define OS64_CHAIN									\
+	HW_CHAIN(" and long mode", ", in a 64-bit kernel"),				\
+	ROW_STEP(GUEST_LONG64, "a 64-bit test guest runs in long mode"),		\
+	ROW_STEP(GUEST_BOOT, "a guest goes itself from real mode to long mode, as an OS "	\
+			     "loader does, and handles exceptions through its own IDT"),	\
+	ROW_STEP(GUEST_IRQ, "interrupts reach the guest")
+#define HW_CHAIN(extra_cpu, extra_kernel)						\
+	LAYER_STEP(LAYER_CPU, "the CPU has VT-x or AMD-V" extra_cpu),			\
+	LAYER_STEP(LAYER_FIRMWARE, "the firmware (BIOS/UEFI) leaves it enabled"),	\
+	LAYER_STEP(LAYER_KERNEL, "the kernel has a KVM module loaded" extra_kernel),	\
+	LAYER_STEP(LAYER_KVM_ACCESS, "this user can open /dev/kvm and create a VM")
+
+const char advice_emulation[] = "emulation: QEMU without KVM (qemu-system-x86_64 -accel tcg) runs "
+	"any x86 guest on any host, slower: each guest instruction is translated";
+const char advice_pvm[] = "paravirtualization: where the host kernel offers PVM (kvm_pvm), a 64-bit "
+	"Linux guest kernel built for PVM runs without VT-x/AMD-V at near-native speed";
+
+const struct guest_advice advice_table[] = {
+	{ "dos", "a 16-bit real-mode guest (DOS, old boot loaders)", GUEST_REAL16,
+	  { HW_CHAIN("", ""), ROW_STEP(GUEST_REAL16, "a real-mode test guest runs"),
+	    ROW_STEP(GUEST_PIO, "port I/O reaches an emulated device") },
+	  { advice_emulation,
+	    "emulation made for it: DOSBox (apt install dosbox) runs DOS programs without "
+		 "any hardware virtualization, fast enough for DOS-era software" } },
+	{ "os32", "a 32-bit operating system", GUEST_PAE32,
+	  { HW_CHAIN("", ""), ROW_STEP(GUEST_PROT32, "a 32-bit protected-mode test guest runs"),
+	    ROW_STEP(GUEST_PAE32, "PAE paging works (every current 32-bit OS uses it)"),
+	    ROW_STEP(GUEST_IRQ, "interrupts reach the guest"),
+	    ROW_STEP(GUEST_SMP, "several vCPUs run at once") },
+	  { advice_emulation, "OS-level virtualization, when the workload is 32-bit Linux programs: a "
+		 "container of an i386 distribution on a 64-bit kernel (see 'advise container')" } },
+	{ "os64", "a 64-bit operating system (Linux, Windows, BSD)", GUEST_LONG64,
+	  { OS64_CHAIN,
+	    ROW_STEP(GUEST_SMP, "several vCPUs run at once"),
+	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk") },
+	  { advice_emulation,
+	    advice_pvm,
+	    "OS-level virtualization, when the workload is Linux programs: a container (see "
+	    "'advise container')" } },
+	{ "hypervisor", "a guest that runs its own guests (a hypervisor, WSL2-style, nested KVM)",
+	  GUEST_NESTED,
+	  { HW_CHAIN(" (the guest's hypervisor needs it too)", ", with nested=1"),
+	    ROW_STEP(GUEST_LONG64, "a 64-bit guest runs"),
+	    ROW_STEP(GUEST_NESTED, "a guest turns VT-x/AMD-V on and runs its own guest") },
+	  { "emulation: QEMU without KVM emulates AMD-V (-cpu EPYC,+svm,+npt) and Bochs emulates "
+	    "VT-x with EPT, so a hypervisor can run inside either on any host, very slowly "
+	    "(virtcap lab uses both to run real KVM)",
+	    "move the workload to a host whose hypervisor exposes VT-x/AMD-V to its guests, or to "
+	    "bare metal" } },
+	{ "windows11", "Windows 11 (or Server 2025): a 64-bit OS that also wants UEFI with "
+	  "Secure Boot, a TPM 2.0 and an x86-64-v2 CPU", GUEST_LONG64,
+	  { OS64_CHAIN,
+	    ROW_STEP(GUEST_SMP, "several vCPUs run at once (it wants 2)"),
+	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk"),
+	    CAP_STEP(CAP_CPU_X86_64_V2, "the CPU is x86-64-v2 (SSE4.2, POPCNT), and the guest's "
+				       "CPU model passes it on (-cpu host; QEMU's qemu64 does not)"),
+	    CAP_STEP(CAP_TOOLS_OVMF_SECBOOT, "UEFI firmware with Secure Boot for the guest (OVMF "
+					    "*.secboot.fd, with its Microsoft-keyed VARS)"),
+	    CAP_STEP(CAP_TOOLS_SWTPM, "a TPM 2.0 for the guest (swtpm; libvirt: <tpm "
+				     "model='tpm-crb'><backend type='emulator' version='2.0'/>)") },
+	  { advice_emulation,
+	    "Windows 10 (see 'advise windows10') needs neither TPM nor Secure Boot" } },
+	{ "windows10", "Windows 10 or Server 2016-2022: a 64-bit OS (UEFI or BIOS, no TPM "
+	  "needed)", GUEST_LONG64,
+	  { OS64_CHAIN,
+	    ROW_STEP(GUEST_SMP, "several vCPUs run at once"),
+	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk") },
+	  { advice_emulation } },
+	{ "gpu", "a guest that owns a PCI device such as a GPU (VFIO passthrough)",
+	  GUEST_LONG64,
+	  { HW_CHAIN(" and long mode", ""), ROW_STEP(GUEST_LONG64, "a 64-bit guest runs"),
+	    ROW_STEP(GUEST_PASSTHROUGH, "an IOMMU is on and VFIO can take the device") },
+	  { "paravirtualization: virtio-gpu with virgl or venus (QEMU -device virtio-gpu-gl) gives "
+	    "a guest accelerated 3D through the host's driver, without an IOMMU",
+	    "OS-level virtualization: a container given the device (docker run --device "
+	    "/dev/dri, or the NVIDIA container toolkit) uses the GPU at native speed",
+	    "there is no emulation of a physical GPU" } },
+	{ "container", "a container (namespaces and cgroups, no VM)", GUEST_CONTAINER,
+	  { ROW_STEP(GUEST_CONTAINER, "this process can create namespaces and cgroups are "
+				      "mounted") },
+	  { "a virtual machine, when the probe shows one can run (see 'advise os64'), holding the "
+	    "containers" } },
+};
+
+const size_t advice_count = sizeof(advice_table) / sizeof(advice_table[0]);
+
+/* The names people type for a guest, each to the advice that answers it */
+static const struct {
+	const char *name, *id;
+} advice_aliases[] = {
+	{ "linux", "os64" }, { "bsd", "os64" }, { "64bit", "os64" }, { "64-bit", "os64" },
+	{ "x86_64", "os64" }, { "amd64", "os64" }, { "32bit", "os32" }, { "32-bit", "os32" },
+	{ "i386", "os32" }, { "freedos", "dos" }, { "windows", "windows11" }, { "win11", "windows11" },
+	{ "win10", "windows10" }, { "nested", "hypervisor" }, { "wsl2", "hypervisor" },
+	{ "docker", "container" }, { "podman", "container" }, { "passthrough", "gpu" },
+	{ "vfio", "gpu" },
+};
+
+const struct guest_advice *advice_find(const char *id)
+{
+	for (size_t i = 0; i < sizeof(advice_aliases) / sizeof(advice_aliases[0]); i++)
+		if (!strcasecmp(advice_aliases[i].name, id))
+			id = advice_aliases[i].id;
+	for (size_t i = 0; i < advice_count; i++)
+		if (!strcasecmp(advice_table[i].id, id))
+			return &advice_table[i];
+	return NULL;
+}
+
+size_t advice_names(const char **names, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < advice_count && n < max; i++)
+		names[n++] = advice_table[i].id;
+	for (size_t i = 0; i < sizeof(advice_aliases) / sizeof(advice_aliases[0]) && n < max; i++)
+		names[n++] = advice_aliases[i].name;
+	return n;
+}
+
+
+const struct guest_advice *advice_for_row(enum guest_kind k)
+{
+	return guest_kind_is_os(k) ? advice_find(guest_kind_id(k)) : NULL;
+}
