@@ -144,22 +144,38 @@ static bool ends_with(const char *s, const char *tail)
 	return n >= t && !strcmp(s + n - t, tail);
 }
 
+/*
+ * A reason as the default output says it: a test guest's vCPU state ("; RIP=0x... RSP=0x...",
+ * hv_vcpu_describe) is for -v, where every register stays; the cause before it is the answer.
+ */
+static const char *without_registers(const struct out *o, const char *reason, char *buf,
+				     size_t len)
+{
+	const char *rip = reason ? strstr(reason, "RIP=0x") : NULL, *rsp, *end;
+
+	if (o->opts->verbose || !rip || !(rsp = strstr(rip, "RSP=0x")))
+		return reason;
+	end = rsp + 6 + strspn(rsp + 6, "0123456789abcdef");
+	while (rip > reason && (rip[-1] == ' ' || rip[-1] == ';'))
+		rip--;
+	snprintf(buf, len, "%.*s%s", (int)(rip - reason), reason, end);
+	return buf;
+}
+
 static void print_blockers(const struct out *o, const struct report *r)
 {
 	bool any = false;
+	char trimmed[2048];
 
 	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
 		const struct matrix_row *row = &r->matrix[k];
 
 		if (row->verdict == VERDICT_YES)
 			continue;
-		if (!any)
-			fprintf(o->f, "\n%sWhat blocks them, and the fix%s\n", paint(o, ANSI_BOLD),
-				paint(o, ANSI_RESET));
-		any = true;
-		fprintf(o->f, "  %-12s ", guest_kind_id((enum guest_kind)k));
 
-		/* many rows share one reason: say it once, then refer to it */
+		/* many rows share one reason: say it once, then refer to it (by default, a
+		 * capability row whose cause is said above is left to the matrix and -v; an
+		 * operating system's row is always named, someone looks for it) */
 		int same = -1;
 
 		for (int j = 0; j < k && same < 0; j++)
@@ -167,12 +183,20 @@ static void print_blockers(const struct out *o, const struct report *r)
 			    (!strcmp(row->reason, r->matrix[j].reason) ||
 			     (guest_kind_is_os(j) && ends_with(r->matrix[j].reason, row->reason))))
 				same = j;	/* an OS row ends with the reason of the row it fails at */
+		if (same >= 0 && !o->opts->verbose && !guest_kind_is_os((enum guest_kind)k))
+			continue;
+		if (!any)
+			fprintf(o->f, "\n%sWhat blocks them, and the fix%s\n", paint(o, ANSI_BOLD),
+				paint(o, ANSI_RESET));
+		any = true;
+		fprintf(o->f, "  %-12s ", guest_kind_id((enum guest_kind)k));
 		if (same >= 0) {
 			fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)same));
 			continue;
 		}
-		print_wrapped(o, row->reason ? row->reason : guest_kind_title((enum guest_kind)k),
-			      15, 15);
+		print_wrapped(o, row->reason ? without_registers(o, row->reason, trimmed,
+								    sizeof(trimmed)) :
+			      guest_kind_title((enum guest_kind)k), 15, 15);
 		if (!row->fix)
 			continue;
 
@@ -325,7 +349,8 @@ static void print_environment(const struct out *o, const struct report *r)
 	fputc('\n', o->f);
 	print_wrapped(o, line, 0, 2);
 
-	for (size_t i = 0; i < r->nenv_disagreements; i++) {
+	/* why the layers were told apart (CPUID against ACPI, ...): evidence, for -v */
+	for (size_t i = 0; o->opts->verbose && i < r->nenv_disagreements; i++) {
 		fprintf(o->f, "  %snote:%s ", paint(o, ANSI_YELLOW), paint(o, ANSI_RESET));
 		print_wrapped(o, r->env_disagreements[i], 8, 8);
 	}
@@ -437,16 +462,39 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 	print_matrix(&o, r);
 	print_environment(&o, r);
 	print_blockers(&o, r);
-	print_proofs(&o, r);
 	print_stacks(&o, r);
-	for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-		print_group(&o, r, groups[i].title, groups[i].prefix);
+	/* the answer is above; every finding with its source, and what the proofs saw, on -v */
+	if (opts->verbose) {
+		print_proofs(&o, r);
+		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+			print_group(&o, r, groups[i].title, groups[i].prefix);
+	}
 	if (r->nerrors) {
 		fprintf(o.f, "\n%sInput errors%s\n", paint(&o, ANSI_RED), paint(&o, ANSI_RESET));
 		for (size_t i = 0; i < r->nerrors; i++) {
 			fprintf(o.f, "  %s:", r->errors[i].input);
 			print_wrapped(&o, r->errors[i].problem, 3 + (int)strlen(r->errors[i].input), 4);
 		}
+	}
+	if (!opts->verbose) {
+		/* findings with a fix that no row is blocked by (a slowness, a clash, a limit):
+		 * not in the answer above, so counted, never dropped unsaid */
+		size_t more = 0;
+
+		for (size_t i = 0; i < r->ncaps; i++) {
+			bool shown = false;
+
+			for (int k = 0; k < GUEST_KIND_COUNT && !shown; k++)
+				shown = r->matrix[k].verdict != VERDICT_YES && r->matrix[k].blocked_by &&
+					!strcmp(r->matrix[k].blocked_by, r->caps[i].id);
+			more += r->caps[i].fix && !shown;
+		}
+		if (more)
+			fprintf(o.f, "More: virtcap -v (%zu more finding%s with a fix, all sources); "
+				"virtcap advise GUEST\n", more, more == 1 ? "" : "s");
+		else
+			fputs("More: virtcap -v (every finding and its source), virtcap advise "
+			      "GUEST.\n", o.f);
 	}
 	return ferror(o.f) ? -5 : 0;
 }

@@ -37,7 +37,7 @@ is "$(cap "$r" kernel.other_hypervisors_ok "['value']")" false \
 	"VirtualBox 7.1 beside a KVM that holds VT-x from load: they clash"
 cap "$r" kernel.other_hypervisors_ok "['fix']" | grep -q "VERR_VMX_IN_VMX_ROOT_MODE.*update VirtualBox to 7.2.10.*echo 'options kvm enable_virt_at_load=0' | sudo tee /etc/modprobe.d/kvm-virtualbox.conf"
 ok $? "the fix: VirtualBox 7.2.10, or enable_virt_at_load=0 in modprobe.d (kvm is a module)"
-"$VIRTCAP" --root "$r" --no-color >"$r.txt" 2>/dev/null
+timeout 60 "$VIRTCAP" --root "$r" -v --no-color >"$r.txt" 2>/dev/null
 grep -A2 '^  other_hypervisors_ok ' "$r.txt" | grep -q 'fix:'
 ok $? "the human report shows the clash with its fix"
 

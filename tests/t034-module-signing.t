@@ -47,7 +47,7 @@ cap "$r" kernel.unsigned_modules "['detail']" | grep -q "locked down (integrity)
 ok $? "the detail: why, which driver, where, and the kernel log's line"
 cap "$r" kernel.unsigned_modules "['fix']" | grep -q 'sudo mokutil --import /var/lib/shim-signed/mok/MOK.der.*sudo dpkg-reconfigure virtualbox-dkms'
 ok $? "the fix enrolls the key DKMS signs with, then rebuilds"
-"$VIRTCAP" --root "$r" --no-color >"$r.txt" 2>/dev/null
+timeout 60 "$VIRTCAP" --root "$r" -v --no-color >"$r.txt" 2>/dev/null
 sed -n '/^  unsigned_modules /,/^  [a-z]/p' "$r.txt" | grep -q 'fix: enroll the key DKMS signs'
 ok $? "the human report shows it with its fix"
 

@@ -39,7 +39,7 @@ cap "$r" kernel.guest_split_locks "['detail']" | grep -q "CPU 0/KVM/3324070 took
 ok $? "the detail quotes the vCPU thread's trap and the cost"
 cap "$r" kernel.guest_split_locks "['fix']" | grep -q '^stop the slowdown, keep the warning: sudo sysctl kernel.split_lock_mitigate=0'
 ok $? "6.2+: the sysctl, kept in sysctl.d"
-"$VIRTCAP" --root "$r" --no-color >"$r.txt" 2>/dev/null
+timeout 60 "$VIRTCAP" --root "$r" -v --no-color >"$r.txt" 2>/dev/null
 sed -n '/^  guest_split_locks /,/^  [a-z]/p' "$r.txt" | grep -q 'fix: stop the slowdown'
 ok $? "the human report shows it with its fix"
 

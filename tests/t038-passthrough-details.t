@@ -108,7 +108,7 @@ cap "$r" pci.groups_isolated "['detail']" | grep -q '^pcie_acs_override=downstre
 ok $? "the detail quotes the word and says what it does"
 cap "$r" pci.groups_isolated "['fix']" | grep -q '^for isolation that holds: remove pcie_acs_override'
 ok $? "the fix"
-"$VIRTCAP" --root "$r" --no-color >"$r.txt" 2>/dev/null
+timeout 60 "$VIRTCAP" --root "$r" -v --no-color >"$r.txt" 2>/dev/null
 sed -n '/^PCI and passthrough$/,/^[A-Z]/p' "$r.txt" | grep -q '^  groups_isolated .*no'
 ok $? "the human report shows it under PCI and passthrough"
 

@@ -129,9 +129,33 @@ is "$(row "$tmp/no-access" long64 C | tr -s ' ')" " long64 no y y y x . 64-bit l
 	"human matrix in ASCII where the locale is not UTF-8"
 is "$(row "$tmp/vtx-locked" real16 C | tr -s ' ' | cut -d' ' -f2-5)" "real16 no y x" \
 	"human matrix, vtx-locked: the firmware column fails"
-LANG=C "$VIRTCAP" --root "$tmp/no-access" --no-color >"$tmp/no-access.txt"
-sed -n '/^What blocks them, and the fix$/,$p' "$tmp/no-access.txt" | grep -q '^  long64 '
-ok $? "human output: the blocked kind is explained under 'What blocks them, and the fix'"
+LANG=C timeout 60 "$VIRTCAP" --root "$tmp/no-access" --no-color >"$tmp/no-access.txt"
+sed -n '/^What blocks them, and the fix$/,$p' "$tmp/no-access.txt" | grep -q '^  os64 '
+ok $? "human output: the blocked OS row is explained under 'What blocks them, and the fix'"
+LANG=C timeout 60 "$VIRTCAP" --root "$tmp/no-access" -v --no-color >"$tmp/no-access-v.txt"
+sed -n '/^What blocks them, and the fix$/,$p' "$tmp/no-access-v.txt" | grep -q '^  long64       as for '
+ok $? "and with -v every blocked row, long64 as for the OS row it shares its cause with (issue 25)"
+
+# the first screen is the answer (issue 25): for every scenario, the default report is at most
+# 60 lines of at most 80 columns, every blocked OS row explained, and it ends pointing to -v
+for s in $SCENARIOS; do
+	LANG=C.UTF-8 timeout 60 "$VIRTCAP" --root "$tmp/$s" --no-color >"$tmp/$s.first" 2>/dev/null
+	python3 - "$tmp/$s.first" <<'PY' >"$tmp/first.why"
+import sys
+lines = open(sys.argv[1], encoding="utf-8").read().split("\n")[:-1]
+wide = [l for l in lines if len(l) > 80 and "captured root /" not in l]   # a path is a path
+if len(lines) > 60 or wide:
+    print("%d lines, %d wider than 80" % (len(lines), len(wide)))
+blocked = [l.split()[0] for l in lines[3:9] if l.split()[1:2] == ["no"]]
+text = "\n".join(lines)
+for row in blocked:
+    if "\n  %s " % row not in text.split("What blocks them, and the fix")[-1]:
+        print("%s is not explained" % row)
+if not lines[-1].startswith("More: virtcap -v"):
+    print("the last line is not the pointer to -v")
+PY
+	is "$(cat "$tmp/first.why")" "" "$s: the default report fits one screen and explains every blocked OS"
+done
 
 # every scenario's report is valid against the published schema
 /usr/bin/python3 "$(dirname "$0")/lib/validate.py" \

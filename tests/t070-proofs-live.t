@@ -107,7 +107,7 @@ ok $? "dos, os32, os64: no at the first needed row whose proof failed, yes where
 
 # the human output of prove: each row's verdict and proof mark as the JSON had them, and each
 # failed row explained under "What blocks them" with what stopped its guest
-LANG=C timeout 120 "$VIRTCAP" prove --timeout 1 --no-color >"$tmp/human" 2>"$tmp/human.err"
+LANG=C timeout 120 "$VIRTCAP" prove --timeout 1 -v --no-color >"$tmp/human" 2>"$tmp/human.err"
 is "$?" 0 "virtcap prove (human output) exits 0"
 while read -r kind status verdict want detail duration; do
 	mark=$([ "$status" = proven ] && echo y || echo x)
