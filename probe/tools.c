@@ -48,6 +48,18 @@ static const struct piece {
 	  "/usr/share/OVMF/OVMF_CODE.secboot.fd", "/usr/share/edk2/ovmf/OVMF_CODE.secboot.fd" } },
 	{ CAP_TOOLS_SWTPM, "a TPM 2.0 emulator for guests (swtpm)", "swtpm swtpm-tools",
 	  "swtpm swtpm-tools", { "/usr/bin/swtpm" } },
+	/* guests of other architectures, emulated (issue 27) */
+	{ CAP_TOOLS_QEMU_AARCH64, "QEMU for arm64 guests (qemu-system-aarch64)", "qemu-system-arm",
+	  "qemu-system-aarch64", { "/usr/bin/qemu-system-aarch64",
+	  "/usr/local/bin/qemu-system-aarch64" } },
+	{ CAP_TOOLS_QEMU_ARM, "QEMU for 32-bit ARM guests (qemu-system-arm)", "qemu-system-arm",
+	  "qemu-system-arm", { "/usr/bin/qemu-system-arm", "/usr/local/bin/qemu-system-arm" } },
+	{ CAP_TOOLS_QEMU_RISCV64, "QEMU for riscv64 guests (qemu-system-riscv64)",
+	  "qemu-system-misc", "qemu-system-riscv", { "/usr/bin/qemu-system-riscv64",
+	  "/usr/local/bin/qemu-system-riscv64" } },
+	{ CAP_TOOLS_AAVMF, "UEFI firmware for arm64 guests (AAVMF / QEMU_EFI)", "qemu-efi-aarch64",
+	  "edk2-aarch64", { "/usr/share/AAVMF/AAVMF_CODE.fd",
+	  "/usr/share/qemu-efi-aarch64/QEMU_EFI.fd", "/usr/share/edk2/aarch64/QEMU_EFI.fd" } },
 };
 
 /* "apt", "dnf" or NULL: the package manager /etc/os-release's ID and ID_LIKE point to */

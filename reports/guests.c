@@ -91,6 +91,32 @@ const struct guest_advice advice_table[] = {
 	    "OS-level virtualization: a container given the device (docker run --device "
 	    "/dev/dri, or the NVIDIA container toolkit) uses the GPU at native speed",
 	    "there is no emulation of a physical GPU" } },
+	/* other CPU architectures: on an x86-64 host only QEMU's emulation (TCG) runs them, so
+	 * what is needed is the emulator and the firmware; KVM needs a host of their own */
+	{ "arm64", "a 64-bit ARM (AArch64) operating system, such as a Raspberry Pi 3/4/5 or a "
+	  "cloud arm64 image: on this x86-64 host by emulation only, many times slower than "
+	  "under KVM on an arm64 host", GUEST_LONG64,
+	  { CAP_STEP(CAP_TOOLS_QEMU_AARCH64, "QEMU for arm64 guests is installed "
+		     "(qemu-system-aarch64, -M virt -cpu max)"),
+	    CAP_STEP(CAP_TOOLS_AAVMF, "UEFI firmware for arm64 guests, which cloud and "
+		     "distribution images boot with (AAVMF / QEMU_EFI.fd)") },
+	  { "an arm64 host (a .metal instance of AWS Graviton, Ampere Altra, Apple silicon under "
+	    "Asahi Linux) runs it under KVM at native speed",
+	    "for arm64 Linux programs rather than a whole OS: containers through binfmt_misc and "
+	    "QEMU's user-mode emulation (apt install qemu-user-static binfmt-support)" } },
+	{ "arm32", "a 32-bit ARM operating system (armhf, an older Raspberry Pi image): on this "
+	  "x86-64 host by emulation only", GUEST_PAE32,
+	  { CAP_STEP(CAP_TOOLS_QEMU_ARM, "QEMU for 32-bit ARM guests is installed "
+		     "(qemu-system-arm, -M virt)") },
+	  { "an arm64 host whose cores still run AArch32 at EL1 (Cortex-A72 and older: a "
+	    "Raspberry Pi 4) runs it under KVM; many newer cores (Neoverse V1/N2, Apple's) do not",
+	    "for armhf Linux programs: containers through qemu-user-static" } },
+	{ "riscv64", "a 64-bit RISC-V operating system: on this x86-64 host by emulation only",
+	  GUEST_LONG64,
+	  { CAP_STEP(CAP_TOOLS_QEMU_RISCV64, "QEMU for riscv64 guests is installed "
+		     "(qemu-system-riscv64, -M virt, with OpenSBI as its firmware)") },
+	  { "a RISC-V host with the hypervisor extension (H) runs it under KVM",
+	    "for riscv64 Linux programs: containers through qemu-user-static" } },
 	{ "container", "a container (namespaces and cgroups, no VM)", GUEST_CONTAINER,
 	  { ROW_STEP(GUEST_CONTAINER, "this process can create namespaces and cgroups are "
 				      "mounted") },
@@ -109,6 +135,8 @@ static const struct {
 	{ "i386", "os32" }, { "freedos", "dos" }, { "windows", "windows11" }, { "win11", "windows11" },
 	{ "win10", "windows10" }, { "nested", "hypervisor" }, { "wsl2", "hypervisor" },
 	{ "docker", "container" }, { "podman", "container" }, { "passthrough", "gpu" },
+	{ "aarch64", "arm64" }, { "raspberrypi", "arm64" }, { "armhf", "arm32" },
+	{ "armv7", "arm32" }, { "risc-v", "riscv64" },
 	{ "vfio", "gpu" },
 };
 

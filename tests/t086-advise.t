@@ -165,4 +165,22 @@ done
 timeout 30 "$VIRTCAP" --root "$(dirname "$0")/data/roots/this-machine.tar.gz" advise os64 >"$tmp/out"
 grep -q 'holds   the CPU has long mode (this KVM is PVM' "$tmp/out"
 ok $? "the PVM host: os64's CPU step is its long mode, said as such"
+# guests of other CPU architectures (issue 27): on an x86-64 host, emulation only, said in the
+# title; what they need is QEMU for their architecture (and arm64's UEFI firmware), each fix the
+# package of this distribution; the names people type work
+host foreign; r=$tmp/foreign
+root_file "$r" etc/os-release 'ID=debian'
+root_file "$r" usr/bin/qemu-system-aarch64 ""
+root_file "$r" usr/share/AAVMF/AAVMF_CODE.fd ""
+advise "$r" aarch64 --json
+is "$rc/$(field "['guest']")/$(field "['verdict']")" "0/arm64/yes" \
+	"advise aarch64: the arm64 advice, yes where qemu-system-aarch64 and AAVMF are installed"
+field "['title']" | grep -q 'on this x86-64 host by emulation only'
+ok $? "its title says: by emulation only"
+advise "$r" arm32 --json
+is "$(field "['verdict']")/$(field "['steps'][0]['fix']")" "no/sudo apt install qemu-system-arm" \
+	"advise arm32 without qemu-system-arm: no, and the Debian package to install"
+advise "$r" risc-v --json
+is "$(field "['guest']")/$(field "['steps'][0]['fix']")" "riscv64/sudo apt install qemu-system-misc" \
+	"advise risc-v: riscv64, QEMU from qemu-system-misc"
 done_testing
