@@ -490,8 +490,8 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 			more += r->caps[i].fix && !shown;
 		}
 		if (more)
-			fprintf(o.f, "More: virtcap -v (%zu more finding%s with a fix, all sources); "
-				"virtcap advise GUEST\n", more, more == 1 ? "" : "s");
+			fprintf(o.f, "More: virtcap -v (%zu more finding%s with a fix); virtcap advise "
+				"GUEST\n", more, more == 1 ? "" : "s");
 		else
 			fputs("More: virtcap -v (every finding and its source), virtcap advise "
 			      "GUEST.\n", o.f);
