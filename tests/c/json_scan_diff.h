@@ -8,8 +8,8 @@
  * Where they may differ, on purpose, json_scan is the strict one (RFC 8259 and RFC 3629), and
  * each such refusal is checked to be one of json-c's known laxities, even in its strict mode:
  * NaN, Infinity and numbers that overflow a double (fleet refused those after the parse), UTF-8
- * outside RFC 3629's table, single quotes, "1.", leading zeros ("00", "-01"), control characters
- * inside strings.
+ * outside RFC 3629's table, single quotes, "1.", leading zeros ("00", "-01"), a minus with no
+ * integer part ("-.5"), control characters inside strings.
  */
 #ifndef VIRTCAP_JSON_SCAN_DIFF_H
 #define VIRTCAP_JSON_SCAN_DIFF_H
@@ -313,9 +313,22 @@ static bool diff_leading_zero(const char *text, size_t len, size_t k)
 }
 
 /*
+ * Whether json_scan stopped at k on the '.' of a minus with no integer part ("-.5e+3"), which
+ * json-c takes in strict mode too (not ".5"). Checked: with a 0 put before the '.', both read
+ * the text alike.
+ */
+static bool diff_missing_integer(const char *text, size_t len, size_t k)
+{
+	if (k < 1 || text[k] != '.' || text[k - 1] != '-' || k + 1 >= len || !diff_digit(text[k + 1]))
+		return false;
+	return diff_alike_spliced(text, len, k, 0, "0", 1);
+}
+
+/*
  * Whether json_scan refused, rightly, what json-c takes though RFC 8259 does not: a string in
- * single quotes, a number ending in '.', a number's leading zeros, or a control character
- * inside a string (checked: with an 'x' in its place, both read the text alike).
+ * single quotes, a number ending in '.', a number's leading zeros, a minus with no integer
+ * part, or a control character inside a string (checked: with an 'x' in its place, both read
+ * the text alike).
  */
 static bool diff_json_c_lax(const char *text, size_t len, const struct jscan_error *err)
 {
@@ -328,7 +341,7 @@ static bool diff_json_c_lax(const char *text, size_t len, const struct jscan_err
 	if (!strcmp(err->problem, "a bad number") && k >= 2 && text[k - 1] == '.' &&
 	    diff_digit(text[k - 2]))
 		return true;
-	if (diff_leading_zero(text, len, k))
+	if (diff_leading_zero(text, len, k) || diff_missing_integer(text, len, k))
 		return true;
 	if ((unsigned char)text[k] >= 0x20 || !strstr(err->problem, "control character"))
 		return false;

@@ -25,7 +25,7 @@ static const struct {
 	{ "{'a':1}", false }, { "[1 2]", false }, { "{\"a\":1 \"b\":2}", false },
 	{ "[0]", true }, { "[-0]", true }, { "[01]", false }, { "000\n", false }, { "[-00]", false },
 	{ "[00.5]", false }, { "[0, 007, 1e007]", false }, { "[1e007]", true }, { "[-]", false }, { "[1.]", false },
-	{ "[.5]", false }, { "[1e5]", true }, { "[1E+5]", true }, { "[1e-5]", true },
+	{ "[.5]", false }, { "[-.5]", false }, { "[-.5e+3]", false }, { "[1e5]", true }, { "[1E+5]", true }, { "[1e-5]", true },
 	{ "[1e]", false }, { "[+1]", false }, { "[0x10]", false }, { "[1.5e3]", true },
 	{ "[NaN]", false }, { "[Infinity]", false }, { "[-Infinity]", false }, { "[nan]", false },
 	{ "[true,false,null]", true }, { "[True]", false }, { "[nul]", false }, { "[truex]", false },
