@@ -449,8 +449,7 @@ static int dev_kvm_fix(struct probe_ctx *ctx, struct report *r, const struct lay
 				      "never logs in again, so joining a group would not apply)");
 	/* where the group cannot open it (0600, or root's group), joining it is no fix: the node
 	 * goes to group kvm first, on the machine that makes it (the host of a container) */
-	unsigned long long kvm_gid;
-	bool grants = probe_kvm_group_grants(ctx, &kvm_gid);
+	bool grants = probe_kvm_group_grants(ctx, &gid);
 	const char *first = grants ? "" : "first give /dev/kvm to group kvm, whose members it "
 		"then opens for (today its group can do nothing with it): " KVM_GROUP_UDEV_RULE
 		"; then ";
