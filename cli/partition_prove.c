@@ -271,17 +271,12 @@ static int qemu_start(const struct partition_advice *a, int disk_fd, struct qemu
 	const char *argv[44];
 	size_t n = 0;
 	char serial[2 * PATH_MAX + 64], debug[2 * PATH_MAX + 64], chardev[2 * PATH_MAX + 64];
-	char escaped[2 * PATH_MAX + 32];
 
-	/* paths in QEMU's option lists: their commas doubled, as QEMU reads them (the legacy
-	 * -serial file:PATH has no escape: the files are chardevs of their own) */
-	if (!qmp_opt_escape(q->serial, escaped, sizeof(escaped)))
-		return -ENAMETOOLONG;
-	snprintf(serial, sizeof(serial), "file,id=console,path=%s", escaped);
-	if (!qmp_opt_escape(q->debug, escaped, sizeof(escaped)))
-		return -ENAMETOOLONG;
-	snprintf(debug, sizeof(debug), "file,id=firmware,path=%s", escaped);
-	if (!qmp_chardev_arg(q->qmp_path, chardev, sizeof(chardev)))
+	/* paths in QEMU's option lists, their commas doubled (the legacy -serial file:PATH has no
+	 * escape: the files are chardevs of their own) */
+	if (!qmp_chardev_path_arg("file", "console", q->serial, "", serial, sizeof(serial)) ||
+	    !qmp_chardev_path_arg("file", "firmware", q->debug, "", debug, sizeof(debug)) ||
+	    !qmp_chardev_arg(q->qmp_path, chardev, sizeof(chardev)))
 		return -ENAMETOOLONG;
 	argv[n++] = "qemu-system-x86_64";
 	if (kvm) {

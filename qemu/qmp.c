@@ -42,12 +42,18 @@ bool qmp_opt_escape(const char *path, char *out, size_t len)
 	return true;
 }
 
-bool qmp_chardev_arg(const char *path, char *out, size_t len)
+bool qmp_chardev_path_arg(const char *backend, const char *id, const char *path,
+			  const char *extra, char *out, size_t len)
 {
-	char escaped[4096];
+	char escaped[8192];
 
 	return qmp_opt_escape(path, escaped, sizeof(escaped)) &&
-	       snprintf(out, len, "socket,id=qmp,path=%s,server=on,wait=off", escaped) < (int)len;
+	       snprintf(out, len, "%s,id=%s,path=%s%s", backend, id, escaped, extra) < (int)len;
+}
+
+bool qmp_chardev_arg(const char *path, char *out, size_t len)
+{
+	return qmp_chardev_path_arg("socket", "qmp", path, ",server=on,wait=off", out, len);
 }
 
 /* The next line QEMU sent, as JSON, within deadline (a CLOCK_MONOTONIC ms): 0 with *obj, or a

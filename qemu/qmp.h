@@ -25,6 +25,11 @@ struct qmp {
  * result would not fit in len */
 bool qmp_opt_escape(const char *path, char *out, size_t len);
 
+/* A -chardev value "BACKEND,id=ID,path=PATH" and extra (may be ""), the path escaped; false if
+ * it would not fit */
+bool qmp_chardev_path_arg(const char *backend, const char *id, const char *path,
+			  const char *extra, char *out, size_t len);
+
 /* The -chardev value for a QMP socket at path, escaped; false if it would not fit */
 bool qmp_chardev_arg(const char *path, char *out, size_t len);
 
