@@ -104,7 +104,6 @@ LIB_OBJS += cli/options.o
 LIB_OBJS += cli/error.o
 LIB_OBJS += cli/output.o
 LIB_OBJS += cli/prove.o
-LIB_OBJS += cli/signal_cleanup.o
 LIB_OBJS += cli/snapshot.o
 LIB_OBJS += cli/stack.o
 LIB_OBJS += hv-mini/bus.o
@@ -121,6 +120,7 @@ LIB_OBJS += qemu/qmp.o
 LIB_OBJS += proofs/hostile.o
 LIB_OBJS += proofs/registry.o
 LIB_OBJS += proofs/why_not.o
+LIB_OBJS += util/signal_cleanup.o
 LIB_OBJS += util/strindex.o
 LIB_OBJS += build/guests/images.o
 

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 #include "cli/atomic_file.h"
-#include "cli/signal_cleanup.h"
+#include "util/signal_cleanup.h"
 
 static const char *kind_of(mode_t m)
 {

@@ -2,7 +2,7 @@
 /*
  * A file written whole or not at all: the writing goes to a temporary beside the target, which
  * replaces it only on atomic_file_commit() (fsynced, then renamed), and is removed on
- * atomic_file_abort() or when a signal ends the run (cli/signal_cleanup.h). A reader (cron, the
+ * atomic_file_abort() or when a signal ends the run (util/signal_cleanup.h). A reader (cron, the
  * node_exporter textfile collector, a fleet) never sees half a file, and a failed run leaves
  * the old file as it was.
  *

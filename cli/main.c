@@ -27,7 +27,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "cli/output.h"
-#include "cli/signal_cleanup.h"
+#include "util/signal_cleanup.h"
 #include "probe/capture.h"
 #include "probe/probe.h"
 #include "probe/root_archive.h"

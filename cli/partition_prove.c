@@ -33,7 +33,7 @@
 
 #include "cli/cli.h"
 #include "cli/partition.h"
-#include "cli/signal_cleanup.h"
+#include "util/signal_cleanup.h"
 #include "qemu/qmp.h"
 #include "reports/text.h"
 

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "cli/signal_cleanup.h"
+#include "util/signal_cleanup.h"
 #include "reports/report.h"
 
 #define STACK_OUTPUT_MAX 16384

@@ -14,7 +14,7 @@
 
 #include <json-c/json.h>
 
-#include "cli/signal_cleanup.h"
+#include "util/signal_cleanup.h"
 #include "fuzz/workdir.h"
 #include "probe/probe.h"
 #include "probe/root_archive.h"

@@ -27,7 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli/signal_cleanup.h"
+#include "util/signal_cleanup.h"
 #include "fuzz/workdir.h"
 #include "probe/root_archive.h"
 

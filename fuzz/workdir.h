@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli/signal_cleanup.h"
+#include "util/signal_cleanup.h"
 
 static char fuzz_workdir_path[256];
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Removing registered temporaries when a signal ends the run (cli/signal_cleanup.h). The
+ * Removing registered temporaries when a signal ends the run (util/signal_cleanup.h). The
  * handler only calls unlink(), signal() and raise(), which are async-signal-safe; the paths
  * live in fixed static storage so that nothing is allocated or freed in it.
  */
@@ -13,7 +13,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cli/signal_cleanup.h"
+#include "util/signal_cleanup.h"
 
 #define CLEANUP_SLOTS 4
 
