@@ -33,11 +33,9 @@
 
 #include "cli/cli.h"
 #include "cli/partition.h"
-#include "util/signal_cleanup.h"
-#include "qemu/qmp.h"
+#include "qemu/vm.h"
 #include "reports/text.h"
 
-#define LOG_MAX (256 * 1024)		/* of the serial console and the debug port, read */
 #define SCREEN_PIXELS_MAX (4096u * 4096u)
 #define CHANGED_PIXELS 256		/* more than a blinking text cursor (9x16) */
 #define TICK_MS 300
@@ -53,11 +51,11 @@ struct screen {
 };
 
 struct qemu_run {
-	char dir[PATH_MAX], serial[PATH_MAX + 16], debug[PATH_MAX + 16], err[PATH_MAX + 16];
-	char qmp_path[PATH_MAX + 16];
-	pid_t pid;
-	struct qmp qmp;			/* QEMU's machine protocol: the screen, the disk, quit */
+	char dir[PATH_MAX];
+	struct qemu_vm vm;		/* QMP for the screen, the disk, quit */
 };
+
+#define FIRMWARE_LOG "firmware"		/* SeaBIOS's debug port, in the work directory */
 
 static long elapsed_ms(const struct timespec *t0)
 {
@@ -65,29 +63,6 @@ static long elapsed_ms(const struct timespec *t0)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (t.tv_sec - t0->tv_sec) * 1000 + (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/* The first LOG_MAX bytes of path, NUL-terminated (NUL bytes in it made spaces); NULL if none */
-static char *read_log(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	char *buf;
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	buf = malloc(LOG_MAX + 1);
-	n = buf ? read(fd, buf, LOG_MAX) : -1;
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	for (ssize_t i = 0; i < n; i++)
-		if (!buf[i])
-			buf[i] = ' ';
-	buf[n] = '\0';
-	return buf;
 }
 
 /* The line of log holding at, cleaned for a terminal, into out */
@@ -196,9 +171,9 @@ static bool screendump(struct qemu_run *q, struct screen *s)
 
 	snprintf(path, sizeof(path), "%s/screen.ppm", q->dir);
 	unlink(path);
-	/* the path as a JSON string: no space or newline in TMPDIR can split it */
-	json_object_object_add(args, "filename", json_object_new_string(path));
-	if (qmp_execute(&q->qmp, "screendump", args, SCREEN_WAIT_MS, NULL) ||
+	/* QEMU runs in the work directory: a name of ours, never a path of the caller's */
+	json_object_object_add(args, "filename", json_object_new_string("screen.ppm"));
+	if (qmp_execute(&q->vm.qmp, "screendump", args, SCREEN_WAIT_MS, NULL) ||
 	    !(f = fopen(path, "re")))
 		return false;
 	free(s->px);
@@ -221,7 +196,7 @@ static long long disk_written(struct qemu_run *q)
 	struct json_object *ret, *dev, *stats, *wr;
 	long long written = -1;
 
-	if (qmp_execute(&q->qmp, "query-blockstats", NULL, SCREEN_WAIT_MS, &ret))
+	if (qmp_execute(&q->vm.qmp, "query-blockstats", NULL, SCREEN_WAIT_MS, &ret))
 		return -1;
 	for (size_t i = 0; json_object_is_type(ret, json_type_array) &&
 	     i < json_object_array_length(ret); i++) {
@@ -264,102 +239,54 @@ static void progress(const char *what, long ms, unsigned limit_s)
 			"(%ld s of at most %u)\033[K", what, ms / 1000, limit_s);
 }
 
-/* Start QEMU: the disk as fd 3, read-only; its monitor on pipes; its logs in q->dir */
+/* Start QEMU: the disk as fd 3, read-only, through a snapshot; the firmware's debug port
+ * logged in the work directory */
 static int qemu_start(const struct partition_advice *a, int disk_fd, struct qemu_run *q,
 		      bool kvm)
 {
-	const char *argv[44];
+	const char *args[32];
 	size_t n = 0;
-	char serial[2 * PATH_MAX + 64], debug[2 * PATH_MAX + 64], chardev[2 * PATH_MAX + 64];
 
-	/* paths in QEMU's option lists, their commas doubled (the legacy -serial file:PATH has no
-	 * escape: the files are chardevs of their own) */
-	if (!qmp_chardev_path_arg("file", "console", q->serial, "", serial, sizeof(serial)) ||
-	    !qmp_chardev_path_arg("file", "firmware", q->debug, "", debug, sizeof(debug)) ||
-	    !qmp_chardev_arg(q->qmp_path, chardev, sizeof(chardev)))
-		return -ENAMETOOLONG;
-	argv[n++] = "qemu-system-x86_64";
 	if (kvm) {
-		argv[n++] = "-enable-kvm";
-		argv[n++] = "-cpu";
-		argv[n++] = "host";
+		args[n++] = "-enable-kvm";
+		args[n++] = "-cpu";
+		args[n++] = "host";
 	} else {
-		argv[n++] = "-accel";
-		argv[n++] = "tcg";
+		args[n++] = "-accel";
+		args[n++] = "tcg";
 	}
-	argv[n++] = "-m";
-	argv[n++] = "2G";
-	argv[n++] = "-nodefaults";	/* no CD-ROM or network for the firmware to try first */
-	argv[n++] = "-vga";
-	argv[n++] = "std";
-	argv[n++] = "-display";
-	argv[n++] = "none";
-	argv[n++] = "-chardev";
-	argv[n++] = serial;
-	argv[n++] = "-serial";
-	argv[n++] = "chardev:console";
-	argv[n++] = "-chardev";
-	argv[n++] = debug;
-	argv[n++] = "-device";
-	argv[n++] = "isa-debugcon,iobase=0x402,chardev=firmware";
-	argv[n++] = "-chardev";
-	argv[n++] = chardev;
-	argv[n++] = "-mon";
-	argv[n++] = "chardev=qmp,mode=control";
+	args[n++] = "-m";
+	args[n++] = "2G";
+	args[n++] = "-nodefaults";	/* no CD-ROM or network for the firmware to try first */
+	args[n++] = "-vga";
+	args[n++] = "std";
+	args[n++] = "-chardev";
+	args[n++] = "file,id=firmware,path=" FIRMWARE_LOG;
+	args[n++] = "-device";
+	args[n++] = "isa-debugcon,iobase=0x402,chardev=firmware";
 	if (a->uefi) {
-		argv[n++] = "-bios";
-		argv[n++] = a->ovmf;
+		args[n++] = "-bios";
+		args[n++] = a->ovmf;
 	}
-	argv[n++] = "-add-fd";
-	argv[n++] = "fd=3,set=1,opaque=the-disk-read-only";
-	argv[n++] = "-drive";
-	argv[n++] = "driver=raw,file.driver=host_device,file.filename=/dev/fdset/1,snapshot=on,"
+	args[n++] = "-add-fd";
+	args[n++] = "fd=3,set=1,opaque=the-disk-read-only";
+	args[n++] = "-drive";
+	args[n++] = "driver=raw,file.driver=host_device,file.filename=/dev/fdset/1,snapshot=on,"
 		    "if=none,id=disk";
-	argv[n++] = "-device";
+	args[n++] = "-device";
 	if (a->windows) {	/* as the printed command: Windows installed on AHCI */
-		argv[n++] = "ahci,id=ahci";
-		argv[n++] = "-device";
-		argv[n++] = "ide-hd,drive=disk,bus=ahci.0";
+		args[n++] = "ahci,id=ahci";
+		args[n++] = "-device";
+		args[n++] = "ide-hd,drive=disk,bus=ahci.0";
 	} else {
-		argv[n++] = "virtio-blk-pci,drive=disk";
+		args[n++] = "virtio-blk-pci,drive=disk";
 	}
-	argv[n] = NULL;
+	args[n] = NULL;
 
-	q->pid = fork();
-	if (q->pid == 0) {
-		int err = open(q->err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-		int none = open("/dev/null", O_RDWR | O_CLOEXEC);
+	struct qemu_vm_options o = { .args = args, .pass_fd = disk_fd,
+				     .connect_ms = QMP_CONNECT_MS };
 
-		setpgid(0, 0);
-		/* snapshot=on keeps the guest's writes in a temporary file under TMPDIR (else
-		 * /var/tmp, which a minimal system may not have): ours, removed with the rest */
-		if (none < 0 || dup2(none, STDIN_FILENO) < 0 || err < 0 ||
-		    dup2(err, STDOUT_FILENO) < 0 || dup2(err, STDERR_FILENO) < 0 ||
-		    dup2(disk_fd, 3) < 0 || setenv("TMPDIR", q->dir, 1) < 0)
-			_exit(127);
-		execvp(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	if (q->pid < 0)
-		return -errno;
-	setpgid(q->pid, q->pid);
-	signal_cleanup_add_group(q->pid);
-	return 0;
-}
-
-/* quit, then no mercy: QEMU and what it started end with the proof */
-static void qemu_stop(struct qemu_run *q, int *status)
-{
-	if (q->qmp.fd >= 0)	/* a QEMU whose QMP is gone is ending anyway */
-		qmp_execute(&q->qmp, "quit", NULL, 1000, NULL);
-	for (int i = 0; i < 30 && waitpid(q->pid, status, WNOHANG) == 0; i++)
-		usleep(100000);
-	if (waitpid(q->pid, status, WNOHANG) == 0) {
-		kill(-q->pid, SIGKILL);
-		waitpid(q->pid, status, 0);
-	}
-	signal_cleanup_forget_group();
-	qmp_close(&q->qmp);
+	return qemu_vm_start(&q->vm, q->dir, &o);
 }
 
 static void proof_say(struct partition_proof *p, const char *verdict, const char *fmt, ...)
@@ -387,13 +314,8 @@ static void watch(struct qemu_run *q, struct partition_proof *p, unsigned limit_
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		long ms = elapsed_ms(&t0);
-		pid_t done = waitpid(q->pid, &status, WNOHANG);
-
-		if (done == q->pid) {
-			char *err = read_log(q->err);
-
-			line_at(err ? err : "", err ? err : "", p->qemu_said, sizeof(p->qemu_said));
-			free(err);
+		if (qemu_vm_ended(&q->vm, &status)) {
+			qemu_vm_said(&q->vm, p->qemu_said, sizeof(p->qemu_said));
 			proof_say(p, "no", "QEMU ended after %ld ms%s%s", ms,
 				  p->qemu_said[0] ? ": " : "", p->qemu_said);
 			break;
@@ -423,7 +345,8 @@ static void watch(struct qemu_run *q, struct partition_proof *p, unsigned limit_
 		/* the screen first, then the log: a screen taken before the log shows the
 		 * hand-over was certainly taken before the hand-over */
 		bool shot = screendump(q, &now), wrote = false, fell_back = false;
-		char *serial = read_log(q->serial), *debug = read_log(q->debug);
+		char *serial = qemu_vm_read(&q->vm, QEMU_VM_CONSOLE);
+		char *debug = qemu_vm_read(&q->vm, FIRMWARE_LOG);
 		enum stage seen = firmware_stage(serial, debug, p->firmware_said,
 						 sizeof(p->firmware_said), &mark);
 
@@ -478,7 +401,7 @@ static void watch(struct qemu_run *q, struct partition_proof *p, unsigned limit_
 		}
 		usleep(TICK_MS * 1000);
 	}
-	qemu_stop(q, &status);
+	qemu_vm_stop(&q->vm, &status);
 	if (isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
 	free(handover.px);
@@ -505,8 +428,7 @@ static bool in_path(const char *name)
 int partition_prove(const struct partition_advice *a, struct partition_proof *p,
 		    unsigned limit_s)
 {
-	const char *tmp = getenv("TMPDIR");
-	struct qemu_run q = { .qmp = { .fd = -1 } };
+	struct qemu_run q = { .vm = { .qmp = { .fd = -1 }, .dir_fd = -1 } };
 	struct sigaction ignore = { .sa_handler = SIG_IGN }, saved;
 	int fd, rc;
 
@@ -529,31 +451,19 @@ int partition_prove(const struct partition_advice *a, struct partition_proof *p,
 			  strerror(errno));
 		return 0;
 	}
-	snprintf(q.dir, sizeof(q.dir), "%s/virtcap-boot.XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
-	if (!mkdtemp(q.dir) || signal_cleanup_add_tree(q.dir)) {
-		rc = -errno;
+	if ((rc = qemu_vm_workdir("virtcap-boot", q.dir, sizeof(q.dir)))) {
 		close(fd);
-		return rc ? rc : -ENOSPC;
+		return rc;
 	}
-	snprintf(q.serial, sizeof(q.serial), "%s/serial", q.dir);
-	snprintf(q.debug, sizeof(q.debug), "%s/firmware", q.dir);
-	snprintf(q.err, sizeof(q.err), "%s/qemu.err", q.dir);
-	snprintf(q.qmp_path, sizeof(q.qmp_path), "%s/qmp", q.dir);
 	sigaction(SIGPIPE, &ignore, &saved);	/* a QEMU that died: its monitor's pipe says EPIPE */
 	rc = qemu_start(a, fd, &q, a->kvm);
 	close(fd);
-	if (!rc && (rc = qmp_connect(&q.qmp, q.qmp_path, QMP_CONNECT_MS))) {
-		int status;
-
-		qemu_stop(&q, &status);	/* a QEMU we cannot steer does not run on */
-	}
 	if (rc)
 		proof_say(p, "not-run", "not run: QEMU could not be started and reached over QMP: "
 			  "%s", strerror(-rc));
 	else
 		watch(&q, p, limit_s);
 	sigaction(SIGPIPE, &saved, NULL);
-	signal_cleanup_remove_tree(q.dir);
-	signal_cleanup_forget(q.dir);
+	qemu_vm_workdir_remove(q.dir);
 	return 0;
 }

@@ -25,37 +25,6 @@ static long long now_ms(void)
 	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
-bool qmp_opt_escape(const char *path, char *out, size_t len)
-{
-	size_t n = 0;
-
-	for (const char *c = path; *c; c++) {
-		if (n + 3 > len)
-			return false;
-		if (*c == ',')
-			out[n++] = ',';
-		out[n++] = *c;
-	}
-	if (n + 1 > len)
-		return false;
-	out[n] = '\0';
-	return true;
-}
-
-bool qmp_chardev_path_arg(const char *backend, const char *id, const char *path,
-			  const char *extra, char *out, size_t len)
-{
-	char escaped[8192];
-
-	return qmp_opt_escape(path, escaped, sizeof(escaped)) &&
-	       snprintf(out, len, "%s,id=%s,path=%s%s", backend, id, escaped, extra) < (int)len;
-}
-
-bool qmp_chardev_arg(const char *path, char *out, size_t len)
-{
-	return qmp_chardev_path_arg("socket", "qmp", path, ",server=on,wait=off", out, len);
-}
-
 /* The next line QEMU sent, as JSON, within deadline (a CLOCK_MONOTONIC ms): 0 with *obj, or a
  * negative errno */
 static int read_object(struct qmp *q, long long deadline, struct json_object **obj)

@@ -2,9 +2,8 @@
 /*
  * QEMU's machine protocol (QMP), the only way virtcap speaks to a running QEMU (qemu/qmp.c):
  * commands and their arguments are JSON, so a path with a space, a comma or a newline is one
- * string, never split into further commands as the human monitor's text would be. A QEMU is
- * started with -chardev socket,id=qmp,path=P,server=on,wait=off -mon chardev=qmp,mode=control
- * (qmp_chardev_arg() writes that value), P in a directory of the caller's own.
+ * string, never split into further commands as the human monitor's text would be. qemu/vm.c
+ * starts each QEMU with its QMP socket in the VM's own work directory.
  */
 #ifndef VIRTCAP_QMP_H
 #define VIRTCAP_QMP_H
@@ -20,18 +19,6 @@ struct qmp {
 	size_t len;
 	bool stopped;		/* a STOP event came: the guest was paused (an I/O error, ...) */
 };
-
-/* path as one value of a QEMU option: its commas doubled (QEMU's own escape). false if the
- * result would not fit in len */
-bool qmp_opt_escape(const char *path, char *out, size_t len);
-
-/* A -chardev value "BACKEND,id=ID,path=PATH" and extra (may be ""), the path escaped; false if
- * it would not fit */
-bool qmp_chardev_path_arg(const char *backend, const char *id, const char *path,
-			  const char *extra, char *out, size_t len);
-
-/* The -chardev value for a QMP socket at path, escaped; false if it would not fit */
-bool qmp_chardev_arg(const char *path, char *out, size_t len);
 
 /* Connect to the socket at path (QEMU may still be starting: tried until timeout_ms), read its
  * greeting, and leave negotiation mode. 0, or a negative errno (-ETIMEDOUT, -EPROTO). */

@@ -136,16 +136,17 @@ is "$(proof "['verdict']")/$(proof "['firmware_said']")" "no/No bootable device.
 	"a blank disk: the firmware found nothing to boot"
 is "$(real)" "no nothing-to-boot,does-not-boot" "a blank disk: nothing to boot, and the proof's no"
 
-# TMPDIR with a space, a comma and a newline (issue 24): the proof's screen is asked for over
-# QMP with its path as a JSON string, and its files passed to QEMU with their commas escaped, so
-# GRUB is seen drawing as above (through the human monitor, the path split at the space and
-# the screen was never read: "started")
+# TMPDIR with a space, a comma and a newline (issue 24), longer than a Unix socket's path may
+# be: QEMU runs in its work directory, its files and sockets have short names of virtcap's there,
+# and virtcap reaches them through the directory's descriptor, so GRUB is seen drawing as above
+# (through the human monitor, the path split at the space and the screen was never read:
+# "started"; a QMP socket at the full path was ENAMETOOLONG)
 odd="$tmp/a dir, with
-a newline"
+a newline/$(printf 'long-%.0s' $(seq 24))"
 mkdir -p "$odd"
 TMPDIR=$odd prove_disk "$tmp/bios.img" odd-tmpdir
 is "$(proof "['verdict']")/$(ls -A "$odd" | wc -l)" "boots/0" \
-	"TMPDIR with a space, a comma and a newline: GRUB seen booting, nothing left there"
+	"TMPDIR with a space, a comma, a newline, ${#odd} bytes: GRUB seen booting, nothing left there"
 
 # a disk whose boot code writes to it forever (int 13h extended writes, 32 KiB a call): the
 # guest's writes go to the snapshot overlay, which virtcap bounds: the proof stops at 256 MiB
