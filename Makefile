@@ -117,12 +117,19 @@ LIB_OBJS += hv-mini/vm.o
 LIB_OBJS += nested/nested.o
 LIB_OBJS += proofs/capability.o
 LIB_OBJS += qemu/gdb.o
+LIB_OBJS += qemu/initramfs.o
 LIB_OBJS += qemu/qmp.o
+LIB_OBJS += qemu/stack.o
+LIB_OBJS += qemu/stack_common.o
+LIB_OBJS += qemu/stack_devices.o
+LIB_OBJS += qemu/stack_libvirt.o
+LIB_OBJS += qemu/stack_net.o
 LIB_OBJS += qemu/vm.o
 LIB_OBJS += proofs/hostile.o
 LIB_OBJS += proofs/registry.o
 LIB_OBJS += proofs/why_not.o
 LIB_OBJS += util/signal_cleanup.o
+LIB_OBJS += util/run.o
 LIB_OBJS += util/strindex.o
 LIB_OBJS += build/guests/images.o
 
@@ -269,11 +276,7 @@ install: virtcap
 	install -m 0755 scripts/lab.sh $(DESTDIR)$(PREFIX)/lib/virtcap/lab.sh
 	install -m 0755 scripts/refresh.sh $(DESTDIR)$(PREFIX)/lib/virtcap/refresh.sh
 	install -m 0644 scripts/lab-kernels.tsv $(DESTDIR)$(PREFIX)/lib/virtcap/lab-kernels.tsv
-	install -m 0755 scripts/stack.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack.sh
-	install -m 0755 scripts/stack-devices.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-devices.sh
 	install -m 0755 scripts/stack-guest.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-guest.sh
-	install -m 0644 scripts/stack-libvirt.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-libvirt.sh
-	install -m 0755 scripts/stack-registers.sh $(DESTDIR)$(PREFIX)/lib/virtcap/stack-registers.sh
 	install -d $(DESTDIR)$(PREFIX)/share/virtcap
 	install -m 0755 scripts/virtcap.fact $(DESTDIR)$(PREFIX)/share/virtcap/virtcap.fact
 	install -m 0644 docs/ansible/collect.yml $(DESTDIR)$(PREFIX)/share/virtcap/collect.yml

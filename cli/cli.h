@@ -30,8 +30,8 @@ int cli_script_path(const char *name, char *path, size_t len);
 
 struct report;
 /*
- * prove --stack NAME (cli/stack.c): boot a real guest with that stack through scripts/stack.sh
- * and record what it found; live: this is the host the report describes, else not run.
+ * prove --stack NAME (cli/stack.c): boot a real guest with that stack (qemu/stack.c) and record
+ * what it found; live: this is the host the report describes, else not run.
  * 0, or -ENOMEM.
  */
 int cli_run_stack(struct report *r, const char *name, bool live);

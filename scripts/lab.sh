@@ -12,7 +12,7 @@
 # Kernels (the versions lab-kernels.tsv pins) and busybox come from Debian with `apt-get
 # download` into a cache (never installed);
 # after the first run no network is needed. --with-stack (QEMU engine, amd64) also puts this
-# host's QEMU, the tools scripts/stack.sh uses and the cached guest kernel into the lab, so
+# host's QEMU, the tools virtcap's stack proof uses and the cached guest kernel into the lab, so
 # that `prove --stack qemu` boots a real L2 guest on the lab's real (nested) KVM. --disk FILE
 # (QEMU engine, amd64) gives the lab FILE as a read-only virtio disk, /dev/vda inside, so that
 # `advise partition /dev/vda --prove` boots a disk on that KVM; the file is never written. The
@@ -206,7 +206,7 @@ $(tail -5 "$log")"
 	rm -rf "$cache/$a/lists" "$cache/$a/cache"
 }
 
-# The modules, besides KVM's, that scripts/stack.sh's guest loads to prove QEMU's virtual
+# The modules, besides KVM's, that the stack proof's guest (scripts/stack-guest.sh) loads to prove QEMU's virtual
 # devices from inside: virtio disk, network and 9p/virtiofs shares, the q35 AHCI CD-ROM with
 # ISO 9660, the floppy with FAT; and tun, which the lab itself loads for --with-stack's tap
 # device. fetch unpacks them with everything their own depends= names.
@@ -327,7 +327,7 @@ root=$cache/$kernel/root
 vmlinuz=$(ls "$root"/boot/vmlinuz-* 2>/dev/null | head -1)
 [ -n "$vmlinuz" ] || die "no kernel in $root/boot"
 for f in "$root"/lib/modules/*/guest-devices.order; do order_checked "$f"; done
-if [ "$fetch_only" = 1 ]; then	# for scripts/stack.sh: the pinned kernel and busybox, no boot
+if [ "$fetch_only" = 1 ]; then	# for prove --stack: the pinned kernel and busybox, no boot
 	echo "$root"
 	exit 0
 fi
@@ -376,13 +376,13 @@ pack() {
 	done
 }
 if [ "$with_stack" = 1 ]; then
-	# QEMU with its firmware, the tools stack.sh makes media and networks with, the python
-	# modules its listener uses (listed by python itself), the scripts, and the cache that
-	# lab.sh --fetch-only finds: the guest kernel, busybox and the device modules
+	# QEMU with its firmware, the tools the stack proof makes media with, the guest's init and
+	# lab.sh, and the cache that lab.sh --fetch-only finds: the guest kernel, busybox and the
+	# device modules (virtcap itself makes the network namespace, tap device and listener)
 	# (Debian's QEMU loads TCG as a module, and finds ROMs on its firmware path: seabios,
 	# qemu, ipxe)
 	pack /usr/bin/qemu-system-x86_64 /usr/bin/qemu-img /usr/bin/xorriso /usr/sbin/mkfs.fat \
-		/usr/bin/mtools /usr/lib/qemu/virtiofsd /usr/sbin/ip /usr/bin/python3 \
+		/usr/bin/mtools /usr/lib/qemu/virtiofsd \
 		/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so
 	for t in mcopy mtype; do ln -sf mtools "$ir/usr/bin/$t"; done
 	# mtools converts file names through iconv: glibc's module for its codepage 850
@@ -390,13 +390,11 @@ if [ "$with_stack" = 1 ]; then
 	mkdir -p "$ir$gconv" && cp -r "$gconv"/gconv-modules* "$gconv/IBM850.so" "$ir$gconv/" ||
 		die "--with-stack: copying glibc's gconv modules for mtools failed"
 	ln -sf mkfs.fat "$ir/usr/sbin/mkfs.vfat"
-	pack $(/usr/bin/python3 -c 'import re, socket, os, sys, time
-print(" ".join(m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None)))')
 	mkdir -p "$ir/usr/share" "$ir/usr/lib/ipxe" &&
 		cp -rL /usr/share/qemu /usr/share/seabios "$ir/usr/share/" &&
 		cp -rL /usr/lib/ipxe/qemu "$ir/usr/lib/ipxe/" || die "--with-stack: copying QEMU's firmware failed"
 	mkdir -p "$ir/bin/scripts" "$ir/root/.cache/virtcap/lab/amd64"
-	cp "$here"/stack.sh "$here"/stack-*.sh "$here"/lab.sh "$pins" "$ir/bin/scripts/"
+	cp "$here"/stack-guest.sh "$here"/lab.sh "$pins" "$ir/bin/scripts/"
 	cp -r "$root" "$ir/root/.cache/virtcap/lab/amd64/"
 	tun=$(grep '/tun\.ko$' "$root/lib/modules/$kver/guest-devices.order" || true)
 	[ -n "$tun" ] && cp "$root/lib/modules/$kver/$tun" "$ir/mods/tun.ko"

@@ -1,12 +1,16 @@
 #!/bin/busybox sh
-# The init of scripts/stack.sh's guest: a real Linux kernel runs it from our initramfs.
+# The init of the stack proof's guest (qemu/stack.c): a real Linux kernel runs it from the
+# initramfs virtcap writes.
 #
 # It prints "VIRTCAP-STACK-INIT <uptime>" on the serial console at once: that line times the
 # boot. With virtcap.devices=NAME,... on the kernel command line it then proves each of QEMU's
 # virtual devices from inside, one line each: "VIRTCAP-DEV NAME start" before trying (a device
 # that hangs the guest is the one started last), then "VIRTCAP-DEV NAME ok|fail DETAIL". The
-# host wrote "VIRTCAP-IN <nonce> NAME" where the guest reads, and checks for
-# "VIRTCAP-OUT <nonce> NAME" where the guest writes, after the guest has powered off.
+# host wrote "VIRTCAP-IN <nonce> NAME <secret>" where the guest reads, the secret nowhere
+# else, and checks for "VIRTCAP-OUT <nonce> NAME <secret>" where the guest writes, after the
+# guest has powered off: only a guest that read the device can write it. What cannot be written
+# (a CD-ROM) or is the host's to say (the listener's answer, with a secret of its own) is
+# quoted in DETAIL, where the host looks for the secret.
 /bin/busybox --install -s /bin
 export PATH=/bin
 mount -t proc proc /proc
@@ -25,7 +29,11 @@ for m in $(cat /lib/modules/guest-devices.order); do insmod "/lib/modules/$m" 2>
 say() { echo "VIRTCAP-DEV $1 $2 $(printf '%s' "$3" | tr '\n' ' ' | cut -c1-300)"; }
 # within: tries COMMAND for up to 5 s (devices appear as their drivers probe them)
 within() { i=0; until "$@" >/dev/null 2>&1; do i=$((i + 1)); [ $i -ge 50 ] && return 1; sleep 0.1; done; }
-expect_in() { [ "$(echo "$2" | tr -d '\0')" = "VIRTCAP-IN $nonce $1" ]; }
+# expect_in NAME TEXT: TEXT is the host's "VIRTCAP-IN <nonce> NAME <secret>"; sets $secret
+expect_in() {
+	secret=$(echo "$2" | tr -d '\0' | sed -n "s/^VIRTCAP-IN $nonce $1 \([0-9a-f]\{16\}\)\$/\1/p")
+	[ -n "$secret" ]
+}
 
 # the virtio disk QEMU was given with serial virtcap-NAME
 disk_by_serial() {
@@ -47,7 +55,7 @@ disk() {	# NAME: read the first sector, write the ninth, straight to the block d
 	dev=$(disk_by_serial "$1")
 	got=$(dd if="$dev" bs=512 count=1 2>/dev/null | tr -d '\0')
 	expect_in "$1" "$got" || { say "$1" fail "$dev's first sector holds '$(echo "$got" | cut -c1-60)', not what the host wrote"; return; }
-	echo "VIRTCAP-OUT $nonce $1" | dd of="$dev" bs=512 seek=8 conv=sync,fsync 2>/tmp/err ||
+	echo "VIRTCAP-OUT $nonce $1 $secret" | dd of="$dev" bs=512 seek=8 conv=sync,fsync 2>/tmp/err ||
 		{ say "$1" fail "writing $dev: $(cat /tmp/err)"; return; }
 	say "$1" ok "$dev (virtio-blk) read, and written"
 }
@@ -58,11 +66,11 @@ mounted_fs() {	# NAME DEVICE-OR-TAG TYPE OPTIONS WRITE: mount, read in.txt, mayb
 	got=$(cat "/mnt/$1/in.txt" 2>/tmp/err) || { say "$1" fail "reading in.txt from $2: $(cat /tmp/err)"; umount "/mnt/$1"; return; }
 	if ! expect_in "$1" "$got"; then
 		say "$1" fail "in.txt on $2 holds '$(echo "$got" | cut -c1-60)', not what the host wrote"
-	elif [ "$5" = write ] && ! echo "VIRTCAP-OUT $nonce $1" >"/mnt/$1/out.txt" 2>/tmp/err; then
+	elif [ "$5" = write ] && ! echo "VIRTCAP-OUT $nonce $1 $secret" >"/mnt/$1/out.txt" 2>/tmp/err; then
 		say "$1" fail "writing out.txt on $2: $(cat /tmp/err)"
 	else
 		umount "/mnt/$1" 2>/tmp/err || { say "$1" fail "umount $2: $(cat /tmp/err)"; return; }
-		say "$1" ok "$2 mounted as $3, in.txt read$([ "$5" = write ] && echo ", out.txt written")"
+		say "$1" ok "$2 mounted as $3, in.txt read$([ "$5" = write ] && echo ", out.txt written" || echo " (its secret: $secret)")"
 		return
 	fi
 	umount "/mnt/$1"
@@ -80,9 +88,10 @@ net() {	# NAME MAC ADDRESS HOST: an HTTP request to the host's listener, its ans
 		got=$(timeout 10 wget -q -O - "http://$4:$port/$1-$nonce" 2>/tmp/err) && break
 		sleep 1
 	done
-	[ "$got" = "VIRTCAP-NET-REPLY $1-$nonce" ] ||
-		{ say "$1" fail "$ifc ($3) asked http://$4:$port/ and got '$(echo "$got" | cut -c1-60)' $(cat /tmp/err)"; return; }
-	say "$1" ok "$ifc ($3) sent its request to the host ($4:$port) and read the host's answer"
+	case $got in "VIRTCAP-NET-REPLY $1-$nonce "*) ;; *)
+		say "$1" fail "$ifc ($3) asked http://$4:$port/ and got '$(echo "$got" | cut -c1-60)' $(cat /tmp/err)"; return ;;
+	esac
+	say "$1" ok "$ifc ($3) sent its request to the host ($4:$port) and read the host's answer (its secret: ${got##* })"
 }
 
 for d in $devices; do

@@ -29,7 +29,7 @@ is "$(dpkg-deb -f "$deb" Version)" "$("$VIRTCAP" --version | cut -d' ' -f2)" \
 dpkg-deb -c "$deb" | awk '{ print $6 }' | sed 's|^\./|/|' >"$tmp/files"
 missing=""
 for f in /usr/bin/virtcap /usr/share/man/man1/virtcap.1.gz /usr/lib/virtcap/lab.sh \
-	 /usr/lib/virtcap/lab-kernels.tsv /usr/lib/virtcap/stack.sh /usr/lib/virtcap/stack-guest.sh \
+	 /usr/lib/virtcap/lab-kernels.tsv /usr/lib/virtcap/stack-guest.sh \
 	 /usr/share/virtcap/schema/report-v1.json /usr/share/virtcap/virtcap.fact \
 	 /usr/share/virtcap/collect.yml /usr/share/bash-completion/completions/virtcap \
 	 /usr/share/virtcap/prometheus/virtcap.rules.yml /usr/lib/virtcap/refresh.sh \

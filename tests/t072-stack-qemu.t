@@ -60,8 +60,10 @@ st "['devices']['disk']['detail']" | grep -q 'the host found sector 8 of disk.im
 	st "['devices']['floppy']['detail']" | grep -q "the host found out.txt in floppy.img's FAT" &&
 	st "['devices']['share']['detail']" | grep -q 'the host found out.txt in the shared directory'
 ok $? "each written medium: the host found what the guest wrote"
-st "['devices']['net']['detail']" | grep -q "read the host's answer; the host found the guest's request"
-ok $? "user-mode network: the request reached the host and the answer the guest"
+st "['devices']['net']['detail']" | grep -Eq "read the host's answer \(its secret: [0-9a-f]{16}\); the host found the guest's request at the host's listener, and the guest quotes its answer's secret"
+ok $? "user-mode network: the request reached the host and the answer, with its secret, the guest"
+st "['devices']['cdrom']['detail']" | grep -Eq "in.txt read \(its secret: [0-9a-f]{16}\); the host found the disc's secret in the guest's words"
+ok $? "the CD-ROM: the guest quotes the secret only the disc holds"
 if [ -c /dev/net/tun ] && unshare -rn true 2>/dev/null; then
 	is "$(st "['devices']['net_tap']['status']")" proven "a tap device in a private network namespace"
 else
@@ -92,6 +94,42 @@ grep -q "^floppy failed QEMU refused it, and booted the guest without it: .*vc-f
 ok $? "a medium QEMU refuses at start: failed with QEMU's words, the guest booted without it"
 grep -q '^disk proven ' "$tmp/devices" && grep -q '^share proven ' "$tmp/devices"
 ok $? "the other devices are still proven beside the broken ones"
+
+# A guest that lies: it reads nothing and writes only the marker, with a secret it made up
+# (and quotes one for the CD-ROM and the networks). Every device it claims fails: the host
+# finds no secret it did not give out.
+sed '/^for d in \$devices; do$/i\
+expect_in() { secret=0123456789abcdef; }\
+net() { say "$1" ok "lying (its secret: 0123456789abcdef)"; }' "$top/scripts/stack-guest.sh" >"$tmp/liar.sh"
+VIRTCAP_STACK_GUEST_INIT=$tmp/liar.sh VIRTCAP_STACK_KVM_TIMEOUT=3 "$VIRTCAP" prove --only real16 \
+	--stack qemu --json >"$tmp/s.json" 2>/dev/null
+lied=0 caught=0
+for d in disk qcow2 cdrom floppy net net_tap share virtiofs; do
+	case $(st "['devices']['$d']['status']") in not-run) continue ;; esac
+	lied=$((lied + 1))
+	st "['devices']['$d']['detail']" | grep -q "^the guest says: .*; but the host did not find " &&
+		caught=$((caught + 1))
+done
+[ "$lied" -ge 6 ] && [ "$caught" = "$lied" ]
+ok $? "a guest that writes the marker without reading the device: $caught of $lied devices failed, each saying what the host did not find"
+st "['kernel_source']" | grep -q "its init is VIRTCAP_STACK_GUEST_INIT's, not virtcap's"
+ok $? "and the report says its init was not virtcap's"
+
+# No private network (a user namespace whose limits allow no further namespace): the networks
+# are not proven, since another local user could answer the listener; the rest are
+if unshare -U --map-root-user true 2>/dev/null; then
+	VIRTCAP_STACK_KVM_TIMEOUT=3 unshare -U --map-root-user sh -c 'echo 0 >/proc/sys/user/max_net_namespaces &&
+		echo 0 >/proc/sys/user/max_user_namespaces && exec "$@"' sh \
+		"$VIRTCAP" prove --only real16 --stack qemu --json >"$tmp/s.json" 2>/dev/null
+	for d in net net_tap; do
+		st "['devices']['$d']['detail']" | grep -q '^not proven: no private network: .*another user could answer for the guest'
+		ok $? "no private network: $d is $(st "['devices']['$d']['status']"), saying why"
+	done
+	is "$(st "['devices']['disk']['status']")/$(st "['devices']['share']['status']")" proven/proven \
+		"and the devices that need no network are still proven"
+else
+	skip 3 "no user namespace here to take namespaces away in"
+fi
 
 # not installed: said, with the package, and nothing tried (a PATH without QEMU)
 mkdir "$tmp/bin"
@@ -169,6 +207,24 @@ if [ "$(id -u)" = 0 ]; then
 	else
 		is "$(st_of "$tmp/l.json" "['accel']['kvm']['verdict']")" yes "hardware KVM: the KVM domain boots"
 	fi
+	# Ctrl-C while a domain runs a guest that never powers off: the domain, named before
+	# virsh create, is destroyed by that name before virtcap dies
+	printf '#!/bin/busybox sh\n/bin/busybox sleep 1000\n' >"$u/hang.sh"
+	chmod 755 "$u/hang.sh"
+	# (setpriv itself, not as_nobody: $! of a function is its subshell's, not virtcap's)
+	setpriv --reuid=nobody --regid=nogroup --clear-groups env --default-signal=INT \
+		HOME="$u/home" XDG_CACHE_HOME="$u/cache" XDG_RUNTIME_DIR="$u/run" TMPDIR="$u" \
+		VIRTCAP_STACK_GUEST_INIT="$u/hang.sh" VIRTCAP_STACK_KVM_TIMEOUT=1 \
+		VIRTCAP_STACK_TCG_TIMEOUT=120 "$u/inst/usr/bin/virtcap" prove --only real16 \
+		--stack libvirt --json >/dev/null 2>&1 &
+	pid=$!
+	domains() { as_nobody timeout 20 virsh -c qemu:///session list --name 2>/dev/null | grep -c '^virtcap-stack-'; }
+	for i in $(seq 60); do [ "$(domains)" -gt 0 ] && break; sleep 1; done
+	running=$(domains)
+	kill -INT "$pid"
+	wait "$pid"
+	is "$?/$running/$(domains)" "130/1/0" \
+		"SIGINT while a domain runs: virtcap dies of it (130), and the running domain is destroyed"
 	is "$(ls -A "$u" | grep -c virtcap-stack)" 0 "no work directory is left"
 fi
 
@@ -182,7 +238,7 @@ is "$?" 2 "a stack named twice: exit 2"
 is "$?:$(cat "$tmp/err")" "2:virtcap: --stack belongs to virtcap prove" "--stack outside prove: exit 2"
 VIRTCAP_STACK_KVM_TIMEOUT='5; touch x' "$VIRTCAP" prove --only real16 --stack qemu --json \
 	>"$tmp/s.json" 2>"$tmp/err"
-st "['unfinished']" | grep -q 'could not run the stack (exit 2' &&
-	grep -q -- '--kvm-timeout: seconds, from 1 to 999' "$tmp/err" && [ ! -e x ]
-ok $? "a malformed wait is refused by stack.sh, said, and never run"
+st "['unfinished']" | grep -q "^not run: VIRTCAP_STACK_KVM_TIMEOUT '5; touch x': seconds, from 1 to 999" &&
+	[ ! -e x ] && [ "$(st "['accel']['tcg']['verdict']")" = unknown ]
+ok $? "a malformed wait is refused, said, and nothing is run"
 done_testing

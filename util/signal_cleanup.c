@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/signal_cleanup.h"
@@ -21,6 +23,13 @@ static char paths[CLEANUP_SLOTS][PATH_MAX];
 static volatile sig_atomic_t in_use[CLEANUP_SLOTS];	/* 1 a file, 2 a directory tree */
 static bool installed;
 static volatile sig_atomic_t child_group;	/* a process group to stop too, or 0 */
+/* a command that undoes what no file removal can (a libvirt domain): argv in fixed storage */
+#define COMMAND_ARGS 8
+#define COMMAND_WAIT_MS 20000
+static char command_text[COMMAND_ARGS][PATH_MAX];
+static char *command_argv[COMMAND_ARGS + 1];
+static volatile sig_atomic_t command_set;
+extern char **environ;
 
 struct dirent64_raw {
 	unsigned long long d_ino;
@@ -80,10 +89,39 @@ void signal_cleanup_remove_tree(const char *dir)
 	rmdir(dir);
 }
 
+/* fork, execve and waitpid are async-signal-safe; the wait is bounded */
+static void run_command(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		int none = open("/dev/null", O_RDWR);	/* its words are not the run's output */
+
+		if (none >= 0) {
+			dup2(none, STDOUT_FILENO);
+			dup2(none, STDERR_FILENO);
+		}
+		execve(command_argv[0], command_argv, environ);
+		_exit(127);
+	}
+	for (int waited = 0; pid > 0 && waitpid(pid, NULL, WNOHANG) == 0; waited += 50) {
+		struct timespec tick = { 0, 50 * 1000000 };
+
+		if (waited >= COMMAND_WAIT_MS) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			break;
+		}
+		nanosleep(&tick, NULL);
+	}
+}
+
 static void on_signal(int sig)
 {
 	if (child_group > 0)
 		kill(-(pid_t)child_group, SIGTERM);	/* it cleans up after itself on SIGTERM */
+	if (command_set)
+		run_command();
 	for (int i = 0; i < CLEANUP_SLOTS; i++) {
 		if (in_use[i] == 1)
 			unlink(paths[i]);
@@ -156,6 +194,29 @@ void signal_cleanup_add_group(pid_t group)
 void signal_cleanup_forget_group(void)
 {
 	child_group = 0;
+}
+
+int signal_cleanup_add_command(const char *const *argv)
+{
+	size_t n = 0;
+
+	if (!installed)
+		install();
+	command_set = 0;
+	for (; argv[n]; n++) {
+		if (n == COMMAND_ARGS || strlen(argv[n]) >= PATH_MAX)
+			return -E2BIG;
+		memcpy(command_text[n], argv[n], strlen(argv[n]) + 1);
+		command_argv[n] = command_text[n];
+	}
+	command_argv[n] = NULL;
+	command_set = argv[0] && argv[0][0] == '/';	/* execve: no PATH lookup in a handler */
+	return command_set ? 0 : -EINVAL;
+}
+
+void signal_cleanup_forget_command(void)
+{
+	command_set = 0;
 }
 
 int signal_cleanup_add(const char *path)

@@ -19,6 +19,11 @@ void signal_cleanup_release(const sigset_t *saved);
  * with SIGTERM first; one at a time */
 void signal_cleanup_add_group(pid_t group);
 void signal_cleanup_forget_group(void);
+/* A command (argv[0] an absolute path, at most 8 words) that a signal ending the run runs, and
+ * waits for (20 s at most), before it dies: what no file removal undoes, as a running libvirt
+ * domain; one at a time. 0, -E2BIG or -EINVAL. */
+int signal_cleanup_add_command(const char *const *argv);
+void signal_cleanup_forget_command(void);
 /* Remove path if a signal ends the run. Returns 0, or -ENOSPC when too many are registered. */
 int signal_cleanup_add(const char *path);
 /* The same for a directory and everything in it (an unpacked --root archive). */
