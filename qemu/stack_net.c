@@ -131,9 +131,7 @@ int stack_net_listen(int *port)
 	return fd;
 }
 
-/* "NAME-NONCE" from the start of an HTTP request line: NAME [A-Za-z_]{1,16}, NONCE hex
- * {1,32}, then a space; its length, or 0 */
-static size_t request_name(const char *req, size_t n)
+size_t stack_net_request_name(const char *req, size_t n)
 {
 	size_t i = 0, name = 0, hex = 0;
 
@@ -169,7 +167,7 @@ void stack_net_answer(int fd, const char *heard,
 	setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
 	setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &wait, sizeof(wait));
 	n = recv(c, req, sizeof(req), 0);
-	if (n > 0 && (name = request_name(req, (size_t)n)) &&
+	if (n > 0 && (name = stack_net_request_name(req, (size_t)n)) &&
 	    (secret = secret_of(req + 5, strcspn(req + 5, "-"), ctx))) {
 		int out = open(heard, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 		int body = (int)name;

@@ -21,6 +21,9 @@ const char *stack_net_private(void);
 bool stack_net_tap(char *why, size_t len);
 /* A TCP listener on every address of the namespace; its fd with *port, or -1 */
 int stack_net_listen(int *port);
+/* The length of "NAME-NONCE" in a request that starts "GET /NAME-NONCE " (NAME [A-Za-z_]{1,16},
+ * NONCE [0-9a-f]{1,32}), or 0; req has n bytes, not NUL-terminated */
+size_t stack_net_request_name(const char *req, size_t n);
 /* Answer one connection waiting on fd: "GET /NAME-NONCE " gets "VIRTCAP-NET-REPLY NAME-NONCE
  * SECRET", SECRET what secret_of(NAME) says (the guest must quote it: only the host's answer
  * carries it), and "NAME-NONCE" is appended to the file heard. A NAME secret_of does not know

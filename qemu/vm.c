@@ -65,7 +65,7 @@ int qemu_vm_start(struct qemu_vm *vm, const char *dir, const struct qemu_vm_opti
 	const char *argv[ARGS_MAX];
 	static const char *const own[] = {
 		"qemu-system-x86_64", "-display", "none",
-		"-chardev", "file,id=vc-console,path=" QEMU_VM_CONSOLE, "-serial", "chardev:vc-console",
+		"-chardev", ("file,id=vc-console,path=" QEMU_VM_CONSOLE), "-serial", "chardev:vc-console",
 		"-chardev", "socket,id=vc-qmp,path=qmp,server=on,wait=off",
 		"-mon", "chardev=vc-qmp,mode=control",
 		"-chardev", "socket,id=vc-gdb,path=gdb,server=on,wait=off", "-gdb", "chardev:vc-gdb",
