@@ -24,9 +24,6 @@ const char *cli_suggest(const char *typed, const char *const *choices, size_t n)
 
 /* `virtcap lab ...`: runs scripts/lab.sh (cli/lab.c); returns only when it cannot */
 int cli_lab(int argc, char **argv);
-/* Where the script name is: beside the program in a build tree, or where make install put it;
- * 0, or -ENOENT */
-int cli_script_path(const char *name, char *path, size_t len);
 
 struct report;
 /*

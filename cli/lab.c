@@ -6,32 +6,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-
-#ifndef VIRTCAP_LIBEXEC
-#define VIRTCAP_LIBEXEC "/usr/local/lib/virtcap"
-#endif
-
-int cli_script_path(const char *name, char *path, size_t len)
-{
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n > 0) {
-		self[n] = '\0';
-		char *slash = strrchr(self, '/');
-
-		if (slash)
-			*slash = '\0';
-		snprintf(path, len, "%s/scripts/%s", self, name);	/* build tree */
-		if (access(path, R_OK) == 0)
-			return 0;
-		snprintf(path, len, "%s/../lib/virtcap/%s", self, name);	/* installed */
-		if (access(path, R_OK) == 0)
-			return 0;
-	}
-	snprintf(path, len, "%s/%s", VIRTCAP_LIBEXEC, name);
-	return access(path, R_OK) == 0 ? 0 : -ENOENT;
-}
+#include "util/self.h"
 
 /*
  * `virtcap lab ...` runs scripts/lab.sh, which orchestrates apt-get, dpkg-deb, cpio and QEMU:
@@ -41,7 +16,7 @@ int cli_lab(int argc, char **argv)
 {
 	char path[4200];
 
-	if (cli_script_path("lab.sh", path, sizeof(path))) {
+	if (self_script_path("lab.sh", path, sizeof(path))) {
 		cli_error("virtcap: lab: cannot find lab.sh beside the program or in %s\n",
 			VIRTCAP_LIBEXEC);
 		return CLI_EXIT_USAGE;

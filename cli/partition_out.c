@@ -12,7 +12,7 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
-#include "cli/partition.h"
+#include "reports/partition.h"
 
 #define DEFAULT_OVMF "/usr/share/ovmf/OVMF.fd"	/* named when it is to be installed */
 

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "qemu/stack.h"
 #include "reports/report.h"
+#include "util/self.h"
 
 #define KVM_WAIT_S 30
 #define TCG_WAIT_S 180
@@ -53,8 +54,8 @@ int cli_run_stack(struct report *r, const char *name, bool live)
 	if (!live)
 		return report_str_set(&s->unfinished, "not run: the report describes another host "
 				      "(a captured root or --cpuid-dump)");
-	if (cli_script_path("lab.sh", lab_sh, sizeof(lab_sh)) ||
-	    cli_script_path("stack-guest.sh", guest_init, sizeof(guest_init)))
+	if (self_script_path("lab.sh", lab_sh, sizeof(lab_sh)) ||
+	    self_script_path("stack-guest.sh", guest_init, sizeof(guest_init)))
 		return report_str_set(&s->unfinished, "not run: lab.sh and stack-guest.sh are not "
 				      "beside the program nor installed");
 	/* the tests' liars: another init for the guest (tests/t072) */

@@ -32,7 +32,7 @@
 #include <json-c/json.h>
 
 #include "cli/cli.h"
-#include "cli/partition.h"
+#include "reports/partition.h"
 #include "qemu/vm.h"
 #include "reports/text.h"
 

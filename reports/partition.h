@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `virtcap advise partition DEVICE`: what is found (cli/partition.c) and how it is said, as
- * text or as JSON (cli/partition_out.c). One model, so that the two never disagree.
+ * `virtcap advise partition DEVICE`: one model of a disk and what it means for booting it as a
+ * VM. probe/partition.c fills the facts, partition_decide() (reports/partition.c) the blockers
+ * and notes, qemu/partition_boot.c the proof; cli/partition_out.c says it as text or as JSON,
+ * so that the two never disagree.
  */
-#ifndef VIRTCAP_CLI_PARTITION_H
-#define VIRTCAP_CLI_PARTITION_H
+#ifndef VIRTCAP_REPORTS_PARTITION_H
+#define VIRTCAP_REPORTS_PARTITION_H
 
 #include <limits.h>
 #include <stdbool.h>
@@ -55,6 +57,15 @@ struct partition_proof {
 	char reason[600];
 };
 
+/* What this host has mounted of the disk (probe/partition.c) */
+struct part_disk_use {
+	char self[PATH_MAX + PART_NAME_MAX + 8];	/* where DEVICE itself is mounted, or "" */
+	char self_name[PART_NAME_MAX];	/* the device mounted there (DEVICE, or one on it) */
+	char other[PATH_MAX];		/* where another partition of its disk is, or "" */
+	char other_name[PART_NAME_MAX];
+	bool host_root;			/* / or /boot or /boot/efi is on the disk */
+};
+
 struct partition_advice {
 	char *shown;			/* DEVICE as given, cleaned for a terminal */
 	char name[PART_NAME_MAX], disk[PART_NAME_MAX], disk_path[PART_NAME_MAX + 8];
@@ -86,8 +97,22 @@ struct partition_advice {
 	struct partition_proof proof;	/* ran only with --prove */
 };
 
+struct report;
+
+/*
+ * Read DEVICE's facts into a (probe/partition.c) and what this host has mounted of it into
+ * use. 0; -EINVAL when DEVICE is not a block device this user can read, with why in problem.
+ */
+int probe_partition(const char *device, struct partition_advice *a, struct part_disk_use *use,
+		    char *problem, size_t problem_len);
+/* Every blocker, with its fix, and the notes for the snapshot way (reports/partition.c) */
+void partition_decide(const struct report *r, struct partition_advice *a,
+		      const struct part_disk_use *use);
+/* After --prove: a disk that did not boot through a snapshot does not boot for real either */
+void partition_decide_proof(struct partition_advice *a);
+
 /* Boot the disk with QEMU, read-only through a snapshot, for at most limit_s seconds
- * (cli/partition_prove.c); the result in *p. 0, or -errno when nothing could be tried. */
+ * (qemu/partition_boot.c); the result in *p. 0, or -errno when nothing could be tried. */
 int partition_prove(const struct partition_advice *a, struct partition_proof *p,
 		    unsigned limit_s);
 
