@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target: probe/blockdev.c on a disk image that is the input (a partition table and
+ * Fuzz target: disk/blockdev.c on a disk image that is the input (a partition table and
  * superblocks are another machine's bytes): every partition it returns lies inside the image,
  * and every file system read stays inside it.
  */
@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "fuzz/workdir.h"
-#include "probe/blockdev.h"
+#include "disk/blockdev.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

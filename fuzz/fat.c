@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target: probe/fat.c on a FAT volume built from the input (fuzz/sparse_image.h; an EFI
+ * Fuzz target: disk/fat.c on a FAT volume built from the input (fuzz/sparse_image.h; an EFI
  * system partition is another machine's bytes). fuzz/seeds/fat holds the sectors virtcap read
  * of volumes mkfs.vfat made and mtools filled. Every path given must be a bounded, printable
  * string; every read stays inside the image.
@@ -10,7 +10,7 @@
 
 #include "fuzz/sparse_image.h"
 #include "fuzz/workdir.h"
-#include "probe/fat.h"
+#include "disk/fat.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target: probe/ntfs.c on an NTFS volume built from the input (fuzz/sparse_image.h; a
+ * Fuzz target: disk/ntfs.c on an NTFS volume built from the input (fuzz/sparse_image.h; a
  * volume is another machine's bytes). fuzz/seeds/ntfs holds the sectors virtcap read of
  * volumes mkntfs made and ntfs-3g filled (one with Windows's SYSTEM hive, which the file reader
  * looks up through four directories and reads). Every read must stay inside the image, every
@@ -10,8 +10,8 @@
 
 #include "fuzz/sparse_image.h"
 #include "fuzz/workdir.h"
-#include "probe/ntfs.h"
-#include "probe/windows_storage.h"
+#include "disk/ntfs.h"
+#include "disk/windows_storage.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: MIT
 /*
- * Fuzz target: probe/regf.c and probe/windows_storage.c on a registry hive (the SYSTEM hive of
+ * Fuzz target: disk/regf.c and disk/windows_storage.c on a registry hive (the SYSTEM hive of
  * another machine's Windows). fuzz/seeds/regf holds hives hivexsh wrote, as t026 makes them.
  * Every cell must be read inside the hive, every answer be one of the documented ones.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/regf.h"
-#include "probe/windows_storage.h"
+#include "disk/regf.h"
+#include "disk/windows_storage.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,7 +2,7 @@
 /*
  * What this host knows of a disk or partition for `virtcap advise partition DEVICE`
  * (reports/partition.h): sysfs's node and its disk, the partition table and each file
- * system read from the device itself (probe/blockdev.c, ntfs.c, windows_storage.c, fat.c), what
+ * system read from the device itself (disk/blockdev.c, ntfs.c, windows_storage.c, fat.c), what
  * this host has mounted of it (this process's mount table, through device-mapper and loop
  * devices), and where the UEFI firmware QEMU needs is. Nothing is mounted or written; what to
  * make of it is reports/partition.c's.
@@ -18,7 +18,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "probe/blockdev.h"
+#include "disk/blockdev.h"
 #include "reports/partition.h"
 #include "reports/text.h"
 

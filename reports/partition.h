@@ -12,10 +12,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "probe/blockdev.h"
-#include "probe/fat.h"
-#include "probe/ntfs.h"
-#include "probe/windows_storage.h"
+#include "disk/blockdev.h"
+#include "disk/fat.h"
+#include "disk/ntfs.h"
+#include "disk/windows_storage.h"
 
 #define PART_NAME_MAX 64	/* a kernel block device name (sda, nvme0n1p3, loop0p2) */
 #define PART_BLOCKERS_MAX 16

@@ -1,5 +1,5 @@
 #!/bin/sh
-# probe/blockdev.c (issue 15's groundwork) against util-linux: disk images partitioned by
+# disk/blockdev.c (issue 15's groundwork) against util-linux: disk images partitioned by
 # sgdisk and sfdisk, each partition made by the real mkfs of its kind (vfat, NTFS, ext2/3/4,
 # swap, LUKS, btrfs), read by blockdev-id and by partx and blkid, which must agree on the table,
 # every partition's place and type, and every file system's kind. Damaged GPTs are refused.

@@ -1,5 +1,5 @@
 #!/bin/sh
-# probe/ntfs.c (issue 15) against ntfs-3g's own tools, on NTFS volumes made by mkntfs and
+# disk/ntfs.c (issue 15) against ntfs-3g's own tools, on NTFS volumes made by mkntfs and
 # filled through ntfs-3g's FUSE mount (root only): hibernated as ntfs-3g.probe refuses it
 # (hiberfil.sys headed "hibr" in either case, or shorter than its header), resumed ("wake"),
 # deleted; the dirty flag ntfsresize sets, as ntfsinfo reads it; Windows's boot files as ntfsls

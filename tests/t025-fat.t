@@ -1,5 +1,5 @@
 #!/bin/sh
-# probe/fat.c (issue 15: what an EFI system partition holds) against mtools: FAT12, FAT16 and
+# disk/fat.c (issue 15: what an EFI system partition holds) against mtools: FAT12, FAT16 and
 # FAT32 volumes made by mkfs.vfat and filled by mmd and mcopy (long names, lower-case short
 # names, a directory of 300 entries over many clusters, two directories grown in turn so that
 # their chains interleave, deleted files), listed by fat-tree and by `mdir -/ -b`, which must

@@ -1,6 +1,6 @@
 #!/bin/sh
 # The storage drivers an installed Windows starts at boot (issue 15), read from its SYSTEM hive
-# on the NTFS volume: probe/regf.c against libhivex (hives written by hivexsh, every value read
+# on the NTFS volume: disk/regf.c against libhivex (hives written by hivexsh, every value read
 # back by hivexget, hives it refuses refused here too), then `virtcap advise partition` on a
 # loop disk whose Windows\System32\config\SYSTEM is written through ntfs-3g: the controller it
 # picks for each driver set (AHCI, NVMe, virtio, Select\Current naming ControlSet002), a
@@ -45,7 +45,7 @@ override() {
 		"$1" "$2" "$3"
 }
 
-# ---- probe/regf.c against hivexget ----
+# ---- disk/regf.c against hivexget ----
 many=""
 for i in $(seq 1 400); do many="$many filler$i=3"; done
 # shellcheck disable=SC2086

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * probe/blockdev.c on a disk image, printed the way util-linux prints it, for t021 to compare
+ * disk/blockdev.c on a disk image, printed the way util-linux prints it, for t021 to compare
  * with partx and blkid: the table (blkid's PTTYPE: gpt, dos, or none), then one line per
  * partition "NR START SECTORS TYPE FSTYPE" (partx's columns, then blkid's TYPE or "-"), then
  * "whole FSTYPE". A broken table prints "broken: PROBLEM" and exits 1. With --boot-code, only
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe/blockdev.h"
+#include "disk/blockdev.h"
 
 int main(int argc, char **argv)
 {

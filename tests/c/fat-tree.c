@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * probe/fat.c on a FAT image: every path of its tree, a directory's with a trailing '/', for
+ * disk/fat.c on a FAT image: every path of its tree, a directory's with a trailing '/', for
  * t025 to compare with mtools' listing; then, with --esp, what it holds as an EFI system
  * partition ("fallback 0|1", "windows 0|1", "loader DIR FILE", and "fat32-short CLUSTERS" for a
  * FAT32 layout with too few clusters for UEFI's FAT driver). A volume it cannot trust prints
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe/fat.h"
+#include "disk/fat.h"
 
 static bool print_path(const char *path, bool dir, void *ctx)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * probe/ntfs.c on an NTFS image, one fact per line, for t023 to compare with ntfs-3g's own
+ * disk/ntfs.c on an NTFS image, one fact per line, for t023 to compare with ntfs-3g's own
  * tools: "version 3.1", "dirty 0|1", "hiberfil none|clear|hibernated|short|unread",
  * "bootmgr 0|1", "boot 0|1", "windows 0|1", "unread WHAT|-". A volume it cannot trust prints
  * "broken: PROBLEM" and exits 1.
@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe/ntfs.h"
+#include "disk/ntfs.h"
 
 int main(int argc, char **argv)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * probe/regf.c on a hive file, for t026 to compare with libhivex's hivexget: the REG_DWORD
+ * disk/regf.c on a hive file, for t026 to compare with libhivex's hivexget: the REG_DWORD
  * VALUE of the key at KEYPATH ('\' between names) in decimal, "no key" or "no dword"; a hive
  * it refuses prints "broken: PROBLEM" and exits 1. With no VALUE: "values N".
  * Usage: regf-get HIVE KEYPATH [VALUE]
@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "probe/regf.h"
+#include "disk/regf.h"
 
 int main(int argc, char **argv)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * probe/ntfs.c's file reader and probe/windows_storage.c on an NTFS image, for t026: the
+ * disk/ntfs.c's file reader and disk/windows_storage.c on an NTFS image, for t026: the
  * SYSTEM hive read from Windows/System32/config/SYSTEM, then one line per fact:
  * "control_set N", "hive_dirty 0|1", "driver NAME start=N|- override=0|1" for each service
  * there, "boots CONTROLLER..." ("boots -" for none). Not read: "unread: PROBLEM", exit 1.
@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "probe/ntfs.h"
-#include "probe/windows_storage.h"
+#include "disk/ntfs.h"
+#include "disk/windows_storage.h"
 
 int main(int argc, char **argv)
 {

@@ -2,7 +2,7 @@
 /*
  * What a disk holds, read from its own bytes and never written: the partition table (MBR or
  * GPT) and each partition's place and type, and a file system's kind from its superblock
- * (probe/blockdev.c). The groundwork of "can the OS on my other partition run as a VM?"
+ * (disk/blockdev.c). The groundwork of "can the OS on my other partition run as a VM?"
  * (issue 15): a disk is another machine's data, so every field is checked before it is used.
  */
 #ifndef VIRTCAP_BLOCKDEV_H

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A Windows registry hive file (regf) read from memory (probe/regf.c): keys by path, and their
+ * A Windows registry hive file (regf) read from memory (disk/regf.c): keys by path, and their
  * values, as far as virtcap needs them to know how an installed Windows starts (issue 15).
  * Read only. A hive is another machine's bytes: every cell is bounds-checked before a field of
  * it is used, and every walk is bounded.

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * Partition tables and superblocks read from a disk's own bytes (probe/blockdev.h), with pread
+ * Partition tables and superblocks read from a disk's own bytes (disk/blockdev.h), with pread
  * only. The layouts: the UEFI specification's GPT (header at LBA 1 with its CRC32, the entry
  * array with its own), the MBR's four primary entries, and each file system's documented magic;
  * the names are blkid's TYPE and PTTYPE values, so that blkid and partx, which no one here
@@ -17,8 +17,8 @@
 
 #include <zlib.h>
 
-#include "probe/blockdev.h"
-#include "probe/disk_bytes.h"
+#include "disk/blockdev.h"
+#include "disk/disk_bytes.h"
 
 #define GPT_ENTRIES_BYTES_MAX (1u << 20)	/* 128 entries of 128 bytes is 16 KiB */
 #define ESP_GUID "c12a7328-f81f-11d2-ba4b-00a0c93ec93b"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Which disk controllers an installed Windows can start from, read from its SYSTEM hive
- * (probe/windows_storage.c). Windows loads at boot only the storage drivers its registry marks
+ * (disk/windows_storage.c). Windows loads at boot only the storage drivers its registry marks
  * boot-start (Start = 0): one installed on an NVMe disk stops with INACCESSIBLE_BOOT_DEVICE
  * when a VM shows it the disk on AHCI, unless storahci starts at boot too. This picks the
  * controller the VM must offer (issue 15).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The storage drivers an installed Windows starts at boot (probe/windows_storage.h), from its
+ * The storage drivers an installed Windows starts at boot (disk/windows_storage.h), from its
  * SYSTEM hive: Select\Current names the control set, and each driver's service key holds its
  * Start type; Windows 8 and later also honour a StartOverride subkey, whose values (named "0",
  * "1", ...) replace Start: this is how a driver is kept from boot without touching Start.
@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "probe/regf.h"
-#include "probe/windows_storage.h"
+#include "disk/regf.h"
+#include "disk/windows_storage.h"
 
 #define START_BOOT 0u
 

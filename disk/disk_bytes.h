@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Reading another machine's disk: little-endian fields, Windows's names, and a read that stays
- * inside the bounds the caller gives (probe/blockdev.c, probe/ntfs.c, probe/fat.c,
- * probe/regf.c). A disk's bytes are
+ * inside the bounds the caller gives (disk/blockdev.c, disk/ntfs.c, disk/fat.c,
+ * disk/regf.c). A disk's bytes are
  * hostile: nothing is read past its end, and a short read is a failed one.
  */
 #ifndef VIRTCAP_DISK_BYTES_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * An NTFS volume read from its own bytes (probe/ntfs.h), with pread only, as far as Windows's
+ * An NTFS volume read from its own bytes (disk/ntfs.h), with pread only, as far as Windows's
  * state needs: the boot sector, $MFT's record 0 (where the MFT itself lies), record 3 ($Volume:
  * version and dirty flag), record 5 (the root directory's $I30 index: its resident root and
  * its INDX blocks), and the first bytes of \hiberfil.sys. The layouts are NTFS 3.x's, as
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "probe/disk_bytes.h"
-#include "probe/ntfs.h"
+#include "disk/disk_bytes.h"
+#include "disk/ntfs.h"
 
 #define RUNS_MAX 1024			/* more fragments than this: not read (a registry hive
 					 * Windows grew for years has a few hundred) */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * A FAT12/16/32 file system's directory tree, read from its own bytes and never written
- * (probe/fat.c): what an EFI system partition holds, so that virtcap can say which OS boot
+ * (disk/fat.c): what an EFI system partition holds, so that virtcap can say which OS boot
  * loaders it has and whether a VM's fresh firmware will find one (issue 15).
  */
 #ifndef VIRTCAP_FAT_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * A FAT file system's tree read from its own bytes (probe/fat.h), with pread only: the boot
+ * A FAT file system's tree read from its own bytes (disk/fat.h), with pread only: the boot
  * sector's BIOS parameter block, the FAT's cluster chains, and directories with their long
  * (VFAT) names, as Microsoft's FAT specification lays them out; the type (12, 16 or 32) from
  * the count of clusters, as the specification decides it, except for a FAT32 layout (no 16-bit
@@ -24,8 +24,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "probe/disk_bytes.h"
-#include "probe/fat.h"
+#include "disk/disk_bytes.h"
+#include "disk/fat.h"
 
 #define DIR_BYTES_MAX (65536u * 32)	/* FAT's limit: 65536 entries of 32 bytes */
 #define WALK_BYTES_MAX (64u << 20)	/* all directories one walk reads: an ESP has ~100 KiB */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * What Windows left on an NTFS volume, read from its own bytes and never written
- * (probe/ntfs.c): whether it is hibernated (Fast Startup hibernates the kernel at every
+ * (disk/ntfs.c): whether it is hibernated (Fast Startup hibernates the kernel at every
  * "shut down"), whether its dirty flag is set, and which of Windows's boot files it holds.
  * A hibernated or dirty volume written by another system loses data: the answer to "may a VM
  * (or this host) write it?" (issue 15).

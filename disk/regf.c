@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * A registry hive read from memory (probe/regf.h). The layout is the one Windows has written
+ * A registry hive read from memory (disk/regf.h). The layout is the one Windows has written
  * since NT 4 (format 1.3 to 1.6): a 4096-byte base block, then hive bins of cells, each cell
  * an int32 size (negative while allocated) and a record: "nk" a key, "vk" a value, "lf",
  * "lh", "li" a list of subkeys and "ri" a list of such lists. libhivex (hivexget, hivexsh)
@@ -15,8 +15,8 @@
  */
 #include <string.h>
 
-#include "probe/disk_bytes.h"
-#include "probe/regf.h"
+#include "disk/disk_bytes.h"
+#include "disk/regf.h"
 
 #define BASE_BLOCK 4096u		/* the hive bins start here; cell offsets count from it */
 #define KEY_COMP_NAME 0x0020u		/* nk: the name is 8-bit, not UTF-16LE */
