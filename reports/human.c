@@ -356,11 +356,24 @@ static void print_environment(const struct out *o, const struct report *r)
 	}
 }
 
+/* Facts whose "yes" is the good news that something bad was not found: said in words, since
+ * "lsm_denials yes" reads as denials found */
+static const struct {
+	const char *id, *yes, *no;
+} absence_words[] = {
+	{ CAP_KERNEL_LSM_DENIALS, "none found", "found" },
+	{ CAP_KERNEL_GUEST_SPLIT_LOCKS, "none trapped", "trapped" },
+};
+
 static void cap_value_text(const struct cap *c, char *buf, size_t len)
 {
 	switch (c->kind) {
 	case CAP_BOOL:
 		snprintf(buf, len, "%s", c->b ? "yes" : "no");
+		for (size_t i = 0; i < sizeof(absence_words) / sizeof(absence_words[0]); i++)
+			if (!strcmp(c->id, absence_words[i].id))
+				snprintf(buf, len, "%s", c->b ? absence_words[i].yes :
+					 absence_words[i].no);
 		break;
 	case CAP_INT:
 		snprintf(buf, len, c->hex ? "0x%llx" : "%lld", c->i);
@@ -376,7 +389,7 @@ static void cap_value_text(const struct cap *c, char *buf, size_t len)
 
 static void print_cap(const struct out *o, const struct cap *c, size_t prefix_len)
 {
-	char value[256];
+	char value[4200];	/* a kernel command line whole (x86: at most 2048 bytes) */
 	const char *name = c->id + prefix_len;
 	const char *colour = "";
 
