@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "probe/probe.h"
@@ -113,38 +114,68 @@ void probe_ctx_release(struct probe_ctx *ctx)
 	facts_free(&ctx->facts);
 }
 
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
 int probe_run(struct probe_ctx *ctx, struct report *r)
 {
-	static int (*const areas[])(struct probe_ctx *, struct report *) = {
-		probe_host,	/* first: hostname, kernel, bitness */
-		probe_cpu,	/* fills ctx->cpuid that the later areas read */
-		probe_vmx,
-		probe_firmware,
-		probe_kernel,
-		probe_kvm_dev,
-		probe_kvm_access,	/* after kvm_dev: only for a /dev/kvm that opened */
-		probe_coexist,	/* after kernel and kvm_dev: it reads their findings */
-		probe_pci,
-		probe_osvirt,
-		probe_confidential,
-		probe_devnodes,	/* after osvirt (a container gets its own fix), confidential (SEV) */
-		probe_environment,	/* weighs the evidence the others recorded */
-		probe_modsign,	/* after environment: it reads the kernel log that area recorded */
-		probe_lsm,	/* likewise */
-		probe_slowness,	/* likewise */
-		probe_running_vms,	/* after kernel: APIC virtualization's parameter */
-		probe_passthrough,	/* after environment: its fixes depend on where the host is */
-		probe_tools,
+	static const struct {
+		const char *name;
+		int (*run)(struct probe_ctx *, struct report *);
+	} areas[] = {
+		{ "host", probe_host },		/* first: hostname, kernel, bitness */
+		{ "cpu", probe_cpu },		/* fills ctx->cpuid that the later areas read */
+		{ "vmx", probe_vmx },
+		{ "firmware", probe_firmware },
+		{ "kernel", probe_kernel },
+		{ "kvm_dev", probe_kvm_dev },
+		{ "kvm_access", probe_kvm_access },	/* after kvm_dev: only for a /dev/kvm that
+							 * opened */
+		{ "coexist", probe_coexist },	/* after kernel and kvm_dev: it reads their findings */
+		{ "pci", probe_pci },
+		{ "osvirt", probe_osvirt },
+		{ "confidential", probe_confidential },
+		{ "devnodes", probe_devnodes },	/* after osvirt (a container gets its own fix),
+						 * confidential (SEV) */
+		{ "environment", probe_environment },	/* weighs the evidence the others recorded */
+		{ "modsign", probe_modsign },	/* after environment: it reads the kernel log that
+						 * area recorded */
+		{ "lsm", probe_lsm },		/* likewise */
+		{ "slowness", probe_slowness },	/* likewise */
+		{ "running_vms", probe_running_vms },	/* after kernel: APIC virtualization's
+							 * parameter */
+		{ "passthrough", probe_passthrough },	/* after environment: its fixes depend on
+							 * where the host is */
+		{ "tools", probe_tools },
 	};
+	/* make bench's breakdown of where the probe's time goes: each area's wall time on
+	 * standard error (scripts/bench.sh) */
+	bool times = getenv("VIRTCAP_BENCH_AREAS") != NULL;
+	long long t = times ? now_us() : 0;
+
 	if (report_str_set(&r->root, ctx->root_name))
 		return -ENOMEM;
 	if (ctx->live) {
 		probe_osvirt_start(ctx);
+		if (times)
+			fprintf(stderr, "virtcap-area osvirt_start %lld\n", now_us() - t);
+		t = times ? now_us() : 0;
 		probe_klog_record(ctx);	/* before the areas: the kernel's reads it */
+		if (times)
+			fprintf(stderr, "virtcap-area klog %lld\n", now_us() - t);
 	}
 	for (size_t i = 0; i < sizeof(areas) / sizeof(areas[0]); i++) {
-		int err = areas[i](ctx, r);
+		int err;
 
+		t = times ? now_us() : 0;
+		err = areas[i].run(ctx, r);
+		if (times)
+			fprintf(stderr, "virtcap-area %s %lld\n", areas[i].name, now_us() - t);
 		if (err)
 			return err;
 	}

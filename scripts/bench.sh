@@ -1,7 +1,8 @@
 #!/bin/sh
 # make bench: the whole host check, timed against the tools people use for the same question,
 # side by side on this machine: virt-host-validate (libvirt-clients) and kvm-ok (cpu-checker).
-# Reports the median wall time of each, how much each checks, and virtcap's speed-up.
+# Reports the median wall time of each, how much each checks, and virtcap's speed-up; then
+# where the probe's own time goes, area by area, and the files it opens.
 # Results also go to build/bench.txt.
 set -eu
 cd "$(dirname "$0")/.."
@@ -78,6 +79,40 @@ fi
 # how much slower emulation (QEMU TCG) is here: virtcap advise quotes it
 echo | tee -a "$out"
 tools/tcg-slowdown/tcg-slowdown.sh | tee -a "$out"
+
+# where the probe's time goes: each area's wall time (VIRTCAP_BENCH_AREAS, probe/probe.c), the
+# median of the runs, and the files it opens and reads, counted by strace
+for i in $(seq "$runs"); do
+	VIRTCAP_BENCH_AREAS=1 ./virtcap probe --json 2>&1 >/dev/null | grep '^virtcap-area ' || true
+done >"$tmp/areas"
+syscalls=
+if have strace; then
+	strace -f -c -e trace=openat,open,read,getdents64 -o "$tmp/strace" ./virtcap probe --json \
+		>/dev/null 2>&1 || true
+	syscalls=$tmp/strace
+fi
+/usr/bin/python3 - "$tmp/areas" "$syscalls" <<'PY' | tee -a "$out"
+import collections, statistics, sys
+runs = collections.defaultdict(list)
+for line in open(sys.argv[1]):
+    _, area, us = line.split()
+    runs[area].append(int(us))
+median = {a: statistics.median(v) for a, v in runs.items()}
+total = sum(median.values())
+print()
+print("where virtcap probe's time goes (median of %d runs, %.1f ms in all):" %
+      (len(runs["host"]), total / 1000))
+for area, us in sorted(median.items(), key=lambda kv: -kv[1]):
+    print("  %-14s %7.2f ms %5.1f%%" % (area, us / 1000, 100 * us / total if total else 0))
+if sys.argv[2]:
+    counts = {}
+    for line in open(sys.argv[2]):
+        f = line.split()
+        if len(f) >= 5 and f[-1] in ("openat", "open", "read", "getdents64"):
+            counts[f[-1]] = int(f[3])
+    print("  system calls in one run: " +
+          ", ".join("%s %d" % (k, counts[k]) for k in sorted(counts)))
+PY
 
 # virtcap fleet over 10,000 generated host reports (made once, cached in build/)
 fleet=build/bench-fleet
