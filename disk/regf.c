@@ -1,60 +1,65 @@
 // SPDX-License-Identifier: MIT
 /*
- * A registry hive read from memory (disk/regf.h). The layout is the one Windows has written
- * since NT 4 (format 1.3 to 1.6): a 4096-byte base block, then hive bins of cells, each cell
- * an int32 size (negative while allocated) and a record: "nk" a key, "vk" a value, "lf",
- * "lh", "li" a list of subkeys and "ri" a list of such lists. libhivex (hivexget, hivexsh)
- * reads and writes the same hives in t026, as an outside check of every answer here.
+ * A registry hive read from memory (disk/regf.h), through libhivex. libhivex opens files: the
+ * hive's bytes (already read, bounded, from the NTFS volume) are handed to it as an anonymous
+ * memory file (memfd), reached by its /proc/self/fd path, so nothing is written to a disk.
+ * libhivex checks every cell it follows and refuses a malformed hive (an "ri" naming one list
+ * 65,535 times among them, t026); its words are not ours to show, so a refusal is said here.
  *
- * Every cell offset a record holds is another machine's number: a cell is used only when it
- * lies inside the hive bins, is allocated, is large enough for what is read of it, and carries
- * the record's signature. Lists are bounded by their cell, and a walk by REGF_DEPTH. The
- * entries of a key's lists add up to its subkey count, each naming a key cell of its own, so
- * one lookup examines at most that many, and never more than the hive has room for: an "ri"
- * that names one long list over and over ends there instead of multiplying it.
+ * Read here from the base block (the hive's first 4096 bytes), before libhivex: its checksum,
+ * format and the bins' length, so that a refusal names what is wrong, and what libhivex does not say: whether
+ * Windows finished its last write (the two sequence numbers agree).
  */
+#include <errno.h>
+#include <hivex.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "disk/disk_bytes.h"
 #include "disk/regf.h"
 
-#define BASE_BLOCK 4096u		/* the hive bins start here; cell offsets count from it */
-#define KEY_COMP_NAME 0x0020u		/* nk: the name is 8-bit, not UTF-16LE */
-#define VALUE_COMP_NAME 0x0001u		/* vk: the same */
-#define DATA_INLINE 0x80000000u		/* vk: data of 4 bytes or fewer, in the offset field */
-#define NK_NAME 0x4Cu			/* where an nk's name starts */
-#define VK_NAME 0x14u
+#define BASE_BLOCK 4096u
+#define PATH_DEPTH 32	/* names in a key path */
 
-/* The record of the cell at off (a cell offset), at least min bytes long and starting with
- * sig; NULL when it is not one. *len: the record's length. */
-static const unsigned char *cell(const struct regf *h, uint32_t off, uint32_t min,
-				 const char *sig, uint32_t *len)
+/* key handles are offsets into a hive of at most WIN_HIVE_MAX bytes: they fit in 32 bits */
+static uint32_t handle(hive_node_h n)
 {
-	if (off == REGF_NONE || off & 7 || off > h->size - BASE_BLOCK || h->size - BASE_BLOCK - off < 8)
-		return NULL;
+	return n && n < REGF_NONE ? (uint32_t)n : REGF_NONE;
+}
 
-	const unsigned char *c = h->bytes + BASE_BLOCK + off;
-	int32_t size = (int32_t)le32(c);
+/* The bytes as a file libhivex can open: its descriptor, or -1 */
+static int memory_file(const unsigned char *bytes, size_t size)
+{
+	int fd = memfd_create("virtcap-hive", MFD_CLOEXEC);
+	size_t done = 0;
 
-	/* negative: allocated; a free cell may hold a deleted key's stale bytes */
-	if (size >= 0 || size == INT32_MIN || (uint32_t)-size < 8 || (uint32_t)-size & 7 ||
-	    (uint32_t)-size > h->size - BASE_BLOCK - off)
-		return NULL;
-	*len = (uint32_t)-size - 4;
-	if (*len < min || (sig && memcmp(c + 4, sig, 2)))
-		return NULL;
-	return c + 4;
+	while (fd >= 0 && done < size) {
+		ssize_t n = write(fd, bytes + done, size - done);
+
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return fd;
 }
 
 int regf_open(struct regf *h, const unsigned char *bytes, size_t size, const char **problem)
 {
+	char path[64];
 	uint32_t sum = 0, bins;
+	int fd;
 
 	memset(h, 0, sizeof(*h));
 	h->root = REGF_NONE;
 	*problem = "it is not a registry hive (no \"regf\" header)";
-	if (size < BASE_BLOCK + 32 || memcmp(bytes, "regf", 4))
+	if (size < BASE_BLOCK || memcmp(bytes, "regf", 4))
 		return -1;
+	/* the base block's own checks first, for words more precise than libhivex's refusal */
 	for (unsigned i = 0; i < 127; i++)
 		sum ^= le32(bytes + 4 * i);
 	sum = sum == 0 ? 1 : sum == 0xFFFFFFFFu ? 0xFFFFFFFEu : sum;
@@ -68,162 +73,109 @@ int regf_open(struct regf *h, const unsigned char *bytes, size_t size, const cha
 	bins = le32(bytes + 0x28);
 	if (bins > size - BASE_BLOCK || bins < 32 || memcmp(bytes + BASE_BLOCK, "hbin", 4))
 		return -1;
-	h->bytes = bytes;
-	h->size = BASE_BLOCK + (size_t)bins;
-	h->dirty = le32(bytes + 4) != le32(bytes + 8);
-
-	uint32_t len;
-
-	*problem = "its root key is not a key";
-	if (!cell(h, le32(bytes + 0x24), NK_NAME, "nk", &len))
+	*problem = "it could not be handed to libhivex (no memory file)";
+	if ((fd = memory_file(bytes, BASE_BLOCK + (size_t)bins)) < 0)	/* nothing past them */
 		return -1;
-	h->root = le32(bytes + 0x24);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	errno = 0;
+	h->hive = hivex_open(path, 0);
+	close(fd);	/* libhivex holds its own copy (a mapping, or what it read) */
+	if (!h->hive) {
+		*problem = errno == ENOTSUP ? "its format is not one libhivex reads" :
+			   "libhivex refuses it as a registry hive (a header, checksum or cell "
+			   "that does not hold)";
+		return -1;
+	}
+	h->root = handle(hivex_root(h->hive));
+	if (h->root == REGF_NONE) {
+		regf_close(h);
+		*problem = "its root key is not a key";
+		return -1;
+	}
+	h->dirty = le32(bytes + 4) != le32(bytes + 8);
 	*problem = NULL;
 	return 0;
 }
 
-/* A record's name (8-bit when ascii, else UTF-16LE), bytes long, is want[0, n) */
-static bool name_is(const unsigned char *name, size_t bytes, bool ascii, const char *want,
-		    size_t n)
+void regf_close(struct regf *h)
 {
-	if (!ascii && bytes & 1)
-		return false;
-	return windows_name_is(name, ascii ? bytes : bytes / 2, !ascii, want, n);
-}
-
-/* The key cell off, with its name: NULL when it is not a key */
-static const unsigned char *key_cell(const struct regf *h, uint32_t off, uint32_t *len)
-{
-	const unsigned char *k = cell(h, off, NK_NAME, "nk", len);
-
-	return k && le16(k + 0x48) <= *len - NK_NAME ? k : NULL;
-}
-
-/* key_off's name is want[0, n) */
-static bool key_named(const struct regf *h, uint32_t key_off, const char *want, size_t n)
-{
-	uint32_t len;
-	const unsigned char *k = key_cell(h, key_off, &len);
-
-	return k && name_is(k + NK_NAME, le16(k + 0x48), le16(k + 2) & KEY_COMP_NAME, want, n);
-}
-
-/* The subkey named want[0, n) in the list at list_off (lf, lh, li, or ri one level deep),
- * examining at most *left entries */
-static uint32_t in_list(const struct regf *h, uint32_t list_off, const char *want, size_t n,
-			bool nested, uint32_t *left)
-{
-	uint32_t len;
-	const unsigned char *l = cell(h, list_off, 4, NULL, &len);
-
-	if (!l)
-		return REGF_NONE;
-
-	uint32_t count = le16(l + 2), stride;
-
-	if (!memcmp(l, "lf", 2) || !memcmp(l, "lh", 2))
-		stride = 8;	/* the key's offset, then a hint of its name */
-	else if (!memcmp(l, "li", 2) || (!nested && !memcmp(l, "ri", 2)))
-		stride = 4;
-	else
-		return REGF_NONE;
-	if (count > (len - 4) / stride)
-		return REGF_NONE;
-	for (uint32_t i = 0; i < count && *left; i++) {
-		uint32_t off = le32(l + 4 + i * stride);
-
-		if (!memcmp(l, "ri", 2)) {
-			uint32_t found = in_list(h, off, want, n, true, left);
-
-			if (found != REGF_NONE)
-				return found;
-			continue;
-		}
-		--*left;
-		if (key_named(h, off, want, n))
-			return off;
-	}
-	return REGF_NONE;
+	if (h->hive)
+		hivex_close(h->hive);
+	free(h->value_name);
+	free(h->value_data);
+	memset(h, 0, sizeof(*h));
+	h->root = REGF_NONE;
 }
 
 uint32_t regf_key(const struct regf *h, uint32_t key, const char *path)
 {
-	for (const char *p = path; *p && key != REGF_NONE; ) {
+	char name[256];
+	int depth = 0;
+
+	for (const char *p = path; key != REGF_NONE && *p && depth++ < PATH_DEPTH;) {
 		size_t n = strcspn(p, "\\");
-		uint32_t len;
-		const unsigned char *k = key_cell(h, key, &len);
 
-		/* the subkeys this key says it has, each in a key cell of NK_NAME bytes or more */
-		uint32_t left = k ? le32(k + 0x14) : 0, room = (uint32_t)((h->size - BASE_BLOCK) /
-								   (NK_NAME + 4));
-
-		if (left > room)
-			left = room;
-		key = left ? in_list(h, le32(k + 0x1C), p, n, false, &left) : REGF_NONE;
-		p += n + (p[n] != '\0');
+		if (!n || n >= sizeof(name))
+			return REGF_NONE;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		/* libhivex compares names ignoring case, as Windows does */
+		key = handle(hivex_node_get_child(h->hive, key, name));
+		p += n + (p[n] == '\\');
 	}
-	return key;
-}
-
-/* key's value list, and how many offsets it holds */
-static const unsigned char *value_list(const struct regf *h, uint32_t key, uint32_t *count)
-{
-	uint32_t len, list_len;
-	const unsigned char *k = key_cell(h, key, &len), *l;
-
-	*count = 0;
-	if (!k || !le32(k + 0x24) || !(l = cell(h, le32(k + 0x28), 0, NULL, &list_len)))
-		return NULL;
-	*count = le32(k + 0x24);
-	if (*count > list_len / 4)
-		*count = list_len / 4;	/* a count its list cannot hold: only what it holds */
-	return l;
+	return *path && depth > PATH_DEPTH ? REGF_NONE : key;
 }
 
 uint32_t regf_value_count(const struct regf *h, uint32_t key)
 {
-	uint32_t count;
+	hive_value_h *values;
+	uint32_t n = 0;
 
-	value_list(h, key, &count);
-	return count;
+	if (key == REGF_NONE || !(values = hivex_node_values(h->hive, key)))
+		return 0;
+	while (values[n] && n < UINT16_MAX)
+		n++;
+	free(values);
+	return n;
 }
 
 bool regf_value_at(const struct regf *h, uint32_t key, uint32_t i, struct regf_value *v)
 {
-	uint32_t count, len, data_len;
-	const unsigned char *l = value_list(h, key, &count), *vk;
+	struct regf *m = (struct regf *)h;	/* its buffers for the value returned */
+	hive_value_h *values, value = 0;
+	hive_type type;
+	size_t len;
 
-	if (!l || i >= count || !(vk = cell(h, le32(l + 4 * i), VK_NAME, "vk", &len)) ||
-	    le16(vk + 2) > len - VK_NAME)
+	if (key == REGF_NONE || !(values = hivex_node_values(h->hive, key)))
 		return false;
-	v->name = vk + VK_NAME;
-	v->name_len = le16(vk + 2);
-	v->ascii_name = le16(vk + 0x10) & VALUE_COMP_NAME;
-	v->type = le32(vk + 0x0C);
-	data_len = le32(vk + 4);
-	if (data_len & DATA_INLINE) {
-		v->data = vk + 8;
-		v->data_len = data_len & ~DATA_INLINE;
-		return v->data_len <= 4;
-	}
-	/* in a cell of its own; data longer than one cell ("db", big data) is not read */
-	v->data_len = data_len;
-	return (v->data = cell(h, le32(vk + 8), data_len, NULL, &len)) != NULL;
+	for (uint32_t k = 0; values[k] && k <= i; k++)
+		value = k == i ? values[k] : 0;
+	free(values);
+	free(m->value_name);
+	free(m->value_data);
+	m->value_name = NULL;
+	m->value_data = NULL;
+	if (!value || !(m->value_name = hivex_value_key(h->hive, value)) ||
+	    !(m->value_data = (unsigned char *)hivex_value_value(h->hive, value, &type, &len)) ||
+	    len > UINT32_MAX)
+		return false;
+	v->name = m->value_name;
+	v->type = (uint32_t)type;
+	v->data = m->value_data;
+	v->data_len = (uint32_t)len;
+	return true;
 }
 
 bool regf_dword(const struct regf *h, uint32_t key, const char *name, uint32_t *out)
 {
-	struct regf_value v;
-	uint32_t count = regf_value_count(h, key);
+	hive_value_h value;
+	hive_type type;
+	size_t len;
 
-	for (uint32_t i = 0; i < count; i++) {
-		if (!regf_value_at(h, key, i, &v) ||
-		    !name_is(v.name, v.name_len, v.ascii_name, name, strlen(name)))
-			continue;
-		if (v.type != REGF_DWORD || v.data_len != 4)
-			return false;
-		*out = le32(v.data);
-		return true;
-	}
-	return false;
+	if (key == REGF_NONE || !(value = hivex_node_get_value(h->hive, key, name)) ||
+	    hivex_value_type(h->hive, value, &type, &len) || type != hive_t_REG_DWORD || len != 4)
+		return false;
+	errno = 0;
+	*out = (uint32_t)hivex_value_dword(h->hive, value);
+	return errno == 0;
 }

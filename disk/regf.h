@@ -2,8 +2,8 @@
 /*
  * A Windows registry hive file (regf) read from memory (disk/regf.c): keys by path, and their
  * values, as far as virtcap needs them to know how an installed Windows starts (issue 15).
- * Read only. A hive is another machine's bytes: every cell is bounds-checked before a field of
- * it is used, and every walk is bounded.
+ * Read only, through libhivex (libguestfs's registry library, the one virt-v2v reads the SYSTEM
+ * hive with for the same question), which refuses what is not a well-formed hive.
  */
 #ifndef VIRTCAP_REGF_H
 #define VIRTCAP_REGF_H
@@ -13,11 +13,12 @@
 #include <stdint.h>
 
 struct regf {
-	const unsigned char *bytes;
-	size_t size;		/* of the hive bins: bytes past them are not read */
-	uint32_t root;		/* the root key's cell */
+	void *hive;		/* libhivex's hive_h */
+	uint32_t root;		/* the root key */
 	bool dirty;		/* the two sequence numbers differ: Windows did not finish a write,
 				 * and its transaction logs (not read) hold newer data */
+	char *value_name;	/* what the last regf_value_at() returned, freed by the next */
+	unsigned char *value_data;
 };
 
 #define REGF_NONE 0xFFFFFFFFu	/* no such key */
@@ -25,20 +26,20 @@ struct regf {
 #define REGF_SZ 1u
 #define REGF_DWORD 4u
 
-/* One value of a key: its name (ASCII, or UTF-16LE when !ascii_name) and its data */
+/* One value of a key: its name (UTF-8) and its data; valid until the next regf_value_at() or
+ * regf_close() */
 struct regf_value {
-	const unsigned char *name;
-	size_t name_len;	/* in bytes */
-	bool ascii_name;
+	const char *name;
 	uint32_t type;
 	const unsigned char *data;
 	uint32_t data_len;
 };
 
-/* Check the hive's header: 0, or -1 with *problem */
+/* Open the hive of size bytes: 0, or -1 with *problem. regf_close() frees what it holds. */
 int regf_open(struct regf *h, const unsigned char *bytes, size_t size, const char **problem);
+void regf_close(struct regf *h);
 
-/* The key at path below key ('\\' between names, matched ignoring ASCII case), or REGF_NONE */
+/* The key at path below key ('\\' between names, matched ignoring case), or REGF_NONE */
 uint32_t regf_key(const struct regf *h, uint32_t key, const char *path);
 
 /* How many values key has (bounded), and the i-th of them; false when it cannot be read */

@@ -54,19 +54,14 @@ static bool service_boots(const struct windows_storage *w, const char *service)
 	return false;
 }
 
-int windows_storage_read(const unsigned char *hive, size_t size, struct windows_storage *w,
-			 const char **problem)
+/* The control set Select\\Current names, and each storage driver's Start in its Services */
+static int read_services(const struct regf *h, struct windows_storage *w, const char **problem)
 {
-	struct regf h;
 	uint32_t current, services_key;
 	char path[64];
 
-	memset(w, 0, sizeof(*w));
-	if (regf_open(&h, hive, size, problem))
-		return -1;
-	w->hive_dirty = h.dirty;
 	*problem = "it has no Select\\Current (not a SYSTEM hive)";
-	if (!regf_dword(&h, regf_key(&h, h.root, "Select"), "Current", &current))
+	if (!regf_dword(h, regf_key(h, h->root, "Select"), "Current", &current))
 		return -1;
 	*problem = "its Select\\Current names no control set";
 	if (current < 1 || current > 999)
@@ -74,20 +69,37 @@ int windows_storage_read(const unsigned char *hive, size_t size, struct windows_
 	w->control_set = current;
 	snprintf(path, sizeof(path), "ControlSet%03u\\Services", current);
 	*problem = "its control set has no Services key";
-	if ((services_key = regf_key(&h, h.root, path)) == REGF_NONE)
+	if ((services_key = regf_key(h, h->root, path)) == REGF_NONE)
 		return -1;
 	for (size_t i = 0; i < WIN_DRIVERS; i++) {
 		struct win_driver *d = &w->drivers[i];
-		uint32_t key = regf_key(&h, services_key, services[i].service);
+		uint32_t key = regf_key(h, services_key, services[i].service);
 
 		d->service = services[i].service;
 		d->present = key != REGF_NONE;
-		d->start_read = d->present && regf_dword(&h, key, "Start", &d->start);
-		d->overridden = d->present && overridden(&h, key);
+		d->start_read = d->present && regf_dword(h, key, "Start", &d->start);
+		d->overridden = d->present && overridden(h, key);
 	}
 	for (size_t i = 0; i < WIN_DRIVERS; i++)
 		if (services[i].controller != WIN_IDE && boot_start(&w->drivers[i]))
 			w->boots[services[i].controller] = true;
+	return 0;
+}
+
+int windows_storage_read(const unsigned char *hive, size_t size, struct windows_storage *w,
+			 const char **problem)
+{
+	struct regf h;
+
+	memset(w, 0, sizeof(*w));
+	if (regf_open(&h, hive, size, problem))
+		return -1;
+	w->hive_dirty = h.dirty;
+	if (read_services(&h, w, problem)) {
+		regf_close(&h);
+		return -1;
+	}
+	regf_close(&h);
 	/* IDE needs both: a controller driver and atapi for its channels */
 	w->boots[WIN_IDE] = (service_boots(w, "intelide") || service_boots(w, "pciide")) &&
 			    service_boots(w, "atapi");

@@ -1,14 +1,14 @@
 #!/bin/sh
 # make static: ./virtcap-static-x86_64 and ./virtcap-static-i386, self-contained binaries an admin
-# copies to any x86 Linux host. Debian ships static libcpuid, json-c and zlib, but no libpci.a:
-# the static builds read PCI from sysfs and go without pci.ids names (HAVE_LIBPCI=0).
+# copies to any x86 Linux host. Debian ships static libcpuid, json-c, zlib and hivex, but no
+# libpci.a: the static builds read PCI from sysfs and go without pci.ids names (HAVE_LIBPCI=0).
 # The i386 libraries are downloaded as Debian packages into a cache outside the checkout and
 # unpacked there; the machine's dpkg set-up is not changed.
 set -eu
 cd "$(dirname "$0")/.."
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/virtcap/i386
-i386_pkgs="libcpuid-dev libjson-c-dev zlib1g-dev"
+i386_pkgs="libcpuid-dev libjson-c-dev zlib1g-dev libhivex-dev libhivex0"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # apt-get with i386 as the only architecture and private lists and cache
@@ -19,7 +19,9 @@ apt_i386() {
 }
 
 fetch_i386() {
-	[ -f "$cache/root/.complete" ] && return 0
+	# the stamp names the packages: a cache made for fewer is fetched again
+	[ "$(cat "$cache/root/.complete" 2>/dev/null)" = "$i386_pkgs" ] && return 0
+	rm -rf "$cache/root" "$cache/debs"
 	mkdir -p "$cache/lists/partial" "$cache/cache/archives/partial" "$cache/debs" "$cache/root"
 	apt_i386 update || { sleep 5; apt_i386 update; } ||
 		echo "static: apt-get update (i386) failed for some lists; trying with those it has" >&2
@@ -27,7 +29,7 @@ fetch_i386() {
 	for deb in "$cache"/debs/*.deb; do
 		dpkg-deb -x "$deb" "$cache/root"
 	done
-	touch "$cache/root/.complete"
+	echo "$i386_pkgs" >"$cache/root/.complete"
 }
 
 build() {	# ARCH CC-FLAGS SYSROOT-LIB SYSROOT-INC

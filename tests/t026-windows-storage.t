@@ -1,7 +1,7 @@
 #!/bin/sh
 # The storage drivers an installed Windows starts at boot (issue 15), read from its SYSTEM hive
-# on the NTFS volume: disk/regf.c against libhivex (hives written by hivexsh, every value read
-# back by hivexget, hives it refuses refused here too), then `virtcap advise partition` on a
+# on the NTFS volume: disk/regf.c hands it to libhivex (hives written by hivexsh, every value
+# read back as hivexget reads it, hives it refuses refused, saying why), then `virtcap advise partition` on a
 # loop disk whose Windows\System32\config\SYSTEM is written through ntfs-3g: the controller it
 # picks for each driver set (AHCI, NVMe, virtio, Select\Current naming ControlSet002), a
 # StartOverride that keeps storahci from boot, a Windows with no boot driver QEMU offers (a

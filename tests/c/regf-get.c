@@ -37,5 +37,6 @@ int main(int argc, char **argv)
 		printf("%u\n", dword);
 	else
 		puts("no dword");
+	regf_close(&h);
 	return 0;
 }
