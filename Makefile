@@ -20,7 +20,7 @@ else
 Q := @
 endif
 
-PKGS := libcpuid libpci json-c zlib hivex
+PKGS := libcpuid libpci json-c zlib hivex blkid
 
 WARNINGS := -Wall
 WARNINGS += -Wextra
@@ -172,7 +172,7 @@ STATIC_INCDIR ?= /usr/include
 STATIC_LIBDIR ?= /usr/lib/x86_64-linux-gnu
 STATIC_CFLAGS = $(BASE_CFLAGS) $(STATIC_FLAGS) -I$(STATIC_INCDIR) \
 	$(addprefix -I,$(wildcard $(STATIC_INCDIR)/i386-linux-gnu)) -DHAVE_LIBPCI=0 $(CFLAGS)
-STATIC_LIBS = -L$(STATIC_LIBDIR) -lcpuid -ljson-c -lz -lhivex -lpthread -lrt
+STATIC_LIBS = -L$(STATIC_LIBDIR) -lcpuid -ljson-c -lz -lhivex -lblkid -lpthread -lrt
 
 ifneq ($(STATIC_FLAGS),)
 COMPILE_CFLAGS = $(STATIC_CFLAGS)

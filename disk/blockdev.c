@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
 /*
  * Partition tables and superblocks read from a disk's own bytes (disk/blockdev.h), with pread
- * only. The layouts: the UEFI specification's GPT (header at LBA 1 with its CRC32, the entry
- * array with its own), the MBR's four primary entries, and each file system's documented magic;
- * the names are blkid's TYPE and PTTYPE values, so that blkid and partx, which no one here
- * wrote, check every answer (t021).
+ * only. A file system's kind is libblkid's (util-linux's, what blkid prints as TYPE), probed in
+ * the partition's range alone. The partition table is read here: the UEFI specification's GPT
+ * (header at LBA 1 with its CRC32, the entry array with its own) and the MBR's four primary
+ * entries, with the names partx shows, so that partx checks every answer (t021); libblkid would
+ * read the backup GPT without a word where virtcap says the primary is damaged, as sgdisk -v.
  *
  * Nothing read is trusted: sizes and counts are bounded before they size a read, every offset
  * is checked against the disk's size, and a GPT is taken only when both CRCs match.
  */
+#include <blkid/blkid.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -189,53 +191,41 @@ int blockdev_read_table(int fd, unsigned long long size, struct blockdev_layout 
 	return 0;
 }
 
-/* ext2, ext3 or ext4 as blkid tells them apart: by the features ext3 did not have */
-static const char *ext_kind(const unsigned char *sb)
+/*
+ * A name libblkid gave, kept for the caller: its strings live only as long as its probe. The
+ * names are blkid's fixed set of file-system and container types: a handful of slots hold
+ * every one a run meets.
+ */
+static const char *kept(const char *name)
 {
-	uint32_t compat = le32(sb + 92), incompat = le32(sb + 96), ro_compat = le32(sb + 100);
+	static char names[32][32];
+	static size_t n;
 
-	if (incompat & 0x8)
-		return NULL;	/* an external journal (blkid: jbd), not a file system */
-	if ((incompat & ~(uint32_t)(0x2 | 0x4 | 0x10)) || (ro_compat & ~(uint32_t)(0x1 | 0x2 | 0x4)))
-		return "ext4";
-	return compat & 0x4 ? "ext3" : "ext2";
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(names[i], name))
+			return names[i];
+	if (n == sizeof(names) / sizeof(names[0]) || strlen(name) >= sizeof(names[0]))
+		return NULL;
+	return strcpy(names[n++], name);
 }
 
 const char *blockdev_fs_type(int fd, unsigned long long offset, unsigned long long size)
 {
-	unsigned char b[4096], far[8];
+	const char *type = NULL, *found;
+	blkid_probe pr;
 
-	if (!read_at(fd, size, offset, b, sizeof(b)))
+	if (offset >= size || !(pr = blkid_new_probe()))
 		return NULL;
-	if (!memcmp(b, "LUKS\xba\xbe", 6))
-		return "crypto_LUKS";
-	if (!memcmp(b + 3, "-FVE-FS-", 8))
-		return "BitLocker";
-	if (!memcmp(b + 3, "NTFS    ", 8))
-		return "ntfs";
-	if (!memcmp(b, "XFSB", 4))
-		return "xfs";
-	for (int i = 0; i < 4; i++)
-		if (!memcmp(b + 512 * i, "LABELONE", 8) && !memcmp(b + 512 * i + 24, "LVM2 001", 8))
-			return "LVM2_member";
-	if (le16(b + 1024 + 56) == 0xEF53) {
-		const char *ext = ext_kind(b + 1024);
-
-		if (ext)
-			return ext;
-	}
-	if (read_at(fd, size, offset + 65536 + 64, far, sizeof(far)) && !memcmp(far, "_BHRfS_M", 8))
-		return "btrfs";
-	if (!memcmp(b + 4086, "SWAPSPACE2", 10) || !memcmp(b + 4086, "SWAP-SPACE", 10))
-		return "swap";
-	if (b[510] == 0x55 && b[511] == 0xAA && (!memcmp(b + 82, "FAT32   ", 8) ||
-						  !memcmp(b + 54, "FAT1", 4))) {
-		uint16_t bps = le16(b + 11);
-
-		if (bps == 512 || bps == 1024 || bps == 2048 || bps == 4096)
-			return "vfat";
-	}
-	return NULL;
+	/* libblkid, as blkid itself: only the superblocks, and nothing past [offset, size) */
+	if (blkid_probe_set_device(pr, fd, (blkid_loff_t)offset, (blkid_loff_t)(size - offset)) == 0 &&
+	    blkid_probe_enable_superblocks(pr, 1) == 0 &&
+	    blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE) == 0 &&
+	    blkid_probe_enable_partitions(pr, 0) == 0 &&
+	    blkid_do_safeprobe(pr) == 0 &&	/* 1: nothing; -2: two that contradict */
+	    blkid_probe_lookup_value(pr, "TYPE", &found, NULL) == 0)
+		type = kept(found);
+	blkid_free_probe(pr);
+	return type;
 }
 
 /* Whether needle's bytes are anywhere in the n bytes of hay */

@@ -38,9 +38,9 @@ struct blockdev_layout {
 int blockdev_read_table(int fd, unsigned long long size, struct blockdev_layout *out,
 			const char **problem);
 
-/* blkid's name (TYPE) of the file system or container at offset bytes of fd (size bytes in
- * all; nothing past it is read), or NULL:
- * ntfs, vfat, ext2, ext3, ext4, btrfs, xfs, swap, crypto_LUKS, BitLocker, LVM2_member */
+/* libblkid's name (blkid's TYPE) of the file system or container at offset bytes of fd (size
+ * bytes in all; nothing past it is read), or NULL when there is none or two contradict: ntfs,
+ * vfat, ext4, btrfs, xfs, swap, crypto_LUKS, BitLocker, LVM2_member, ... The string lasts. */
 const char *blockdev_fs_type(int fd, unsigned long long offset, unsigned long long size);
 
 /* The MBR's boot code (its first 440 bytes), what a BIOS runs: "none" (zeros, as sgdisk and

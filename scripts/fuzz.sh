@@ -13,7 +13,7 @@ clang=$(command -v clang || command -v clang-14) || { echo "fuzz: clang is missi
 # clang flags a va_list passed on (gcc does not): not a bug, and -Werror stays on for the rest
 san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -Wno-format-nonliteral"
 make --no-print-directory BUILD=build/fuzz CC="$clang" CFLAGS="$san" build/fuzz/libvirtcap.a
-libs=$(pkg-config --libs libcpuid libpci json-c zlib hivex)
+libs=$(pkg-config --libs libcpuid libpci json-c zlib hivex blkid)
 status=0
 for src in ${FUZZ_ONLY:-fuzz/*.c}; do
 	t=$(basename "$src" .c)

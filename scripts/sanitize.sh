@@ -32,7 +32,7 @@ for src in fuzz/*.c; do
 	t=$(basename "$src" .c)
 	[ "$t" = replay ] && continue
 	gcc -std=gnu11 -D_GNU_SOURCE -O1 -g -I. $san -o "build/asan/fuzz-$t" "$src" fuzz/replay.c \
-		build/asan/libvirtcap.a $(pkg-config --libs libcpuid libpci json-c zlib hivex) -lpthread -lrt
+		build/asan/libvirtcap.a $(pkg-config --libs libcpuid libpci json-c zlib hivex blkid) -lpthread -lrt
 	inputs=$(ls fuzz/seeds/"$t"/* fuzz/regressions/"$t"/* 2>/dev/null || true)
 	if [ -n "$inputs" ] && ! "build/asan/fuzz-$t" $inputs >"build/asan/fuzz-$t.out" 2>&1; then
 		echo "sanitize: fuzz target $t failed on its seeds or regressions:" >&2

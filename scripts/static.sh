@@ -8,7 +8,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/virtcap/i386
-i386_pkgs="libcpuid-dev libjson-c-dev zlib1g-dev libhivex-dev libhivex0"
+i386_pkgs="libcpuid-dev libjson-c-dev zlib1g-dev libhivex-dev libhivex0 libblkid-dev libblkid1"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # apt-get with i386 as the only architecture and private lists and cache
