@@ -163,12 +163,61 @@ static const char *cell(enum verdict v)
 	return v == VERDICT_YES ? "yes" : v == VERDICT_NO ? "no" : "?";
 }
 
+#define TEXT_WIDTH 80	/* what the lines beside the table keep to */
+#define HOSTS_LISTED 20	/* per blocker, then "..." */
+
+/* A guest kind's column: its id, cut to 6 (the cells are yes, no, ?) */
+static int column(int k)
+{
+	int n = (int)strlen(guest_kind_id((enum guest_kind)k));
+
+	return n < 6 ? n : 6;
+}
+
+/* The guest kinds a blocker blocks, each with how many hosts, into out */
+static void blocked_kinds(const struct fleet *f, const struct blocker *b, char *out, size_t len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (int k = 0; k < GUEST_KIND_COUNT && used < len; k++) {
+		size_t hosts = 0;
+
+		for (size_t j = 0; j < b->nhosts; j++) {
+			const struct fleet_host *h = &f->v[b->hosts[j]];
+
+			hosts += h->verdict[k] == VERDICT_NO && h->blocked_by[k] &&
+				 !strcmp(h->blocked_by[k], b->cap);
+		}
+		if (hosts)
+			used += (size_t)snprintf(out + used, len - used, "%s%s (%zu)", used ? ", " : "",
+						 guest_kind_id((enum guest_kind)k), hosts);
+	}
+}
+
+/*
+ * The hosts by guest kind, then the counts, then the blockers. Host names are never cut (two
+ * hosts that differ at the end would look the same): the host column is as wide as the longest.
+ * The table is as wide as its columns; when that is more than TEXT_WIDTH it says so first.
+ * Blocker ids are capability ids of the reports (virtcap -v shows each with its source): each
+ * says which guest kinds it blocks, and its fix is wrapped to TEXT_WIDTH.
+ */
 static void render_text(const struct fleet *f, FILE *o)
 {
 	size_t c[GUEST_KIND_COUNT][3], nb;
 	struct blocker *b = blockers(f, &nb);
+	int host_w = 4, table_w;
 
-	fprintf(o, "%-20s", "host");
+	for (size_t n = 0; n < f->n; n++)
+		if (!f->v[n].error && (int)strlen(f->v[n].hostname) > host_w)
+			host_w = (int)strlen(f->v[n].hostname);
+	table_w = host_w;
+	for (int k = 0; k < GUEST_KIND_COUNT; k++)
+		table_w += 1 + column(k);
+	if (table_w > TEXT_WIDTH)
+		fprintf(o, "(%d columns wide: a wider terminal, or --format csv|markdown|html)\n",
+			table_w);
+	fprintf(o, "%-*s", host_w, "host");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
 		fprintf(o, " %.6s", guest_kind_id((enum guest_kind)k));
 	fputc('\n', o);
@@ -176,18 +225,17 @@ static void render_text(const struct fleet *f, FILE *o)
 		const struct fleet_host *h = &f->v[n];
 
 		if (h->error) {
-			fprintf(o, "%-20s ERROR %s: %s\n", "-", h->file, h->error);
+			fprintf(o, "%-*s ERROR %s: %s\n", host_w, "-", h->file, h->error);
 			continue;
 		}
-		fprintf(o, "%-20.20s", h->hostname);
+		fprintf(o, "%-*s", host_w, h->hostname);
 		for (int k = 0; k < GUEST_KIND_COUNT; k++)
-			fprintf(o, " %-*s", (int)strlen(guest_kind_id((enum guest_kind)k)) < 6
-				? (int)strlen(guest_kind_id((enum guest_kind)k)) : 6, cell(h->verdict[k]));
+			fprintf(o, " %-*s", column(k), cell(h->verdict[k]));
 		if (h->warning || h->newer) {
 			char st[PATH_MAX + 512];
 
 			status(h, st, sizeof(st));
-			fprintf(o, "\n%-20s %s %s", "", h->newer ? "OLDER" : "WARNING", st);
+			fprintf(o, "\n%-*s %s %s", host_w, "", h->newer ? "OLDER" : "WARNING", st);
 		}
 		fputc('\n', o);
 	}
@@ -199,15 +247,35 @@ static void render_text(const struct fleet *f, FILE *o)
 		fprintf(o, "%-12s %6zu %6zu %8zu\n", guest_kind_id((enum guest_kind)k), c[k][0],
 			c[k][1], c[k][2]);
 	if (nb)
-		fprintf(o, "\nHosts that share a blocker\n");
+		fprintf(o, "\nHosts that share a blocker (a capability of the reports: virtcap -v shows "
+			"it\nwith where it was read)\n");
 	for (size_t i = 0; i < nb; i++) {
-		fprintf(o, "  %s: %zu host%s (%zu cell%s):", b[i].cap, b[i].nhosts,
+		char kinds[400], line[600];
+
+		char *names = NULL;
+		size_t names_len = 0;
+		FILE *m = open_memstream(&names, &names_len);
+
+		if (!m)
+			abort();
+		fprintf(m, "%s: %zu host%s (%zu cell%s):", b[i].cap, b[i].nhosts,
 			b[i].nhosts == 1 ? "" : "s", b[i].count, b[i].count == 1 ? "" : "s");
-		for (size_t j = 0; j < b[i].nhosts && j < 20; j++)
-			fprintf(o, " %s", f->v[b[i].hosts[j]].hostname);
-		fprintf(o, "%s\n", b[i].nhosts > 20 ? " ..." : "");
-		if (b[i].fix)
-			fprintf(o, "    fix: %s\n", b[i].fix);
+		for (size_t j = 0; j < b[i].nhosts && j < HOSTS_LISTED; j++)
+			fprintf(m, " %s", f->v[b[i].hosts[j]].hostname);
+		fprintf(m, "%s", b[i].nhosts > HOSTS_LISTED ? " ..." : "");
+		if (fclose(m))
+			abort();
+		fputs("  ", o);	/* the names wrapped between hosts, never inside one */
+		text_wrap(o, names, 2, 4, TEXT_WIDTH, false);
+		free(names);
+		blocked_kinds(f, &b[i], kinds, sizeof(kinds));
+		snprintf(line, sizeof(line), "blocks: %s", kinds);
+		fputs("    ", o);
+		text_wrap(o, line, 4, 12, TEXT_WIDTH, false);
+		if (b[i].fix) {
+			fputs("    fix:", o);
+			text_wrap(o, b[i].fix, 8, 9, TEXT_WIDTH, true);
+		}
 	}
 	blockers_free(b, nb);
 }

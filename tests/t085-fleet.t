@@ -34,6 +34,29 @@ ok $? "text: the hosts that share a blocker are counted (10 with /dev/kvm closed
 grep -Eq '^long64 +30 +10 +0$' "$tmp/good.txt"
 ok $? "text: counts per verdict (long64: 30 yes, 10 no)"
 
+# long host names that differ only at their end stay apart (never cut), the table says how
+# wide it is when it is wider than 80, every line beside it fits 80, and each blocker says
+# which guest kinds it blocks
+mkdir "$tmp/long"
+python3 - "$tmp/good/host-00001.json" "$tmp/long" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for i in (1, 2):
+    d["host"]["hostname"] = "build-runner-eu-west-1a.internal.example.com-%04d" % i
+    d["generated_by"]["time"] = "2026-01-0%dT00:00:00Z" % i
+    json.dump(d, open("%s/h%d.json" % (sys.argv[2], i), "w"))
+PY
+timeout 60 "$VIRTCAP" fleet "$tmp/long" >"$tmp/long.txt" 2>/dev/null
+is "$(grep -c '^build-runner-eu-west-1a.internal.example.com-000[12] ' "$tmp/long.txt")" 2 \
+	"two 49-character host names that differ at the end: both whole, two rows"
+width=$(sed -n 2p "$tmp/long.txt" | awk '{ print length($0) }')
+head -1 "$tmp/long.txt" | grep -q "^($width columns wide: a wider terminal, or --format csv|markdown|html)$"
+ok $? "the table says it is $width columns wide, and what to use instead"
+is "$(sed -n '/^Hosts that share a blocker/,$p' "$tmp/long.txt" | awk 'length($0) > 80' | wc -l)" 0 \
+	"the blockers and their fixes fit 80 columns"
+grep -Eq '^    blocks: [a-z0-9_]+ \([0-9]+\)' "$tmp/good.txt"
+ok $? "each blocker says which guest kinds it blocks, on how many hosts"
+
 # bad inputs: each one an error row naming the file and the problem
 mkdir "$tmp/bad"
 cp "$tmp/good/host-00001.json" "$tmp/bad/a-good.json"
