@@ -167,8 +167,10 @@ static void advice_text(const struct report *r, const struct guest_advice *a,
 	cli_print_wrapped(out, "", head, 2);
 	if (j->reason)
 		cli_print_wrapped(out, "  ", j->reason, 2);
-	if (j->fix)
-		cli_print_wrapped(out, "  fix: ", j->fix, 7);
+	if (j->fix) {
+		fputs("  fix: ", out);
+		text_wrap_fix(out, j->fix, 7, 7, 78, false);
+	}
 	fprintf(out, "\nOther ways to run it\n");
 	for (int i = 0; i < ADVICE_ALTERNATIVES_MAX && a->alternatives[i]; i++) {
 		alternative_text(r, a->alternatives[i], alt, sizeof(alt));

@@ -116,8 +116,10 @@ static void print_text(const struct requirement *j, size_t n, size_t failed,
 		snprintf(lead, sizeof(lead), "%s  %-12s ", j[i].verdict == VERDICT_YES ? "PASS" : "FAIL",
 			 j[i].id);
 		cli_print_wrapped(out, lead, j[i].reason, 19);
-		if (j[i].verdict != VERDICT_YES && j[i].fix)
-			cli_print_wrapped(out, "                   fix: ", j[i].fix, 24);
+		if (j[i].verdict != VERDICT_YES && j[i].fix) {
+			fputs("                   fix: ", out);
+			text_wrap_fix(out, j[i].fix, 24, 24, 78, false);
+		}
 	}
 	fprintf(out, "%s: %zu of %zu requirements hold%s%s\n", failed ? "FAILED" : "PASSED",
 		n - failed, n, o->profile ? " for profile " : "", o->profile ? o->profile : "");

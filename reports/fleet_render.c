@@ -274,7 +274,7 @@ static void render_text(const struct fleet *f, FILE *o)
 		text_wrap(o, line, 4, 12, TEXT_WIDTH, false);
 		if (b[i].fix) {
 			fputs("    fix:", o);
-			text_wrap(o, b[i].fix, 8, 9, TEXT_WIDTH, true);
+			text_wrap_fix(o, b[i].fix, 8, 9, TEXT_WIDTH, true);
 		}
 	}
 	blockers_free(b, nb);

@@ -31,6 +31,13 @@ static const char *paint(const struct out *o, const char *code)
 	return o->opts->colour ? code : "";
 }
 
+/* a fix wrapped as print_wrapped() does, its commands never broken inside (text_wrap_fix) */
+static void print_fix(const struct out *o, const char *fix, int first, int indent)
+{
+	text_wrap_fix(o->f, fix, first, indent, o->opts->width > 40 ? o->opts->width : 80,
+		      first > indent);
+}
+
 /* text wrapped to the width, the first line after `first` columns already used (a space
  * before its first word when that is past the indent), the next ones indented */
 static void print_wrapped(const struct out *o, const char *text, int first, int indent)
@@ -213,7 +220,7 @@ static void print_blockers(const struct out *o, const struct report *r)
 		if (first < k)
 			fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)first));
 		else
-			print_wrapped(o, row->fix, 20, 20);
+			print_fix(o, row->fix, 20, 20);
 	}
 }
 
@@ -260,7 +267,7 @@ static void print_stacks(const struct out *o, const struct report *r)
 			if (s->accel[a].fix) {
 				fprintf(o->f, "%*s%sfix:%s ", 23, "", paint(o, ANSI_BOLD),
 					paint(o, ANSI_RESET));
-				print_wrapped(o, s->accel[a].fix, 28, 28);
+				print_fix(o, s->accel[a].fix, 28, 28);
 			}
 		}
 		if (ratio > 0)
@@ -427,7 +434,7 @@ static void print_cap(const struct out *o, const struct cap *c, size_t prefix_le
 	if (c->fix && c->kind == CAP_BOOL && !c->b) {
 		fprintf(o->f, "%*s%sfix:%s ", NAME_COLUMN + 3, "", paint(o, ANSI_BOLD),
 			paint(o, ANSI_RESET));
-		print_wrapped(o, c->fix, NAME_COLUMN + 8, NAME_COLUMN + 8);
+		print_fix(o, c->fix, NAME_COLUMN + 8, NAME_COLUMN + 8);
 	}
 	if (o->opts->verbose && c->source) {
 		fprintf(o->f, "%*s%sfrom:%s ", NAME_COLUMN + 3, "", paint(o, ANSI_DIM),

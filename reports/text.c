@@ -29,6 +29,151 @@ void text_wrap(FILE *f, const char *text, int col, int indent, int width, bool a
 	fputc('\n', f);
 }
 
+/* Words that begin a shell command inside a fix's prose */
+static bool command_word(const char *w, size_t n)
+{
+	static const char *const starters[] = {
+		"sudo", "modprobe", "echo", "usermod", "newgrp", "sg", "udevadm", "systemctl",
+		"apt", "apt-get", "dnf", "prlimit", "grub-install", "virsh", "powercfg",
+		"manage-bde", "reg", "mkfs.vfat", "setfacl", "qemu-system-x86_64",
+	};
+
+	for (size_t i = 0; i < sizeof(starters) / sizeof(starters[0]); i++)
+		if (strlen(starters[i]) == n && !strncmp(w, starters[i], n))
+			return true;
+	return false;
+}
+
+/* Prose words that end a command that runs on into the sentence */
+static bool prose_word(const char *w, size_t n)
+{
+	static const char *const words[] = { "then", "or", "and", "to", "where", "when", "after",
+					     "before", "if", "as", "on", "in", "for" };
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && !strncmp(w, words[i], n))
+			return true;
+	return w[0] == '(';
+}
+
+/* The length of the word at p: to the next space outside quotes (a quoted argument with spaces
+ * is one word); in_command: quotes count only in a command */
+static size_t word_len(const char *p, bool in_command)
+{
+	char quote = 0;
+	size_t n = 0;
+
+	for (; p[n] && (quote || p[n] != ' '); n++)
+		if (in_command && (p[n] == '\'' || p[n] == '"'))
+			quote = quote == p[n] ? 0 : quote ? quote : p[n];
+	return n;
+}
+
+void text_wrap_fix(FILE *f, const char *text, int col, int indent, int width, bool after_text)
+{
+	for (const char *p = text; *p;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+
+		size_t w = word_len(p, false);
+
+		if (!command_word(p, w)) {	/* prose: as text_wrap */
+			if (after_text && col + 1 + (int)w > width) {
+				fprintf(f, "\n%*s", indent, "");
+				col = indent;
+			} else if (after_text) {
+				fputc(' ', f);
+				col++;
+			}
+			fwrite(p, 1, w, f);
+			col += (int)w;
+			p += w;
+			after_text = true;
+			continue;
+		}
+		/* a command: to a word that ends in , ; ) or . or before prose that follows it */
+		const char *end = p;
+		size_t words = 0;
+
+		for (;;) {
+			size_t n = word_len(end, true);
+			char last = n ? end[n - 1] : 0;
+
+			if (words && (prose_word(end, n) || !n))
+				break;
+			end += n;
+			words++;
+			if (last == ',' || last == ';' || last == ')' || last == '.')
+				break;
+			while (*end == ' ')
+				end++;
+			if (!*end)
+				break;
+		}
+		while (end > p && end[-1] == ' ')
+			end--;
+
+		int len = (int)(end - p);
+		bool own_line = !after_text || col + 1 + len > width;
+
+		if (after_text && !own_line) {		/* it fits where it is */
+			fputc(' ', f);
+			col++;
+		} else if (after_text) {			/* on a line of its own */
+			fprintf(f, "\n%*s", indent, "");
+			col = indent;
+		}
+		if (col + len <= width) {
+			fwrite(p, 1, (size_t)len, f);
+			col += len;
+		} else {	/* longer than a line: shell continuations, after a && where it can */
+			bool first = true, at_and = false;
+
+			for (const char *q = p; q < end;) {
+				while (*q == ' ')
+					q++;
+
+				size_t n = word_len(q, true), seg = n;
+
+				/* after "&&": the part up to the next one must fit, or break now */
+				for (const char *r = q + n; at_and && r < end;) {
+					while (*r == ' ')
+						r++;
+
+					size_t m = word_len(r, true);
+
+					if (m == 2 && !strncmp(r, "&&", 2))
+						break;
+					seg += 1 + m;
+					r += m;
+				}
+				if (!first && (col + 1 + (int)n + 2 > width ||
+					       (at_and && col + 1 + (int)seg + 2 > width))) {
+					fprintf(f, " \\\n%*s", indent + 2, "");
+					col = indent + 2;
+				} else if (!first) {
+					fputc(' ', f);
+					col++;
+				}
+				fwrite(q, 1, n, f);
+				col += (int)n;
+				at_and = (n == 2 && !strncmp(q, "&&", 2)) || (n == 2 && !strncmp(q, "||", 2));
+				q += n;
+				first = false;
+			}
+		}
+		/* what follows a command on a line of its own starts a line too: pasting the
+		 * command's last line must not take prose with it */
+		if (own_line && *end)
+			col = width;
+		p = end;
+		after_text = true;
+	}
+	fputc('\n', f);
+}
+
 void text_escape_markup(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {

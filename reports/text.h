@@ -14,6 +14,15 @@
 void text_wrap(FILE *f, const char *text, int col, int indent, int width, bool after_text);
 
 /*
+ * The same for a fix, which holds shell commands in its prose: a command (from a word such as
+ * sudo, modprobe or echo to a word ending in , ; ) or . or the prose after it) is never broken
+ * inside: it goes on a line of its own when it does not fit where it is, and one longer than a
+ * line is broken between its words (never inside quotes) with shell continuations (" \"), so
+ * that it pastes as it is.
+ */
+void text_wrap_fix(FILE *f, const char *text, int col, int indent, int width, bool after_text);
+
+/*
  * Make s safe to show anywhere, in place (it never grows): invalid UTF-8, control characters
  * (C0 but tab, DEL, C1: escape sequences, line breaks that forge lines) and the Unicode
  * direction overrides become '?', a tab a space. Every string the report holds has been
