@@ -186,6 +186,25 @@ case $(proof "['reason']") in "stopped after "*" ms by virtcap's bound: the gues
 	ok 0 "the proof stops at the snapshot's bound, and says so" ;;
 *) ok 1 "the proof stops at the snapshot's bound, and says so"; diag "$(proof "['reason']")" ;; esac
 
+# Ctrl-C while the disk boots (boot code that spins, so the proof waits its whole timeout):
+# virtcap dies of it, and neither QEMU nor its work directory outlives it
+printf '\353\376' >"$tmp/spin.img" && truncate -s 1M "$tmp/spin.img" &&
+	printf '\125\252' | dd of="$tmp/spin.img" bs=1 seek=510 conv=notrunc status=none
+attach "$tmp/spin.img" || bail "a loop device"
+mkdir "$tmp/itd"
+TMPDIR=$tmp/itd env --default-signal=INT "$VIRTCAP" advise partition "$_l" --prove --timeout 60 \
+	>/dev/null 2>&1 &
+pid=$!
+for i in $(seq 100); do pgrep -f 'qemu-system-x86_64.*the-disk-read-only' >/dev/null && break; sleep 0.1; done
+sleep 1
+kill -INT "$pid"
+wait "$pid"
+is "$?" 130 "SIGINT during the proof ends virtcap (status 130)"
+sleep 1
+pgrep -f 'qemu-system-x86_64.*the-disk-read-only' >/dev/null
+is "$?" 1 "no QEMU of it is left running"
+is "$(ls -A "$tmp/itd")" "" "and its work directory is gone"
+
 # without --prove there is no proof
 "$VIRTCAP" advise partition "$_l" --json >"$tmp/plain.json" 2>/dev/null
 is "$(jget "$tmp/plain.json" "d['proof']")" null "without --prove: no boot, proof null"
