@@ -73,8 +73,13 @@ int probe_host(struct probe_ctx *ctx, struct report *r)
 		if (!k64)
 			err |= report_cap_fix(r, CAP_KERNEL_ARCH,
 					      "install and boot a 64-bit (x86_64/amd64) kernel to run "
-					      "64-bit guests; the CPU %s",
-					      "must support long mode (see cpu.lm)");
+					      "64-bit guests; the 32-bit userland can stay (Debian: "
+					      "sudo dpkg --add-architecture amd64 && sudo apt-get update "
+					      "&& sudo apt-get install linux-image-amd64:amd64, then reboot "
+					      "into it); the CPU %s",
+					      "must support long mode (see cpu.lm). No maintained "
+					      "hypervisor runs a 64-bit guest on a 32-bit host kernel any "
+					      "more: VirtualBox did, up to 5.2");
 	} else {
 		err |= report_cap_unknown(r, CAP_KERNEL_ARCH, src_arch, "no /proc/sys/kernel/arch and "
 					  "no recorded uname");

@@ -183,4 +183,15 @@ is "$(field "['verdict']")/$(field "['steps'][0]['fix']")" "no/sudo apt install 
 advise "$r" risc-v --json
 is "$(field "['guest']")/$(field "['steps'][0]['fix']")" "riscv64/sudo apt install qemu-system-misc" \
 	"advise risc-v: riscv64, QEMU from qemu-system-misc"
+# a 32-bit kernel on a 64-bit CPU (the seed's question): the fix keeps the 32-bit userland, with
+# the commands that add a 64-bit kernel, and says that no maintained hypervisor runs a 64-bit
+# guest on a 32-bit host kernel any more
+. "$(dirname "$0")/lib/scenarios.sh"
+scenario i686-kernel "$tmp/i686" || bail "scenario i686-kernel"
+"$VIRTCAP" --root "$tmp/i686" advise os64 --json >"$tmp/out" 2>/dev/null
+is "$(field "['verdict']")/$(field "['first_failing_step']")/$(field "['steps'][2]['layer']")" \
+	"no/2/kernel" "a 32-bit kernel: os64 fails at its third step, the kernel's"
+field "['steps'][2]['fix']" | grep -q 'the 32-bit userland can stay (Debian: sudo dpkg --add-architecture amd64 && sudo apt-get update && sudo apt-get install linux-image-amd64:amd64, then reboot into it)' &&
+	field "['steps'][2]['fix']" | grep -q 'No maintained hypervisor runs a 64-bit guest on a 32-bit host kernel any more: VirtualBox did, up to 5.2'
+ok $? "the fix keeps the 32-bit userland and says what no hypervisor does any more"
 done_testing
