@@ -510,7 +510,7 @@ static bool found(const struct devices *d, enum stack_device dv, const char *tex
 
 	snprintf(want, sizeof(want), "VIRTCAP-OUT %s %s %s", d->nonce, names_all[dv],
 		 d->secret[dv]);
-	snprintf(got, sizeof(got), "%s", text);
+	snprintf(got, sizeof(got), "%.*s", (int)sizeof(got) - 1, text);
 	n = strlen(got);
 	while (n && strchr(" \r\n", got[n - 1]))
 		got[--n] = '\0';
