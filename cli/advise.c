@@ -18,33 +18,6 @@
 #include "reports/report.h"
 #include "reports/text.h"
 
-/*
- * The emulation slowdown measured on this host by make bench (tools/tcg-slowdown), if it ran:
- * appended to the emulation alternative, else where to get it.
- */
-static void tcg_measured(char *out, size_t len)
-{
-	const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char path[4096], date[32];
-	double ratio;
-	FILE *f;
-
-	if (cache && *cache)
-		snprintf(path, sizeof(path), "%s/virtcap/tcg-slowdown", cache);
-	else
-		snprintf(path, sizeof(path), "%s/.cache/virtcap/tcg-slowdown", home ? home : "");
-	f = fopen(path, "r");
-	if (f && fscanf(f, "%lf %31s", &ratio, date) == 2 && ratio > 0 && ratio < 1e6)
-		snprintf(out, len, "; measured here (make bench, %s): a register-only loop ran "
-			 "%.1fx slower than on this CPU, and OS code with memory accesses and "
-			 "device exits runs slower still", date, ratio);
-	else
-		snprintf(out, len, "; how much slower here is measured by make bench "
-			 "(tools/tcg-slowdown), not run on this host yet");
-	if (f)
-		fclose(f);
-}
-
 bool cli_advise_known(const char *id)
 {
 	return advice_find(id) != NULL;
@@ -80,21 +53,6 @@ static const char *state_mark(enum layer_state s, bool utf8)
 	       : s == LAYER_NOT_RUN ? "." : "?";
 }
 
-/* An alternative as told: the emulation one with what make bench measured here; PVM's with
- * whether this host can offer it (a PVM guest cannot: PVM does not run inside PVM) */
-static void alternative_text(const struct report *r, const char *alt, char *out, size_t len)
-{
-	char measured[384] = "";
-	const char *hv = report_cap_string(r, CAP_ENV_HYPERVISOR);
-
-	if (alt == advice_emulation)
-		tcg_measured(measured, sizeof(measured));
-	else if (alt == advice_pvm && hv && !strcmp(hv, "PVM"))
-		snprintf(measured, sizeof(measured), "; not on this machine: it is itself a PVM "
-			 "guest, and PVM does not run inside PVM");
-	snprintf(out, len, "%s%s", alt, measured);
-}
-
 static struct json_object *advice_json(const struct report *r, const struct guest_advice *a,
 				       const struct advice_judgement *j)
 {
@@ -128,7 +86,7 @@ static struct json_object *advice_json(const struct report *r, const struct gues
 	json_object_object_add(o, "first_failing_step", j->decisive >= 0 ?
 			       json_object_new_int(j->decisive) : NULL);
 	for (int i = 0; i < ADVICE_ALTERNATIVES_MAX && a->alternatives[i]; i++) {
-		alternative_text(r, a->alternatives[i], alt, sizeof(alt));
+		advice_alternative_text(r, a->alternatives[i], alt, sizeof(alt));
 		json_object_array_add(alts, json_object_new_string(alt));
 	}
 	json_object_object_add(o, "alternatives", alts);
@@ -173,7 +131,7 @@ static void advice_text(const struct report *r, const struct guest_advice *a,
 	}
 	fprintf(out, "\nOther ways to run it\n");
 	for (int i = 0; i < ADVICE_ALTERNATIVES_MAX && a->alternatives[i]; i++) {
-		alternative_text(r, a->alternatives[i], alt, sizeof(alt));
+		advice_alternative_text(r, a->alternatives[i], alt, sizeof(alt));
 		cli_print_wrapped(out, "  - ", alt, 4);
 	}
 }

@@ -208,3 +208,28 @@ int advice_rows_derive(struct report *r)
 	}
 	return 0;
 }
+
+void advice_alternative_text(const struct report *r, const char *alt, char *out, size_t len)
+{
+	char measured[384] = "";
+	const char *hv = report_cap_string(r, CAP_ENV_HYPERVISOR);
+	const struct cap *tcg = report_cap(r, CAP_TOOLS_TCG_SLOWDOWN);
+	double ratio;
+	char date[32];
+
+	if (alt == advice_emulation && tcg && tcg->kind == CAP_STRING &&
+	    sscanf(tcg->s, "%lf %31s", &ratio, date) == 2)
+		snprintf(measured, sizeof(measured), "; measured here (make bench, %s): a "
+			 "register-only loop ran %.1fx slower than on this CPU, and OS code with "
+			 "memory accesses and device exits runs slower still", date, ratio);
+	else if (alt == advice_emulation && !strcmp(r->root ? r->root : "/", "/"))
+		snprintf(measured, sizeof(measured), "; how much slower here is measured by make "
+			 "bench (tools/tcg-slowdown), not run on this host yet");
+	else if (alt == advice_emulation)
+		snprintf(measured, sizeof(measured), "; how much slower is measured by make bench "
+			 "(tools/tcg-slowdown) on the host itself");
+	else if (alt == advice_pvm && hv && !strcmp(hv, "PVM"))
+		snprintf(measured, sizeof(measured), "; not on this machine: it is itself a PVM "
+			 "guest, and PVM does not run inside PVM");
+	snprintf(out, len, "%s%s", alt, measured);
+}

@@ -48,4 +48,8 @@ void advice_judge(const struct report *r, const struct guest_advice *a,
  */
 int advice_rows_derive(struct report *r);
 
+/* An alternative as told: the emulation one with what make bench measured on this machine
+ * (tools.tcg_slowdown); PVM's with whether this host can offer it (a PVM guest cannot) */
+void advice_alternative_text(const struct report *r, const char *alt, char *out, size_t len);
+
 #endif
