@@ -115,41 +115,54 @@ static int probe_pieces(struct probe_ctx *ctx, struct report *r)
 
 /*
  * The emulation slowdown make bench measured (tools/tcg-slowdown writes "RATIO DATE" to the
- * user's cache). A fact of the machine virtcap runs on: a captured root is another host, whose
- * emulation was never measured here.
+ * user's cache): a fact of the machine virtcap runs on, kept in the facts (tcg.slowdown, "none"
+ * when it was not measured) so that a snapshot carries it; a captured root without it is
+ * another host, whose emulation was never measured here.
  */
 static int probe_tcg_measured(struct probe_ctx *ctx, struct report *r)
 {
-	const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char path[4096], date[32];
+	static const char src[] = "make bench (tools/tcg-slowdown)";
+	const char *fact;
+	char date[32];
 	double ratio;
-	FILE *f;
-	int rc;
 
-	if (!ctx->live)
-		return report_cap_unknown(r, CAP_TOOLS_TCG_SLOWDOWN, "make bench (tools/tcg-slowdown)",
-					  "measured on the machine virtcap runs on, not known for a "
-					  "captured root");
-	if (cache && *cache)
-		snprintf(path, sizeof(path), "%s/virtcap/tcg-slowdown", cache);
-	else
-		snprintf(path, sizeof(path), "%s/.cache/virtcap/tcg-slowdown", home ? home : "");
-	f = fopen(path, "re");
-	if (f && fscanf(f, "%lf %31s", &ratio, date) == 2 && ratio > 0 && ratio < 1e6 &&
+	if (ctx->live) {
+		const char *cache = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+		char path[4096];
+		FILE *f;
+		int rc;
+
+		if (cache && *cache)
+			snprintf(path, sizeof(path), "%s/virtcap/tcg-slowdown", cache);
+		else
+			snprintf(path, sizeof(path), "%s/.cache/virtcap/tcg-slowdown",
+				 home ? home : "");
+		f = fopen(path, "re");
+		if (f && fscanf(f, "%lf %31s", &ratio, date) == 2 && ratio > 0 && ratio < 1e6 &&
+		    strspn(date, "0123456789-") == strlen(date))
+			rc = facts_set(&ctx->facts, "tcg.slowdown", "%.1f %s", ratio, date);
+		else
+			rc = facts_set(&ctx->facts, "tcg.slowdown", "none");
+		if (f)
+			fclose(f);
+		if (rc)
+			return rc;
+	}
+	fact = facts_get(&ctx->facts, "tcg.slowdown");
+	if (fact && sscanf(fact, "%lf %31s", &ratio, date) == 2 && ratio > 0 && ratio < 1e6 &&
 	    strspn(date, "0123456789-") == strlen(date)) {
 		char value[64];
 
 		snprintf(value, sizeof(value), "%.1f %s", ratio, date);
-		rc = report_cap_str(r, CAP_TOOLS_TCG_SLOWDOWN, value, path, "on %s a register-only "
-				    "loop ran %.1fx slower under QEMU's TCG than on this CPU", date,
-				    ratio);
-	} else {
-		rc = report_cap_unknown(r, CAP_TOOLS_TCG_SLOWDOWN, path, "make bench "
-					"(tools/tcg-slowdown) has not measured it on this host yet");
+		return report_cap_str(r, CAP_TOOLS_TCG_SLOWDOWN, value, src, "on %s a register-only "
+				      "loop ran %.1fx slower under QEMU's TCG than on this CPU", date,
+				      ratio);
 	}
-	if (f)
-		fclose(f);
-	return rc;
+	if (fact)	/* as the other tools: "none" when there is none */
+		return report_cap_str(r, CAP_TOOLS_TCG_SLOWDOWN, "none", src, "make bench has not "
+				      "measured it on this host yet");
+	return report_cap_unknown(r, CAP_TOOLS_TCG_SLOWDOWN, src, "not measured for this captured "
+				  "root: make bench measures the machine it runs on");
 }
 
 int probe_tools(struct probe_ctx *ctx, struct report *r)

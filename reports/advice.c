@@ -222,10 +222,10 @@ void advice_alternative_text(const struct report *r, const char *alt, char *out,
 		snprintf(measured, sizeof(measured), "; measured here (make bench, %s): a "
 			 "register-only loop ran %.1fx slower than on this CPU, and OS code with "
 			 "memory accesses and device exits runs slower still", date, ratio);
-	else if (alt == advice_emulation && !strcmp(r->root ? r->root : "/", "/"))
+	else if (alt == advice_emulation && tcg && tcg->kind == CAP_STRING)	/* "none" */
 		snprintf(measured, sizeof(measured), "; how much slower here is measured by make "
 			 "bench (tools/tcg-slowdown), not run on this host yet");
-	else if (alt == advice_emulation)
+	else if (alt == advice_emulation)	/* a captured root that does not say */
 		snprintf(measured, sizeof(measured), "; how much slower is measured by make bench "
 			 "(tools/tcg-slowdown) on the host itself");
 	else if (alt == advice_pvm && hv && !strcmp(hv, "PVM"))

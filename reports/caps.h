@@ -170,7 +170,8 @@
 #define CAP_TOOLS_QEMU "tools.qemu"
 #define CAP_TOOLS_SWTPM "tools.swtpm"
 /* what make bench measured on the machine virtcap runs on (tools/tcg-slowdown): "RATIO DATE",
- * how many times slower a register-only loop runs under QEMU's TCG than on this CPU */
+ * how many times slower a register-only loop runs under QEMU's TCG than on this CPU, or "none"
+ * (kept in the facts, so a snapshot carries it; unknown on a captured root without them) */
 #define CAP_TOOLS_TCG_SLOWDOWN "tools.tcg_slowdown"
 #define CAP_TOOLS_VIRTUALBOX "tools.virtualbox"
 #define CAP_TOOLS_VMWARE "tools.vmware"
