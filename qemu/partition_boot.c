@@ -31,10 +31,10 @@
 
 #include <json-c/json.h>
 
-#include "cli/cli.h"
 #include "reports/partition.h"
 #include "qemu/vm.h"
 #include "reports/text.h"
+#include "util/run.h"
 
 #define SCREEN_PIXELS_MAX (4096u * 4096u)
 #define CHANGED_PIXELS 256		/* more than a blinking text cursor (9x16) */
@@ -408,23 +408,6 @@ static void watch(struct qemu_run *q, struct partition_proof *p, unsigned limit_
 	free(now.px);
 }
 
-/* Whether name is an executable file in $PATH */
-static bool in_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	char dir[PATH_MAX + 64];
-
-	for (const char *s = path ? path : "/usr/bin:/bin"; *s; ) {
-		size_t n = strcspn(s, ":");
-
-		snprintf(dir, sizeof(dir), "%.*s/%s", (int)(n < PATH_MAX ? n : PATH_MAX), s, name);
-		if (n && access(dir, X_OK) == 0)
-			return true;
-		s += n + (s[n] == ':');
-	}
-	return false;
-}
-
 int partition_prove(const struct partition_advice *a, struct partition_proof *p,
 		    unsigned limit_s)
 {
@@ -436,7 +419,7 @@ int partition_prove(const struct partition_advice *a, struct partition_proof *p,
 	p->accel = a->kvm ? "kvm" : "tcg";
 	p->limit_s = limit_s;
 	p->handover_ms = p->screen_ms = -1;
-	if (!in_path("qemu-system-x86_64")) {
+	if (!run_in_path("qemu-system-x86_64")) {
 		proof_say(p, "not-run", "not run: qemu-system-x86_64 is not installed (Debian/Ubuntu: "
 			  "apt install qemu-system-x86; Fedora: dnf install qemu-system-x86)");
 		return 0;
