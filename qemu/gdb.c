@@ -10,10 +10,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "qemu/gdb.h"
+#include "util/clock.h"
 
 #define REPLY_MAX 8192		/* a "g" reply of i386-64bit.xml is 1216 hex digits */
 #define G_BYTES_MIN 236		/* through EFER, the last register read here */
@@ -69,14 +69,6 @@ void gdb_format_x86_regs(const struct x86_regs *r, char *out, size_t len)
 		 (unsigned long long)r->efer, (unsigned)r->cs & 0xffff);
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static bool send_packet(int fd, const char *payload)
 {
 	char pkt[64];
@@ -128,7 +120,7 @@ static int read_packet(struct reader *rd, long long deadline, char *buf, size_t 
 		if (have == sizeof(rd->in))
 			return -1;
 
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_ms();
 		struct pollfd p = { .fd = rd->fd, .events = POLLIN };
 
 		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
@@ -145,7 +137,7 @@ static int read_packet(struct reader *rd, long long deadline, char *buf, size_t 
 bool gdb_read_x86_regs(const char *path, int timeout_ms, struct x86_regs *r)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms;
 	static struct reader rd;
 	static char payload[REPLY_MAX];
 	bool ok = false;

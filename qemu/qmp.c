@@ -16,14 +16,7 @@
 #include <json-c/json.h>
 
 #include "qemu/qmp.h"
-
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
+#include "util/clock.h"
 
 /* The next line QEMU sent, as JSON, within deadline (a CLOCK_MONOTONIC ms): 0 with *obj, or a
  * negative errno */
@@ -47,7 +40,7 @@ static int read_object(struct qmp *q, long long deadline, struct json_object **o
 		if (q->len >= sizeof(q->buf) - 1)
 			return -EPROTO;	/* a line longer than anything QMP sends us */
 
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_ms();
 		struct pollfd p = { .fd = q->fd, .events = POLLIN };
 
 		if (left <= 0)
@@ -71,7 +64,7 @@ static int read_object(struct qmp *q, long long deadline, struct json_object **o
 int qmp_connect(struct qmp *q, const char *path, int timeout_ms)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	long long deadline = now_ms() + timeout_ms;
+	long long deadline = clock_ms() + timeout_ms;
 	struct json_object *greeting;
 	int rc;
 
@@ -84,7 +77,7 @@ int qmp_connect(struct qmp *q, const char *path, int timeout_ms)
 	       connect(q->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		close(q->fd);
 		q->fd = -1;
-		if (now_ms() >= deadline)
+		if (clock_ms() >= deadline)
 			return -ETIMEDOUT;
 		usleep(20000);	/* QEMU has not made its socket yet */
 	}
@@ -98,14 +91,14 @@ int qmp_connect(struct qmp *q, const char *path, int timeout_ms)
 	json_object_put(greeting);
 	if (!is_qmp)
 		return -EPROTO;
-	return qmp_execute(q, "qmp_capabilities", NULL, (int)(deadline - now_ms()), NULL);
+	return qmp_execute(q, "qmp_capabilities", NULL, (int)(deadline - clock_ms()), NULL);
 }
 
 int qmp_execute(struct qmp *q, const char *name, struct json_object *args, int timeout_ms,
 		struct json_object **ret)
 {
 	struct json_object *cmd = json_object_new_object();
-	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	long long deadline = clock_ms() + (timeout_ms > 0 ? timeout_ms : 0);
 	const char *text;
 	int rc;
 

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "qemu/initramfs.h"
@@ -20,19 +19,12 @@
 #include "qemu/vm.h"
 #include "reports/text.h"
 #include "util/run.h"
+#include "util/clock.h"
 
 #define FETCH_WAIT_MS (600 * 1000)	/* a first run downloads the kernel and busybox */
 #define TOOL_WAIT_MS 30000
 #define TICK_US 100000
 #define QMP_CONNECT_MS 30000
-
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 /* The first line a program prints, cleaned, into out ("" if it did not run) */
 static void first_line(const char *const *argv, char *out, size_t len)
@@ -344,7 +336,7 @@ int qemu_stack_prove(struct report_stack *s, const struct stack_setup *setup)
 		goto removed;
 	}
 	kernels(r, root);
-	r->deadline_ms = now_ms() + STACK_DEADLINE_S * 1000LL;
+	r->deadline_ms = clock_ms() + STACK_DEADLINE_S * 1000LL;
 	if (!strcmp(setup->name, "libvirt")) {
 		stack_libvirt(r);
 	} else {

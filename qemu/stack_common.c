@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "qemu/stack_run.h"
 #include "reports/text.h"
+#include "util/clock.h"
 
 void stack_say(struct stack_run *r, char **field, const char *fmt, ...)
 {
@@ -41,17 +41,9 @@ void stack_device(struct stack_run *r, enum stack_device d, enum proof_status st
 		r->rc = -ENOMEM;
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 int stack_within(const struct stack_run *r, int want)
 {
-	long long left = (r->deadline_ms - now_ms()) / 1000;
+	long long left = (r->deadline_ms - clock_ms()) / 1000;
 
 	return left < 1 ? 1 : left < want ? (int)left : want;
 }

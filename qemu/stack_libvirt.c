@@ -18,12 +18,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "qemu/gdb.h"
 #include "qemu/stack_run.h"
 #include "qemu/vm.h"
+#include "util/clock.h"
 #include "util/run.h"
 #include "reports/text.h"
 #include "util/signal_cleanup.h"
@@ -214,7 +214,7 @@ static void boot(struct stack_run *r, enum stack_accel a, int limit_s)
 	char uptime[32] = "", regs[200] = "not read", last[600], access_said[300];
 	char virsh_path[PATH_MAX];
 	char *console = malloc(QEMU_VM_CONSOLE_MAX + 1);
-	struct timespec t0, t;
+	long long t0;
 	long ms = 0;
 	int rc;
 
@@ -243,7 +243,7 @@ static void boot(struct stack_run *r, enum stack_accel a, int limit_s)
 	if (run_which("virsh", virsh_path, sizeof(virsh_path)))
 		signal_cleanup_add_command((const char *const[]){ virsh_path, "-c", uri, "destroy",
 								  domain, NULL });
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = clock_ms();
 	rc = virsh((const char *const[]){ "create", xml, NULL }, VIRSH_WAIT_MS, out, sizeof(out));
 	if (rc != 0) {
 		destroy();	/* create may have started it before it failed or timed out */
@@ -270,8 +270,7 @@ static void boot(struct stack_run *r, enum stack_accel a, int limit_s)
 		return;
 	}
 	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		ms = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+		ms = (long)(clock_ms() - t0);
 		stack_read(console_path, console, QEMU_VM_CONSOLE_MAX + 1);
 		if (stack_init_uptime(console, uptime, sizeof(uptime)) || ms >= (long)limit_s * 1000)
 			break;

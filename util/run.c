@@ -9,19 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "util/run.h"
 #include "util/signal_cleanup.h"
-
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
+#include "util/clock.h"
 
 int run_which(const char *name, char *out, size_t len)
 {
@@ -69,7 +61,7 @@ int run_program(const char *const *argv, const struct run_options *o)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, report[2], rc, status = 0;
 	struct sink sinks[2] = { { -1, o->out, o->out_len, 0 }, { -1, o->err, o->err_len, 0 } };
-	long long deadline = now_ms() + o->timeout_ms;
+	long long deadline = clock_ms() + o->timeout_ms;
 	int late = 0;
 	pid_t pid;
 
@@ -130,7 +122,7 @@ int run_program(const char *const *argv, const struct run_options *o)
 	for (int open_fds = 1 + (o->err != NULL); open_fds > 0;) {
 		struct pollfd p[2] = { { .fd = sinks[0].fd, .events = POLLIN },
 				       { .fd = sinks[1].fd, .events = POLLIN } };
-		long long left = deadline - now_ms();
+		long long left = deadline - clock_ms();
 
 		if (left <= 0) {
 			late = 1;
@@ -153,7 +145,7 @@ int run_program(const char *const *argv, const struct run_options *o)
 	}
 	/* its output closed: it is ending (or it closed them and runs on: the deadline holds) */
 	while (!late && waitpid(pid, &status, WNOHANG) == 0) {
-		if (now_ms() >= deadline)
+		if (clock_ms() >= deadline)
 			late = 1;
 		else
 			usleep(10000);
