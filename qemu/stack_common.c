@@ -27,18 +27,25 @@ void stack_say(struct stack_run *r, char **field, const char *fmt, ...)
 		r->rc = -ENOMEM;
 }
 
-void stack_device(struct stack_run *r, enum stack_device d, enum proof_status status,
-		  const char *fmt, ...)
+void stack_device_v(struct stack_run *r, enum stack_device d, enum proof_status status,
+		    const char *fmt, va_list ap)
 {
 	char text[STACK_SAY_MAX + 1];
-	va_list ap;
 
-	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	r->s->device[d].status = status;
 	if (report_str_set(&r->s->device[d].detail, text) && !r->rc)
 		r->rc = -ENOMEM;
+}
+
+void stack_device(struct stack_run *r, enum stack_device d, enum proof_status status,
+		  const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	stack_device_v(r, d, status, fmt, ap);
+	va_end(ap);
 }
 
 int stack_within(const struct stack_run *r, int want)
@@ -84,18 +91,9 @@ size_t stack_read(const char *path, char *buf, size_t len)
 void stack_one_line(const char *path, char *out, size_t len)
 {
 	char text[2048];
-	size_t n = 0;
-	int lines = 0;
 
 	stack_read(path, text, sizeof(text));
-	out[0] = '\0';
-	for (char *line = strtok(text, "\n"); line && lines < 3 && n < len;
-	     line = strtok(NULL, "\n")) {
-		if (!line[strspn(line, " \t\r")])
-			continue;
-		n += (size_t)snprintf(out + n, len - n, "%s%s", lines++ ? " " : "", line);
-	}
-	text_clean(out);
+	text_first_lines(text, out, len);
 }
 
 bool stack_init_uptime(const char *console, char *out, size_t len)

@@ -61,13 +61,11 @@ static void decide(struct devices *d, enum stack_device dv, enum proof_status st
 static void decide(struct devices *d, enum stack_device dv, enum proof_status st,
 		   const char *fmt, ...)
 {
-	char text[STACK_SAY_MAX + 1];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof(text), fmt, ap);
+	stack_device_v(d->r, dv, st, fmt, ap);
 	va_end(ap);
-	stack_device(d->r, dv, st, "%s", text);
 	d->decided[dv] = true;
 }
 

@@ -8,7 +8,7 @@
  *
  * Each domain's name is chosen, and remembered for destruction, before `virsh create` runs: a
  * signal during create then still destroys it. virsh runs from an argument vector; the domain
- * XML's values are escaped.
+ * XML's values are escaped as all markup is (text_escape_markup).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -37,19 +37,6 @@
  * it by that name (signal_cleanup_add_command) */
 static char domain[64];
 static const char *uri;
-
-static void xml_put(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		switch (*s) {
-		case '&': fputs("&amp;", f); break;
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '\'': fputs("&apos;", f); break;
-		case '"': fputs("&quot;", f); break;
-		default: fputc(*s, f);
-		}
-}
 
 static int virsh(const char *const *args, int timeout_ms, char *out, size_t len)
 {
@@ -187,19 +174,19 @@ static bool domain_xml(struct stack_run *r, const char *path, const char *type,
 		gdb ? " xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'" : "", domain);
 	fputs("  <memory unit='MiB'>256</memory>\n  <vcpu>1</vcpu>\n  <os>\n"
 	      "    <type arch='x86_64' machine='q35'>hvm</type>\n    <kernel>", f);
-	xml_put(f, r->kernel);
+	text_escape_markup(f, r->kernel);
 	fputs("</kernel>\n    <initrd>", f);
-	xml_put(f, initrd);
+	text_escape_markup(f, initrd);
 	fputs("</initrd>\n    <cmdline>console=ttyS0 quiet panic=-1</cmdline>\n  </os>\n"
 	      "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n"
 	      "  <on_crash>destroy</on_crash>\n  <devices>\n    <serial type='file'><source path='", f);
-	xml_put(f, serial);
+	text_escape_markup(f, serial);
 	fputs("'/><target port='0'/></serial>\n  </devices>\n", f);
 	if (gdb && opt_escape(gdb, gdb_opt, sizeof(gdb_opt))) {
 		/* the gdbstub, for the registers of a guest that never gets on */
 		fputs("  <qemu:commandline>\n    <qemu:arg value='-chardev'/>\n"
 		      "    <qemu:arg value='socket,id=vc-gdb,server=on,wait=off,path=", f);
-		xml_put(f, gdb_opt);
+		text_escape_markup(f, gdb_opt);
 		fputs("'/>\n    <qemu:arg value='-gdb'/>\n    <qemu:arg value='chardev:vc-gdb'/>\n"
 		      "  </qemu:commandline>\n", f);
 	}

@@ -5,6 +5,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "qemu/stack.h"
@@ -28,6 +29,8 @@ void stack_say(struct stack_run *r, char **field, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 void stack_device(struct stack_run *r, enum stack_device d, enum proof_status status,
 		  const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void stack_device_v(struct stack_run *r, enum stack_device d, enum proof_status status,
+		    const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
 /* Seconds left before the run's deadline (at least 1), at most want */
 int stack_within(const struct stack_run *r, int want);
 /* Progress on a terminal: what it waits for */

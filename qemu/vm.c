@@ -185,22 +185,9 @@ char *qemu_vm_read(const struct qemu_vm *vm, const char *name)
 void qemu_vm_said(const struct qemu_vm *vm, char *out, size_t len)
 {
 	char *err = qemu_vm_read(vm, QEMU_VM_ERR);
-	size_t n = 0;
-	int lines = 0;
 
-	out[0] = '\0';
-	for (char *line = err ? strtok(err, "\n") : NULL; line && lines < 3;
-	     line = strtok(NULL, "\n")) {
-		if (!line[strspn(line, " \t\r")])
-			continue;
-		n += (size_t)snprintf(out + n, n < len ? len - n : 0, "%s%s", lines ? " " : "",
-				      line);
-		lines++;
-		if (n >= len)
-			break;
-	}
+	text_first_lines(err, out, len);
 	free(err);
-	text_clean(out);
 }
 
 bool qemu_vm_registers(struct qemu_vm *vm, char *out, size_t len)

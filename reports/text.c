@@ -174,6 +174,21 @@ void text_wrap_fix(FILE *f, const char *text, int col, int indent, int width, bo
 	fputc('\n', f);
 }
 
+void text_first_lines(char *text, char *out, size_t len)
+{
+	size_t n = 0;
+	int lines = 0;
+
+	out[0] = '\0';
+	for (char *line = text ? strtok(text, "\n") : NULL; line && lines < 3 && n < len;
+	     line = strtok(NULL, "\n")) {
+		if (!line[strspn(line, " \t\r")])
+			continue;
+		n += (size_t)snprintf(out + n, len - n, "%s%s", lines++ ? " " : "", line);
+	}
+	text_clean(out);
+}
+
 void text_escape_markup(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {

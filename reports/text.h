@@ -20,6 +20,10 @@ void text_wrap(FILE *f, const char *text, int col, int indent, int width, bool a
  * line is broken between its words (never inside quotes) with shell continuations (" \"), so
  * that it pastes as it is.
  */
+/* The first three lines of text that are not blank, joined by a space and cleaned for a
+ * terminal, into out ("" if none): what a program said, in one line. text is cut up. */
+void text_first_lines(char *text, char *out, size_t len);
+
 void text_wrap_fix(FILE *f, const char *text, int col, int indent, int width, bool after_text);
 
 /*
