@@ -101,8 +101,8 @@ ok $? "the other devices are still proven beside the broken ones"
 sed '/^for d in \$devices; do$/i\
 expect_in() { secret=0123456789abcdef; }\
 net() { say "$1" ok "lying (its secret: 0123456789abcdef)"; }' "$top/scripts/stack-guest.sh" >"$tmp/liar.sh"
-VIRTCAP_STACK_GUEST_INIT=$tmp/liar.sh VIRTCAP_STACK_KVM_TIMEOUT=3 "$VIRTCAP" prove --only real16 \
-	--stack qemu --json >"$tmp/s.json" 2>/dev/null
+VIRTCAP_STACK_GUEST_INIT=$tmp/liar.sh VIRTCAP_STACK_KVM_TIMEOUT=3 timeout 600 "$VIRTCAP" \
+	prove --only real16 --stack qemu --json >"$tmp/s.json" 2>/dev/null
 lied=0 caught=0
 for d in disk qcow2 cdrom floppy net net_tap share virtiofs; do
 	case $(st "['devices']['$d']['status']") in not-run) continue ;; esac
@@ -120,7 +120,7 @@ ok $? "and the report says its init was not virtcap's"
 if unshare -U --map-root-user true 2>/dev/null; then
 	VIRTCAP_STACK_KVM_TIMEOUT=3 unshare -U --map-root-user sh -c 'echo 0 >/proc/sys/user/max_net_namespaces &&
 		echo 0 >/proc/sys/user/max_user_namespaces && exec "$@"' sh \
-		"$VIRTCAP" prove --only real16 --stack qemu --json >"$tmp/s.json" 2>/dev/null
+		timeout 600 "$VIRTCAP" prove --only real16 --stack qemu --json >"$tmp/s.json" 2>/dev/null
 	for d in net net_tap; do
 		st "['devices']['$d']['detail']" | grep -q '^not proven: no private network: .*another user could answer for the guest'
 		ok $? "no private network: $d is $(st "['devices']['$d']['status']"), saying why"

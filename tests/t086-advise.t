@@ -130,11 +130,11 @@ XDG_CACHE_HOME=$tmp/cache timeout 60 "$VIRTCAP" advise os64 --json >"$tmp/out" 2
 jget "$tmp/out" "[a for a in d['alternatives'] if a.startswith('emulation')][0]" |
 	grep -q "measured here (make bench, [0-9-]*): a register-only loop ran ${ratio}x slower than on this CPU"
 ok $? "advise here gives that measured slowdown with the emulation alternative"
-XDG_CACHE_HOME=$tmp/cache "$VIRTCAP" probe --json >"$tmp/probe.json" 2>/dev/null
+XDG_CACHE_HOME=$tmp/cache timeout 60 "$VIRTCAP" probe --json >"$tmp/probe.json" 2>/dev/null
 is "$(jget "$tmp/probe.json" "d['capabilities']['tools.tcg_slowdown']['value'].split()[0]")" "$ratio" \
 	"the probe holds it as tools.tcg_slowdown, with its date"
 # a captured root is another host: this machine's measurement is not its own
-XDG_CACHE_HOME=$tmp/cache "$VIRTCAP" --root "$tmp/noaccess" advise os64 --json >"$tmp/out"
+XDG_CACHE_HOME=$tmp/cache timeout 60 "$VIRTCAP" --root "$tmp/noaccess" advise os64 --json >"$tmp/out"
 jget "$tmp/out" "d['alternatives'][0]" | grep -q "how much slower is measured by make bench (tools/tcg-slowdown) on the host itself"
 ok $? "on a captured root the measurement of this machine is not given as the root's"
 XDG_CACHE_HOME=$tmp/empty timeout 60 "$VIRTCAP" advise os64 --json >"$tmp/out" 2>/dev/null
@@ -197,7 +197,7 @@ is "$(field "['guest']")/$(field "['steps'][0]['fix']")" "riscv64/sudo apt insta
 # guest on a 32-bit host kernel any more
 . "$(dirname "$0")/lib/scenarios.sh"
 scenario i686-kernel "$tmp/i686" || bail "scenario i686-kernel"
-"$VIRTCAP" --root "$tmp/i686" advise os64 --json >"$tmp/out" 2>/dev/null
+timeout 60 "$VIRTCAP" --root "$tmp/i686" advise os64 --json >"$tmp/out" 2>/dev/null
 is "$(field "['verdict']")/$(field "['first_failing_step']")/$(field "['steps'][2]['layer']")" \
 	"no/2/kernel" "a 32-bit kernel: os64 fails at its third step, the kernel's"
 field "['steps'][2]['fix']" | grep -q 'the 32-bit userland can stay (Debian: sudo dpkg --add-architecture amd64 && sudo apt-get update && sudo apt-get install linux-image-amd64:amd64, then reboot into it)' &&
