@@ -71,6 +71,7 @@ LIB_OBJS += probe/pci.o
 LIB_OBJS += probe/probe.o
 LIB_OBJS += probe/root.o
 LIB_OBJS += probe/root_archive.o
+LIB_OBJS += probe/archive_lib.o
 LIB_OBJS += probe/running_vms.o
 LIB_OBJS += probe/slowness.o
 LIB_OBJS += probe/tools.o
@@ -171,8 +172,8 @@ STATIC_FLAGS ?=
 STATIC_INCDIR ?= /usr/include
 STATIC_LIBDIR ?= /usr/lib/x86_64-linux-gnu
 STATIC_CFLAGS = $(BASE_CFLAGS) $(STATIC_FLAGS) -I$(STATIC_INCDIR) \
-	$(addprefix -I,$(wildcard $(STATIC_INCDIR)/i386-linux-gnu)) -DHAVE_LIBPCI=0 $(CFLAGS)
-STATIC_LIBS = -L$(STATIC_LIBDIR) -lcpuid -ljson-c -lz -lhivex -lblkid -lpthread -lrt
+	$(addprefix -I,$(wildcard $(STATIC_INCDIR)/i386-linux-gnu)) -DHAVE_LIBPCI=0 -DLIBARCHIVE_LINKED=1 $(CFLAGS)
+STATIC_LIBS = -L$(STATIC_LIBDIR) -lcpuid -ljson-c -larchive -lz -lhivex -lblkid -lpthread -lrt
 
 ifneq ($(STATIC_FLAGS),)
 COMPILE_CFLAGS = $(STATIC_CFLAGS)

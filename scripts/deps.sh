@@ -12,7 +12,7 @@
 set -eu
 
 # build and run: compiler, pkg-config, the three libraries chosen for the field, zlib, pci.ids
-RUN="gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev libhivex-dev libblkid-dev pci.ids"
+RUN="gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev libhivex-dev libblkid-dev libarchive-dev pci.ids"
 
 # check: the static binaries need the 32-bit libc for gcc -m32 (scripts/static.sh fetches the
 # i386 libraries)

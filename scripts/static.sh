@@ -1,6 +1,7 @@
 #!/bin/sh
 # make static: ./virtcap-static-x86_64 and ./virtcap-static-i386, self-contained binaries an admin
-# copies to any x86 Linux host. Debian ships static libcpuid, json-c, zlib and hivex, but no
+# copies to any x86 Linux host. Debian ships static libcpuid, json-c, zlib, hivex, blkid and
+# libarchive (only its tar and gzip readers are linked in), but no
 # libpci.a: the static builds read PCI from sysfs and go without pci.ids names (HAVE_LIBPCI=0).
 # The i386 libraries are downloaded as Debian packages into a cache outside the checkout and
 # unpacked there; the machine's dpkg set-up is not changed.
@@ -8,7 +9,7 @@ set -eu
 cd "$(dirname "$0")/.."
 
 cache=${XDG_CACHE_HOME:-$HOME/.cache}/virtcap/i386
-i386_pkgs="libcpuid-dev libjson-c-dev zlib1g-dev libhivex-dev libhivex0 libblkid-dev libblkid1"
+i386_pkgs="libcpuid-dev libjson-c-dev zlib1g-dev libhivex-dev libhivex0 libblkid-dev libblkid1 libarchive-dev libarchive13"
 jobs=$(nproc 2>/dev/null || echo 2)
 
 # apt-get with i386 as the only architecture and private lists and cache

@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 deps=$top/scripts/deps.sh
 list() { "$deps" --list "$1" | tr '\n' ' ' | sed 's/ $//'; }
 
-is "$(list run)" "gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev libhivex-dev libblkid-dev pci.ids" \
+is "$(list run)" "gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev libhivex-dev libblkid-dev libarchive-dev pci.ids" \
 	"make run: the compiler, pkg-config, the three libraries, zlib and pci.ids, nothing else"
 in_list() {	# PKG PURPOSE
 	case " $(list "$2") " in *" $1 "*) return 0 ;; esac
