@@ -41,17 +41,14 @@ static const char *cpuinfo_field(const char *text, const char *field, size_t *le
 	return NULL;
 }
 
-/* The first CPU's field, read once per run; NULL when there is none */
+/* The first CPU's field; NULL when there is none */
 static const char *cpuinfo_value(struct probe_ctx *ctx, const char *field, size_t *len)
 {
-	if (!ctx->cpuinfo_read) {
-		size_t n;
+	const char *text;
+	size_t n;
 
-		ctx->cpuinfo_read = true;
-		if (root_read(ctx, "/proc/cpuinfo", &ctx->cpuinfo, &n))
-			ctx->cpuinfo = NULL;
-	}
-	return ctx->cpuinfo ? cpuinfo_field(ctx->cpuinfo, field, len) : NULL;
+	return root_read_kept(ctx, "/proc/cpuinfo", &text, &n) ? NULL
+							       : cpuinfo_field(text, field, len);
 }
 
 int cpuinfo_get(struct probe_ctx *ctx, const char *field, char *out, size_t outlen)

@@ -106,8 +106,7 @@ void probe_ctx_release(struct probe_ctx *ctx)
 		waitpid(ctx->ns_trial_pid, NULL, 0);
 		ctx->ns_trial_fd = -1;
 	}
-	free(ctx->cpuinfo);
-	ctx->cpuinfo = NULL;
+	root_kept_free(ctx);
 	if (ctx->root_fd >= 0)
 		close(ctx->root_fd);
 	ctx->root_fd = -1;

@@ -43,9 +43,14 @@ struct probe_ctx {
 	int ns_trial_pid;
 	int ns_trial_fd;
 
-	/* /proc/cpuinfo, read once (probe/cpuinfo.c) */
-	char *cpuinfo;
-	bool cpuinfo_read;
+	/* the files read so far, each read once per run (probe/root.c) */
+	struct root_kept {
+		char *path, *data;
+		size_t len;
+		int err;
+		bool captured;	/* read while a snapshot recorded every read */
+	} *kept;
+	size_t nkept, kept_alloc;
 
 	/* Filled by probe_cpu(), read by later areas. */
 	struct cpuid_raw cpuid;

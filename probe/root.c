@@ -254,7 +254,7 @@ static int root_openat(struct probe_ctx *ctx, const char *path, int flags, char 
 	return err;
 }
 
-int root_read(struct probe_ctx *ctx, const char *path, char **buf, size_t *len)
+static int root_read_file(struct probe_ctx *ctx, const char *path, char **buf, size_t *len)
 {
 	struct stat st;
 	char resolved[RESOLVED_MAX];
@@ -326,6 +326,92 @@ int root_read(struct probe_ctx *ctx, const char *path, char **buf, size_t *len)
 	*buf = data;
 	*len = used;
 	return 0;
+}
+
+/*
+ * Each file is read once per run: the areas that need the same file (the kernel's command
+ * line, the mount table, the namespace limits, /proc/cpuinfo's fields) share one read, so one
+ * run also judges one content. Failures are kept too. What is kept lives until
+ * probe_ctx_release().
+ */
+static struct root_kept *kept_find(struct probe_ctx *ctx, const char *path)
+{
+	for (size_t i = 0; i < ctx->nkept; i++)
+		if (!strcmp(ctx->kept[i].path, path))
+			return &ctx->kept[i];
+	return NULL;
+}
+
+int root_read_kept(struct probe_ctx *ctx, const char *path, const char **data, size_t *len)
+{
+	struct root_kept *k = kept_find(ctx, path);
+
+	*data = NULL;
+	*len = 0;
+	if (k && ctx->capture && !k->captured) {	/* read before the snapshot began: again */
+		free(k->data);
+		free(k->path);
+		*k = ctx->kept[--ctx->nkept];
+		k = NULL;
+	}
+	if (!k) {
+		if (ctx->nkept == ctx->kept_alloc) {
+			size_t alloc = ctx->kept_alloc ? ctx->kept_alloc * 2 : 64;
+			struct root_kept *grown = realloc(ctx->kept, alloc * sizeof(*grown));
+
+			if (!grown)
+				return -ENOMEM;
+			ctx->kept = grown;
+			ctx->kept_alloc = alloc;
+		}
+
+		char *copy = strdup(path), *buf;
+		size_t n;
+
+		if (!copy)
+			return -ENOMEM;
+
+		int err = root_read_file(ctx, path, &buf, &n);
+
+		if (err == -ENOMEM) {	/* not a fact about the file: asked again next time */
+			free(copy);
+			return err;
+		}
+		k = &ctx->kept[ctx->nkept++];
+		*k = (struct root_kept){ .path = copy, .data = err ? NULL : buf, .len = err ? 0 : n,
+					 .err = err, .captured = ctx->capture != NULL };
+	}
+	if (k->err)
+		return k->err;
+	*data = k->data;
+	*len = k->len;
+	return 0;
+}
+
+int root_read(struct probe_ctx *ctx, const char *path, char **buf, size_t *len)
+{
+	const char *data;
+	int err = root_read_kept(ctx, path, &data, len);
+
+	*buf = NULL;
+	if (err)
+		return err;
+	*buf = malloc(*len + 1);
+	if (!*buf)
+		return -ENOMEM;
+	memcpy(*buf, data, *len + 1);
+	return 0;
+}
+
+void root_kept_free(struct probe_ctx *ctx)
+{
+	for (size_t i = 0; i < ctx->nkept; i++) {
+		free(ctx->kept[i].path);
+		free(ctx->kept[i].data);
+	}
+	free(ctx->kept);
+	ctx->kept = NULL;
+	ctx->nkept = ctx->kept_alloc = 0;
 }
 
 int root_read_line(struct probe_ctx *ctx, const char *path, char *out, size_t outlen)

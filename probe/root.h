@@ -29,6 +29,15 @@ struct probe_ctx;
  */
 int root_read(struct probe_ctx *ctx, const char *path, char **buf, size_t *len);
 
+/*
+ * The same, without a copy: *data stays valid until probe_ctx_release(). Every file is read
+ * once per run, whichever of the two asks first (probe/root.c says why).
+ */
+int root_read_kept(struct probe_ctx *ctx, const char *path, const char **data, size_t *len);
+
+/* What root_read_kept() kept (probe_ctx_release() calls it). */
+void root_kept_free(struct probe_ctx *ctx);
+
 /* Read the first line of a file, without the newline and surrounding white space. */
 int root_read_line(struct probe_ctx *ctx, const char *path, char *out, size_t outlen);
 

@@ -231,10 +231,17 @@ int probe_running_vms(struct probe_ctx *ctx, struct report *r)
 	size_t used = 0;
 	int inhibited = 0, pit = 0, synic = 0, parsed = 0;
 
-	if (ctx->live)
+	/*
+	 * Without APIC virtualization in the module there is nothing for a VM to lose, and every
+	 * process's command line is not read for nothing. A snapshot records them all the same:
+	 * it is what a support ticket carries, and the recording is held to its privacy rules
+	 * there (t039) on hosts without APICv too.
+	 */
+	bool apicv = report_cap_flag(r, CAP_KERNEL_APICV) == 1;
+
+	if (ctx->live && (apicv || ctx->capture))
 		record_live(ctx);
-	/* without APIC virtualization in the module there is nothing for a VM to lose */
-	if (!facts_get_ll(&ctx->facts, "vms.qemu", &count) || report_cap_flag(r, CAP_KERNEL_APICV) != 1)
+	if (!apicv || !facts_get_ll(&ctx->facts, "vms.qemu", &count))
 		return 0;
 	if (facts_get_ll(&ctx->facts, "vms.qemu_unverified", &unverified) && unverified > 0)
 		snprintf(others, sizeof(others), "; and %lld QEMU process(es) of other users, which "
