@@ -76,6 +76,7 @@ LIB_OBJS += probe/running_vms.o
 LIB_OBJS += probe/slowness.o
 LIB_OBJS += probe/tools.o
 LIB_OBJS += probe/vmx.o
+LIB_OBJS += probe/xen.o
 LIB_OBJS += reports/advice.o
 LIB_OBJS += reports/fleet.o
 LIB_OBJS += reports/guests.o

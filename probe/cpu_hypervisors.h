@@ -17,6 +17,8 @@
 #ifndef VIRTCAP_CPU_HYPERVISORS_H
 #define VIRTCAP_CPU_HYPERVISORS_H
 
+#include "probe/xen.h"
+
 #define NESTED_KVM \
 	"on the KVM host: load kvm_intel (or kvm_amd) with nested=1 (echo 'options kvm_intel " \
 	"nested=1' > /etc/modprobe.d/kvm-nested.conf, reload the module) and give this VM the " \
@@ -28,9 +30,8 @@
 #define NESTED_VMWARE \
 	"in this VM's CPU settings on the VMware host, with the VM off: enable \"Expose hardware " \
 	"assisted virtualization to the guest OS\" (vhv.enable = \"TRUE\" in its .vmx)"
-#define NESTED_XEN \
-	"on the Xen host: add nestedhvm=1 to this domain's xl configuration (HVM guests), then " \
-	"restart the domain"
+/* an HVM domain's; PV and PVH domains and dom0 get theirs from probe/xen.c */
+#define NESTED_XEN XEN_NESTED_HVM
 #define NESTED_TCG \
 	"this VM is emulated by QEMU TCG: run it under KVM instead (-accel kvm -cpu host), or add " \
 	"+svm to its -cpu (TCG emulates AMD SVM, not VMX)"

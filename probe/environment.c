@@ -139,9 +139,13 @@ static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct
 	int bit = report_cap_flag(r, CAP_CPU_HYPERVISOR);
 	char says[384];
 
-	if (bit != 1 && !klog)
+	/* a Xen PV guest's CPUID may say nothing of Xen (no CPUID faulting): its sysfs does */
+	const char *xen_type = report_cap_string(r, CAP_ENV_XEN_GUEST_TYPE);
+	bool xen = xen_type && strcmp(xen_type, "none");
+
+	if (bit != 1 && !klog && !xen)
 		return;
-	l->hypervisor = name ? name : klog ? klog : "an unnamed hypervisor";
+	l->hypervisor = name ? name : klog ? klog : xen ? "Xen" : "an unnamed hypervisor";
 	/*
 	 * A PVM guest's kernel says "Hypervisor detected: PVM" while its CPUID instruction, which
 	 * PVM does not intercept, is answered by the hypervisor beneath its PVM host: two layers,
@@ -189,11 +193,19 @@ static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct
 		ev_add(l, ev, "/sys/devices/system/clocksource/clocksource0", says, CONFIDENCE_MEDIUM);
 	}
 
-	char xen[32];
+	char hv_type[32];
 
-	if (root_read_line(ctx, "/sys/hypervisor/type", xen, sizeof(xen)) == 0 && xen[0]) {
-		snprintf(says, sizeof(says), "hypervisor type %s", xen);
+	if (root_read_line(ctx, "/sys/hypervisor/type", hv_type, sizeof(hv_type)) == 0 &&
+	    hv_type[0]) {
+		snprintf(says, sizeof(says), "hypervisor type %s", hv_type);
 		ev_add(l, ev, "/sys/hypervisor/type", says, CONFIDENCE_HIGH);
+	}
+	if (xen && report_cap_flag(r, CAP_ENV_XEN_DOM0) == 1)
+		ev_add(l, ev, "/proc/xen/capabilities", "control_d: this kernel is Xen's control "
+		       "domain (dom0)", CONFIDENCE_HIGH);
+	if (xen && report_cap_string(r, CAP_ENV_XEN_GUEST_TYPE)) {
+		snprintf(says, sizeof(says), "a Xen %s guest", xen_type);
+		ev_add(l, ev, "/sys/hypervisor/guest_type", says, CONFIDENCE_HIGH);
 	}
 }
 
@@ -305,10 +317,18 @@ static void env_kernel(struct probe_ctx *ctx, const struct report *r, struct lay
 	const char *mod = report_cap_string(r, CAP_KERNEL_KVM_MODULE);
 	char name[160], says[320];
 
-	snprintf(name, sizeof(name), "Linux %s%s%s%s", r->kernel_release ? r->kernel_release : "",
+	const char *xen_type = report_cap_string(r, CAP_ENV_XEN_GUEST_TYPE);
+	char xen[48] = "";
+
+	if (report_cap_flag(r, CAP_ENV_XEN_DOM0) == 1)
+		snprintf(xen, sizeof(xen), ", Xen's dom0%s%s%s", xen_type ? " (" : "",
+			 xen_type ? xen_type : "", xen_type ? ")" : "");
+	else if (xen_type && strcmp(xen_type, "none"))
+		snprintf(xen, sizeof(xen), ", a Xen %s guest", xen_type);
+	snprintf(name, sizeof(name), "Linux %s%s%s%s%s", r->kernel_release ? r->kernel_release : "",
 		 mod && strcmp(mod, "none") ? ", itself a KVM host" : "",
 		 mod && !strcmp(mod, "kvm_pvm") ? " (PVM)" : "",
-		 l->pvm_guest ? ", a PVM guest" : "");
+		 l->pvm_guest ? ", a PVM guest" : "", xen);
 
 	struct evidence_list *ev = layer_add(l, "kernel", name);
 
@@ -509,7 +529,12 @@ static int env_context_fixes(struct probe_ctx *ctx, struct report *r, const stru
 			rc |= report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "%s", fix);
 	}
 	rc |= dev_kvm_fix(ctx, r, l);
-	if (!l->vmm || report_cap_flag(r, CAP_CPU_VMX) != 0 || report_cap_flag(r, CAP_CPU_SVM) != 0)
+
+	/* a Xen domain's fixes are Xen's (probe/xen.c), whatever program made its machine */
+	const char *xen_type = report_cap_string(r, CAP_ENV_XEN_GUEST_TYPE);
+
+	if (!l->vmm || report_cap_flag(r, CAP_CPU_VMX) != 0 || report_cap_flag(r, CAP_CPU_SVM) != 0 ||
+	    report_cap_flag(r, CAP_ENV_XEN_DOM0) == 1 || (xen_type && strcmp(xen_type, "none")))
 		return rc;
 	for (size_t i = 0; i < sizeof(vmm_nested) / sizeof(vmm_nested[0]); i++) {
 		if (strcmp(vmm_nested[i].vmm, l->vmm))

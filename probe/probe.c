@@ -141,6 +141,7 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		{ "confidential", probe_confidential },
 		{ "devnodes", probe_devnodes },	/* after osvirt (a container gets its own fix),
 						 * confidential (SEV) */
+		{ "xen", probe_xen },		/* after cpu, firmware, kernel: replaces their fixes */
 		{ "environment", probe_environment },	/* weighs the evidence the others recorded */
 		{ "modsign", probe_modsign },	/* after environment: it reads the kernel log that
 						 * area recorded */

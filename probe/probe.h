@@ -122,6 +122,7 @@ int probe_pci(struct probe_ctx *ctx, struct report *r);			/* probe/pci.c */
 int probe_passthrough(struct probe_ctx *ctx, struct report *r);		/* probe/passthrough.c */
 int probe_osvirt(struct probe_ctx *ctx, struct report *r);		/* probe/osvirt.c */
 int probe_confidential(struct probe_ctx *ctx, struct report *r);	/* probe/confidential.c */
+int probe_xen(struct probe_ctx *ctx, struct report *r);		/* probe/xen.c */
 int probe_environment(struct probe_ctx *ctx, struct report *r);		/* probe/environment.c */
 
 #endif

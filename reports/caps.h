@@ -153,6 +153,10 @@
 #define CAP_ENV_IS_GUEST "env.is_guest"
 #define CAP_ENV_LAYERS "env.layers"
 #define CAP_ENV_VMM "env.vmm"
+/* Xen, from inside one of its domains (probe/xen.c) */
+#define CAP_ENV_XEN_DOM0 "env.xen_dom0"
+#define CAP_ENV_XEN_GUEST_TYPE "env.xen_guest_type"
+#define CAP_ENV_XEN_HVM "env.xen_hvm"
 
 /* the QEMU/KVM VMs running on this host (probe/running_vms.c) */
 #define CAP_VMS_APICV_KEPT "vms.apicv_kept"

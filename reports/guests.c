@@ -117,6 +117,20 @@ const struct guest_advice advice_table[] = {
 		     "(qemu-system-riscv64, -M virt, with OpenSBI as its firmware)") },
 	  { "a RISC-V host with the hypervisor extension (H) runs it under KVM",
 	    "for riscv64 Linux programs: containers through qemu-user-static" } },
+	/* Xen owns the machine it boots on: asked of a host, "can it run Xen" is "is it dom0" */
+	{ "xen", "the Xen hypervisor, booted on this machine with this system as its dom0, and "
+	  "its guests: PV guests need no VT-x/AMD-V, HVM and PVH guests do", GUEST_LONG64,
+	  { CAP_STEP(CAP_ENV_XEN_DOM0, "this system runs as Xen's dom0 (to make it one: sudo apt "
+		     "install xen-system-amd64, then boot GRUB's entry \"with Xen hypervisor\"; "
+		     "KVM then waits for a boot without Xen)"),
+	    CAP_STEP(CAP_ENV_XEN_HVM, "Xen has VT-x/AMD-V for HVM and PVH guests (hvm- entries in "
+		     "/sys/hypervisor/properties/capabilities)") },
+	  { "KVM on this machine, in a boot without Xen (see 'advise os64'): the two never run "
+	    "side by side",
+	    "Xen's PV guests (type = \"pv\" in xl.cfg) need no VT-x/AMD-V: on a CPU without it Xen "
+	    "still runs them",
+	    "Xen inside a virtual machine: a guest of KVM with nested virtualization (see 'advise "
+	    "hypervisor')" } },
 	{ "container", "a container (namespaces and cgroups, no VM)", GUEST_CONTAINER,
 	  { ROW_STEP(GUEST_CONTAINER, "this process can create namespaces and cgroups are "
 				      "mounted") },
@@ -137,7 +151,7 @@ static const struct {
 	{ "docker", "container" }, { "podman", "container" }, { "passthrough", "gpu" },
 	{ "aarch64", "arm64" }, { "raspberrypi", "arm64" }, { "armhf", "arm32" },
 	{ "armv7", "arm32" }, { "risc-v", "riscv64" },
-	{ "vfio", "gpu" },
+	{ "vfio", "gpu" }, { "dom0", "xen" }, { "xen-dom0", "xen" },
 };
 
 const struct guest_advice *advice_find(const char *id)

@@ -346,13 +346,24 @@ static void print_environment(const struct out *o, const struct report *r)
 
 	/* PVM does not run inside PVM: a PVM guest has emulation and containers left */
 	bool pvm_guest = hv && !strcmp(hv, "PVM");
+	/* Xen keeps VT-x/AMD-V from dom0 and from PV and PVH guests (probe/xen.c) */
+	const char *xen = report_cap_string(r, CAP_ENV_XEN_GUEST_TYPE);
+	bool xen_pv = xen && (!strcmp(xen, "PV") || !strcmp(xen, "PVH"));
 
-	snprintf(line, sizeof(line), "This host is itself a virtual machine%s%s%s%s%s%s%s.",
-		 hv ? " under " : "", hv ? hv : "", vmm ? " (VMM: " : "", vmm ? vmm : "",
-		 vmm ? ")" : "", hides ? "; it hides VT-x/AMD-V from this machine, so only " : "",
-		 !hides ? "" : pvm_guest ? "emulation or containers can run guests here (PVM does "
-		 "not run inside PVM)" : "paravirtual KVM (PVM), emulation or containers can run "
-		 "guests here");
+	if (report_cap_flag(r, CAP_ENV_XEN_DOM0) == 1)
+		snprintf(line, sizeof(line), "This host is Xen's dom0, its control domain: Xen "
+			 "holds VT-x/AMD-V and runs the virtual machines here (xl, libvirt's Xen "
+			 "driver); KVM needs a boot without Xen.");
+	else
+		snprintf(line, sizeof(line), "This host is itself a virtual machine%s%s%s%s%s%s%s%s%s.",
+			 hv ? " under " : "", hv ? hv : "", xen_pv ? " (a " : "", xen_pv ? xen : "",
+			 xen_pv ? " guest)" : "", vmm ? " (VMM: " : "", vmm ? vmm : "", vmm ? ")" : "",
+			 !hides ? "" : xen_pv ? "; Xen gives VT-x/AMD-V to HVM guests only, so only "
+			 "emulation or containers can run guests here" : pvm_guest ? "; it hides "
+			 "VT-x/AMD-V from this machine, so only emulation or containers can run guests "
+			 "here (PVM does not run inside PVM)" : "; it hides VT-x/AMD-V from this "
+			 "machine, so only paravirtual KVM (PVM), emulation or containers can run "
+			 "guests here");
 	fputc('\n', o->f);
 	print_wrapped(o, line, 0, 2);
 

@@ -66,7 +66,7 @@ _virtcap() {
 		else mapfile -t COMPREPLY < <(compgen -f -- "$cur"); fi ;;
 	advise)
 		if [[ $prev == partition ]]; then mapfile -t COMPREPLY < <(compgen -f -- "${cur:-/dev/}")
-		else _virtcap_words "dos os32 os64 hypervisor windows11 windows10 gpu arm64 arm32 riscv64 container partition --prove $options"; fi ;;
+		else _virtcap_words "dos os32 os64 hypervisor windows11 windows10 gpu arm64 arm32 riscv64 xen container partition --prove $options"; fi ;;
 	lab) _virtcap_words "--engine --cpu --kernel --nested --no-kvm-module --user --bits --smp
 		--timeout --json --with-stack --disk --lockdown --" ;;
 	snapshot) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
