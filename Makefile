@@ -56,6 +56,7 @@ LIB_OBJS += probe/devnodes.o
 LIB_OBJS += probe/environment.o
 LIB_OBJS += probe/facts.o
 LIB_OBJS += probe/firmware.o
+LIB_OBJS += probe/graphics.o
 LIB_OBJS += probe/host.o
 LIB_OBJS += probe/kernel.o
 LIB_OBJS += probe/klog.o

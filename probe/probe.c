@@ -152,6 +152,7 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 		{ "passthrough", probe_passthrough },	/* after environment: its fixes depend on
 							 * where the host is */
 		{ "tools", probe_tools },
+		{ "graphics", probe_graphics },	/* after pci and tools: it reads the GPUs, QEMU */
 	};
 	/* make bench's breakdown of where the probe's time goes: each area's wall time on
 	 * standard error (scripts/bench.sh) */

@@ -214,6 +214,9 @@ void advice_alternative_text(const struct report *r, const char *alt, char *out,
 	char measured[384] = "";
 	const char *hv = report_cap_string(r, CAP_ENV_HYPERVISOR);
 	const struct cap *tcg = report_cap(r, CAP_TOOLS_TCG_SLOWDOWN);
+	const struct cap *graphics_cap = report_cap(r, CAP_GPU_GRAPHICS);
+	const char *graphics = graphics_cap && graphics_cap->kind == CAP_STRING &&
+			       graphics_cap->detail ? graphics_cap->s : NULL;
 	double ratio;
 	char date[32];
 
@@ -231,5 +234,9 @@ void advice_alternative_text(const struct report *r, const char *alt, char *out,
 	else if (alt == advice_pvm && hv && !strcmp(hv, "PVM"))
 		snprintf(measured, sizeof(measured), "; not on this machine: it is itself a PVM "
 			 "guest, and PVM does not run inside PVM");
+	else if (alt == advice_virgl && graphics && !strcmp(graphics, "3d"))
+		snprintf(measured, sizeof(measured), "; here: %s", graphics_cap->detail);
+	else if (alt == advice_virgl && graphics)	/* gpu.graphics says why not */
+		snprintf(measured, sizeof(measured), "; not on this host: %s", graphics_cap->detail);
 	snprintf(out, len, "%s%s", alt, measured);
 }

@@ -183,6 +183,14 @@
 /* PCI devices and passthrough */
 #define CAP_PCI_DEVICES "pci.devices"
 #define CAP_PCI_GPUS "pci.gpus"
+
+/* Graphics for guests (probe/graphics.c): the level and its evidence */
+#define CAP_GPU_GRAPHICS "gpu.graphics"
+#define CAP_GPU_MDEV_TYPES "gpu.mdev_types"
+#define CAP_GPU_QEMU_GL "gpu.qemu_gl"
+#define CAP_GPU_RENDER_NODE "gpu.render_node"
+#define CAP_GPU_RENDER_OPEN "gpu.render_open"
+#define CAP_GPU_SRIOV_VFS "gpu.sriov_vfs"
 #define CAP_PCI_GPUS_PASSTHROUGH_READY "pci.gpus_passthrough_ready"
 #define CAP_PCI_GROUPS_ISOLATED "pci.groups_isolated"
 #define CAP_PCI_INTERRUPT_REMAPPING "pci.interrupt_remapping"

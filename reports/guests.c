@@ -31,6 +31,9 @@ const char advice_emulation[] = "emulation: QEMU without KVM (qemu-system-x86_64
 const char advice_pvm[] = "paravirtualization: where the host kernel offers PVM (kvm_pvm), a 64-bit "
 	"Linux guest kernel built for PVM runs without VT-x/AMD-V at near-native speed";
 
+const char advice_virgl[] = "paravirtualization: virtio-gpu with virgl or venus (QEMU -device "
+	"virtio-vga-gl) gives a guest accelerated 3D through the host's GPU driver, without an IOMMU";
+
 const struct guest_advice advice_table[] = {
 	{ "dos", "a 16-bit real-mode guest (DOS, old boot loaders)", GUEST_REAL16,
 	  { HW_CHAIN("", ""), ROW_STEP(GUEST_REAL16, "a real-mode test guest runs"),
@@ -86,8 +89,7 @@ const struct guest_advice advice_table[] = {
 	  GUEST_LONG64,
 	  { HW_CHAIN(" and long mode", ""), ROW_STEP(GUEST_LONG64, "a 64-bit guest runs"),
 	    ROW_STEP(GUEST_PASSTHROUGH, "an IOMMU is on and VFIO can take the device") },
-	  { "paravirtualization: virtio-gpu with virgl or venus (QEMU -device virtio-gpu-gl) gives "
-	    "a guest accelerated 3D through the host's driver, without an IOMMU",
+	  { advice_virgl,
 	    "OS-level virtualization: a container given the device (docker run --device "
 	    "/dev/dri, or the NVIDIA container toolkit) uses the GPU at native speed",
 	    "there is no emulation of a physical GPU" } },

@@ -38,6 +38,7 @@ struct guest_advice {
 /* The emulation alternative, to which a measured slowdown can be added */
 extern const char advice_emulation[];
 extern const char advice_pvm[];	/* told with whether this host can be a PVM host */
+extern const char advice_virgl[];	/* told with whether this host has a GPU to draw with */
 
 extern const struct guest_advice advice_table[];
 extern const size_t advice_count;

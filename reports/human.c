@@ -479,6 +479,7 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 		{ "Firmware", "fw." },
 		{ "Kernel and KVM", "kernel." },
 		{ "PCI and passthrough", "pci." },
+		{ "Graphics for guests", "gpu." },
 		{ "OS-level virtualization", "os." },
 		{ "Confidential computing", "cc." },
 		{ "Environment", "env." },
