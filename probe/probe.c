@@ -94,6 +94,7 @@ int probe_ctx_init(struct probe_ctx *ctx, const char *root, const char *cpuid_du
 	close(ctx->root_fd);
 	ctx->root_fd = -1;
 	facts_free(&ctx->facts);
+	root_kept_free(ctx);
 	return rc;
 }
 
