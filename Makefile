@@ -45,6 +45,7 @@ LIB_OBJS += disk/fat.o
 LIB_OBJS += disk/ntfs.o
 LIB_OBJS += disk/regf.o
 LIB_OBJS += disk/windows_storage.o
+LIB_OBJS += probe/binfmt.o
 LIB_OBJS += probe/capture.o
 LIB_OBJS += probe/cmdline.o
 LIB_OBJS += probe/coexist.o
@@ -110,6 +111,8 @@ LIB_OBJS += cli/output.o
 LIB_OBJS += cli/prove.o
 LIB_OBJS += cli/snapshot.o
 LIB_OBJS += cli/stack.o
+LIB_OBJS += foreign/programs.o
+LIB_OBJS += foreign/run.o
 LIB_OBJS += hv-mini/bus.o
 LIB_OBJS += hv-mini/devices.o
 LIB_OBJS += hv-mini/exit_bench.o
@@ -134,6 +137,7 @@ LIB_OBJS += proofs/hostile.o
 LIB_OBJS += proofs/registry.o
 LIB_OBJS += proofs/why_not.o
 LIB_OBJS += util/signal_cleanup.o
+LIB_OBJS += util/nonce.o
 LIB_OBJS += util/run.o
 LIB_OBJS += util/self.o
 LIB_OBJS += util/strindex.o
@@ -199,6 +203,8 @@ $(BUILD)/%.o: %.S
 	$(Q)$(CC) $(COMPILE_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/build/guests/images.o: $(GUEST_BINS)
+# .incbin is no dependency the compiler tracks
+$(BUILD)/foreign/programs.o: $(wildcard foreign/*.elf)
 
 build/guests/guest.lds: hv-mini/guests/guest.lds.S hv-mini/abi.h
 	@mkdir -p $(dir $@)

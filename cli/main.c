@@ -30,6 +30,7 @@
 #include "util/signal_cleanup.h"
 #include "probe/capture.h"
 #include "probe/probe.h"
+#include "foreign/run.h"
 #include "probe/root_archive.h"
 #include "reports/json.h"
 #include "reports/advice.h"
@@ -253,6 +254,8 @@ static int cmd_report(struct session *s)
 
 	for (int i = 0; !rc && i < o->nstacks; i++)
 		rc = cli_run_stack(s->r, o->stacks[i], s->live);
+	if (!rc && o->foreign && s->live)	/* a captured root's say "not run" */
+		rc = foreign_prove(s->r, o->foreign);
 	if (rc)
 		return status_of(rc);
 	if (o->nfd && strcmp(o->nfd, "-") && (rc = write_nfd(s->r, o->nfd)))

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "foreign/run.h"
 #include "reports/advice.h"
 #include "reports/requirements.h"
 #include "version.h"
@@ -24,11 +25,13 @@ void usage(FILE *out)
 	      "commands:\n"
 	      "  (none)             probe the host, prove with test guests, show the matrix\n"
 	      "  probe              the probe only, no test guests\n"
-	      "  prove [--stack qemu,libvirt]\n"
+	      "  prove [--stack qemu,libvirt] [--foreign ARCH,...|all]\n"
 	      "                     boot the test guests (hv-mini) and show what they proved;\n"
 	      "                     --stack qemu: boot a real Linux guest with the installed\n"
 	      "                     QEMU, under KVM and under TCG, time both, prove its\n"
-	      "                     virtual devices; libvirt: the same guest as a domain\n"
+	      "                     virtual devices; libvirt: the same guest as a domain;\n"
+	      "                     --foreign: run a program of each architecture (aarch64,\n"
+	      "                     arm, riscv64) through binfmt_misc, as containers would\n"
 	      "  bench-exits        time each exit kind through hv-mini and a bare KVM_RUN loop\n"
 	      "  check --require ID,... | --profile NAME [--tap] [--junit FILE] [--ci github|none]\n"
 	      "                     CI gate: exit 0 when every requirement holds, 1 when one\n"
@@ -38,7 +41,8 @@ void usage(FILE *out)
 	      "                     merge many hosts' --json reports into one matrix\n"
 	      "  advise GUEST       what GUEST needs, what holds here, the first thing to fix and\n"
 	      "                     the alternatives; GUEST: dos, os32, os64, hypervisor,\n"
-	      "                     windows11, windows10, gpu, container\n"
+	      "                     windows11, windows10, gpu, arm64, arm32, riscv64, xen,\n"
+	      "                     container\n"
 	      "  advise partition DEVICE [--prove]\n"
 	      "                     can the OS on this partition or disk run as a VM here:\n"
 	      "                     what it holds, the safe way (a snapshot), what stops a real\n"
@@ -239,6 +243,10 @@ static int check_command(struct options *o, int argc, char **argv, const char *c
 		fprintf(stderr, "virtcap: --stack belongs to virtcap prove\n");
 		return -EINVAL;
 	}
+	if (o->foreign && strcmp(o->command, "prove")) {
+		fprintf(stderr, "virtcap: --foreign belongs to virtcap prove\n");
+		return -EINVAL;
+	}
 	if (!strcmp(o->command, "snapshot") && !o->snapshot_out) {
 		fprintf(stderr, "virtcap: snapshot needs the output file: virtcap snapshot OUT.tar.gz\n");
 		return -EINVAL;
@@ -248,7 +256,7 @@ static int check_command(struct options *o, int argc, char **argv, const char *c
 
 enum { OPT_ROOT = 256, OPT_CPUID_DUMP, OPT_NO_COLOUR, OPT_ONLY, OPT_TIMEOUT, OPT_REQUIRE,
        OPT_PROFILE, OPT_TAP, OPT_JUNIT, OPT_LIST_PROFILES, OPT_OUTPUT, OPT_PROM, OPT_NFD, OPT_CI, OPT_STACK,
-       OPT_PROVE };
+       OPT_PROVE, OPT_FOREIGN };
 
 static const struct option longopts[] = {
 	{ "json", no_argument, NULL, 'j' },
@@ -270,6 +278,7 @@ static const struct option longopts[] = {
 	{ "ci", required_argument, NULL, OPT_CI },
 	{ "stack", required_argument, NULL, OPT_STACK },
 	{ "prove", no_argument, NULL, OPT_PROVE },
+	{ "foreign", required_argument, NULL, OPT_FOREIGN },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ 0 },
@@ -300,6 +309,13 @@ static int take_option(struct options *o, int c, const char *arg)
 		return 0;
 	case OPT_STACK: return parse_stacks(o, arg);
 	case OPT_PROVE: o->prove_boot = true; return 0;
+	case OPT_FOREIGN:
+		o->foreign = arg;
+		if (foreign_check_names(arg, err, sizeof(err))) {
+			cli_error("virtcap: %s\n", err);
+			return -EINVAL;
+		}
+		return 0;
 	case OPT_JUNIT: o->junit = arg; return 0;
 	case OPT_TIMEOUT: o->timeout_given = true; return parse_timeout(arg, &o->timeout_ms);
 	case OPT_REQUIRE: return add_requirements(o, arg, false);

@@ -28,6 +28,7 @@ struct options {
 	/* prove --stack NAME,...: boot a real guest with each stack, in the order given */
 	const char *stacks[STACKS_MAX];
 	int nstacks;
+	const char *foreign;		/* prove --foreign ARCH,...|all: their programs run */
 	unsigned timeout_ms;
 	bool timeout_given;		/* --timeout: the user's limit, and no CPU-time limit */
 	bool json;

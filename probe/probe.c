@@ -154,6 +154,7 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 							 * where the host is */
 		{ "tools", probe_tools },
 		{ "graphics", probe_graphics },	/* after pci and tools: it reads the GPUs, QEMU */
+		{ "binfmt", probe_binfmt },
 	};
 	/* make bench's breakdown of where the probe's time goes: each area's wall time on
 	 * standard error (scripts/bench.sh) */

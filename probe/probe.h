@@ -117,6 +117,7 @@ int probe_devnodes(struct probe_ctx *ctx, struct report *r);		/* probe/devnodes.
 int probe_lsm(struct probe_ctx *ctx, struct report *r);			/* probe/lsm.c */
 int probe_tools(struct probe_ctx *ctx, struct report *r);		/* probe/tools.c */
 int probe_graphics(struct probe_ctx *ctx, struct report *r);		/* probe/graphics.c */
+int probe_binfmt(struct probe_ctx *ctx, struct report *r);		/* probe/binfmt.c */
 int probe_slowness(struct probe_ctx *ctx, struct report *r);		/* probe/slowness.c */
 int probe_running_vms(struct probe_ctx *ctx, struct report *r);		/* probe/running_vms.c */
 int probe_pci(struct probe_ctx *ctx, struct report *r);			/* probe/pci.c */

@@ -29,6 +29,7 @@
 #include "qemu/stack_run.h"
 #include "qemu/vm.h"
 #include "reports/text.h"
+#include "util/nonce.h"
 #include "util/run.h"
 #include "util/signal_cleanup.h"
 
@@ -99,17 +100,6 @@ static void marker(const struct devices *d, const char *name, char *out, size_t 
 		 d->secret[index_of(name, strlen(name))]);
 }
 
-/* A random 16-digit hex string */
-static void random_hex(char out[17])
-{
-	unsigned char raw[8];
-
-	if (getrandom(raw, sizeof(raw), 0) != sizeof(raw))
-		memset(raw, 0x5a, sizeof(raw));	/* never: the kernel's pool is long ready */
-	for (size_t i = 0; i < sizeof(raw); i++)
-		sprintf(out + 2 * i, "%02x", raw[i]);
-}
-
 /* Run a tool in the dev directory; its words (first lines, cleaned) into said on failure */
 static bool tool(struct devices *d, const char *const *argv, char *said, size_t len)
 {
@@ -145,9 +135,9 @@ static void make_media(struct devices *d)
 {
 	char path[PATH_MAX + 64], text[128], said[1200];
 
-	random_hex(d->nonce);
+	nonce_hex(d->nonce);
 	for (int i = 0; i < STACK_DEVICE_COUNT; i++)
-		random_hex(d->secret[i]);
+		nonce_hex(d->secret[i]);
 	marker(d, "disk", text, sizeof(text));
 	path_of(d, "disk.img", path, sizeof(path));
 	if (!write_text(path, text) || truncate(path, MEDIUM_BYTES) < 0)

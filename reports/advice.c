@@ -209,6 +209,45 @@ int advice_rows_derive(struct report *r)
 	return 0;
 }
 
+/* ": the how" of a finding's detail "why: the how", or the whole detail */
+static const char *after_colon(const char *detail)
+{
+	const char *c = detail ? strstr(detail, ": ") : NULL;
+
+	return c ? c + 2 : detail ? detail : "";
+}
+
+/* An architecture's containers: its binfmt_misc registration here, and prove --foreign's word */
+static void binfmt_said(const struct report *r, const char *alt, char *out, size_t len)
+{
+	static const struct {
+		const char *alt, *registered, *runs;
+	} arches[] = {
+		{ advice_binfmt_aarch64, CAP_BINFMT_AARCH64, CAP_BINFMT_AARCH64_RUNS },
+		{ advice_binfmt_arm, CAP_BINFMT_ARM, CAP_BINFMT_ARM_RUNS },
+		{ advice_binfmt_riscv64, CAP_BINFMT_RISCV64, CAP_BINFMT_RISCV64_RUNS },
+	};
+
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {
+		if (alt != arches[i].alt)
+			continue;
+
+		const struct cap *reg = report_cap(r, arches[i].registered);
+		const struct cap *runs = report_cap(r, arches[i].runs);
+
+		if (!reg || reg->kind != CAP_STRING)
+			return;
+		if (!strcmp(reg->s, "none"))
+			snprintf(out, len, "; not set up here: %s", after_colon(reg->detail));
+		else if (runs && runs->kind == CAP_BOOL)
+			snprintf(out, len, "; here: %s, and %s", reg->s, runs->b ? "prove --foreign "
+				 "ran a program through it" : after_colon(runs->detail));
+		else
+			snprintf(out, len, "; here: %s (virtcap prove --foreign shows a program "
+				 "runs)", reg->s);
+	}
+}
+
 void advice_alternative_text(const struct report *r, const char *alt, char *out, size_t len)
 {
 	char measured[384] = "";
@@ -238,5 +277,7 @@ void advice_alternative_text(const struct report *r, const char *alt, char *out,
 		snprintf(measured, sizeof(measured), "; here: %s", graphics_cap->detail);
 	else if (alt == advice_virgl && graphics)	/* gpu.graphics says why not */
 		snprintf(measured, sizeof(measured), "; not on this host: %s", graphics_cap->detail);
+	else
+		binfmt_said(r, alt, measured, sizeof(measured));
 	snprintf(out, len, "%s%s", alt, measured);
 }

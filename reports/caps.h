@@ -184,6 +184,17 @@
 #define CAP_PCI_DEVICES "pci.devices"
 #define CAP_PCI_GPUS "pci.gpus"
 
+/* Programs of other CPU architectures through binfmt_misc (probe/binfmt.c): each one's
+ * registration, and whether a program of it ran (prove --foreign: foreign/run.c) */
+#define CAP_BINFMT_AARCH64 "binfmt.aarch64"
+#define CAP_BINFMT_AARCH64_RUNS "binfmt.aarch64_runs"
+#define CAP_BINFMT_ARM "binfmt.arm"
+#define CAP_BINFMT_ARM_RUNS "binfmt.arm_runs"
+#define CAP_BINFMT_PPC64LE "binfmt.ppc64le"
+#define CAP_BINFMT_RISCV64 "binfmt.riscv64"
+#define CAP_BINFMT_RISCV64_RUNS "binfmt.riscv64_runs"
+#define CAP_BINFMT_S390X "binfmt.s390x"
+
 /* Graphics for guests (probe/graphics.c): the level and its evidence */
 #define CAP_GPU_GRAPHICS "gpu.graphics"
 #define CAP_GPU_MDEV_TYPES "gpu.mdev_types"

@@ -34,6 +34,14 @@ const char advice_pvm[] = "paravirtualization: where the host kernel offers PVM 
 const char advice_virgl[] = "paravirtualization: virtio-gpu with virgl or venus (QEMU -device "
 	"virtio-vga-gl) gives a guest accelerated 3D through the host's GPU driver, without an IOMMU";
 
+/* told with this host's binfmt_misc registration and whether a program ran through it */
+const char advice_binfmt_aarch64[] = "for arm64 Linux programs rather than a whole OS: "
+	"containers, their programs run through binfmt_misc by QEMU's user-mode emulation";
+const char advice_binfmt_arm[] = "for armhf Linux programs: containers, their programs run "
+	"through binfmt_misc by QEMU's user-mode emulation";
+const char advice_binfmt_riscv64[] = "for riscv64 Linux programs: containers, their programs run "
+	"through binfmt_misc by QEMU's user-mode emulation";
+
 const struct guest_advice advice_table[] = {
 	{ "dos", "a 16-bit real-mode guest (DOS, old boot loaders)", GUEST_REAL16,
 	  { HW_CHAIN("", ""), ROW_STEP(GUEST_REAL16, "a real-mode test guest runs"),
@@ -104,21 +112,20 @@ const struct guest_advice advice_table[] = {
 		     "distribution images boot with (AAVMF / QEMU_EFI.fd)") },
 	  { "an arm64 host (a .metal instance of AWS Graviton, Ampere Altra, Apple silicon under "
 	    "Asahi Linux) runs it under KVM at native speed",
-	    "for arm64 Linux programs rather than a whole OS: containers through binfmt_misc and "
-	    "QEMU's user-mode emulation (apt install qemu-user-static binfmt-support)" } },
+	    advice_binfmt_aarch64 } },
 	{ "arm32", "a 32-bit ARM operating system (armhf, an older Raspberry Pi image): on this "
 	  "x86-64 host by emulation only", GUEST_PAE32,
 	  { CAP_STEP(CAP_TOOLS_QEMU_ARM, "QEMU for 32-bit ARM guests is installed "
 		     "(qemu-system-arm, -M virt)") },
 	  { "an arm64 host whose cores still run AArch32 at EL1 (Cortex-A72 and older: a "
 	    "Raspberry Pi 4) runs it under KVM; many newer cores (Neoverse V1/N2, Apple's) do not",
-	    "for armhf Linux programs: containers through qemu-user-static" } },
+	    advice_binfmt_arm } },
 	{ "riscv64", "a 64-bit RISC-V operating system: on this x86-64 host by emulation only",
 	  GUEST_LONG64,
 	  { CAP_STEP(CAP_TOOLS_QEMU_RISCV64, "QEMU for riscv64 guests is installed "
 		     "(qemu-system-riscv64, -M virt, with OpenSBI as its firmware)") },
 	  { "a RISC-V host with the hypervisor extension (H) runs it under KVM",
-	    "for riscv64 Linux programs: containers through qemu-user-static" } },
+	    advice_binfmt_riscv64 } },
 	/* Xen owns the machine it boots on: asked of a host, "can it run Xen" is "is it dom0" */
 	{ "xen", "the Xen hypervisor, booted on this machine with this system as its dom0, and "
 	  "its guests: PV guests need no VT-x/AMD-V, HVM and PVH guests do", GUEST_LONG64,

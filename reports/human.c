@@ -480,6 +480,7 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 		{ "Kernel and KVM", "kernel." },
 		{ "PCI and passthrough", "pci." },
 		{ "Graphics for guests", "gpu." },
+		{ "Other architectures' programs (binfmt_misc)", "binfmt." },
 		{ "OS-level virtualization", "os." },
 		{ "Confidential computing", "cc." },
 		{ "Environment", "env." },

@@ -50,6 +50,11 @@ CHECK="$CHECK bochs bochs-term bochsbios vgabios"
 # the Bochs lab boots Linux from a CD: isolinux and the tool that makes the image
 CHECK="$CHECK xorriso isolinux syslinux-common"
 
+# prove --foreign (t103): QEMU's user-mode emulators with their binfmt_misc registrations, and
+# the cross assemblers that build foreign/*.elf again to compare with the tree's
+CHECK="$CHECK qemu-user-static binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf"
+CHECK="$CHECK binutils-riscv64-linux-gnu"
+
 # make deb: the Debian packaging tools, and lintian to check the package (t019 builds it)
 DEB="dpkg-dev debhelper lintian"
 CHECK="$CHECK $DEB systemd"

@@ -86,7 +86,12 @@ int run_program(const char *const *argv, const struct run_options *o)
 		    dup2(o->err ? errp[1] : outp[1], STDERR_FILENO) >= 0 &&
 		    (!o->cwd || chdir(o->cwd) == 0)) {
 			signal(SIGPIPE, SIG_DFL);
-			execvp(argv[0], (char *const *)argv);
+			/* a path is run as it is: execvp would hand a file the kernel cannot
+			 * run (ENOEXEC) to /bin/sh, and an ELF of another CPU is such a file */
+			if (strchr(argv[0], '/'))
+				execv(argv[0], (char *const *)argv);
+			else
+				execvp(argv[0], (char *const *)argv);
 		}
 		rc = errno;
 		if (write(report[1], &rc, sizeof(rc)) < 0)

@@ -21,9 +21,10 @@ struct run_options {
 };
 
 /*
- * Run argv[0] (looked up in PATH) with argv. Its exit status (0-255, 128+N for signal N), or
- * a negative errno: -ENOENT when it could not be executed, -ETIMEDOUT when the deadline came
- * and it was killed.
+ * Run argv[0] (a path as it is, a name looked up in PATH) with argv. Its exit status (0-255,
+ * 128+N for signal N), or a negative errno: -ENOENT when it could not be found or opened,
+ * another (-ENOEXEC: not a program this kernel runs) when it could not be executed,
+ * -ETIMEDOUT when the deadline came and it was killed.
  */
 int run_program(const char *const *argv, const struct run_options *o);
 

@@ -42,6 +42,7 @@ _virtcap() {
 	--only) _virtcap_list "$proofs"; return 0 ;;
 	--timeout|--smp) return 0 ;;
 	--stack) _virtcap_list "qemu libvirt"; return 0 ;;
+	--foreign) _virtcap_list "aarch64 arm riscv64 all"; return 0 ;;
 	--require) _virtcap_list "$rows kvm no-kvm sev-snp tdx"; return 0 ;;
 	--profile)
 		_virtcap_words "$(${COMP_WORDS[0]} check --list-profiles 2>/dev/null |
@@ -59,7 +60,7 @@ _virtcap() {
 
 	case $cmd in
 	"") _virtcap_words "$commands $options" ;;
-	prove) _virtcap_words "--stack $options" ;;
+	prove) _virtcap_words "--stack --foreign $options" ;;
 	check) _virtcap_words "--require --profile --list-profiles --tap --junit $options" ;;
 	fleet)
 		if [[ $cur == -* ]]; then _virtcap_words "--format --output"
