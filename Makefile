@@ -125,6 +125,7 @@ LIB_OBJS += nested/nested.o
 LIB_OBJS += proofs/capability.o
 LIB_OBJS += qemu/gdb.o
 LIB_OBJS += qemu/initramfs.o
+LIB_OBJS += qemu/lab_fetch.o
 LIB_OBJS += qemu/partition_boot.o
 LIB_OBJS += qemu/qmp.o
 LIB_OBJS += qemu/stack.o

@@ -18,19 +18,26 @@ static void put(struct initramfs *ir, const void *data, size_t len)
 		ir->error = EIO;
 }
 
-/* A newc header and name, each padded to 4 bytes; size bytes of data to follow */
-static void header(struct initramfs *ir, const char *name, unsigned mode, size_t size)
+/* A newc header and name, each padded to 4 bytes; size bytes of data to follow; rdev: a
+ * device node's major and minor */
+static void header_rdev(struct initramfs *ir, const char *name, unsigned mode, size_t size,
+			unsigned rmajor, unsigned rminor)
 {
 	char h[128];
 	size_t namesize = strlen(name) + 1;
 	static const char zeros[4];
 
 	snprintf(h, sizeof(h), "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
-		 ir->ino++, mode, 0u, 0u, 1u, 0u, (unsigned)size, 0u, 0u, 0u, 0u, (unsigned)namesize,
-		 0u);
+		 ir->ino++, mode, 0u, 0u, 1u, 0u, (unsigned)size, 0u, 0u, rmajor, rminor,
+		 (unsigned)namesize, 0u);
 	put(ir, h, 110);
 	put(ir, name, namesize);
 	put(ir, zeros, (4 - (110 + namesize) % 4) % 4);
+}
+
+static void header(struct initramfs *ir, const char *name, unsigned mode, size_t size)
+{
+	header_rdev(ir, name, mode, size, 0, 0);
 }
 
 static void pad(struct initramfs *ir, size_t size)
@@ -59,6 +66,11 @@ int initramfs_open(struct initramfs *ir, const char *path)
 void initramfs_dir(struct initramfs *ir, const char *name)
 {
 	header(ir, name, S_IFDIR | 0755, 0);
+}
+
+void initramfs_chardev(struct initramfs *ir, const char *name, unsigned major, unsigned minor)
+{
+	header_rdev(ir, name, S_IFCHR | 0600, 0, major, minor);
 }
 
 void initramfs_data(struct initramfs *ir, const char *name, const void *data, size_t len,

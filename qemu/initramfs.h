@@ -21,6 +21,8 @@ int initramfs_open(struct initramfs *ir, const char *path);
 void initramfs_dir(struct initramfs *ir, const char *name);
 /* name with the contents of the regular file at src (read, at most 256 MiB), mode 0755 or 0644 */
 void initramfs_file(struct initramfs *ir, const char *name, const char *src, unsigned mode);
+/* A character device node (dev/console: 5 1, which the kernel opens for init's stdio) */
+void initramfs_chardev(struct initramfs *ir, const char *name, unsigned major, unsigned minor);
 /* name with len bytes of data */
 void initramfs_data(struct initramfs *ir, const char *name, const void *data, size_t len,
 		    unsigned mode);

@@ -15,13 +15,13 @@
 #include <unistd.h>
 
 #include "qemu/initramfs.h"
+#include "qemu/lab_fetch.h"
 #include "qemu/stack_run.h"
 #include "qemu/vm.h"
 #include "reports/text.h"
 #include "util/run.h"
 #include "util/clock.h"
 
-#define FETCH_WAIT_MS (600 * 1000)	/* a first run downloads the kernel and busybox */
 #define TOOL_WAIT_MS 30000
 #define TICK_US 100000
 #define QMP_CONNECT_MS 30000
@@ -94,17 +94,6 @@ static bool installed(struct stack_run *r)
 	return true;
 }
 
-/* The first match of pattern, into out; false if none */
-static bool first_match(const char *pattern, char *out, size_t len)
-{
-	glob_t g;
-	bool found = glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0 &&
-		     snprintf(out, len, "%s", g.gl_pathv[0]) < (int)len;
-
-	globfree(&g);
-	return found;
-}
-
 /* A module's path as the lab's order file lists it: relative, no "..", plain characters */
 static bool module_name_ok(const char *m)
 {
@@ -157,7 +146,7 @@ static int make_initramfs(struct stack_run *r, const char *root, char *why, size
 	initramfs_file(&ir, "bin/busybox", path, 0755);
 	initramfs_file(&ir, "init", r->setup->guest_init, 0755);
 	snprintf(path, sizeof(path), "%s/lib/modules/*", root);
-	if (!first_match(path, moddir, sizeof(moddir))) {
+	if (!lab_first_match(path, moddir, sizeof(moddir))) {
 		initramfs_close(&ir);
 		snprintf(why, why_len, "the lab's cache has no kernel modules: %.600s/lib/modules", root);
 		return -ENOENT;
@@ -197,25 +186,9 @@ static int make_initramfs(struct stack_run *r, const char *root, char *why, size
 /* The lab's cached root (kernel, busybox, modules), fetched by lab.sh on a first run */
 static int fetch(struct stack_run *r, char *root, size_t len, char *why, size_t why_len)
 {
-	char err[1024] = "";
-	struct run_options o = { .timeout_ms = FETCH_WAIT_MS, .out = root, .out_len = len,
-				 .err = err, .err_len = sizeof(err), .stdout_fd = -1 };
-	int rc;
-	struct stat st;
-
 	stack_progress("stack %s: fetching the guest kernel and busybox (cached after the first "
 		       "run)", r->setup->name);
-	rc = run_program((const char *const[]){ "/bin/sh", r->setup->lab_sh, "--fetch-only",
-						NULL }, &o);
-	root[strcspn(root, "\n")] = '\0';
-	if (rc == 0 && root[0] == '/' && stat(root, &st) == 0 && S_ISDIR(st.st_mode))
-		return 0;
-	err[strcspn(err, "\n")] = '\0';
-	text_clean(err);
-	snprintf(why, why_len, "lab.sh could not fetch the guest kernel (%s)%s%s",
-		 rc == -ETIMEDOUT ? "it did not finish in time" : rc < 0 ? strerror(-rc) : "it failed",
-		 err[0] ? ": " : "", err);
-	return -ENOENT;
+	return lab_fetch(r->setup->lab_sh, NULL, root, len, why, why_len);
 }
 
 static void kernels(struct stack_run *r, const char *root)
@@ -224,7 +197,7 @@ static void kernels(struct stack_run *r, const char *root)
 	char lab[PATH_MAX + 32], pins[PATH_MAX + 32];
 
 	snprintf(lab, sizeof(lab), "%s/boot/vmlinuz-*", root);
-	first_match(lab, r->pinned, sizeof(r->pinned));
+	lab_first_match(lab, r->pinned, sizeof(r->pinned));
 	uname(&u);
 	snprintf(r->kernel, sizeof(r->kernel), "/boot/vmlinuz-%s", u.release);
 	if (access(r->kernel, R_OK) == 0) {

@@ -79,6 +79,8 @@ int qemu_vm_start(struct qemu_vm *vm, const char *dir, const struct qemu_vm_opti
 	vm->dir_fd = -1;
 	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
 		argv[n++] = own[i];
+	if (o->program)
+		argv[0] = o->program;
 	for (size_t i = 0; o->args[i]; i++) {
 		if (n + 1 >= ARGS_MAX)
 			return -E2BIG;
@@ -184,6 +186,11 @@ char *qemu_vm_read(const struct qemu_vm *vm, const char *name)
 
 void qemu_vm_said(const struct qemu_vm *vm, char *out, size_t len)
 {
+	if (vm->dir_fd < 0) {	/* stopped: what it said then */
+		snprintf(out, len, "%s", vm->said);
+		return;
+	}
+
 	char *err = qemu_vm_read(vm, QEMU_VM_ERR);
 
 	text_first_lines(err, out, len);
@@ -220,7 +227,9 @@ void qemu_vm_stop(struct qemu_vm *vm, int *status)
 	if (status)
 		*status = st;
 	qmp_close(&vm->qmp);
-	if (vm->dir_fd >= 0)
+	if (vm->dir_fd >= 0) {
+		qemu_vm_said(vm, vm->said, sizeof(vm->said));
 		close(vm->dir_fd);
+	}
 	vm->dir_fd = -1;
 }

@@ -28,9 +28,11 @@ struct qemu_vm {
 	bool own_group;			/* QEMU leads a process group of its own */
 	struct qmp qmp;
 	struct timespec started;
+	char said[512];			/* QEMU's words, kept when it is stopped */
 };
 
 struct qemu_vm_options {
+	const char *program;		/* qemu-system-ARCH; NULL: qemu-system-x86_64 */
 	const char *const *args;	/* after the driver's own (console, QMP, gdbstub, no
 					 * display), NULL-terminated */
 	int pass_fd;			/* given to QEMU as its fd 3 (for -add-fd), or -1 */
@@ -46,7 +48,7 @@ int qemu_vm_workdir(const char *prefix, char *dir, size_t dir_len);
 void qemu_vm_workdir_remove(const char *dir);
 
 /*
- * Start qemu-system-x86_64 in dir and connect to its QMP. 0, or a negative errno: -ENOENT when
+ * Start QEMU (o->program, by default qemu-system-x86_64) in dir and connect to its QMP. 0, or a negative errno: -ENOENT when
  * QEMU could not be executed, else QEMU's own words are in dir/qemu.err (qemu_vm_said()). On an
  * error no QEMU is left running.
  */
@@ -59,7 +61,8 @@ bool qemu_vm_ended(struct qemu_vm *vm, int *status);
 /* The file name in the work directory, at most QEMU_VM_CONSOLE_MAX bytes, NULs made spaces,
  * NUL-terminated; NULL if there is none. To free. */
 char *qemu_vm_read(const struct qemu_vm *vm, const char *name);
-/* The first lines of QEMU's own messages, joined and cleaned for a terminal, into out */
+/* The first lines of QEMU's own messages, joined and cleaned for a terminal, into out; after
+ * qemu_vm_stop (and a failed start) too */
 void qemu_vm_said(const struct qemu_vm *vm, char *out, size_t len);
 /* vCPU 0's registers as "RIP=0x.. CR0=0x.. CR3=0x.. CR4=0x.. EFER=0x.. CS=...", from the
  * gdbstub (it stops the guest); false if they could not be read */
