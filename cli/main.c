@@ -31,6 +31,7 @@
 #include "probe/capture.h"
 #include "probe/probe.h"
 #include "foreign/run.h"
+#include "util/self.h"
 #include "probe/root_archive.h"
 #include "reports/json.h"
 #include "reports/advice.h"
@@ -254,8 +255,13 @@ static int cmd_report(struct session *s)
 
 	for (int i = 0; !rc && i < o->nstacks; i++)
 		rc = cli_run_stack(s->r, o->stacks[i], s->live);
-	if (!rc && o->foreign && s->live)	/* a captured root's say "not run" */
+	if (!rc && o->foreign && s->live) {	/* a captured root's say "not run" */
+		char lab_sh[4200];
+
 		rc = foreign_prove(s->r, o->foreign);
+		if (!rc && self_script_path("lab.sh", lab_sh, sizeof(lab_sh)) == 0)
+			rc = foreign_boot(s->r, o->foreign, lab_sh);
+	}
 	if (rc)
 		return status_of(rc);
 	if (o->nfd && strcmp(o->nfd, "-") && (rc = write_nfd(s->r, o->nfd)))

@@ -3,7 +3,7 @@
  * The CPU architectures other than this host's that virtcap knows by their ELF programs: how
  * binfmt_misc recognises them (the ELF header's class, byte order and e_machine, as the magic
  * of a qemu-user registration matches them), the findings that say whether they run here, and
- * the program of foreign/ that proves it (foreign/README.md). Data only.
+ * the program of foreign/ that proves it (foreign/README.md). The table is foreign/arches.c.
  */
 #ifndef VIRTCAP_FOREIGN_ARCHES_H
 #define VIRTCAP_FOREIGN_ARCHES_H
@@ -22,7 +22,17 @@ extern const unsigned char foreign_program_riscv64[], foreign_program_riscv64_en
 #define ELF_LSB 1
 #define ELF_MSB 2
 
-static const struct foreign_arch {
+/* How prove --foreign boots a real kernel of the architecture (foreign/boot.c) */
+struct foreign_boot {
+	const char *qemu;		/* the emulator: qemu-system-aarch64 */
+	const char *deb_package;	/* the Debian package that has it */
+	const char *lab_kernel;		/* the lab's pinned kernel: lab.sh --kernel arm64 */
+	const char *machine[5];		/* QEMU's machine and CPU */
+	const char *console;		/* the kernel's console= on that machine */
+	const char *boot, *boot_ms;	/* findings: it reached its init, in how long */
+};
+
+struct foreign_arch {
 	const char *name;		/* as QEMU and binfmt_misc name it: qemu-aarch64 */
 	const char *advice;		/* the guest it is asked about: advise arm64 */
 	unsigned char elf_class, elf_data;
@@ -30,17 +40,20 @@ static const struct foreign_arch {
 	const char *registered;		/* finding: the binfmt_misc entry */
 	const char *runs;		/* finding: its program ran through it (NULL: no program) */
 	const unsigned char *program, *program_end;
-} foreign_arches[] = {
-	{ "aarch64", "arm64", ELF_CLASS64, ELF_LSB, 183, CAP_BINFMT_AARCH64,
-	  CAP_BINFMT_AARCH64_RUNS, foreign_program_aarch64, foreign_program_aarch64_end },
-	{ "arm", "arm32", ELF_CLASS32, ELF_LSB, 40, CAP_BINFMT_ARM, CAP_BINFMT_ARM_RUNS,
-	  foreign_program_arm, foreign_program_arm_end },
-	{ "riscv64", "riscv64", ELF_CLASS64, ELF_LSB, 243, CAP_BINFMT_RISCV64,
-	  CAP_BINFMT_RISCV64_RUNS, foreign_program_riscv64, foreign_program_riscv64_end },
-	{ "ppc64le", NULL, ELF_CLASS64, ELF_LSB, 21, CAP_BINFMT_PPC64LE, NULL, NULL, NULL },
-	{ "s390x", NULL, ELF_CLASS64, ELF_MSB, 22, CAP_BINFMT_S390X, NULL, NULL, NULL },
+	struct foreign_boot boot;	/* qemu NULL: no kernel booted (no_boot says why) */
+	const char *no_boot;
 };
 
-#define FOREIGN_ARCH_COUNT (sizeof(foreign_arches) / sizeof(foreign_arches[0]))
+/* foreign/arches.c */
+extern const struct foreign_arch foreign_arches[];
+extern const size_t foreign_arch_count;
+
+/* This host's own architecture, booted the same way under TCG and KVM for comparison (its
+ * findings are CAP_FOREIGN_X86_TCG_BOOT_MS and _KVM_) */
+extern const unsigned char foreign_program_x86_64[], foreign_program_x86_64_end[];
+extern const struct foreign_boot foreign_x86_boot;
+
+
+#define FOREIGN_ARCH_COUNT foreign_arch_count
 
 #endif

@@ -5,6 +5,7 @@
 	.global	foreign_program_aarch64, foreign_program_aarch64_end
 	.global	foreign_program_arm, foreign_program_arm_end
 	.global	foreign_program_riscv64, foreign_program_riscv64_end
+	.global	foreign_program_x86_64, foreign_program_x86_64_end
 foreign_program_aarch64:
 	.incbin	"foreign/aarch64.elf"
 foreign_program_aarch64_end:
@@ -14,4 +15,7 @@ foreign_program_arm_end:
 foreign_program_riscv64:
 	.incbin	"foreign/riscv64.elf"
 foreign_program_riscv64_end:
+foreign_program_x86_64:
+	.incbin	"foreign/x86_64.elf"
+foreign_program_x86_64_end:
 	.section .note.GNU-stack, "", @progbits

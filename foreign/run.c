@@ -50,7 +50,7 @@ static const struct foreign_arch *arch_named(const char *name, size_t len)
 	return NULL;
 }
 
-static bool wanted(const char *names, const struct foreign_arch *a)
+bool foreign_wanted(const char *names, const struct foreign_arch *a)
 {
 	for (const char *s = names; *s;) {
 		size_t len = strcspn(s, ",");
@@ -140,7 +140,7 @@ int foreign_prove(struct report *r, const char *names)
 		char said[512];
 		long long ms = 0;
 
-		if (!a->program || !wanted(names, a))
+		if (!a->program || !foreign_wanted(names, a))
 			continue;
 
 		int ok = run_one(a, said, sizeof(said), &ms);

@@ -3,6 +3,7 @@
 #ifndef VIRTCAP_FOREIGN_RUN_H
 #define VIRTCAP_FOREIGN_RUN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct report;
@@ -15,5 +16,16 @@ int foreign_check_names(const char *names, char *err, size_t errlen);
 
 /* Run each named architecture's program and record binfmt.ARCH_runs in r. 0 or -ENOMEM. */
 int foreign_prove(struct report *r, const char *names);
+
+struct foreign_arch;
+/* Whether names (as foreign_check_names takes them) include a */
+bool foreign_wanted(const char *names, const struct foreign_arch *a);
+
+/*
+ * Boot each named architecture's Debian kernel to its init under QEMU's emulation (foreign/
+ * boot.c), fetched by lab_sh, and this host's own under TCG and KVM beside them; record
+ * foreign.ARCH_boot, _boot_ms and foreign.x86_*_boot_ms in r. 0 or -ENOMEM.
+ */
+int foreign_boot(struct report *r, const char *names, const char *lab_sh);
 
 #endif

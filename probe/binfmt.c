@@ -125,6 +125,12 @@ static int report_arch(struct report *r, const struct foreign_arch *a,
 		rc |= report_cap_unknown(r, a->runs, "virtcap prove --foreign", "not run: virtcap "
 					 "prove --foreign %s runs one of its programs through it",
 					 a->name);
+	if (a->boot.boot) {
+		rc |= report_cap_unknown(r, a->boot.boot, "virtcap prove --foreign", "not run: "
+					 "virtcap prove --foreign %s boots Debian's %s kernel under "
+					 "%s's emulation", a->name, a->boot.lab_kernel, a->boot.qemu);
+		rc |= report_cap_unknown(r, a->boot.boot_ms, "virtcap prove --foreign", "not run");
+	}
 	return rc;
 }
 
@@ -175,5 +181,10 @@ int probe_binfmt(struct probe_ctx *ctx, struct report *r)
 	free(entries);
 	if (n > 0)
 		root_list_free(names);
+	rc |= report_cap_unknown(r, CAP_FOREIGN_X86_TCG_BOOT_MS, "virtcap prove --foreign", "not "
+				 "run: prove --foreign boots this host's own kernel under TCG beside "
+				 "the others");
+	rc |= report_cap_unknown(r, CAP_FOREIGN_X86_KVM_BOOT_MS, "virtcap prove --foreign", "not "
+				 "run: and under KVM");
 	return rc ? -ENOMEM : 0;
 }

@@ -194,6 +194,14 @@
 #define CAP_BINFMT_RISCV64 "binfmt.riscv64"
 #define CAP_BINFMT_RISCV64_RUNS "binfmt.riscv64_runs"
 #define CAP_BINFMT_S390X "binfmt.s390x"
+/* A real kernel of another architecture booted to its init under QEMU's emulation, and this
+ * host's own under TCG and KVM beside it (prove --foreign: foreign/boot.c) */
+#define CAP_FOREIGN_ARM32_BOOT "foreign.arm32_boot"
+#define CAP_FOREIGN_ARM32_BOOT_MS "foreign.arm32_boot_ms"
+#define CAP_FOREIGN_ARM64_BOOT "foreign.arm64_boot"
+#define CAP_FOREIGN_ARM64_BOOT_MS "foreign.arm64_boot_ms"
+#define CAP_FOREIGN_X86_KVM_BOOT_MS "foreign.x86_kvm_boot_ms"
+#define CAP_FOREIGN_X86_TCG_BOOT_MS "foreign.x86_tcg_boot_ms"
 
 /* Graphics for guests (probe/graphics.c): the level and its evidence */
 #define CAP_GPU_GRAPHICS "gpu.graphics"

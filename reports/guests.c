@@ -109,14 +109,18 @@ const struct guest_advice advice_table[] = {
 	  { CAP_STEP(CAP_TOOLS_QEMU_AARCH64, "QEMU for arm64 guests is installed "
 		     "(qemu-system-aarch64, -M virt -cpu max)"),
 	    CAP_STEP(CAP_TOOLS_AAVMF, "UEFI firmware for arm64 guests, which cloud and "
-		     "distribution images boot with (AAVMF / QEMU_EFI.fd)") },
+		     "distribution images boot with (AAVMF / QEMU_EFI.fd)"),
+	    CAP_STEP(CAP_FOREIGN_ARM64_BOOT, "an arm64 Linux kernel reaches its init under "
+		     "that emulation here (virtcap prove --foreign arm64 boots one, timed)") },
 	  { "an arm64 host (a .metal instance of AWS Graviton, Ampere Altra, Apple silicon under "
 	    "Asahi Linux) runs it under KVM at native speed",
 	    advice_binfmt_aarch64 } },
 	{ "arm32", "a 32-bit ARM operating system (armhf, an older Raspberry Pi image): on this "
 	  "x86-64 host by emulation only", GUEST_PAE32,
 	  { CAP_STEP(CAP_TOOLS_QEMU_ARM, "QEMU for 32-bit ARM guests is installed "
-		     "(qemu-system-arm, -M virt)") },
+		     "(qemu-system-arm, -M virt)"),
+	    CAP_STEP(CAP_FOREIGN_ARM32_BOOT, "a 32-bit ARM Linux kernel reaches its init under "
+		     "that emulation here (virtcap prove --foreign arm boots one, timed)") },
 	  { "an arm64 host whose cores still run AArch32 at EL1 (Cortex-A72 and older: a "
 	    "Raspberry Pi 4) runs it under KVM; many newer cores (Neoverse V1/N2, Apple's) do not",
 	    advice_binfmt_arm } },

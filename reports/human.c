@@ -481,6 +481,7 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 		{ "PCI and passthrough", "pci." },
 		{ "Graphics for guests", "gpu." },
 		{ "Other architectures' programs (binfmt_misc)", "binfmt." },
+		{ "Other architectures' kernels, booted (prove --foreign)", "foreign." },
 		{ "OS-level virtualization", "os." },
 		{ "Confidential computing", "cc." },
 		{ "Environment", "env." },

@@ -54,6 +54,8 @@ CHECK="$CHECK xorriso isolinux syslinux-common"
 # the cross assemblers that build foreign/*.elf again to compare with the tree's
 CHECK="$CHECK qemu-user-static binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf"
 CHECK="$CHECK binutils-riscv64-linux-gnu"
+# and its kernel boots (t104): QEMU for arm64 and 32-bit ARM
+CHECK="$CHECK qemu-system-arm"
 
 # make deb: the Debian packaging tools, and lintian to check the package (t019 builds it)
 DEB="dpkg-dev debhelper lintian"

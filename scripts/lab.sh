@@ -7,8 +7,9 @@
 # usage: lab.sh [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]
 #               [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json]
 #               [--with-stack] [--disk FILE] [--lockdown] [-- VIRTCAP-ARGS...]
-#        lab.sh [--kernel amd64|i386] --show-current-kernel
-#        lab.sh [--kernel amd64|i386] --fetch-only   (prints the cached root: kernel, busybox)
+#        lab.sh [--kernel amd64|i386|arm64|armhf] --show-current-kernel
+#        lab.sh [--kernel amd64|i386|arm64|armhf] --fetch-only   (prints the cached root:
+#               kernel, busybox; arm64 and armhf for prove --foreign)
 # Kernels (the versions lab-kernels.tsv pins) and busybox come from Debian with `apt-get
 # download` into a cache (never installed);
 # after the first run no network is needed. --with-stack (QEMU engine, amd64) also puts this
@@ -95,7 +96,7 @@ while [ $# -gt 0 ]; do
 		  [ "$engine" = qemu ] || [ "$engine" = bochs ] || die "--engine: qemu or bochs" ;;
 	--cpu) cpu=${2:?--cpu needs a CPU model of the engine}; shift 2 ;;
 	--kernel) kernel=${2:-}; shift 2
-		  [ "$kernel" = amd64 ] || [ "$kernel" = i386 ] || die "--kernel: amd64 or i386" ;;
+		  case $kernel in amd64|i386|arm64|armhf) ;; *) die "--kernel: amd64 or i386" ;; esac ;;
 	--nested) nested=${2:-}; shift 2
 		  [ "$nested" = 0 ] || [ "$nested" = 1 ] || die "--nested: 0 or 1" ;;
 	--no-kvm-module) kvm_module=0; shift ;;
@@ -193,7 +194,7 @@ pinned() {
 # current_kernel ARCH: the lab-kernels.tsv line for the kernel Debian ships now (to move a pin)
 current_kernel() {
 	a=$1 log=$cache/$1/apt.log
-	flavour=$([ "$a" = i386 ] && echo 686-pae || echo amd64)
+	case $a in i386) flavour=686-pae ;; armhf) flavour=armmp ;; *) flavour=$a ;; esac
 	apt_update "$a"
 	image=$(apt_arch apt-cache "$a" depends "linux-image-$flavour" 2>>"$log" |
 		sed -n "s/.*Depends: \(linux-image-[0-9][^ ]*-$flavour\)$/\1/p" | head -1)
@@ -311,6 +312,10 @@ if [ "$show_current" = 1 ]; then
 	current_kernel "$kernel"
 	exit 0
 fi
+# other architectures' kernels are fetched for prove --foreign, which boots them itself
+case $kernel in arm64|armhf)
+	[ "$fetch_only" = 1 ] || die "--kernel $kernel: only with --fetch-only (prove --foreign boots it)" ;;
+esac
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/virtcap-lab.XXXXXX") || die "mktemp failed"
 emu_pid=

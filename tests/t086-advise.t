@@ -182,8 +182,10 @@ root_file "$r" etc/os-release 'ID=debian'
 root_file "$r" usr/bin/qemu-system-aarch64 ""
 root_file "$r" usr/share/AAVMF/AAVMF_CODE.fd ""
 advise "$r" aarch64 --json
-is "$rc/$(field "['guest']")/$(field "['verdict']")" "0/arm64/yes" \
-	"advise aarch64: the arm64 advice, yes where qemu-system-aarch64 and AAVMF are installed"
+is "$rc/$(field "['guest']")/$(field "['verdict']")/$(field "['first_failing_step']")" "0/arm64/unknown/2" \
+	"advise aarch64: the arm64 advice; with qemu-system-aarch64 and AAVMF installed, unknown until a kernel boots"
+field "['steps'][2]['reason']" | grep -q 'not run: virtcap prove --foreign aarch64 boots'
+ok $? "its open step says which command boots one"
 field "['title']" | grep -q 'on this x86-64 host by emulation only'
 ok $? "its title says: by emulation only"
 advise "$r" arm32 --json

@@ -14,14 +14,14 @@ trap 'rm -rf "$tmp"' EXIT
 
 # the shipped programs are what their sources assemble to
 if command -v aarch64-linux-gnu-as >/dev/null && command -v arm-linux-gnueabihf-as >/dev/null &&
-   command -v riscv64-linux-gnu-as >/dev/null; then
+   command -v riscv64-linux-gnu-as >/dev/null && command -v x86_64-linux-gnu-as >/dev/null; then
 	mkdir "$tmp/elf" && sh "$top/scripts/foreign.sh" "$tmp/elf"
-	for a in aarch64 arm riscv64; do
+	for a in aarch64 arm riscv64 x86_64; do
 		cmp -s "$tmp/elf/$a.elf" "$top/foreign/$a.elf"
 		ok $? "foreign/$a.elf is what foreign/$a.S assembles to"
 	done
 else
-	skip 3 "no cross binutils (make deps)"
+	skip 4 "no cross binutils (make deps)"
 fi
 
 # captured roots: registrations as /proc/sys/fs/binfmt_misc shows them

@@ -1,0 +1,59 @@
+#!/bin/sh
+# prove --foreign's kernel boots: Debian's arm64 and armhf kernels (the lab's pins, fetched and
+# cached by lab.sh) booted under QEMU's emulation of their CPUs to their init, foreign/ARCH.elf,
+# which must print the kernel command line's nonce back reversed; this host's own kernel beside
+# them under TCG (and KVM where it opens). A liar init (the same program, one lie: it copies the
+# nonce forward) must fail, and an emulator that is not installed is said so, with its package.
+. "$(dirname "$0")/lib/tap.sh"
+plan_lazy
+top=$(cd "$(dirname "$0")/.." && pwd)
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-arm >/dev/null ||
+	skip_all "qemu-system-arm is not installed (make deps)"
+
+cap() { jget "$1" "d['capabilities']['$2'].get('$3')"; }
+TMPDIR=$tmp timeout 900 "$VIRTCAP" prove --only real16 --foreign arm64,armhf --json >"$tmp/boot.json" 2>"$tmp/boot.err"
+is "$?" 0 "prove --foreign arm64,armhf: exit 0" || diag "$(tail -3 "$tmp/boot.err")"
+for row in arm64 arm32; do
+	is "$(cap "$tmp/boot.json" foreign.${row}_boot value)" "true" "$row: Debian's kernel reached its init and gave the nonce back reversed" ||
+		diag "$(cap "$tmp/boot.json" foreign.${row}_boot detail)"
+	ms=$(cap "$tmp/boot.json" foreign.${row}_boot_ms value)
+	ok "$([ "$ms" -gt 100 ] && [ "$ms" -lt 120000 ]; echo $?)" "$row: boot_ms $ms, between 0.1 s and the 120 s deadline"
+done
+cap "$tmp/boot.json" foreign.arm64_boot detail | grep -q "linux-image-6.1.0-[0-9]*-arm64 reached its init under qemu-system-aarch64"
+ok $? "arm64: the detail names the pinned package and the emulator"
+ms=$(cap "$tmp/boot.json" foreign.x86_tcg_boot_ms value)
+ok "$([ "$ms" -gt 100 ] && [ "$ms" -lt 120000 ]; echo $?)" "x86-64 beside them under TCG: $ms ms" ||
+	diag "$(cap "$tmp/boot.json" foreign.x86_tcg_boot_ms detail)"
+kvm=$(cap "$tmp/boot.json" foreign.x86_kvm_boot_ms value)
+if [ "$kvm" = null ]; then
+	cap "$tmp/boot.json" foreign.x86_kvm_boot_ms detail | grep -q "^not under KVM here: ."
+	ok $? "x86-64 under KVM: not here, and QEMU's words why"
+else
+	ok "$([ "$kvm" -gt 0 ]; echo $?)" "x86-64 under KVM: $kvm ms"
+fi
+is "$(ls -A "$tmp" | grep -c virtcap-foreign)" 0 "no work directory left behind"
+
+# a liar: foreign/aarch64.S with one lie, the nonce copied forward instead of reversed
+if command -v aarch64-linux-gnu-as >/dev/null; then
+	sed 's/^\tsub\tx6, x2, x5$/\tmov\tx6, x5/; /^\tsub\tx6, x6, #1$/d' "$top/foreign/aarch64.S" >"$tmp/liar.S"
+	aarch64-linux-gnu-as -o "$tmp/liar.o" "$tmp/liar.S" && aarch64-linux-gnu-ld -static -n -s -o "$tmp/liar" "$tmp/liar.o"
+	qemu-aarch64-static "$tmp/liar" abc 2>/dev/null | grep -qx abc
+	ok $? "the liar copies its argument forward"
+	VIRTCAP_FOREIGN_INIT=$tmp/liar TMPDIR=$tmp timeout 900 "$VIRTCAP" prove --only real16 --foreign arm64 --json >"$tmp/liar.json" 2>/dev/null
+	is "$(cap "$tmp/liar.json" foreign.arm64_boot value)" "false" "a kernel whose init answers the nonce unreversed fails"
+	cap "$tmp/liar.json" foreign.arm64_boot detail | grep -q "before its init answered.*VIRTCAP_FOREIGN_INIT's, not virtcap's"
+	ok $? "and says its init was not virtcap's" || diag "$(cap "$tmp/liar.json" foreign.arm64_boot detail)"
+else
+	skip 3 "no aarch64 cross assembler (make deps)"
+fi
+
+# an emulator that is not here: PATH without it
+mkdir "$tmp/bin"
+for t in sh timeout cat; do ln -s "$(command -v $t)" "$tmp/bin/$t"; done
+PATH=$tmp/bin TMPDIR=$tmp timeout 60 "$VIRTCAP" prove --only real16 --foreign arm64 --json >"$tmp/none.json" 2>/dev/null
+is "$(cap "$tmp/none.json" foreign.arm64_boot value)/$(cap "$tmp/none.json" foreign.arm64_boot fix)" \
+	"null/sudo apt install qemu-system-arm (Fedora: dnf install qemu-system-aarch64)" \
+	"no qemu-system-aarch64: not run, and the package that has it"
+done_testing
