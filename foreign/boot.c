@@ -191,7 +191,6 @@ int foreign_boot(struct report *r, const char *names, const char *lab_sh)
 {
 	size_t liar_size;
 	const unsigned char *liar = test_init(&liar_size);
-	long long tcg_ms = 0, kvm_ms = 0;
 	char said[1536];
 	size_t x86_size = (size_t)(foreign_program_x86_64_end - foreign_program_x86_64);
 	int rc = 0, booted = 0;
@@ -236,23 +235,25 @@ int foreign_boot(struct report *r, const char *names, const char *lab_sh)
 		return rc ? -ENOMEM : 0;
 
 	/* this host's own, beside them: under TCG, and under KVM where it opens */
-	const struct foreign_boot *b = &foreign_x86_boot;
+	static const struct {
+		const char *accel, *cap, *not;
+	} beside[] = {
+		{ "tcg", CAP_FOREIGN_X86_TCG_BOOT_MS, "" },
+		{ "kvm", CAP_FOREIGN_X86_KVM_BOOT_MS, "not under KVM here: " },
+	};
 
 	progress("x86-64", "booting this host's own kernel under TCG and KVM, to compare");
-	if (boot_one(lab_sh, b, foreign_program_x86_64, x86_size, "tcg", &tcg_ms, said,
-		     sizeof(said)))
-		rc |= report_cap_int(r, CAP_FOREIGN_X86_TCG_BOOT_MS, tcg_ms, "virtcap prove "
-				     "--foreign", "%s", said);
-	else
-		rc |= report_cap_unknown(r, CAP_FOREIGN_X86_TCG_BOOT_MS, "virtcap prove --foreign",
-					 "%s", said);
-	if (boot_one(lab_sh, b, foreign_program_x86_64, x86_size, "kvm", &kvm_ms, said,
-		     sizeof(said)))
-		rc |= report_cap_int(r, CAP_FOREIGN_X86_KVM_BOOT_MS, kvm_ms, "virtcap prove "
-				     "--foreign", "%s", said);
-	else
-		rc |= report_cap_unknown(r, CAP_FOREIGN_X86_KVM_BOOT_MS, "virtcap prove --foreign",
-					 "not under KVM here: %s", said);
+	for (size_t i = 0; i < sizeof(beside) / sizeof(beside[0]); i++) {
+		long long ms = 0;
+
+		if (boot_one(lab_sh, &foreign_x86_boot, foreign_program_x86_64, x86_size,
+			     beside[i].accel, &ms, said, sizeof(said)))
+			rc |= report_cap_int(r, beside[i].cap, ms, "virtcap prove --foreign", "%s",
+					     said);
+		else
+			rc |= report_cap_unknown(r, beside[i].cap, "virtcap prove --foreign", "%s%s",
+						 beside[i].not, said);
+	}
 	if (isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
 	return rc ? -ENOMEM : 0;
