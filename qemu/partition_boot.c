@@ -124,13 +124,16 @@ static enum stage firmware_stage(const char *serial, const char *debug, char *sa
  * The first line the disk's code wrote to the console after mark, cleaned into out: escape
  * sequences and blank lines skipped, and OVMF's own lines ("BdsDxe: ..." when a loader
  * returns). False when there is none yet. *fell_back: OVMF started its shell after all.
+ * *complete: the line has ended; one still being written ("Welcome to " of "Welcome to GRUB!")
+ * is taken only when the next look finds it the same (a prompt that ends no line).
  */
 static bool console_after(const char *serial, size_t mark, char *out, size_t len,
-			  bool *fell_back)
+			  bool *fell_back, bool *complete)
 {
 	const char *s = serial + mark;
 
 	*fell_back = false;
+	*complete = false;
 	while (*s) {
 		char line[400];
 		size_t n = 0;
@@ -154,6 +157,7 @@ static bool console_after(const char *serial, size_t mark, char *out, size_t len
 			*fell_back = true;
 		if (line[strspn(line, " \t")] && strncmp(line + strspn(line, " \t"), "BdsDxe:", 7)) {
 			snprintf(out, len, "%.*s", (int)(len - 1), line + strspn(line, " \t"));
+			*complete = *s == '\r' || *s == '\n';
 			return true;
 		}
 	}
@@ -344,15 +348,19 @@ static void watch(struct qemu_run *q, struct partition_proof *p, unsigned limit_
 		}
 		/* the screen first, then the log: a screen taken before the log shows the
 		 * hand-over was certainly taken before the hand-over */
-		bool shot = screendump(q, &now), wrote = false, fell_back = false;
+		bool shot = screendump(q, &now), wrote = false, fell_back = false, complete = false;
+		char partial[sizeof(p->console_said)];
 		char *serial = qemu_vm_read(&q->vm, QEMU_VM_CONSOLE);
 		char *debug = qemu_vm_read(&q->vm, FIRMWARE_LOG);
 		enum stage seen = firmware_stage(serial, debug, p->firmware_said,
 						 sizeof(p->firmware_said), &mark);
 
+		snprintf(partial, sizeof(partial), "%s", p->console_said);
 		if (seen == STAGE_HANDED_OVER && serial && mark <= strlen(serial))
 			wrote = console_after(serial, mark, p->console_said, sizeof(p->console_said),
-					      &fell_back);
+					      &fell_back, &complete);
+		/* a line still being written is taken once it stops growing */
+		wrote = wrote && (complete || !strcmp(partial, p->console_said));
 		free(serial);
 		free(debug);
 		if (fell_back) {
