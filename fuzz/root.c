@@ -46,6 +46,13 @@ static const char *const files[] = {
 	"sys/bus/pci/devices/0000:00:02.0/vendor",
 	"sys/kernel/iommu_groups/0/devices/0000:00:02.0/class",
 	"sys/devices/system/clocksource/clocksource0/current_clocksource",
+	/* Xen's domain (probe/xen.c) and binfmt_misc's registrations (probe/binfmt.c) */
+	"sys/hypervisor/type",
+	"sys/hypervisor/guest_type",
+	"proc/xen/capabilities",
+	"sys/hypervisor/properties/capabilities",
+	"proc/sys/fs/binfmt_misc/status",
+	"proc/sys/fs/binfmt_misc/qemu-aarch64",
 };
 
 static char root[300];

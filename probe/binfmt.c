@@ -39,6 +39,9 @@ static int hex_byte(const char *s)
 	for (int i = 0; i < 2; i++) {
 		char c = s[i];
 
+		if (!c)		/* the string ends here: never read past its end */
+			return -1;
+
 		v = v * 16 + (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
 			      : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1000);
 	}
