@@ -46,13 +46,14 @@ struct devices {
 	char secret[STACK_DEVICE_COUNT][17];	/* only on the device (or in the host's answer) */
 	bool decided[STACK_DEVICE_COUNT];	/* said before the boot (not run, failed) */
 	char virtiofsd[PATH_MAX];	/* or "" */
+	char display[64];		/* the virtio-gpu device with the resolution the host chose */
 	bool tun;			/* /dev/net/tun exists */
 	int limit_s;
 	enum stack_accel accel;
 };
 
 static const char *const names_all[STACK_DEVICE_COUNT] = {
-	"disk", "qcow2", "cdrom", "floppy", "net", "net_tap", "share", "virtiofs",
+	"disk", "qcow2", "cdrom", "floppy", "net", "net_tap", "share", "virtiofs", "display",
 };
 
 /* A device's result known before the boot (a tool missing, a medium that could not be made) */
@@ -138,6 +139,15 @@ static void make_media(struct devices *d)
 	nonce_hex(d->nonce);
 	for (int i = 0; i < STACK_DEVICE_COUNT; i++)
 		nonce_hex(d->secret[i]);
+	/* the display's secret is its resolution, chosen here at random: its first mode is what
+	 * the guest's driver reads from the device (the secret's own hex digits pick it) */
+	unsigned long long bits = strtoull(d->secret[STACK_DISPLAY], NULL, 16);
+	unsigned xres = 640 + 8 * (unsigned)(bits % 161);		/* 640 to 1920 */
+	/* odd: never a usual resolution that a guest could claim without reading the device */
+	unsigned yres = 481 + 2 * (unsigned)((bits >> 16) % 300);	/* 481 to 1079 */
+
+	snprintf(d->secret[STACK_DISPLAY], sizeof(d->secret[STACK_DISPLAY]), "%ux%u", xres, yres);
+	snprintf(d->display, sizeof(d->display), "virtio-gpu-pci,xres=%u,yres=%u", xres, yres);
 	marker(d, "disk", text, sizeof(text));
 	path_of(d, "disk.img", path, sizeof(path));
 	if (!write_text(path, text) || truncate(path, MEDIUM_BYTES) < 0)
@@ -346,6 +356,10 @@ static size_t device_args(struct child *c, const char **args, size_t n, char *li
 		args[n++] = "tap,id=vc-net_tap,ifname=" STACK_TAP_NAME ",script=no,downscript=no";
 		args[n++] = "-device";
 		args[n++] = "virtio-net-pci,netdev=vc-net_tap,mac=52:54:00:00:76:02";
+	}
+	if (want[STACK_DISPLAY]) {
+		args[n++] = "-device";
+		args[n++] = d->display;
 	}
 	list[0] = '\0';
 	for (int i = 0; i < STACK_DEVICE_COUNT; i++)
@@ -577,6 +591,11 @@ static const char *host_side(struct devices *d, enum stack_device dv, const char
 		if (strstr(detail, quoted))
 			snprintf(out, len, "VIRTCAP-OUT %s cdrom %s", d->nonce, d->secret[dv]);
 		return "the disc's secret in the guest's words";
+	case STACK_DISPLAY:	/* the guest quotes the mode only the device reported */
+		snprintf(quoted, sizeof(quoted), "(its secret: %s)", d->secret[dv]);
+		if (strstr(detail, quoted))
+			snprintf(out, len, "VIRTCAP-OUT %s display %s", d->nonce, d->secret[dv]);
+		return "the resolution it chose for the device in the guest's words";
 	default:
 		return NULL;
 	}

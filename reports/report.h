@@ -157,7 +157,7 @@ struct input_error {
  */
 enum stack_accel { STACK_KVM, STACK_TCG, STACK_ACCEL_COUNT };
 enum stack_device { STACK_DISK, STACK_QCOW2, STACK_CDROM, STACK_FLOPPY, STACK_NET, STACK_NET_TAP,
-		    STACK_SHARE, STACK_VIRTIOFS, STACK_DEVICE_COUNT };
+		    STACK_SHARE, STACK_VIRTIOFS, STACK_DISPLAY, STACK_DEVICE_COUNT };
 
 struct report_stack {
 	char *name;		/* "qemu" */

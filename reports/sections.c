@@ -153,7 +153,7 @@ const char *stack_device_name(enum stack_device d)
 	static const char *const names[STACK_DEVICE_COUNT] = {
 		[STACK_DISK] = "disk", [STACK_QCOW2] = "qcow2", [STACK_CDROM] = "cdrom",
 		[STACK_FLOPPY] = "floppy", [STACK_NET] = "net", [STACK_NET_TAP] = "net_tap",
-		[STACK_SHARE] = "share", [STACK_VIRTIOFS] = "virtiofs",
+		[STACK_SHARE] = "share", [STACK_VIRTIOFS] = "virtiofs", [STACK_DISPLAY] = "display",
 	};
 
 	return d < STACK_DEVICE_COUNT ? names[d] : "?";

@@ -209,13 +209,13 @@ $(tail -5 "$log")"
 
 # The modules, besides KVM's, that the stack proof's guest (scripts/stack-guest.sh) loads to prove QEMU's virtual
 # devices from inside: virtio disk, network and 9p/virtiofs shares, the q35 AHCI CD-ROM with
-# ISO 9660, the floppy with FAT; and tun, which the lab itself loads for --with-stack's tap
+# ISO 9660, the floppy with FAT, the virtio-gpu display; and tun, which the lab itself loads for --with-stack's tap
 # device. fetch unpacks them with everything their own depends= names.
 guest_device_modules="virtio_pci virtio_blk virtio_net 9pnet_virtio 9p virtiofs ahci sr_mod
-	isofs floppy vfat nls_cp437 nls_utf8 nls_ascii tun"
-# the layout of the cache's root: a cache made before the device modules (2) or tun (3)
-# fetches again
-layout=3
+	isofs floppy vfat nls_cp437 nls_utf8 nls_ascii tun virtio_gpu"
+# the layout of the cache's root: a cache made before the device modules (2), tun (3) or
+# virtio_gpu (4) fetches again
+layout=4
 
 # modinfo_depends KO: the modules KO needs, from its .modinfo section (no tool needed)
 modinfo_depends() {

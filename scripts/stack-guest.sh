@@ -94,6 +94,18 @@ net() {	# NAME MAC ADDRESS HOST: an HTTP request to the host's listener, its ans
 	say "$1" ok "$ifc ($3) sent its request to the host ($4:$port) and read the host's answer (its secret: ${got##* })"
 }
 
+display() {	# the virtio-gpu display: its DRM connector, and the first mode its driver read
+	within ls /sys/class/drm/card*-Virtual-*/modes || { say display fail "no virtio-gpu display connector appeared (DRM: $(ls /sys/class/drm 2>/dev/null | tr '\n' ' '))"; return; }
+	for m in /sys/class/drm/card*-Virtual-*/modes; do
+		mode=$(head -1 "$m")
+		[ -n "$mode" ] && break
+	done
+	card=${m%/modes}; card=${card##*/}
+	id="$(cat "/sys/class/drm/${card%%-*}/device/vendor" 2>/dev/null):$(cat "/sys/class/drm/${card%%-*}/device/device" 2>/dev/null)"
+	[ -n "$mode" ] || { say display fail "$card reports no mode"; return; }
+	say display ok "virtio-gpu ($id) drives $card, whose first mode is $mode (its secret: $mode)"
+}
+
 for d in $devices; do
 	say "$d" start
 	case $d in
@@ -106,6 +118,7 @@ for d in $devices; do
 	virtiofs) mounted_fs virtiofs virtcap-fs virtiofs rw write ;;
 	net) net net 52:54:00:00:76:01 10.0.2.15 10.0.2.2 ;;
 	net_tap) net net_tap 52:54:00:00:76:02 192.168.76.2 192.168.76.1 ;;
+	display) display ;;
 	esac
 done
 sync

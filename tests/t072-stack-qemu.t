@@ -64,6 +64,10 @@ st "['devices']['net']['detail']" | grep -Eq "read the host's answer \(its secre
 ok $? "user-mode network: the request reached the host and the answer, with its secret, the guest"
 st "['devices']['cdrom']['detail']" | grep -Eq "in.txt read \(its secret: [0-9a-f]{16}\); the host found the disc's secret in the guest's words"
 ok $? "the CD-ROM: the guest quotes the secret only the disc holds"
+is "$(st "['devices']['display']['status']")" proven "device display: proven from inside the guest"
+st "['devices']['display']['detail']" | grep -Eq "^virtio-gpu \(0x1af4:0x1050\) drives card[0-9]-Virtual-1, whose first mode is ([0-9]+x[0-9]+) \(its secret: \1\); the host found the resolution it chose"
+ok $? "the display: the guest's driver read the resolution the host chose at random" ||
+	diag "$(st "['devices']['display']['detail']")"
 if [ -c /dev/net/tun ] && unshare -rn true 2>/dev/null; then
 	is "$(st "['devices']['net_tap']['status']")" proven "a tap device in a private network namespace"
 else
@@ -83,7 +87,7 @@ grep -q '^A real guest with the stack: qemu$' "$tmp/human" &&
 ok $? "the human report shows the stack, -accel kvm and -accel tcg"
 # the device lines, joined with their wrapped continuations
 sed -n '/^  devices, each proven/,/^$/p' "$tmp/human" | tr '\n' ' ' | tr -s ' ' |
-	sed 's/ \(disk\|qcow2\|cdrom\|floppy\|net\|net_tap\|share\|virtiofs\) \(proven\|failed\|not-run\) /\n\1 \2 /g' \
+	sed 's/ \(disk\|qcow2\|cdrom\|floppy\|net\|net_tap\|share\|virtiofs\|display\) \(proven\|failed\|not-run\) /\n\1 \2 /g' \
 	>"$tmp/devices"
 grep -q '^cdrom failed .*cdrom.iso is not ISO 9660 (no CD001 at byte 32769)' "$tmp/devices" &&
 	grep -q '^cdrom failed .*mount -t iso9660 /dev/sr0' "$tmp/devices"
@@ -96,15 +100,16 @@ grep -q '^disk proven ' "$tmp/devices" && grep -q '^share proven ' "$tmp/devices
 ok $? "the other devices are still proven beside the broken ones"
 
 # A guest that lies: it reads nothing and writes only the marker, with a secret it made up
-# (and quotes one for the CD-ROM and the networks). Every device it claims fails: the host
+# (and quotes one for the CD-ROM, the networks and the display: a usual resolution). Every device it claims fails: the host
 # finds no secret it did not give out.
 sed '/^for d in \$devices; do$/i\
 expect_in() { secret=0123456789abcdef; }\
-net() { say "$1" ok "lying (its secret: 0123456789abcdef)"; }' "$top/scripts/stack-guest.sh" >"$tmp/liar.sh"
+net() { say "$1" ok "lying (its secret: 0123456789abcdef)"; }\
+display() { say display ok "lying, first mode 1024x768 (its secret: 1024x768)"; }' "$top/scripts/stack-guest.sh" >"$tmp/liar.sh"
 VIRTCAP_STACK_GUEST_INIT=$tmp/liar.sh VIRTCAP_STACK_KVM_TIMEOUT=3 timeout 600 "$VIRTCAP" \
 	prove --only real16 --stack qemu --json >"$tmp/s.json" 2>/dev/null
 lied=0 caught=0
-for d in disk qcow2 cdrom floppy net net_tap share virtiofs; do
+for d in disk qcow2 cdrom floppy net net_tap share virtiofs display; do
 	case $(st "['devices']['$d']['status']") in not-run) continue ;; esac
 	lied=$((lied + 1))
 	st "['devices']['$d']['detail']" | grep -q "^the guest says: .*; but the host did not find " &&

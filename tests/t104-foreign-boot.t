@@ -49,6 +49,26 @@ else
 	skip 3 "no aarch64 cross assembler (make deps)"
 fi
 
+# Ctrl-C while a kernel boots: virtcap ends with 130, and neither QEMU nor its directory stays
+mkdir "$tmp/int"
+TMPDIR=$tmp/int env --default-signal=INT "$VIRTCAP" prove --only real16 --foreign arm64 --json >/dev/null 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do ls "$tmp/int" 2>/dev/null | grep -q virtcap-foreign && break; sleep 0.1; done
+sleep 1
+qemu=$(pgrep -P "$pid" -f qemu-system-aarch64)
+kill -INT "$pid"
+wait "$pid"
+is "$?/$(ls -A "$tmp/int" | wc -l)" "130/0" "SIGINT during a boot: exit 130, no work directory left"
+gone() {	# PID: ended (or a zombie its new parent has not reaped yet), within 2 s
+	for _ in $(seq 1 20); do
+		[ -d "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	return 1
+}
+ok "$([ -n "$qemu" ] && gone "$qemu"; echo $?)" "its QEMU ($qemu) ended with it" ||
+	diag "$(grep State "/proc/$qemu/status" 2>/dev/null)"
+
 # an emulator that is not here: PATH without it
 mkdir "$tmp/bin"
 for t in sh timeout cat; do ln -s "$(command -v $t)" "$tmp/bin/$t"; done
