@@ -24,7 +24,12 @@ mkdir -p /sys /dev /tmp /mnt
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 
-for m in $(cat /lib/modules/guest-devices.order); do insmod "/lib/modules/$m" 2>/dev/null; done
+# the display's modules (DRM, a few MB) only when the display is proven, last: under nested KVM in
+# an emulated CPU they take seconds, which the other devices should not wait for
+for m in $(cat /lib/modules/guest-devices.order); do
+	case $m in */gpu/*|*/virtio_dma_buf.ko) continue ;; esac
+	insmod "/lib/modules/$m" 2>/dev/null
+done
 
 say() { echo "VIRTCAP-DEV $1 $2 $(printf '%s' "$3" | tr '\n' ' ' | cut -c1-300)"; }
 # within: tries COMMAND for up to 5 s (devices appear as their drivers probe them)
@@ -95,6 +100,9 @@ net() {	# NAME MAC ADDRESS HOST: an HTTP request to the host's listener, its ans
 }
 
 display() {	# the virtio-gpu display: its DRM connector, and the first mode its driver read
+	for m in $(cat /lib/modules/guest-devices.order); do
+		case $m in */gpu/*|*/virtio_dma_buf.ko) insmod "/lib/modules/$m" 2>/dev/null ;; esac
+	done
 	within ls /sys/class/drm/card*-Virtual-*/modes || { say display fail "no virtio-gpu display connector appeared (DRM: $(ls /sys/class/drm 2>/dev/null | tr '\n' ' '))"; return; }
 	for m in /sys/class/drm/card*-Virtual-*/modes; do
 		mode=$(head -1 "$m")
