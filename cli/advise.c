@@ -112,22 +112,32 @@ static void advice_text(const struct report *r, const struct guest_advice *a,
 			 state_word(j->shown[i]));
 		cli_print_wrapped(out, lead, j->says[i], 14);
 	}
-	if (j->decisive < 0) {
+	if (j->decisive < 0 && j->verdict == VERDICT_EMULATION) {
+		/* it runs, slowly: what the boot measured, and the faster ways, below */
+		const struct cap *boot = report_cap(r, a->emulation_proof);
+
+		snprintf(head, sizeof(head), "It runs here by emulation only: %s.", boot &&
+			 boot->detail ? boot->detail : "every requirement holds");
+		fputc('\n', out);
+		cli_print_wrapped(out, "", head, 2);
+	} else if (j->decisive < 0) {
 		fprintf(out, "\nIt can run here: every requirement holds%s.\n",
 			a->main == GUEST_CONTAINER ? "" : ", the test guests included where they "
 			"could run");
 		return;
 	}
-	snprintf(head, sizeof(head), "%s: %s", j->verdict == VERDICT_NO ? "It cannot run here; the "
-		 "first requirement that fails" : "Whether it can run here is unknown; the first "
-		 "requirement not known", j->says[j->decisive]);
-	fputc('\n', out);
-	cli_print_wrapped(out, "", head, 2);
-	if (j->reason)
-		cli_print_wrapped(out, "  ", j->reason, 2);
-	if (j->fix) {
-		fputs("  fix: ", out);
-		text_wrap_fix(out, j->fix, 7, 7, 78, false);
+	if (j->decisive >= 0) {
+		snprintf(head, sizeof(head), "%s: %s", j->verdict == VERDICT_NO ? "It cannot run "
+			 "here; the first requirement that fails" : "Whether it can run here is "
+			 "unknown; the first requirement not known", j->says[j->decisive]);
+		fputc('\n', out);
+		cli_print_wrapped(out, "", head, 2);
+		if (j->reason)
+			cli_print_wrapped(out, "  ", j->reason, 2);
+		if (j->fix) {
+			fputs("  fix: ", out);
+			text_wrap_fix(out, j->fix, 7, 7, 78, false);
+		}
 	}
 	fprintf(out, "\nOther ways to run it\n");
 	for (int i = 0; i < ADVICE_ALTERNATIVES_MAX && a->alternatives[i]; i++) {

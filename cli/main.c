@@ -246,6 +246,21 @@ static int write_nfd(const struct report *r, const char *dir)
 	return 0;
 }
 
+/* --foreign: other architectures' programs through binfmt_misc, and their kernels booted;
+ * a captured root's say "not run" */
+static int run_foreign(struct session *s)
+{
+	char lab_sh[4200];
+	int rc;
+
+	if (!s->o.foreign || !s->live)
+		return 0;
+	rc = foreign_prove(s->r, s->o.foreign);
+	if (!rc && self_script_path("lab.sh", lab_sh, sizeof(lab_sh)) == 0)
+		rc = foreign_boot(s->r, s->o.foreign, lab_sh);
+	return rc;
+}
+
 /* (none), probe, prove: the report, after the proofs unless the probe alone was asked */
 static int cmd_report(struct session *s)
 {
@@ -255,13 +270,8 @@ static int cmd_report(struct session *s)
 
 	for (int i = 0; !rc && i < o->nstacks; i++)
 		rc = cli_run_stack(s->r, o->stacks[i], s->live);
-	if (!rc && o->foreign && s->live) {	/* a captured root's say "not run" */
-		char lab_sh[4200];
-
-		rc = foreign_prove(s->r, o->foreign);
-		if (!rc && self_script_path("lab.sh", lab_sh, sizeof(lab_sh)) == 0)
-			rc = foreign_boot(s->r, o->foreign, lab_sh);
-	}
+	if (!rc)
+		rc = run_foreign(s);
 	if (rc)
 		return status_of(rc);
 	if (o->nfd && strcmp(o->nfd, "-") && (rc = write_nfd(s->r, o->nfd)))
@@ -319,6 +329,8 @@ static int cmd_advise(struct session *s)
 	int rc = proofs ? cli_run_proofs(s->r, proofs, s->o.timeout_ms, !s->o.timeout_given,
 				      s->live) : 0;
 
+	if (!rc)	/* advise arm64 --foreign arm64: judged on the boot, as the matrix is */
+		rc = run_foreign(s);
 	if (!rc)
 		rc = cli_advise(s->r, s->o.guest, s->o.json, locale_is_utf8(), stdout);
 	return status_of(rc);

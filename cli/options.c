@@ -31,7 +31,8 @@ void usage(FILE *out)
 	      "                     QEMU, under KVM and under TCG, time both, prove its\n"
 	      "                     virtual devices; libvirt: the same guest as a domain;\n"
 	      "                     --foreign: run a program of each architecture (aarch64,\n"
-	      "                     arm, riscv64) through binfmt_misc, as containers would\n"
+	      "                     arm, riscv64) through binfmt_misc, as containers would,\n"
+	      "                     and boot arm64 and armhf kernels (the arm64, arm32 rows)\n"
 	      "  bench-exits        time each exit kind through hv-mini and a bare KVM_RUN loop\n"
 	      "  check --require ID,... | --profile NAME [--tap] [--junit FILE] [--ci github|none]\n"
 	      "                     CI gate: exit 0 when every requirement holds, 1 when one\n"
@@ -42,7 +43,7 @@ void usage(FILE *out)
 	      "  advise GUEST       what GUEST needs, what holds here, the first thing to fix and\n"
 	      "                     the alternatives; GUEST: dos, os32, os64, hypervisor,\n"
 	      "                     windows11, windows10, gpu, arm64, arm32, riscv64, xen,\n"
-	      "                     container\n"
+	      "                     container; arm64 --foreign arm64: with its boot\n"
 	      "  advise partition DEVICE [--prove]\n"
 	      "                     can the OS on this partition or disk run as a VM here:\n"
 	      "                     what it holds, the safe way (a snapshot), what stops a real\n"
@@ -243,8 +244,8 @@ static int check_command(struct options *o, int argc, char **argv, const char *c
 		fprintf(stderr, "virtcap: --stack belongs to virtcap prove\n");
 		return -EINVAL;
 	}
-	if (o->foreign && strcmp(o->command, "prove")) {
-		fprintf(stderr, "virtcap: --foreign belongs to virtcap prove\n");
+	if (o->foreign && strcmp(o->command, "prove") && strcmp(o->command, "advise")) {
+		fprintf(stderr, "virtcap: --foreign belongs to virtcap prove (and advise)\n");
 		return -EINVAL;
 	}
 	if (!strcmp(o->command, "snapshot") && !o->snapshot_out) {

@@ -22,6 +22,7 @@
 #include "qemu/initramfs.h"
 #include "qemu/lab_fetch.h"
 #include "qemu/vm.h"
+#include "reports/advice.h"
 #include "reports/report.h"
 #include "reports/text.h"
 #include "util/nonce.h"
@@ -205,8 +206,8 @@ int foreign_boot(struct report *r, const char *names, const char *lab_sh)
 		if (!run_in_path(b->qemu)) {
 			rc |= report_cap_unknown(r, b->boot, b->qemu, "not run: %s is not installed",
 						 b->qemu);
-			rc |= report_cap_fix(r, b->boot, "sudo apt install %s (Fedora: dnf install "
-					     "%s)", b->deb_package, b->qemu);
+			rc |= report_cap_fix(r, b->boot, "sudo apt install %s; on Fedora: sudo dnf "
+					     "install %s", b->deb_package, b->qemu);
 			continue;
 		}
 		progress(a->advice, "booting Debian's kernel under emulation (at most 120 s; a "
@@ -231,8 +232,9 @@ int foreign_boot(struct report *r, const char *names, const char *lab_sh)
 						 "not boot");
 		booted++;
 	}
+	/* the arm64 and arm32 rows are judged on these boots (reports/advice.c) */
 	if (!booted)
-		return rc ? -ENOMEM : 0;
+		return rc ? -ENOMEM : advice_rows_derive(r);
 
 	/* this host's own, beside them: under TCG, and under KVM where it opens */
 	static const struct {
@@ -256,5 +258,5 @@ int foreign_boot(struct report *r, const char *names, const char *lab_sh)
 	}
 	if (isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
-	return rc ? -ENOMEM : 0;
+	return rc ? -ENOMEM : advice_rows_derive(r);
 }

@@ -107,8 +107,9 @@ static int probe_pieces(struct probe_ctx *ctx, struct report *r)
 		else if (tool)
 			rc |= report_cap_fix(r, p->id, "sudo dnf install %s", p->rpm);
 		else
-			rc |= report_cap_fix(r, p->id, "install %s (Debian/Ubuntu: apt install %s; "
-					     "Fedora: dnf install %s)", p->what, p->deb, p->rpm);
+			/* each command whole, no bracket around it: it is pasted as wrapped */
+			rc |= report_cap_fix(r, p->id, "on Debian or Ubuntu: sudo apt install %s; "
+					     "on Fedora: sudo dnf install %s", p->deb, p->rpm);
 	}
 	return rc;
 }

@@ -125,7 +125,7 @@ static void judge(const struct report *r, const struct guest_advice *a,
 			first_unknown = i;
 	}
 	j->verdict = first_bad >= 0 ? VERDICT_NO : first_unknown >= 0 ? VERDICT_UNKNOWN
-		     : VERDICT_YES;
+		     : a->emulation_proof ? VERDICT_EMULATION : VERDICT_YES;
 	j->decisive = first_bad >= 0 ? first_bad : first_unknown;
 	if (j->decisive < 0)
 		return;
@@ -164,10 +164,22 @@ static void row_reason(const struct report *r, const struct guest_advice *a,
 {
 	size_t used;
 
+	if (j->decisive >= 0 && a->emulation_proof) {
+		/* what it needs is a tool, or its boot: the finding says it whole, and how to
+		 * run the boot (advise has the steps' words) */
+		snprintf(buf, len, "%s", j->reason ? j->reason : "not known");
+		return;
+	}
 	if (j->decisive >= 0) {
 		snprintf(buf, len, "%s at \"%s\": %s", j->verdict == VERDICT_NO ? "it fails"
 			 : "it is unknown", j->says[j->decisive],
 			 j->reason ? j->reason : "no reason recorded");
+		return;
+	}
+	if (a->emulation_proof) {	/* what the boot under the emulator showed, timed */
+		const struct cap *c = report_cap(r, a->emulation_proof);
+
+		snprintf(buf, len, "by emulation only: %s", c && c->detail ? c->detail : "");
 		return;
 	}
 	used = (size_t)snprintf(buf, len, "everything it needs holds:");
@@ -196,7 +208,8 @@ int advice_rows_derive(struct report *r)
 								     : a->main;
 			const char *by = r->matrix[row].blocked_by;
 
-			blocked_by = by && strcmp(by, "proof") ? by : guest_kind_id(row);
+			blocked_by = st->kind == ADVICE_CAP ? st->cap
+				     : by && strcmp(by, "proof") ? by : guest_kind_id(row);
 		}
 		row_reason(r, a, &j, reason, sizeof(reason));
 		if (report_matrix_set(r, (enum guest_kind)k, j.verdict, blocked_by, reason, j.fix))

@@ -104,13 +104,18 @@ static void blockers_free(struct blocker *b, size_t n)
 	free(b);
 }
 
-static void counts(const struct fleet *f, size_t c[GUEST_KIND_COUNT][3])
+/* per kind: hosts where it is yes, no, unknown, emulation (the order of enum verdict's
+ * columns as the tables show them) */
+static void counts(const struct fleet *f, size_t c[GUEST_KIND_COUNT][4])
 {
-	memset(c, 0, sizeof(size_t) * GUEST_KIND_COUNT * 3);
+	memset(c, 0, sizeof(size_t) * GUEST_KIND_COUNT * 4);
 	for (size_t i = 0; i < f->n; i++)
-		for (int k = 0; k < GUEST_KIND_COUNT && counted(&f->v[i]); k++)
-			c[k][f->v[i].verdict[k] == VERDICT_YES ? 0 : f->v[i].verdict[k] == VERDICT_NO
-			     ? 1 : 2]++;
+		for (int k = 0; k < GUEST_KIND_COUNT && counted(&f->v[i]); k++) {
+			enum verdict v = f->v[i].verdict[k];
+
+			c[k][v == VERDICT_YES ? 0 : v == VERDICT_NO ? 1 : v == VERDICT_EMULATION ? 3
+			     : 2]++;
+		}
 }
 
 /* "41 hosts, 1 report unreadable, 2 reports with input errors, 1 older report not counted" */
@@ -160,13 +165,14 @@ static void status_note(FILE *o, const struct fleet_host *h, const char *open, c
 
 static const char *cell(enum verdict v)
 {
-	return v == VERDICT_YES ? "yes" : v == VERDICT_NO ? "no" : "?";
+	return v == VERDICT_YES ? "yes" : v == VERDICT_NO ? "no" : v == VERDICT_EMULATION ? "emu"
+	       : "?";
 }
 
 #define TEXT_WIDTH 80	/* what the lines beside the table keep to */
 #define HOSTS_LISTED 20	/* per blocker, then "..." */
 
-/* A guest kind's column: its id, cut to 6 (the cells are yes, no, ?) */
+/* A guest kind's column: its id, cut to 6 (the cells are yes, no, emu, ?) */
 static int column(int k)
 {
 	int n = (int)strlen(guest_kind_id((enum guest_kind)k));
@@ -204,7 +210,7 @@ static void blocked_kinds(const struct fleet *f, const struct blocker *b, char *
  */
 static void render_text(const struct fleet *f, FILE *o)
 {
-	size_t c[GUEST_KIND_COUNT][3], nb;
+	size_t c[GUEST_KIND_COUNT][4], nb;
 	struct blocker *b = blockers(f, &nb);
 	int host_w = 4, table_w;
 
@@ -242,10 +248,10 @@ static void render_text(const struct fleet *f, FILE *o)
 	counts(f, c);
 	fputc('\n', o);
 	summary(f, o);
-	fprintf(o, "\n%-12s %6s %6s %8s\n", "guest", "yes", "no", "unknown");
+	fprintf(o, "\n%-12s %6s %6s %8s %9s\n", "guest", "yes", "no", "unknown", "emulation");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
-		fprintf(o, "%-12s %6zu %6zu %8zu\n", guest_kind_id((enum guest_kind)k), c[k][0],
-			c[k][1], c[k][2]);
+		fprintf(o, "%-12s %6zu %6zu %8zu %9zu\n", guest_kind_id((enum guest_kind)k), c[k][0],
+			c[k][1], c[k][2], c[k][3]);
 	if (nb)
 		fprintf(o, "\nHosts that share a blocker (a capability of the reports: virtcap -v shows "
 			"it\nwith where it was read)\n");
@@ -320,7 +326,7 @@ static void render_csv(const struct fleet *f, FILE *o)
 
 static void render_markdown(const struct fleet *f, FILE *o)
 {
-	size_t c[GUEST_KIND_COUNT][3], nb;
+	size_t c[GUEST_KIND_COUNT][4], nb;
 	struct blocker *b = blockers(f, &nb);
 
 	fputs("| host |", o);
@@ -354,10 +360,10 @@ static void render_markdown(const struct fleet *f, FILE *o)
 	counts(f, c);
 	fputc('\n', o);
 	summary(f, o);
-	fprintf(o, ".\n\n| guest | yes | no | unknown |\n|---|---|---|---|\n");
+	fprintf(o, ".\n\n| guest | yes | no | unknown | emulation |\n|---|---|---|---|---|\n");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
-		fprintf(o, "| %s | %zu | %zu | %zu |\n", guest_kind_id((enum guest_kind)k), c[k][0],
-			c[k][1], c[k][2]);
+		fprintf(o, "| %s | %zu | %zu | %zu | %zu |\n", guest_kind_id((enum guest_kind)k),
+			c[k][0], c[k][1], c[k][2], c[k][3]);
 	if (nb)
 		fputs("\n## Hosts that share a blocker\n\n", o);
 	for (size_t i = 0; i < nb; i++) {
@@ -375,7 +381,7 @@ static void render_markdown(const struct fleet *f, FILE *o)
 
 static void render_html(const struct fleet *f, FILE *o)
 {
-	size_t c[GUEST_KIND_COUNT][3], nb;
+	size_t c[GUEST_KIND_COUNT][4], nb;
 	struct blocker *b = blockers(f, &nb);
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
@@ -422,11 +428,12 @@ static void render_html(const struct fleet *f, FILE *o)
 		fputs("</tr>\n", o);
 	}
 	fputs("</tbody></table>\n<h2>Verdicts per guest kind</h2>\n<table><tr><th>guest</th>"
-	      "<th>yes</th><th>no</th><th>unknown</th></tr>\n", o);
+	      "<th>yes</th><th>no</th><th>unknown</th><th>emulation</th></tr>\n", o);
 	counts(f, c);
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
-		fprintf(o, "<tr><td class=\"h\">%s</td><td>%zu</td><td>%zu</td><td>%zu</td></tr>\n",
-			guest_kind_id((enum guest_kind)k), c[k][0], c[k][1], c[k][2]);
+		fprintf(o, "<tr><td class=\"h\">%s</td><td>%zu</td><td>%zu</td><td>%zu</td>"
+			"<td>%zu</td></tr>\n", guest_kind_id((enum guest_kind)k), c[k][0], c[k][1],
+			c[k][2], c[k][3]);
 	fputs("</table>\n", o);
 	if (nb)
 		fputs("<h2>Hosts that share a blocker</h2>\n<ul>\n", o);

@@ -48,14 +48,14 @@ const struct guest_advice advice_table[] = {
 	    ROW_STEP(GUEST_PIO, "port I/O reaches an emulated device") },
 	  { advice_emulation,
 	    "emulation made for it: DOSBox (apt install dosbox) runs DOS programs without "
-		 "any hardware virtualization, fast enough for DOS-era software" } },
+		 "any hardware virtualization, fast enough for DOS-era software" }, NULL },
 	{ "os32", "a 32-bit operating system", GUEST_PAE32,
 	  { HW_CHAIN("", ""), ROW_STEP(GUEST_PROT32, "a 32-bit protected-mode test guest runs"),
 	    ROW_STEP(GUEST_PAE32, "PAE paging works (every current 32-bit OS uses it)"),
 	    ROW_STEP(GUEST_IRQ, "interrupts reach the guest"),
 	    ROW_STEP(GUEST_SMP, "several vCPUs run at once") },
 	  { advice_emulation, "OS-level virtualization, when the workload is 32-bit Linux programs: a "
-		 "container of an i386 distribution on a 64-bit kernel (see 'advise container')" } },
+		 "container of an i386 distribution on a 64-bit kernel (see 'advise container')" }, NULL },
 	{ "os64", "a 64-bit operating system (Linux, Windows, BSD)", GUEST_LONG64,
 	  { OS64_CHAIN,
 	    ROW_STEP(GUEST_SMP, "several vCPUs run at once"),
@@ -63,7 +63,7 @@ const struct guest_advice advice_table[] = {
 	  { advice_emulation,
 	    advice_pvm,
 	    "OS-level virtualization, when the workload is Linux programs: a container (see "
-	    "'advise container')" } },
+	    "'advise container')" }, NULL },
 	{ "hypervisor", "a guest that runs its own guests (a hypervisor, WSL2-style, nested KVM)",
 	  GUEST_NESTED,
 	  { HW_CHAIN(" (the guest's hypervisor needs it too)", ", with nested=1"),
@@ -73,7 +73,7 @@ const struct guest_advice advice_table[] = {
 	    "VT-x with EPT, so a hypervisor can run inside either on any host, very slowly "
 	    "(virtcap lab uses both to run real KVM)",
 	    "move the workload to a host whose hypervisor exposes VT-x/AMD-V to its guests, or to "
-	    "bare metal" } },
+	    "bare metal" }, NULL },
 	{ "windows11", "Windows 11 (or Server 2025): a 64-bit OS that also wants UEFI with "
 	  "Secure Boot, a TPM 2.0 and an x86-64-v2 CPU", GUEST_LONG64,
 	  { OS64_CHAIN,
@@ -86,13 +86,13 @@ const struct guest_advice advice_table[] = {
 	    CAP_STEP(CAP_TOOLS_SWTPM, "a TPM 2.0 for the guest (swtpm; libvirt: <tpm "
 				     "model='tpm-crb'><backend type='emulator' version='2.0'/>)") },
 	  { advice_emulation,
-	    "Windows 10 (see 'advise windows10') needs neither TPM nor Secure Boot" } },
+	    "Windows 10 (see 'advise windows10') needs neither TPM nor Secure Boot" }, NULL },
 	{ "windows10", "Windows 10 or Server 2016-2022: a 64-bit OS (UEFI or BIOS, no TPM "
 	  "needed)", GUEST_LONG64,
 	  { OS64_CHAIN,
 	    ROW_STEP(GUEST_SMP, "several vCPUs run at once"),
 	    ROW_STEP(GUEST_DISK, "a host file works as the guest's disk") },
-	  { advice_emulation } },
+	  { advice_emulation }, NULL },
 	{ "gpu", "a guest that owns a PCI device such as a GPU (VFIO passthrough)",
 	  GUEST_LONG64,
 	  { HW_CHAIN(" and long mode", ""), ROW_STEP(GUEST_LONG64, "a 64-bit guest runs"),
@@ -100,7 +100,7 @@ const struct guest_advice advice_table[] = {
 	  { advice_virgl,
 	    "OS-level virtualization: a container given the device (docker run --device "
 	    "/dev/dri, or the NVIDIA container toolkit) uses the GPU at native speed",
-	    "there is no emulation of a physical GPU" } },
+	    "there is no emulation of a physical GPU" }, NULL },
 	/* other CPU architectures: on an x86-64 host only QEMU's emulation (TCG) runs them, so
 	 * what is needed is the emulator and the firmware; KVM needs a host of their own */
 	{ "arm64", "a 64-bit ARM (AArch64) operating system, such as a Raspberry Pi 3/4/5 or a "
@@ -114,7 +114,7 @@ const struct guest_advice advice_table[] = {
 		     "that emulation here (virtcap prove --foreign arm64 boots one, timed)") },
 	  { "an arm64 host (a .metal instance of AWS Graviton, Ampere Altra, Apple silicon under "
 	    "Asahi Linux) runs it under KVM at native speed",
-	    advice_binfmt_aarch64 } },
+	    advice_binfmt_aarch64 }, CAP_FOREIGN_ARM64_BOOT },
 	{ "arm32", "a 32-bit ARM operating system (armhf, an older Raspberry Pi image): on this "
 	  "x86-64 host by emulation only", GUEST_PAE32,
 	  { CAP_STEP(CAP_TOOLS_QEMU_ARM, "QEMU for 32-bit ARM guests is installed "
@@ -123,13 +123,13 @@ const struct guest_advice advice_table[] = {
 		     "that emulation here (virtcap prove --foreign arm boots one, timed)") },
 	  { "an arm64 host whose cores still run AArch32 at EL1 (Cortex-A72 and older: a "
 	    "Raspberry Pi 4) runs it under KVM; many newer cores (Neoverse V1/N2, Apple's) do not",
-	    advice_binfmt_arm } },
+	    advice_binfmt_arm }, CAP_FOREIGN_ARM32_BOOT },
 	{ "riscv64", "a 64-bit RISC-V operating system: on this x86-64 host by emulation only",
 	  GUEST_LONG64,
 	  { CAP_STEP(CAP_TOOLS_QEMU_RISCV64, "QEMU for riscv64 guests is installed "
 		     "(qemu-system-riscv64, -M virt, with OpenSBI as its firmware)") },
 	  { "a RISC-V host with the hypervisor extension (H) runs it under KVM",
-	    advice_binfmt_riscv64 } },
+	    advice_binfmt_riscv64 }, NULL },
 	/* Xen owns the machine it boots on: asked of a host, "can it run Xen" is "is it dom0" */
 	{ "xen", "the Xen hypervisor, booted on this machine with this system as its dom0, and "
 	  "its guests: PV guests need no VT-x/AMD-V, HVM and PVH guests do", GUEST_LONG64,
@@ -143,12 +143,12 @@ const struct guest_advice advice_table[] = {
 	    "Xen's PV guests (type = \"pv\" in xl.cfg) need no VT-x/AMD-V: on a CPU without it Xen "
 	    "still runs them",
 	    "Xen inside a virtual machine: a guest of KVM with nested virtualization (see 'advise "
-	    "hypervisor')" } },
+	    "hypervisor')" }, NULL },
 	{ "container", "a container (namespaces and cgroups, no VM)", GUEST_CONTAINER,
 	  { ROW_STEP(GUEST_CONTAINER, "this process can create namespaces and cgroups are "
 				      "mounted") },
 	  { "a virtual machine, when the probe shows one can run (see 'advise os64'), holding the "
-	    "containers" } },
+	    "containers" }, NULL },
 };
 
 const size_t advice_count = sizeof(advice_table) / sizeof(advice_table[0]);

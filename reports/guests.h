@@ -33,6 +33,10 @@ struct guest_advice {
 	enum guest_kind main;
 	struct advice_step steps[ADVICE_STEPS_MAX];
 	const char *alternatives[ADVICE_ALTERNATIVES_MAX];
+	/* a guest of another CPU architecture, which only emulation runs on this host: the
+	 * capability that proves it (its kernel booted under the emulator), the row's proof
+	 * column; a chain that holds makes it "emulation", never "yes". NULL for the others */
+	const char *emulation_proof;
 };
 
 /* The emulation alternative, to which a measured slowdown can be added */

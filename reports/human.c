@@ -4,7 +4,9 @@
  * the findings grouped by layer. Fits the given width (80 by default): long text is wrapped,
  * never cut. Colours only when asked for (a terminal, NO_COLOR unset).
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "reports/caps.h"
@@ -113,7 +115,7 @@ static void print_matrix(const struct out *o, const struct report *r)
 	};
 
 	fprintf(o->f, "\n%sWhat guests can run here%s\n", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
-	fprintf(o->f, "  %-12s %-7s", "guest", "verdict");
+	fprintf(o->f, "  %-11s %-9s", "guest", "verdict");
 	for (int l = 0; l < LAYER_COUNT; l++)
 		fprintf(o->f, " %s", heads[l]);
 	fputc('\n', o->f);
@@ -123,7 +125,7 @@ static void print_matrix(const struct out *o, const struct report *r)
 		if (k == GUEST_REAL16)	/* after the operating systems, what they rest on */
 			fprintf(o->f, "  %sthe capabilities they rest on:%s\n", paint(o, ANSI_DIM),
 				paint(o, ANSI_RESET));
-		fprintf(o->f, "  %-12s %s%-7s%s", guest_kind_id((enum guest_kind)k),
+		fprintf(o->f, "  %-11s %s%-9s%s", guest_kind_id((enum guest_kind)k),
 			verdict_colour(o, row->verdict), verdict_name(row->verdict),
 			paint(o, ANSI_RESET));
 		for (int l = 0; l < LAYER_COUNT; l++) {
@@ -169,59 +171,104 @@ static const char *without_registers(const struct out *o, const char *reason, ch
 	return buf;
 }
 
-static void print_blockers(const struct out *o, const struct report *r)
+/*
+ * Row k's paragraph under "What blocks them" into f: why it does not run and the fix, said once
+ * (many rows share one reason or one fix: the later ones refer to the first). False when k
+ * needs none: it runs, or (by default) it is a capability row whose cause is said above, which
+ * the matrix shows and -v spells out; an operating system's row is always named, someone
+ * looks for it.
+ */
+static bool print_blocker(const struct out *o, const struct report *r, int k)
 {
-	bool any = false;
+	const struct matrix_row *row = &r->matrix[k];
 	char trimmed[2048];
+	int same = -1;
+
+	if (row->verdict == VERDICT_YES || row->verdict == VERDICT_EMULATION)
+		return false;
+	for (int j = 0; j < k && same < 0; j++)
+		if (row->reason && r->matrix[j].reason && r->matrix[j].verdict != VERDICT_YES &&
+		    (!strcmp(row->reason, r->matrix[j].reason) ||
+		     (guest_kind_is_os(j) && ends_with(r->matrix[j].reason, row->reason))))
+			same = j;	/* an OS row ends with the reason of the row it fails at */
+	if (same >= 0 && !o->opts->verbose && !guest_kind_is_os((enum guest_kind)k))
+		return false;
+	fprintf(o->f, "  %-12s ", guest_kind_id((enum guest_kind)k));
+	if (same >= 0) {
+		fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)same));
+		return true;
+	}
+	print_wrapped(o, row->reason ? without_registers(o, row->reason, trimmed, sizeof(trimmed)) :
+		      guest_kind_title((enum guest_kind)k), 15, 15);
+	if (!row->fix)
+		return true;
+
+	int first = k;	/* one fix often unblocks many rows: spelt out once */
+
+	for (int j = 0; j < k; j++)
+		if (r->matrix[j].verdict != VERDICT_YES && r->matrix[j].fix &&
+		    !strcmp(r->matrix[j].fix, row->fix)) {
+			first = j;
+			break;
+		}
+	fprintf(o->f, "%*s%sfix:%s ", 15, "", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
+	if (first < k)
+		fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)first));
+	else
+		print_fix(o, row->fix, 20, 20);
+	return true;
+}
+
+static int count_lines(const char *text, size_t len)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\n';
+	return n;
+}
+
+/*
+ * What blocks each row, within `lines` lines (0: no limit): every x86 operating system's row,
+ * then the other rows in order while they fit; the first that does not fit ends them, so that
+ * an "as for" never points to a row left out. The rows left out are flagged in *omitted.
+ * -ENOMEM, or 0.
+ */
+static int print_blockers(const struct out *o, const struct report *r, int lines,
+			  bool omitted[GUEST_KIND_COUNT])
+{
+	bool any = false, full = false;
+	int used = 2;	/* the heading and the blank line before it */
 
 	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
-		const struct matrix_row *row = &r->matrix[k];
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		struct out para = { .f = f, .opts = o->opts };
+		bool said;
 
-		if (row->verdict == VERDICT_YES)
-			continue;
-
-		/* many rows share one reason: say it once, then refer to it (by default, a
-		 * capability row whose cause is said above is left to the matrix and -v; an
-		 * operating system's row is always named, someone looks for it) */
-		int same = -1;
-
-		for (int j = 0; j < k && same < 0; j++)
-			if (row->reason && r->matrix[j].reason && r->matrix[j].verdict != VERDICT_YES &&
-			    (!strcmp(row->reason, r->matrix[j].reason) ||
-			     (guest_kind_is_os(j) && ends_with(r->matrix[j].reason, row->reason))))
-				same = j;	/* an OS row ends with the reason of the row it fails at */
-		if (same >= 0 && !o->opts->verbose && !guest_kind_is_os((enum guest_kind)k))
-			continue;
-		if (!any)
-			fprintf(o->f, "\n%sWhat blocks them, and the fix%s\n", paint(o, ANSI_BOLD),
-				paint(o, ANSI_RESET));
-		any = true;
-		fprintf(o->f, "  %-12s ", guest_kind_id((enum guest_kind)k));
-		if (same >= 0) {
-			fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)same));
-			continue;
+		if (!f)
+			return -ENOMEM;
+		said = print_blocker(&para, r, k);
+		if (fclose(f)) {
+			free(text);
+			return -ENOMEM;
 		}
-		print_wrapped(o, row->reason ? without_registers(o, row->reason, trimmed,
-								    sizeof(trimmed)) :
-			      guest_kind_title((enum guest_kind)k), 15, 15);
-		if (!row->fix)
-			continue;
-
-		/* one fix often unblocks many rows: spell it out once */
-		int first = k;
-
-		for (int j = 0; j < k; j++)
-			if (r->matrix[j].verdict != VERDICT_YES && r->matrix[j].fix &&
-			    !strcmp(r->matrix[j].fix, row->fix)) {
-				first = j;
-				break;
-			}
-		fprintf(o->f, "%*s%sfix:%s ", 15, "", paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
-		if (first < k)
-			fprintf(o->f, "as for %s\n", guest_kind_id((enum guest_kind)first));
-		else
-			print_fix(o, row->fix, 20, 20);
+		/* this architecture's operating systems are the answer: said whatever it takes */
+		omitted[k] = said && (!guest_kind_is_os(k) || guest_kind_is_foreign(k)) &&
+			     (full || (lines && used + count_lines(text, len) > lines));
+		full = full || omitted[k];
+		if (said && !omitted[k]) {
+			if (!any)
+				fprintf(o->f, "\n%sWhat blocks them, and the fix%s\n",
+					paint(o, ANSI_BOLD), paint(o, ANSI_RESET));
+			any = true;
+			fwrite(text, 1, len, o->f);
+			used += count_lines(text, len);
+		}
+		free(text);
 	}
+	return 0;
 }
 
 /* prove --stack: whether a real Linux guest boots with each stack, under KVM and under TCG */
@@ -470,6 +517,48 @@ static void print_group(const struct out *o, const struct report *r, const char 
 	}
 }
 
+/*
+ * The last line by default: what -v adds. The rows whose cause did not fit on the screen are
+ * named; findings with a fix that no row shown is blocked by (a slowness, a clash, a limit, a
+ * row left out) are counted, never dropped unsaid.
+ */
+static void print_more(const struct out *o, const struct report *r,
+		       const bool omitted[GUEST_KIND_COUNT])
+{
+	char line[512] = "More: virtcap -v (";
+	size_t more = 0, used = strlen(line);
+	int rows = 0, named = 0;
+
+	for (int k = 0; k < GUEST_KIND_COUNT; k++)
+		rows += omitted[k];
+	for (size_t i = 0; i < r->ncaps; i++) {
+		bool shown = false;
+
+		for (int k = 0; k < GUEST_KIND_COUNT && !shown; k++)
+			shown = !omitted[k] && r->matrix[k].verdict != VERDICT_YES &&
+				r->matrix[k].blocked_by && !strcmp(r->matrix[k].blocked_by,
+								   r->caps[i].id);
+		more += r->caps[i].fix && !shown;
+	}
+	for (int k = 0; k < GUEST_KIND_COUNT && used < sizeof(line); k++) {
+		if (!omitted[k])
+			continue;
+		named++;
+		used += (size_t)snprintf(line + used, sizeof(line) - used, "%s%s",
+					 named == 1 ? "what blocks " : named == rows ? " and " : ", ",
+					 guest_kind_id((enum guest_kind)k));
+	}
+	if (used < sizeof(line) && more)
+		snprintf(line + used, sizeof(line) - used, "%s%zu more finding%s with a fix); virtcap "
+			 "advise GUEST", rows ? "; " : "", more, more == 1 ? "" : "s");
+	else if (used < sizeof(line) && rows)
+		snprintf(line + used, sizeof(line) - used, "); virtcap advise GUEST");
+	else
+		snprintf(line, sizeof(line), "More: virtcap -v (every finding and its source), "
+			 "virtcap advise GUEST.");
+	print_wrapped(o, line, 0, 2);
+}
+
 int report_print_human(const struct report *r, const struct report_human_opts *opts, void *file)
 {
 	static const struct {
@@ -490,45 +579,59 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 		{ "This process", "process." },
 	};
 	struct out o = { .f = file, .opts = opts };
+	char *head = NULL, *tail = NULL;
+	size_t head_len = 0, tail_len = 0;
+	FILE *hf = open_memstream(&head, &head_len), *tf = open_memstream(&tail, &tail_len);
+	struct out ho = { .f = hf, .opts = opts }, to = { .f = tf, .opts = opts };
+	bool omitted[GUEST_KIND_COUNT] = { false };
+	int rc = 0;
 
-	print_header(&o, r);
-	print_disagreements(&o, r);
-	print_matrix(&o, r);
-	print_environment(&o, r);
-	print_blockers(&o, r);
-	print_stacks(&o, r);
-	/* the answer is above; every finding with its source, and what the proofs saw, on -v */
+	if (!hf || !tf) {
+		if (hf)
+			fclose(hf);
+		if (tf)
+			fclose(tf);
+		free(head);
+		free(tail);
+		return -ENOMEM;
+	}
+	/* the answer first: the matrix, where this host runs, what blocks each row */
+	print_header(&ho, r);
+	print_disagreements(&ho, r);
+	print_matrix(&ho, r);
+	print_environment(&ho, r);
+	print_stacks(&to, r);
+	/* every finding with its source, and what the proofs saw, on -v */
 	if (opts->verbose) {
-		print_proofs(&o, r);
+		print_proofs(&to, r);
 		for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
-			print_group(&o, r, groups[i].title, groups[i].prefix);
+			print_group(&to, r, groups[i].title, groups[i].prefix);
 	}
 	if (r->nerrors) {
-		fprintf(o.f, "\n%sInput errors%s\n", paint(&o, ANSI_RED), paint(&o, ANSI_RESET));
+		fprintf(tf, "\n%sInput errors%s\n", paint(&o, ANSI_RED), paint(&o, ANSI_RESET));
 		for (size_t i = 0; i < r->nerrors; i++) {
-			fprintf(o.f, "  %s:", r->errors[i].input);
-			print_wrapped(&o, r->errors[i].problem, 3 + (int)strlen(r->errors[i].input), 4);
+			fprintf(tf, "  %s:", r->errors[i].input);
+			print_wrapped(&to, r->errors[i].problem, 3 + (int)strlen(r->errors[i].input), 4);
 		}
 	}
-	if (!opts->verbose) {
-		/* findings with a fix that no row is blocked by (a slowness, a clash, a limit):
-		 * not in the answer above, so counted, never dropped unsaid */
-		size_t more = 0;
-
-		for (size_t i = 0; i < r->ncaps; i++) {
-			bool shown = false;
-
-			for (int k = 0; k < GUEST_KIND_COUNT && !shown; k++)
-				shown = r->matrix[k].verdict != VERDICT_YES && r->matrix[k].blocked_by &&
-					!strcmp(r->matrix[k].blocked_by, r->caps[i].id);
-			more += r->caps[i].fix && !shown;
-		}
-		if (more)
-			fprintf(o.f, "More: virtcap -v (%zu more finding%s with a fix); virtcap advise "
-				"GUEST\n", more, more == 1 ? "" : "s");
-		else
-			fputs("More: virtcap -v (every finding and its source), virtcap advise "
-			      "GUEST.\n", o.f);
+	if (fclose(hf) | fclose(tf)) {
+		free(head);
+		free(tail);
+		return -ENOMEM;
 	}
+	fwrite(head, 1, head_len, o.f);
+
+	/* by default one screen: what blocks the rows gets what the rest leaves, less the line
+	 * (or two) pointing to -v */
+	int left = REPORT_SCREEN_LINES - count_lines(head, head_len) - count_lines(tail, tail_len) - 2;
+
+	rc = print_blockers(&o, r, opts->verbose ? 0 : left > 1 ? left : 1, omitted);
+	fwrite(tail, 1, tail_len, o.f);
+	free(head);
+	free(tail);
+	if (rc)
+		return rc;
+	if (!opts->verbose)
+		print_more(&o, r, omitted);
 	return ferror(o.f) ? -5 : 0;
 }

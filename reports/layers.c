@@ -105,6 +105,13 @@ static enum layer_state layer_os(const struct report *r, enum guest_kind k, enum
 	enum layer_state proof = LAYER_OK;
 	bool any = false;
 
+	if (a && a->emulation_proof) {	/* no layer of KVM is involved; its boot is the proof */
+		int booted = report_cap_flag(r, a->emulation_proof);
+
+		return l != LAYER_PROOF ? LAYER_NA : booted == 1 ? LAYER_OK
+		       : booted == 0 ? LAYER_FAIL : LAYER_NOT_RUN;
+	}
+
 	for (int i = 0; a && i < ADVICE_STEPS_MAX && a->steps[i].says; i++) {
 		const struct advice_step *s = &a->steps[i];
 

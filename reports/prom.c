@@ -48,7 +48,7 @@ static void flag(FILE *f, const struct report *r, const char *name, const char *
 int report_print_prom(const struct report *r, void *file)
 {
 	FILE *f = file;
-	static const char *const verdicts[] = { "yes", "no", "unknown" };
+	static const char *const verdicts[] = { "yes", "no", "unknown", "emulation" };
 
 	head(f, "virtcap_info", "virtcap version, report schema and kernel of this report");
 	fprintf(f, "virtcap_info{version=\"%s\",schema=\"%s\",kernel=\"", VIRTCAP_VERSION,
@@ -67,14 +67,16 @@ int report_print_prom(const struct report *r, void *file)
 		    report_cap_string(r, CAP_KERNEL_KVM_MODULE) : "unknown");
 	fputs("\"} 1\n", f);
 
-	head(f, "virtcap_guest_supported", "1 when this kind of guest can run here, 0 otherwise");
+	head(f, "virtcap_guest_supported", "1 when this kind of guest can run here under hardware "
+	     "virtualization, 0 otherwise (by emulation only: 0, and virtcap_guest_verdict says "
+	     "emulation)");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
 		fprintf(f, "virtcap_guest_supported{guest=\"%s\"} %d\n",
 			guest_kind_id((enum guest_kind)k), r->matrix[k].verdict == VERDICT_YES);
-	head(f, "virtcap_guest_verdict", "the verdict of each guest kind, one-hot over yes, no "
-	     "and unknown");
+	head(f, "virtcap_guest_verdict", "the verdict of each guest kind, one-hot over yes, no, "
+	     "unknown and emulation");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
-		for (int v = 0; v < 3; v++)
+		for (size_t v = 0; v < sizeof(verdicts) / sizeof(verdicts[0]); v++)
 			fprintf(f, "virtcap_guest_verdict{guest=\"%s\",verdict=\"%s\"} %d\n",
 				guest_kind_id((enum guest_kind)k), verdicts[v],
 				!strcmp(verdict_name(r->matrix[k].verdict), verdicts[v]));

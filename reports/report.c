@@ -17,6 +17,9 @@ static const struct {
 	[GUEST_OS32] = { "os32", "a 32-bit operating system" },
 	[GUEST_OS64] = { "os64", "a 64-bit operating system (Linux, Windows, BSD)" },
 	[GUEST_HYPERVISOR] = { "hypervisor", "a hypervisor in a guest (nested virtualization)" },
+	[GUEST_ARM64] = { "arm64", "a 64-bit ARM operating system (AArch64: Raspberry Pi, cloud "
+			   "arm64 images)" },
+	[GUEST_ARM32] = { "arm32", "a 32-bit ARM operating system (armhf)" },
 	[GUEST_REAL16] = { "real16", "16-bit real mode (DOS, boot loaders)" },
 	[GUEST_PROT32] = { "prot32", "32-bit protected mode" },
 	[GUEST_PAE32] = { "pae32", "32-bit PAE paging" },
@@ -53,7 +56,9 @@ const char *guest_kind_short_title(enum guest_kind k)
 		[GUEST_OS32] = "a 32-bit OS",
 		[GUEST_OS64] = "a 64-bit OS",
 		[GUEST_HYPERVISOR] = "a hypervisor in a VM",
-		[GUEST_REAL16] = "16-bit real mode (DOS)",
+		[GUEST_ARM64] = "a 64-bit ARM OS",
+		[GUEST_ARM32] = "a 32-bit ARM OS",
+		[GUEST_REAL16] = "real mode (DOS)",
 		[GUEST_PROT32] = "32-bit protected mode",
 		[GUEST_PAE32] = "32-bit with PAE",
 		[GUEST_LONG64] = "64-bit long mode",
@@ -65,7 +70,7 @@ const char *guest_kind_short_title(enum guest_kind k)
 		[GUEST_MMIO] = "memory-mapped devices",
 		[GUEST_DISK] = "a host file as disk",
 		[GUEST_NESTED] = "a guest's own guests",
-		[GUEST_PASSTHROUGH] = "PCI passthrough (VFIO)",
+		[GUEST_PASSTHROUGH] = "PCI passthrough",
 		[GUEST_CONTAINER] = "containers",
 	};
 
@@ -84,6 +89,8 @@ const char *verdict_name(enum verdict v)
 		return "yes";
 	case VERDICT_NO:
 		return "no";
+	case VERDICT_EMULATION:
+		return "emulation";
 	default:
 		return "unknown";
 	}

@@ -50,6 +50,9 @@ enum verdict {
 	VERDICT_UNKNOWN,
 	VERDICT_YES,
 	VERDICT_NO,
+	/* it runs, but only by emulation: a guest of another CPU architecture (arm64 on x86-64),
+	 * whose instructions no hardware here runs; never what a hardware-virtualized row says */
+	VERDICT_EMULATION,
 };
 
 /*
@@ -62,6 +65,8 @@ enum guest_kind {
 	GUEST_OS32,
 	GUEST_OS64,
 	GUEST_HYPERVISOR,
+	GUEST_ARM64,		/* operating systems of other CPU architectures */
+	GUEST_ARM32,
 	GUEST_REAL16,		/* the first capability row */
 	GUEST_PROT32,
 	GUEST_PAE32,
@@ -225,6 +230,11 @@ static inline bool guest_kind_is_os(int k)
 {
 	return k >= GUEST_DOS && k < GUEST_REAL16;
 }
+/* An operating system of another CPU architecture (arm64, arm32): emulation only on x86 */
+static inline bool guest_kind_is_foreign(int k)
+{
+	return k == GUEST_ARM64 || k == GUEST_ARM32;
+}
 /* The guest kind whose id is id, or -1 */
 int guest_kind_from_id(const char *id);
 const char *guest_kind_title(enum guest_kind k);
@@ -350,6 +360,8 @@ struct report_human_opts {
 	bool utf8;		/* the terminal shows UTF-8: check marks, else ASCII */
 	int width;		/* columns available; 80 when unknown */
 };
+/* By default the report is one screen: at most this many lines, the answer first (-v: all) */
+#define REPORT_SCREEN_LINES 60
 int report_print_human(const struct report *r, const struct report_human_opts *opts, void *file);
 
 /* The report as Prometheus text-format gauges, for node_exporter's textfile collector. */

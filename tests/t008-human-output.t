@@ -39,6 +39,6 @@ is "$?" 1 "--no-color turns them off on a terminal"
 ok $? "--verbose names where each finding came from"
 # a value and the detail after it on the same line are two words, never one ("unknownPVM");
 # "none" is a value of its own (a tool not installed), not "no" run into its detail
-! grep -Ev '^  [a-z0-9_.]+ +none( |$)' "$tmp/v" | grep -Eq '^  [a-z0-9_.]+ +(unknown|yes|no)[A-Za-z]'
+! grep -Ev '^  [a-z0-9_.]+ +(none( |$)|not run: )' "$tmp/v" | grep -Eq '^  [a-z0-9_.]+ +(unknown|yes|no)[A-Za-z]'
 ok $? "a value and its detail are separated by a space"
 done_testing

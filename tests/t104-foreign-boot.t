@@ -35,6 +35,33 @@ else
 fi
 is "$(ls -A "$tmp" | grep -c virtcap-foreign)" 0 "no work directory left behind"
 
+# the matrix's rows of other architectures are judged on these boots: emulation, never yes,
+# and the reason carries the boot's own time (the firmware step needs AAVMF: make deps)
+row() { jget "$1" "d['matrix']['$2']['$3']"; }
+[ -e /usr/share/AAVMF/AAVMF_CODE.fd ] || bail "no AAVMF (qemu-efi-aarch64): make deps"
+for r in arm64 arm32; do
+	ms=$(cap "$tmp/boot.json" foreign.${r}_boot_ms value)
+	is "$(row "$tmp/boot.json" $r verdict)/$(row "$tmp/boot.json" $r blocked_by)" "emulation/null" \
+		"matrix row $r: emulation, nothing blocks it" || diag "$(row "$tmp/boot.json" $r reason)"
+	row "$tmp/boot.json" $r reason | grep -q "^by emulation only: .* in $ms ms "
+	ok $? "and its reason is the boot's, in its $ms ms"
+done
+is "$(jget "$tmp/boot.json" "d['matrix']['os64']['verdict'] != 'emulation'")" true \
+	"this architecture's rows are never 'emulation'"
+TMPDIR=$tmp timeout 60 "$VIRTCAP" probe --json >"$tmp/probe.json" 2>/dev/null
+is "$(row "$tmp/probe.json" arm64 verdict)/$(row "$tmp/probe.json" arm64 reason)" \
+	"unknown/not run: virtcap prove --foreign aarch64 boots an arm64 kernel" \
+	"without the boot: arm64 unknown, and the command that runs it"
+LANG=C timeout 60 "$VIRTCAP" probe --no-color | grep -q '^  arm32 *unknown *- *- *- *- *\. '
+ok $? "the table shows arm32 unknown, its proof not run"
+# advise judges the same chain on the same kind of boot: it agrees with the matrix, and says
+# how long the boot took
+TMPDIR=$tmp timeout 300 "$VIRTCAP" advise arm32 --foreign arm --json >"$tmp/advise.json" 2>/dev/null
+is "$(jget "$tmp/advise.json" "d['verdict']")" emulation "advise arm32 --foreign arm: emulation, as the matrix says"
+LANG=C TMPDIR=$tmp timeout 300 "$VIRTCAP" advise arm32 --foreign arm --no-color 2>/dev/null |
+	tr '\n' ' ' | grep -Eq 'It runs here by emulation only: .* in [1-9][0-9]* ms'
+ok $? "and its text says it runs by emulation only, with the boot's time"
+
 # a liar: foreign/aarch64.S with one lie, the nonce copied forward instead of reversed
 if command -v aarch64-linux-gnu-as >/dev/null; then
 	sed 's/^\tsub\tx6, x2, x5$/\tmov\tx6, x5/; /^\tsub\tx6, x6, #1$/d' "$top/foreign/aarch64.S" >"$tmp/liar.S"
@@ -43,10 +70,12 @@ if command -v aarch64-linux-gnu-as >/dev/null; then
 	ok $? "the liar copies its argument forward"
 	VIRTCAP_FOREIGN_INIT=$tmp/liar TMPDIR=$tmp timeout 900 "$VIRTCAP" prove --only real16 --foreign arm64 --json >"$tmp/liar.json" 2>/dev/null
 	is "$(cap "$tmp/liar.json" foreign.arm64_boot value)" "false" "a kernel whose init answers the nonce unreversed fails"
+	is "$(row "$tmp/liar.json" arm64 verdict)/$(row "$tmp/liar.json" arm64 blocked_by)" "no/foreign.arm64_boot" \
+		"and the arm64 row is no, blocked by that boot"
 	cap "$tmp/liar.json" foreign.arm64_boot detail | grep -q "before its init answered.*VIRTCAP_FOREIGN_INIT's, not virtcap's"
 	ok $? "and says its init was not virtcap's" || diag "$(cap "$tmp/liar.json" foreign.arm64_boot detail)"
 else
-	skip 3 "no aarch64 cross assembler (make deps)"
+	skip 4 "no aarch64 cross assembler (make deps)"
 fi
 
 # Ctrl-C while a kernel boots: virtcap ends with 130, and neither QEMU nor its directory stays
@@ -74,6 +103,6 @@ mkdir "$tmp/bin"
 for t in sh timeout cat; do ln -s "$(command -v $t)" "$tmp/bin/$t"; done
 PATH=$tmp/bin TMPDIR=$tmp timeout 60 "$VIRTCAP" prove --only real16 --foreign arm64 --json >"$tmp/none.json" 2>/dev/null
 is "$(cap "$tmp/none.json" foreign.arm64_boot value)/$(cap "$tmp/none.json" foreign.arm64_boot fix)" \
-	"null/sudo apt install qemu-system-arm (Fedora: dnf install qemu-system-aarch64)" \
+	"null/sudo apt install qemu-system-arm; on Fedora: sudo dnf install qemu-system-aarch64" \
 	"no qemu-system-aarch64: not run, and the package that has it"
 done_testing
