@@ -384,11 +384,13 @@ if [ "$with_stack" = 1 ]; then
 	# QEMU with its firmware, the tools the stack proof makes media with, the guest's init and
 	# lab.sh, and the cache that lab.sh --fetch-only finds: the guest kernel, busybox and the
 	# device modules (virtcap itself makes the network namespace, tap device and listener)
-	# (Debian's QEMU loads TCG as a module, and finds ROMs on its firmware path: seabios,
-	# qemu, ipxe)
+	# (Debian's QEMU loads TCG and the virtio-gpu display as modules, and finds ROMs on its
+	# firmware path: seabios, qemu, ipxe)
 	pack /usr/bin/qemu-system-x86_64 /usr/bin/qemu-img /usr/bin/xorriso /usr/sbin/mkfs.fat \
 		/usr/bin/mtools /usr/lib/qemu/virtiofsd \
-		/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so
+		/usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so \
+		/usr/lib/x86_64-linux-gnu/qemu/hw-display-virtio-gpu.so \
+		/usr/lib/x86_64-linux-gnu/qemu/hw-display-virtio-gpu-pci.so
 	for t in mcopy mtype; do ln -sf mtools "$ir/usr/bin/$t"; done
 	# mtools converts file names through iconv: glibc's module for its codepage 850
 	gconv=/usr/lib/x86_64-linux-gnu/gconv
