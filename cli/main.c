@@ -246,9 +246,10 @@ static int write_nfd(const struct report *r, const char *dir)
 	return 0;
 }
 
-/* --foreign: other architectures' programs through binfmt_misc, and their kernels booted;
- * a captured root's say "not run" */
-static int run_foreign(struct session *s)
+/* --foreign: other architectures' programs through binfmt_misc, and their kernels booted
+ * (prove: with this host's own beside them, to compare; advise needs only theirs); a captured
+ * root's say "not run" */
+static int run_foreign(struct session *s, bool compare)
 {
 	char lab_sh[4200];
 	int rc;
@@ -257,7 +258,7 @@ static int run_foreign(struct session *s)
 		return 0;
 	rc = foreign_prove(s->r, s->o.foreign);
 	if (!rc && self_script_path("lab.sh", lab_sh, sizeof(lab_sh)) == 0)
-		rc = foreign_boot(s->r, s->o.foreign, lab_sh);
+		rc = foreign_boot(s->r, s->o.foreign, lab_sh, compare);
 	return rc;
 }
 
@@ -271,7 +272,7 @@ static int cmd_report(struct session *s)
 	for (int i = 0; !rc && i < o->nstacks; i++)
 		rc = cli_run_stack(s->r, o->stacks[i], s->live);
 	if (!rc)
-		rc = run_foreign(s);
+		rc = run_foreign(s, true);
 	if (rc)
 		return status_of(rc);
 	if (o->nfd && strcmp(o->nfd, "-") && (rc = write_nfd(s->r, o->nfd)))
@@ -330,7 +331,7 @@ static int cmd_advise(struct session *s)
 				      s->live) : 0;
 
 	if (!rc)	/* advise arm64 --foreign arm64: judged on the boot, as the matrix is */
-		rc = run_foreign(s);
+		rc = run_foreign(s, false);
 	if (!rc)
 		rc = cli_advise(s->r, s->o.guest, s->o.json, locale_is_utf8(), stdout);
 	return status_of(rc);

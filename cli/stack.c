@@ -74,5 +74,5 @@ int cli_run_stack(struct report *r, const char *name, bool live)
 		if ((rc = report_str_set(&s->kernel_source, said)))
 			return rc;
 	}
-	return report_stack_decide_os(r, s);
+	return report_stack_decide_os(r, s) ?: report_stack_decide_graphics(r, s);
 }

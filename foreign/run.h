@@ -23,9 +23,10 @@ bool foreign_wanted(const char *names, const struct foreign_arch *a);
 
 /*
  * Boot each named architecture's Debian kernel to its init under QEMU's emulation (foreign/
- * boot.c), fetched by lab_sh, and this host's own under TCG and KVM beside them; record
- * foreign.ARCH_boot, _boot_ms and foreign.x86_*_boot_ms in r. 0 or -ENOMEM.
+ * boot.c), fetched by lab_sh, and with compare this host's own under TCG and KVM beside them;
+ * record foreign.ARCH_boot, _boot_ms (and foreign.x86_*_boot_ms) in r, and judge the arm64 and
+ * arm32 rows again. 0 or -ENOMEM.
  */
-int foreign_boot(struct report *r, const char *names, const char *lab_sh);
+int foreign_boot(struct report *r, const char *names, const char *lab_sh, bool compare);
 
 #endif

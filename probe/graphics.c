@@ -175,8 +175,9 @@ int probe_graphics(struct probe_ctx *ctx, struct report *r)
 				     "device");
 	else
 		rc |= report_cap_str(r, CAP_GPU_GRAPHICS, "none", "tools.qemu", "no emulator "
-				     "installed to show a guest's display (sudo apt install "
-				     "qemu-system-x86)");
+				     "installed to show a guest's display") ||
+		      report_cap_fix(r, CAP_GPU_GRAPHICS, "on Debian or Ubuntu: sudo apt install "
+				     "qemu-system-x86; on Fedora: sudo dnf install qemu-system-x86");
 	if (have_node && !gl && have_qemu)
 		rc |= report_cap_fix(r, CAP_GPU_QEMU_GL, "use a QEMU built with OpenGL: the "
 				     "distribution's (Debian, Ubuntu: qemu-system-x86, whose "

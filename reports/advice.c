@@ -19,7 +19,7 @@ static void add_proof(enum guest_kind k, char *buf, size_t len)
 	const char *id = guest_kind_id(k);
 	size_t n = strlen(id), used = strlen(buf);
 
-	if (k == GUEST_PASSTHROUGH || k == GUEST_CONTAINER)
+	if (k == GUEST_PASSTHROUGH || k == GUEST_GRAPHICS || k == GUEST_CONTAINER)
 		return;
 	for (const char *q = buf; *q; q += strcspn(q, ","), q += *q == ',')
 		if (strcspn(q, ",") == n && !strncmp(q, id, n))
@@ -269,6 +269,8 @@ void advice_alternative_text(const struct report *r, const char *alt, char *out,
 	const struct cap *graphics_cap = report_cap(r, CAP_GPU_GRAPHICS);
 	const char *graphics = graphics_cap && graphics_cap->kind == CAP_STRING &&
 			       graphics_cap->detail ? graphics_cap->s : NULL;
+	/* the graphics row, as the matrix says it (a real guest's display proven, or not) */
+	const char *rows_graphics = r->matrix[GUEST_GRAPHICS].reason;
 	double ratio;
 	char date[32];
 
@@ -286,10 +288,10 @@ void advice_alternative_text(const struct report *r, const char *alt, char *out,
 	else if (alt == advice_pvm && hv && !strcmp(hv, "PVM"))
 		snprintf(measured, sizeof(measured), "; not on this machine: it is itself a PVM "
 			 "guest, and PVM does not run inside PVM");
-	else if (alt == advice_virgl && graphics && !strcmp(graphics, "3d"))
-		snprintf(measured, sizeof(measured), "; here: %s", graphics_cap->detail);
-	else if (alt == advice_virgl && graphics)	/* gpu.graphics says why not */
-		snprintf(measured, sizeof(measured), "; not on this host: %s", graphics_cap->detail);
+	else if (alt == advice_virgl && graphics && !strcmp(graphics, "3d") && rows_graphics)
+		snprintf(measured, sizeof(measured), "; here: %s", rows_graphics);
+	else if (alt == advice_virgl && graphics && rows_graphics)	/* the row says why not */
+		snprintf(measured, sizeof(measured), "; not on this host: %s", rows_graphics);
 	else
 		binfmt_said(r, alt, measured, sizeof(measured));
 	snprintf(out, len, "%s%s", alt, measured);

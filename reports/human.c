@@ -138,7 +138,10 @@ static void print_matrix(const struct out *o, const struct report *r)
 			fprintf(o->f, " %*s%s%s%s%*s", (w - 1) / 2, "", colour, mark,
 				paint(o, ANSI_RESET), w - 1 - (w - 1) / 2, "");
 		}
-		fprintf(o->f, " %s\n", guest_kind_short_title((enum guest_kind)k));
+		if (k == GUEST_GRAPHICS && report_cap_string(r, CAP_GPU_GRAPHICS))	/* its level */
+			fprintf(o->f, " level: %.14s\n", report_cap_string(r, CAP_GPU_GRAPHICS));
+		else
+			fprintf(o->f, " %s\n", guest_kind_short_title((enum guest_kind)k));
 	}
 	fprintf(o->f, "  %s\n", o->opts->utf8 ? "\u2713 holds  \u2717 fails  ? unknown  "
 		"\u00b7 not run  - not involved" : "y holds  x fails  ? unknown  . not run  "

@@ -10,6 +10,7 @@
 #include <json-c/json.h>
 
 #include "reports/advice.h"
+#include "reports/caps.h"
 #include "reports/json.h"
 #include "reports/report.h"
 #include "version.h"
@@ -262,7 +263,9 @@ static struct json_object *row_to_json(const struct report *r, enum guest_kind k
 	    put(obj, "probe_verdict", json_object_new_string(verdict_name(row->probe_verdict))) ||
 	    put(obj, "disagreement", json_object_new_boolean(row->disagreement)) ||
 	    put(obj, "proof", row_proof_to_json(r, k)) ||
-	    (guest_kind_is_os(k) && put(obj, "needs", row_needs_to_json(k)))) {
+	    (guest_kind_is_os(k) && put(obj, "needs", row_needs_to_json(k))) ||
+	    (k == GUEST_GRAPHICS && put(obj, "level",
+					str_or_null(report_cap_string(r, CAP_GPU_GRAPHICS))))) {
 		json_object_put(obj);
 		return NULL;
 	}

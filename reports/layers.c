@@ -128,10 +128,24 @@ static enum layer_state layer_os(const struct report *r, enum guest_kind k, enum
 	return l == LAYER_PROOF && any ? proof : LAYER_NA;
 }
 
+/* prove --stack: a real guest's virtio-gpu display, the graphics row's proof */
+static enum layer_state stack_display(const struct report *r)
+{
+	for (size_t i = 0; i < r->nstacks; i++) {
+		enum proof_status st = r->stacks[i].device[STACK_DISPLAY].status;
+
+		if (r->stacks[i].devices_ran && st != PROOF_NOT_RUN)
+			return st == PROOF_PROVEN ? LAYER_OK : LAYER_FAIL;
+	}
+	return LAYER_NOT_RUN;
+}
+
 enum layer_state report_layer_state(const struct report *r, enum guest_kind k, enum layer l)
 {
 	if (guest_kind_is_os(k))
 		return layer_os(r, k, l);
+	if (k == GUEST_GRAPHICS)	/* no layer of KVM; a real guest's display is its proof */
+		return l == LAYER_PROOF ? stack_display(r) : LAYER_NA;
 	if (k == GUEST_CONTAINER) {
 		/* namespaces and cgroups are the kernel's; nothing else is involved */
 		if (l != LAYER_KERNEL)

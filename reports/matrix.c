@@ -235,6 +235,25 @@ static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g,
 			 pvm_reason);
 }
 
+/*
+ * Graphics for guests: the level probe/graphics.c found, best first (sriov, mediated, 3d,
+ * display); "none" when no emulator here shows a guest's display. No KVM is needed for any of
+ * them: a virtual display works under emulation too.
+ */
+static void gate_graphics(const struct report *r, struct gate *g)
+{
+	const struct cap *c = report_cap(r, CAP_GPU_GRAPHICS);
+
+	if (!c || c->kind != CAP_STRING)
+		gate_set(g, VERDICT_UNKNOWN, CAP_GPU_GRAPHICS, NULL, "what this host gives a "
+			 "guest's display was not read");
+	else if (!strcmp(c->s, "none"))
+		gate_set(g, VERDICT_NO, CAP_GPU_GRAPHICS, c->fix, "%s", c->detail ? c->detail :
+			 "no emulator installed to show a guest's display");
+	else
+		gate_set(g, VERDICT_YES, NULL, NULL, "%s", c->detail ? c->detail : c->s);
+}
+
 /* OS-level virtualization needs no KVM: namespaces and cgroups. */
 static void gate_container(const struct report *r, struct gate *g)
 {
@@ -275,6 +294,8 @@ void report_matrix_derive(struct report *r)
 
 		if (k == GUEST_CONTAINER) {
 			gate_container(r, &g);
+		} else if (k == GUEST_GRAPHICS) {
+			gate_graphics(r, &g);
 		} else if (gate_cpu(r, (enum guest_kind)k, &g, &pvm)) {
 			if (gate_host(r, &g, pvm))
 				gate_kind(r, (enum guest_kind)k, &g, pvm);

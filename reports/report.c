@@ -33,6 +33,8 @@ static const struct {
 	[GUEST_DISK] = { "disk", "a host file as the guest's disk" },
 	[GUEST_NESTED] = { "nested", "a guest that runs its own guests" },
 	[GUEST_PASSTHROUGH] = { "passthrough", "PCI device passthrough (VFIO)" },
+	[GUEST_GRAPHICS] = { "graphics", "graphics for guests: a display, 3D forwarded, a GPU's "
+			     "slice or virtual function" },
 	[GUEST_CONTAINER] = { "container", "OS-level virtualization (containers)" },
 };
 
@@ -71,6 +73,7 @@ const char *guest_kind_short_title(enum guest_kind k)
 		[GUEST_DISK] = "a host file as disk",
 		[GUEST_NESTED] = "a guest's own guests",
 		[GUEST_PASSTHROUGH] = "PCI passthrough",
+		[GUEST_GRAPHICS] = "a guest's display",
 		[GUEST_CONTAINER] = "containers",
 	};
 

@@ -80,6 +80,7 @@ enum guest_kind {
 	GUEST_DISK,
 	GUEST_NESTED,
 	GUEST_PASSTHROUGH,
+	GUEST_GRAPHICS,		/* the best display a guest gets here (probe/graphics.c's level) */
 	GUEST_CONTAINER,
 	GUEST_KIND_COUNT,
 };
@@ -286,6 +287,8 @@ const char *stack_device_name(enum stack_device d);
 double report_stack_ratio(const struct report_stack *s);
 /* The os64 row from what the stack's real guest did under KVM (reports/stack_os.c) */
 int report_stack_decide_os(struct report *r, const struct report_stack *s);
+/* The graphics row from the stack's real guest's display (proven or failed); 0 or -ENOMEM */
+int report_stack_decide_graphics(struct report *r, const struct report_stack *s);
 
 /* Record that an input the user gave was unusable: "FILE: problem". */
 int report_input_error(struct report *r, const char *input, const char *problem_fmt, ...)

@@ -67,11 +67,29 @@ is "$(level gvtg)/$(cap gvtg gpu.mdev_types value)" "mediated/2" "GVT-g's two md
 is "$(level sriov)/$(cap sriov gpu.sriov_vfs value)" "sriov/7" "a GPU with 7 virtual functions: sriov"
 is "$(level noqemu)" "none" "no emulator: none"
 
+# the matrix's graphics row is that level: yes with it, and no (with the fix) where none
+row() { jget "$tmp/$1.json" "d['matrix']['graphics']['$2']"; }
+for r in igpu nogpu gvtg sriov; do
+	is "$(row $r verdict)/$(row $r level)/$(row $r reason)" \
+		"yes/$(level $r)/$(cap $r gpu.graphics detail)" "graphics row, $r: yes, level $(level $r), the finding's words"
+done
+is "$(row noqemu verdict)/$(row noqemu level)/$(row noqemu blocked_by)" "no/none/gpu.graphics" \
+	"graphics row, no emulator: no, blocked by gpu.graphics"
+row noqemu fix | grep -q "apt install qemu-system-x86"
+ok $? "and its fix installs QEMU"
+LANG=C timeout 20 "$VIRTCAP" --root "$tmp/igpu" --no-color 2>/dev/null | grep -Eq '^  graphics +yes .* level: 3d$'
+ok $? "the human table shows the row with its level"
+
 # advise gpu: virgl's 3D offered where the level is 3d, else said not to be here, with why
 for r in igpu nogpu closed; do
 	timeout 20 "$VIRTCAP" --root "$tmp/$r" advise gpu --json >"$tmp/$r.adv" 2>&1
 done
 virgl() { jget "$tmp/$1.adv" "[a for a in d['alternatives'] if 'virgl' in a][0]"; }
+# advise gpu says what the matrix's graphics row says, word for word
+for r in igpu nogpu closed; do
+	virgl $r | grep -qF "$(row $r reason)" || echo "$r"
+done >"$tmp/disagree"
+is "$(cat "$tmp/disagree")" "" "advise gpu quotes the graphics row's reason on each root"
 virgl igpu | grep -q "; here: 3D by API forwarding.*renderD128 (i915)"
 ok $? "advise gpu, Intel GPU: virgl offered here, through renderD128" || diag "$(virgl igpu)"
 virgl nogpu | grep -q "; not on this host: .*no GPU here"

@@ -22,8 +22,8 @@ _virtcap() {
 	local proofs="real16 prot32 pae32 long64 boot smp irq hypercall pio mmio disk nested
 		nested_tdp hostile-spin hostile-triple-fault hostile-unmapped hostile-exit-flood
 		hostile-disk-range liars"
-	local rows="dos os32 os64 hypervisor real16 prot32 pae32 long64 boot smp irq hypercall pio
-		mmio disk nested passthrough container"
+	local rows="dos os32 os64 hypervisor arm64 arm32 real16 prot32 pae32 long64 boot smp irq
+		hypercall pio mmio disk nested passthrough graphics container"
 
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
