@@ -45,6 +45,7 @@ LIB_OBJS += disk/fat.o
 LIB_OBJS += disk/ntfs.o
 LIB_OBJS += disk/regf.o
 LIB_OBJS += disk/windows_storage.o
+LIB_OBJS += probe/arm64.o
 LIB_OBJS += probe/binfmt.o
 LIB_OBJS += probe/capture.o
 LIB_OBJS += probe/cmdline.o

@@ -120,6 +120,12 @@ static void advice_text(const struct report *r, const struct guest_advice *a,
 			 boot->detail ? boot->detail : "every requirement holds");
 		fputc('\n', out);
 		cli_print_wrapped(out, "", head, 2);
+	} else if (j->decisive < 0 && j->verdict == VERDICT_UNKNOWN) {
+		snprintf(head, sizeof(head), "Whether it can run here is unknown: %s.",
+			 j->reason ? j->reason : "not known");
+		fputc('\n', out);
+		cli_print_wrapped(out, "", head, 2);
+		return;
 	} else if (j->decisive < 0) {
 		fprintf(out, "\nIt can run here: every requirement holds%s.\n",
 			a->main == GUEST_CONTAINER ? "" : ", the test guests included where they "

@@ -22,32 +22,63 @@
  * profile="libvirt-UUID" name="/path" comm="qemu-system-x86"' and SELinux's 'avc:  denied {
  * open } ... comm="qemu-kvm" ... scontext=...svirt_t...'. The last of each is kept (probe/lsm.c).
  */
-static void klog_denial(struct probe_ctx *ctx, const char *text)
+static void klog_denial(struct facts *f, const char *text)
 {
 	/* "x86/split lock detection: #AC: CPU 0/KVM/3324070 took a split_lock trap at address:
 	 * 0x..." names a QEMU vCPU thread ("CPU n/KVM"): a guest split-locks (probe/slowness.c) */
 	const char *ac = strstr(text, "#AC: ");
 
 	if (ac && strstr(ac, "/KVM/") && strstr(ac, "took a split_lock trap"))
-		facts_set(&ctx->facts, "klog.split_lock_guest", "%.200s", ac + 5);
+		facts_set(f, "klog.split_lock_guest", "%.200s", ac + 5);
 
 	/* "Lockdown: modprobe: unsigned module loading is restricted; see man kernel_lockdown.7":
 	 * a locked-down kernel refused a module no trusted key signed (probe/modsign.c) */
 	if (!strncmp(text, "Lockdown: ", 10) && strstr(text, "unsigned module loading"))
-		facts_set(&ctx->facts, "klog.lockdown_module", "%.200s", text + 10);
+		facts_set(f, "klog.lockdown_module", "%.200s", text + 10);
 
 	const char *aa = strstr(text, "apparmor=\"DENIED\""), *avc = strstr(text, "avc:  denied");
 
 	if (aa && (strstr(aa, "profile=\"libvirt") || strstr(aa, "comm=\"qemu") ||
 		   strstr(aa, "profile=\"virt-aa-helper")))
-		facts_set(&ctx->facts, "klog.apparmor_denied", "%.400s", aa);
+		facts_set(f, "klog.apparmor_denied", "%.400s", aa);
 	else if (avc && (strstr(avc, "comm=\"qemu") || strstr(avc, "svirt_t") ||
 			 strstr(avc, "comm=\"libvirtd") || strstr(avc, "comm=\"virtqemud")))
-		facts_set(&ctx->facts, "klog.selinux_denied", "%.400s", avc);
+		facts_set(f, "klog.selinux_denied", "%.400s", avc);
 }
 
-/* Lines of the kernel log that describe the platform, kept as facts. */
-void probe_klog_record(struct probe_ctx *ctx)
+/*
+ * arm64: what only the boot's lines say about the CPU's virtualization (probe/arm64.c reads
+ * them). KVM/arm64 prefixes its lines "kvm [CPU]: ": its mode ("VHE mode initialized
+ * successfully", "Hyp mode initialized successfully" for nVHE, "Protected nVHE mode initialized
+ * successfully"), or "HYP mode not available", and "IPA Size Limit: 48 bits"; the CPU feature
+ * lines say whether the CPUs run AArch32 at EL1 ("CPU features: detected: 32-bit EL1 Support":
+ * absent on a CPU without it, such as A64FX).
+ */
+static void klog_arm64(struct facts *f, const char *text)
+{
+	static const char *const modes[] = {
+		"VHE mode initialized successfully", "Hyp mode initialized successfully",
+		"Protected nVHE mode initialized successfully", "HYP mode not available",
+	};
+	const char *kvm = !strncmp(text, "kvm [", 5) ? strstr(text, "]: ") : NULL;
+
+	if (!strncmp(text, "CPU: All CPU(s) started at ", 27))
+		facts_set(f, "klog.arm64_started_at", "%.8s", text + 27);
+	else if (!strncmp(text, "CPU: CPUs started in inconsistent modes", 39))
+		facts_set(f, "klog.arm64_started_at", "inconsistent");
+	else if (!strcmp(text, "CPU features: detected: 32-bit EL1 Support"))
+		facts_set(f, "klog.arm64_el1_32bit", "detected");
+	if (!kvm)
+		return;
+	kvm += 3;
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(kvm, modes[i]))
+			facts_set(f, "klog.kvm_arm_mode", "%s", modes[i]);
+	if (!strncmp(kvm, "IPA Size Limit: ", 16))
+		facts_set(f, "klog.kvm_arm_ipa", "%.16s", kvm + 16);
+}
+
+void probe_klog_text(struct facts *f, char *text)
 {
 	static const struct {
 		const char *key, *prefix;
@@ -60,6 +91,33 @@ void probe_klog_record(struct probe_ctx *ctx)
 		{ "klog.kvm_pvm", "kvm-pvm: " },
 		{ "klog.module_rejected", "Loading of " },	/* "unsigned module is rejected" */
 	};
+
+	/* how far back it reaches: a log that lost its boot lines holds no boot evidence */
+	const char *stamp = strchr(text, '['), *end;
+
+	if (stamp) {
+		stamp += 1 + strspn(stamp + 1, " ");
+		if ((end = strchr(stamp, ']')) && end - stamp < 32)
+			facts_set(f, "klog.oldest", "%.*s", (int)(end - stamp), stamp);
+	}
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		/* "<6>[    0.000000] Hypervisor detected: KVM" */
+		char *at = strstr(line, "] ");
+
+		at = at ? at + 2 : line;
+		at[strcspn(at, "\r")] = '\0';
+		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+			if (!strncmp(at, wanted[i].prefix, strlen(wanted[i].prefix)) &&
+			    !facts_get(f, wanted[i].key))
+				facts_set(f, wanted[i].key, "%.200s", at + strlen(wanted[i].prefix));
+		klog_denial(f, at);
+		klog_arm64(f, at);
+	}
+}
+
+/* Lines of the kernel log that describe the platform, kept as facts. */
+void probe_klog_record(struct probe_ctx *ctx)
+{
 	int size = klogctl(SYSLOG_ACTION_SIZE_BUFFER, NULL, 0);
 
 	if (size <= 0 || size > KLOG_MAX) {
@@ -95,27 +153,7 @@ void probe_klog_record(struct probe_ctx *ctx)
 	}
 	buf[n] = '\0';
 	facts_set(&ctx->facts, "klog.status", "ok");
-
-	/* how far back it reaches: a log that lost its boot lines holds no boot evidence */
-	const char *stamp = strchr(buf, '['), *end;
-
-	if (stamp) {
-		stamp += 1 + strspn(stamp + 1, " ");
-		if ((end = strchr(stamp, ']')) && end - stamp < 32)
-			facts_set(&ctx->facts, "klog.oldest", "%.*s", (int)(end - stamp), stamp);
-	}
-	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		/* "<6>[    0.000000] Hypervisor detected: KVM" */
-		char *text = strstr(line, "] ");
-
-		text = text ? text + 2 : line;
-		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
-			if (!strncmp(text, wanted[i].prefix, strlen(wanted[i].prefix)) &&
-			    !facts_get(&ctx->facts, wanted[i].key))
-				facts_set(&ctx->facts, wanted[i].key, "%.200s",
-					  text + strlen(wanted[i].prefix));
-		klog_denial(ctx, text);
-	}
+	probe_klog_text(&ctx->facts, buf);
 	free(buf);
 }
 

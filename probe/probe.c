@@ -144,6 +144,7 @@ int probe_run(struct probe_ctx *ctx, struct report *r)
 						 * confidential (SEV) */
 		{ "xen", probe_xen },		/* after cpu, firmware, kernel: replaces their fixes */
 		{ "environment", probe_environment },	/* weighs the evidence the others recorded */
+		{ "arm64", probe_arm64 },	/* after environment: a VM's fix is not a machine's */
 		{ "modsign", probe_modsign },	/* after environment: it reads the kernel log that
 						 * area recorded */
 		{ "lsm", probe_lsm },		/* likewise */

@@ -82,6 +82,9 @@ bool probe_kvm_group_grants(struct probe_ctx *ctx, unsigned long long *gid);
 
 /* The kernel log's lines that describe the platform, as klog.* facts (probe/klog.c) */
 void probe_klog_record(struct probe_ctx *ctx);
+/* The same from a kernel log's text (dmesg's lines, or klogctl's with their "<6>"), which it
+ * cuts into lines: how the record reads it, and what tests/c/klog-facts feeds it */
+void probe_klog_text(struct facts *f, char *text);
 
 /* Whether the kernel log was read and no longer reaches back to the boot (its oldest line is
  * later than KLOG_BOOT_SECONDS): what only the boot's lines say is then not known; *oldest is
@@ -125,6 +128,7 @@ int probe_passthrough(struct probe_ctx *ctx, struct report *r);		/* probe/passth
 int probe_osvirt(struct probe_ctx *ctx, struct report *r);		/* probe/osvirt.c */
 int probe_confidential(struct probe_ctx *ctx, struct report *r);	/* probe/confidential.c */
 int probe_xen(struct probe_ctx *ctx, struct report *r);		/* probe/xen.c */
+int probe_arm64(struct probe_ctx *ctx, struct report *r);	/* probe/arm64.c */
 int probe_environment(struct probe_ctx *ctx, struct report *r);		/* probe/environment.c */
 
 #endif

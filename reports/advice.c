@@ -126,6 +126,18 @@ static void judge(const struct report *r, const struct guest_advice *a,
 	}
 	j->verdict = first_bad >= 0 ? VERDICT_NO : first_unknown >= 0 ? VERDICT_UNKNOWN
 		     : a->emulation_proof ? VERDICT_EMULATION : VERDICT_YES;
+	if (a->emulation_proof && r->kernel_arch && (!strcmp(r->kernel_arch, "aarch64") ||
+						     !strncmp(r->kernel_arch, "arm", 3))) {
+		/* the chain is an x86 host's: on an ARM host these run under its own KVM, whose
+		 * judgement (issue 28) is not built yet; unknown, never an emulator's no */
+		j->verdict = VERDICT_UNKNOWN;
+		j->decisive = -1;
+		j->reason = "this is an ARM host, where it runs under KVM rather than by emulation; "
+			    "virtcap does not judge an ARM host's guests yet (-v shows what its "
+			    "kernel says: kernel.arm64_*, cpu.arm64_*)";
+		j->fix = NULL;
+		return;
+	}
 	j->decisive = first_bad >= 0 ? first_bad : first_unknown;
 	if (j->decisive < 0)
 		return;
@@ -164,6 +176,10 @@ static void row_reason(const struct report *r, const struct guest_advice *a,
 {
 	size_t used;
 
+	if (j->decisive < 0 && j->verdict == VERDICT_UNKNOWN) {	/* judged on no step */
+		snprintf(buf, len, "%s", j->reason ? j->reason : "not known");
+		return;
+	}
 	if (j->decisive >= 0 && a->emulation_proof) {
 		/* what it needs is a tool, or its boot: the finding says it whole, and how to
 		 * run the boot (advise has the steps' words) */
@@ -211,6 +227,8 @@ int advice_rows_derive(struct report *r)
 			blocked_by = st->kind == ADVICE_CAP ? st->cap
 				     : by && strcmp(by, "proof") ? by : guest_kind_id(row);
 		}
+		if (j.decisive < 0 && j.verdict == VERDICT_UNKNOWN)	/* an ARM host's own */
+			blocked_by = CAP_KERNEL_ARCH;
 		row_reason(r, a, &j, reason, sizeof(reason));
 		if (report_matrix_set(r, (enum guest_kind)k, j.verdict, blocked_by, reason, j.fix))
 			return -ENOMEM;

@@ -10,6 +10,9 @@
 
 /* CPU (CPUID, the VMX capability MSRs) */
 #define CAP_CPU_APIC_REGISTER_VIRT "cpu.apic_register_virt"
+/* CPU, arm64 (MIDR_EL1; the kernel's boot lines: probe/arm64.c) */
+#define CAP_CPU_ARM64_EL1_AARCH32 "cpu.arm64_el1_aarch32"
+#define CAP_CPU_ARM64_MIDR "cpu.arm64_midr"
 #define CAP_CPU_AVIC "cpu.avic"
 #define CAP_CPU_BRAND "cpu.brand"
 #define CAP_CPU_CODENAME "cpu.codename"
@@ -76,6 +79,9 @@
 /* kernel and KVM */
 #define CAP_KERNEL_APICV "kernel.apicv"
 #define CAP_KERNEL_ARCH "kernel.arch"
+#define CAP_KERNEL_ARM64_BOOT_EL "kernel.arm64_boot_el"
+#define CAP_KERNEL_ARM64_IPA_BITS "kernel.arm64_ipa_bits"
+#define CAP_KERNEL_ARM64_KVM_MODE "kernel.arm64_kvm_mode"
 #define CAP_KERNEL_CMDLINE "kernel.cmdline"
 #define CAP_KERNEL_CPUS_ONLINE "kernel.cpus_online"
 #define CAP_KERNEL_DEV_KVM "kernel.dev_kvm"

@@ -1,0 +1,92 @@
+#!/bin/sh
+# arm64 hosts, as their kernel says them (issue 28, the probe's first part): the kernel logs of
+# Debian's arm64 kernel on QEMU's emulated arm64 CPUs with and without EL2 (tests/data/arm64/,
+# whose README says how they were made) are read by probe/klog.c as a live log is, and roots
+# captured of each give the boot level, KVM's mode, the IPA size, AArch32 at EL1 and the CPU.
+# The fix where the kernel was entered at EL1 follows where the host is (bare metal or a VM).
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/roots.sh"
+plan_lazy
+data=$(cd "$(dirname "$0")/data/arm64" && pwd)
+tmp=$(mktemp -d) || bail "mktemp"
+trap 'rm -rf "$tmp"' EXIT
+
+# the kernel's own lines, through the code that reads a live log
+facts() { timeout 10 "$TEST_BIN/klog-facts" "$data/$1.dmesg"; }
+for s in vhe-max nvhe-cortex-a57 vhe-a64fx el1-max; do
+	facts $s >"$tmp/$s.facts" || bail "klog-facts $s"
+done
+f() { sed -n "s/^$2=//p" "$tmp/$1.facts"; }
+is "$(f vhe-max klog.arm64_started_at)/$(f vhe-max klog.kvm_arm_mode)/$(f vhe-max klog.kvm_arm_ipa)" \
+	"EL2/VHE mode initialized successfully/48 bits" "max: EL2, VHE, 48-bit IPA"
+is "$(f nvhe-cortex-a57 klog.arm64_started_at)/$(f nvhe-cortex-a57 klog.kvm_arm_mode)/$(f nvhe-cortex-a57 klog.kvm_arm_ipa)" \
+	"EL2/Hyp mode initialized successfully/44 bits" "cortex-a57: EL2, nVHE, 44-bit IPA"
+is "$(f vhe-a64fx klog.kvm_arm_ipa)/$(f vhe-a64fx klog.arm64_el1_32bit)" "40 bits/" \
+	"a64fx: 40-bit IPA, and no 32-bit EL1 line"
+is "$(f el1-max klog.arm64_started_at)/$(f el1-max klog.kvm_arm_mode)/$(f el1-max klog.kvm_arm_ipa)" \
+	"EL1/HYP mode not available/" "virtualization=off: EL1, HYP mode not available"
+
+# roots of each: the kernel, its MIDR_EL1, the log's facts
+arm64_root() {	# ROOT SCENARIO MIDR
+	root_kernel "$1" 6.1.0-57-arm64 aarch64
+	root_file "$1" sys/devices/system/cpu/cpu0/regs/identification/midr_el1 "$3"
+	root_fact "$1" klog.status ok
+	cat "$tmp/$2.facts" >>"$1/.virtcap/facts"
+}
+arm64_root "$tmp/max" vhe-max 0x00000000000f0510
+arm64_root "$tmp/a57" nvhe-cortex-a57 0x00000000411fd070
+arm64_root "$tmp/a64fx" vhe-a64fx 0x00000000461f0010
+arm64_root "$tmp/el1" el1-max 0x00000000000f0510
+arm64_root "$tmp/el1-ec2" el1-max 0x00000000413fd0c1	# a Graviton2 (Neoverse N1) VM
+root_file "$tmp/el1-ec2" sys/class/dmi/id/sys_vendor "Amazon EC2"
+root_file "$tmp/el1-ec2" sys/class/dmi/id/product_name "c6g.large"
+# a log that no longer reaches the boot (its oldest line a day after it): none of those lines
+root_kernel "$tmp/lost" 6.1.0-57-arm64 aarch64
+root_fact "$tmp/lost" klog.status ok
+root_fact "$tmp/lost" klog.oldest 86400.5
+arm64_root "$tmp/garbage" vhe-max "not a register"
+
+for r in max a57 a64fx el1 el1-ec2 lost garbage; do probe_root "$tmp/$r"; done
+cap() { jget "$tmp/$1.json" "d['capabilities']['$2'].get('${3:-value}')"; }
+caps() {	# ROOT: boot EL, KVM mode, IPA bits, AArch32 at EL1
+	echo "$(cap $1 kernel.arm64_boot_el)/$(cap $1 kernel.arm64_kvm_mode)/$(cap $1 kernel.arm64_ipa_bits)/$(cap $1 cpu.arm64_el1_aarch32)"
+}
+is "$(caps max)" "EL2/vhe/48/true" "max: EL2, VHE, 48 bits, AArch32 at EL1"
+is "$(caps a57)" "EL2/nvhe/44/true" "cortex-a57: EL2, nVHE, 44 bits, AArch32 at EL1"
+is "$(caps a64fx)" "EL2/vhe/40/false" "a64fx: EL2, VHE, 40 bits, no AArch32 at EL1"
+is "$(caps el1)" "EL1/none/null/true" "virtualization=off: EL1, no KVM, no IPA"
+is "$(caps lost)" "null/null/null/null" "a log that lost its boot: each unknown, never guessed"
+cap lost kernel.arm64_boot_el detail | grep -q "does not reach back to the boot"
+ok $? "and it says why"
+
+is "$(cap a57 cpu.arm64_midr)" "$((0x411fd070))" "cortex-a57: MIDR_EL1 read whole"
+cap a57 cpu.arm64_midr detail | grep -q "^implementer 0x41 (Arm), part 0xd07 (Cortex-A57), variant 1, revision 0$"
+ok $? "and decoded: Arm, Cortex-A57, variant 1, revision 0"
+cap a64fx cpu.arm64_midr detail | grep -q "^implementer 0x46 (Fujitsu), part 0x001 (A64FX), "
+ok $? "a64fx: Fujitsu's A64FX"
+cap el1-ec2 cpu.arm64_midr detail | grep -q "part 0xd0c (Neoverse N1)"
+ok $? "a Graviton2's MIDR: Neoverse N1"
+is "$(cap garbage cpu.arm64_midr)" null "a MIDR file that is not a register value: unknown"
+
+# the fix for EL1 follows where the host is
+cap el1 kernel.arm64_boot_el fix | grep -q "the firmware or boot loader entered the kernel at EL1"
+ok $? "EL1 on a machine: the firmware's to fix"
+is "$(cap el1-ec2 env.is_guest)" true "EC2's DMI: a virtual machine"
+cap el1-ec2 kernel.arm64_boot_el fix | grep -q "bare-metal arm64 instance (AWS: a Graviton .metal size)"
+ok $? "EL1 in an EC2 VM: a .metal instance, not the firmware" || diag "$(cap el1-ec2 kernel.arm64_boot_el fix)"
+
+# the rows of ARM guests were judged for an x86 host (emulation): here they run under this
+# host's KVM, which virtcap does not judge yet: unknown, never an emulator's "no"
+row() { jget "$tmp/$1.json" "d['matrix']['$2']['$3']"; }
+is "$(row a57 arm64 verdict)/$(row a57 arm64 blocked_by)/$(row a57 arm32 verdict)" "unknown/kernel.arch/unknown" \
+	"an arm64 host: the arm64 and arm32 rows unknown, blocked by the kernel's architecture"
+timeout 20 "$VIRTCAP" --root "$tmp/a57" advise arm64 --no-color 2>/dev/null | tr '\n' ' ' | tr -s ' ' |
+	grep -q "Whether it can run here is unknown: this is an ARM host, where it runs under KVM"
+ok $? "advise arm64 says the same"
+
+# an x86 host has none of them
+intel_kvm_host "$tmp/x86" 6.1.0-27-amd64
+probe_root "$tmp/x86"
+is "$(jget "$tmp/x86.json" "len([k for k in d['capabilities'] if k.startswith(('cpu.arm64_', 'kernel.arm64_'))])")" 0 \
+	"an x86 host has no arm64 findings"
+done_testing
