@@ -249,17 +249,28 @@ static int write_nfd(const struct report *r, const char *dir)
 /* --foreign: other architectures' programs through binfmt_misc, and their kernels booted
  * (prove: with this host's own beside them, to compare; advise needs only theirs); a captured
  * root's say "not run" */
-static int run_foreign(struct session *s, bool compare)
+static int run_foreign(struct session *s, const char *names, bool compare)
 {
 	char lab_sh[4200];
 	int rc;
 
-	if (!s->o.foreign || !s->live)
+	if (!names || !s->live)
 		return 0;
-	rc = foreign_prove(s->r, s->o.foreign);
+	rc = foreign_prove(s->r, names);
 	if (!rc && self_script_path("lab.sh", lab_sh, sizeof(lab_sh)) == 0)
-		rc = foreign_boot(s->r, s->o.foreign, lab_sh, compare);
+		rc = foreign_boot(s->r, names, lab_sh, compare);
 	return rc;
+}
+
+/* Whether the comma-separated list has id, whole */
+static bool list_has(const char *list, const char *id)
+{
+	size_t n = strlen(id);
+
+	for (const char *q = list; q && *q; q += strcspn(q, ","), q += *q == ',')
+		if (strcspn(q, ",") == n && !strncmp(q, id, n))
+			return true;
+	return false;
 }
 
 /* (none), probe, prove: the report, after the proofs unless the probe alone was asked */
@@ -272,7 +283,7 @@ static int cmd_report(struct session *s)
 	for (int i = 0; !rc && i < o->nstacks; i++)
 		rc = cli_run_stack(s->r, o->stacks[i], s->live);
 	if (!rc)
-		rc = run_foreign(s, true);
+		rc = run_foreign(s, o->foreign, true);
 	if (rc)
 		return status_of(rc);
 	if (o->nfd && strcmp(o->nfd, "-") && (rc = write_nfd(s->r, o->nfd)))
@@ -310,6 +321,13 @@ static int cmd_check(struct session *s)
 	if (advice_required_proofs(o->requires, only, sizeof(only)) &&
 	    cli_run_proofs(s->r, only, o->timeout_ms, !o->timeout_given, s->live))
 		return CLI_EXIT_USAGE;
+	/* and arm64, arm32 on their kernel's boot under emulation, as the matrix's rows */
+	const char *arm = list_has(o->requires, "arm64") && list_has(o->requires, "arm32") ?
+			  "arm64,armhf" : list_has(o->requires, "arm64") ? "arm64"
+			  : list_has(o->requires, "arm32") ? "armhf" : NULL;
+
+	if (run_foreign(s, arm, false))
+		return CLI_EXIT_USAGE;
 
 	int result = cli_check(s->r, o->requires, &co, stdout);
 
@@ -331,7 +349,7 @@ static int cmd_advise(struct session *s)
 				      s->live) : 0;
 
 	if (!rc)	/* advise arm64 --foreign arm64: judged on the boot, as the matrix is */
-		rc = run_foreign(s, false);
+		rc = run_foreign(s, s->o.foreign, false);
 	if (!rc)
 		rc = cli_advise(s->r, s->o.guest, s->o.json, locale_is_utf8(), stdout);
 	return status_of(rc);
