@@ -109,14 +109,20 @@ int probe_arm64(struct probe_ctx *ctx, struct report *r)
 		return 0;
 	midr_cap(ctx, r, &rc);
 
-	if (el) {
+	if (el && strcmp(el, "EL1") && strcmp(el, "EL2") && strcmp(el, "inconsistent")) {
+		/* a captured root's fact: believed only as the kernel writes it */
+		rc |= report_cap_unknown(r, CAP_KERNEL_ARM64_BOOT_EL, "kernel log", "not a level the "
+					 "kernel writes");
+		el = NULL;
+		boot_told = false;	/* nor is AArch32's absence then told */
+	} else if (el) {
 		rc |= report_cap_str(r, CAP_KERNEL_ARM64_BOOT_EL, el, "kernel log: CPU: All CPU(s) "
 				     "started at ...", "%s", !strcmp(el, "EL2") ? "the kernel was "
 				     "entered at EL2, where a hypervisor runs" : "the kernel was not "
 				     "entered at EL2 on every CPU: KVM cannot run");
 		if (strcmp(el, "EL2"))
 			rc |= report_cap_fix(r, CAP_KERNEL_ARM64_BOOT_EL, "%s", el1_fix(r));
-	} else {
+	} else if (!report_cap(r, CAP_KERNEL_ARM64_BOOT_EL)) {
 		rc |= report_cap_unknown(r, CAP_KERNEL_ARM64_BOOT_EL, "kernel log", "%s", boot_told ?
 					 "the boot's log does not say" : "the kernel log does not "
 					 "reach back to the boot, or could not be read (root can)");

@@ -45,6 +45,7 @@ root_kernel "$tmp/lost" 6.1.0-57-arm64 aarch64
 root_fact "$tmp/lost" klog.status ok
 root_fact "$tmp/lost" klog.oldest 86400.5
 arm64_root "$tmp/garbage" vhe-max "not a register"
+sed -i 's/^klog.arm64_started_at=.*/klog.arm64_started_at=EL3x/' "$tmp/garbage/.virtcap/facts"
 
 for r in max a57 a64fx el1 el1-ec2 lost garbage; do probe_root "$tmp/$r"; done
 cap() { jget "$tmp/$1.json" "d['capabilities']['$2'].get('${3:-value}')"; }
@@ -67,6 +68,8 @@ ok $? "a64fx: Fujitsu's A64FX"
 cap el1-ec2 cpu.arm64_midr detail | grep -q "part 0xd0c (Neoverse N1)"
 ok $? "a Graviton2's MIDR: Neoverse N1"
 is "$(cap garbage cpu.arm64_midr)" null "a MIDR file that is not a register value: unknown"
+is "$(cap garbage kernel.arm64_boot_el)/$(cap garbage cpu.arm64_el1_aarch32)" "null/true" \
+	"a boot level the kernel never writes: unknown, and nothing concluded from it"
 
 # the fix for EL1 follows where the host is
 cap el1 kernel.arm64_boot_el fix | grep -q "the firmware or boot loader entered the kernel at EL1"
