@@ -37,7 +37,8 @@ void usage(FILE *out)
 	      "  check --require ID,... | --profile NAME [--tap] [--junit FILE] [--ci github|none]\n"
 	      "                     CI gate: exit 0 when every requirement holds, 1 when one\n"
 	      "                     does not, 2 on error; IDs: the matrix rows, kvm, no-kvm,\n"
-	      "                     sev-snp, tdx; --list-profiles shows the profiles\n"
+	      "                     sev-snp, tdx; --list-profiles shows the profiles;\n"
+	      "                     --foreign ARCH: boot what arm64, arm32 are judged on\n"
 	      "  fleet [--format text|csv|markdown|html] [--output FILE] FILE|DIR...\n"
 	      "                     merge many hosts' --json reports into one matrix\n"
 	      "  advise GUEST       what GUEST needs, what holds here, the first thing to fix and\n"
@@ -244,8 +245,9 @@ static int check_command(struct options *o, int argc, char **argv, const char *c
 		fprintf(stderr, "virtcap: --stack belongs to virtcap prove\n");
 		return -EINVAL;
 	}
-	if (o->foreign && strcmp(o->command, "prove") && strcmp(o->command, "advise")) {
-		fprintf(stderr, "virtcap: --foreign belongs to virtcap prove (and advise)\n");
+	if (o->foreign && strcmp(o->command, "prove") && strcmp(o->command, "advise") &&
+	    strcmp(o->command, "check")) {
+		fprintf(stderr, "virtcap: --foreign belongs to virtcap prove (and advise, check)\n");
 		return -EINVAL;
 	}
 	if (!strcmp(o->command, "snapshot") && !o->snapshot_out) {

@@ -101,7 +101,7 @@ timeout 20 "$VIRTCAP" prove --foreign sparc --json >/dev/null 2>"$tmp/bad.err"
 is "$?/$(cat "$tmp/bad.err")" "2/virtcap: --foreign: no architecture named 'sparc' (known: aarch64 or arm64, arm or armhf, riscv64, all)" \
 	"an unknown architecture: exit 2, named"
 timeout 20 "$VIRTCAP" probe --foreign all >/dev/null 2>"$tmp/bad.err"
-is "$?/$(cat "$tmp/bad.err")" "2/virtcap: --foreign belongs to virtcap prove (and advise)" "--foreign outside prove and advise: exit 2"
+is "$?/$(cat "$tmp/bad.err")" "2/virtcap: --foreign belongs to virtcap prove (and advise, check)" "--foreign outside prove, advise and check: exit 2"
 
 # live, in a binfmt_misc instance of its own: registered as Debian's qemu-user-static does, by
 # a liar that echoes, or not at all
