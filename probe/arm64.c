@@ -50,27 +50,6 @@ static const struct {
 	{ 0xc0, 0xac3, "AmpereOne" }, { 0x61, 0x022, "M1 Icestorm" }, { 0x61, 0x023, "M1 Firestorm" },
 };
 
-/* KVM/arm64's words for its mode at boot ("kvm [1]: ..."), and what each means */
-static const struct {
-	const char *said, *mode, *detail;
-} modes[] = {
-	{ "VHE mode initialized successfully", "vhe", "KVM runs with the kernel at EL2 (VHE)" },
-	{ "Hyp mode initialized successfully", "nvhe", "KVM runs its hypervisor at EL2 "
-	  "beside a kernel at EL1 (nVHE): a CPU without VHE, or kvm-arm.mode=nvhe" },
-	{ "Protected nVHE mode initialized successfully", "protected", "KVM runs protected "
-	  "(pKVM, kvm-arm.mode=protected): the host kernel cannot read its guests' memory" },
-	{ "HYP mode not available", "none", "KVM could not start: the CPUs were not entered "
-	  "at EL2, so there is no /dev/kvm" },
-};
-
-bool probe_arm64_kvm_mode_line(const char *text)
-{
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (!strcmp(text, modes[i].said))
-			return true;
-	return false;
-}
-
 static void midr_cap(struct probe_ctx *ctx, struct report *r, int *rc)
 {
 	char line[64], *end;
@@ -149,6 +128,17 @@ int probe_arm64(struct probe_ctx *ctx, struct report *r)
 					 "reach back to the boot, or could not be read (root can)");
 	}
 
+	static const struct {
+		const char *said, *mode, *detail;
+	} modes[] = {
+		{ "VHE mode initialized successfully", "vhe", "KVM runs with the kernel at EL2 (VHE)" },
+		{ "Hyp mode initialized successfully", "nvhe", "KVM runs its hypervisor at EL2 "
+		  "beside a kernel at EL1 (nVHE): a CPU without VHE, or kvm-arm.mode=nvhe" },
+		{ "Protected nVHE mode initialized successfully", "protected", "KVM runs protected "
+		  "(pKVM, kvm-arm.mode=protected): the host kernel cannot read its guests' memory" },
+		{ "HYP mode not available", "none", "KVM could not start: the CPUs were not entered "
+		  "at EL2, so there is no /dev/kvm" },
+	};
 	bool named = false;
 
 	for (size_t i = 0; mode && i < sizeof(modes) / sizeof(modes[0]); i++)

@@ -56,6 +56,10 @@ static void klog_denial(struct facts *f, const char *text)
  */
 static void klog_arm64(struct facts *f, const char *text)
 {
+	static const char *const modes[] = {
+		"VHE mode initialized successfully", "Hyp mode initialized successfully",
+		"Protected nVHE mode initialized successfully", "HYP mode not available",
+	};
 	const char *kvm = !strncmp(text, "kvm [", 5) ? strstr(text, "]: ") : NULL;
 
 	if (!strncmp(text, "CPU: All CPU(s) started at ", 27))
@@ -67,8 +71,9 @@ static void klog_arm64(struct facts *f, const char *text)
 	if (!kvm)
 		return;
 	kvm += 3;
-	if (probe_arm64_kvm_mode_line(kvm))	/* the words probe/arm64.c reads */
-		facts_set(f, "klog.kvm_arm_mode", "%s", kvm);
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(kvm, modes[i]))
+			facts_set(f, "klog.kvm_arm_mode", "%s", modes[i]);
 	if (!strncmp(kvm, "IPA Size Limit: ", 16))
 		facts_set(f, "klog.kvm_arm_ipa", "%.16s", kvm + 16);
 }

@@ -129,9 +129,6 @@ int probe_osvirt(struct probe_ctx *ctx, struct report *r);		/* probe/osvirt.c */
 int probe_confidential(struct probe_ctx *ctx, struct report *r);	/* probe/confidential.c */
 int probe_xen(struct probe_ctx *ctx, struct report *r);		/* probe/xen.c */
 int probe_arm64(struct probe_ctx *ctx, struct report *r);	/* probe/arm64.c */
-/* Whether a kernel log line's text after "kvm [N]: " is KVM/arm64's word for its mode, one
- * that probe_arm64 reads (probe/klog.c keeps it) */
-bool probe_arm64_kvm_mode_line(const char *text);
 int probe_environment(struct probe_ctx *ctx, struct report *r);		/* probe/environment.c */
 
 #endif
