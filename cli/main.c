@@ -262,7 +262,6 @@ static int run_foreign(struct session *s, const char *names, bool compare)
 	return rc;
 }
 
-
 /* (none), probe, prove: the report, after the proofs unless the probe alone was asked */
 static int cmd_report(struct session *s)
 {

@@ -176,13 +176,11 @@ static void row_reason(const struct report *r, const struct guest_advice *a,
 {
 	size_t used;
 
-	if (j->decisive < 0 && j->verdict == VERDICT_UNKNOWN) {	/* judged on no step */
-		snprintf(buf, len, "%s", j->reason ? j->reason : "not known");
-		return;
-	}
-	if (j->decisive >= 0 && a->emulation_proof) {
-		/* what it needs is a tool, or its boot: the finding says it whole, and how to
-		 * run the boot (advise has the steps' words) */
+	/* judged on no step (an ARM host's own), or a guest of another architecture whose
+	 * tool or boot decides: the finding says it whole, and how to run the boot (advise has
+	 * the steps' words) */
+	if ((j->decisive < 0 && j->verdict == VERDICT_UNKNOWN) ||
+	    (j->decisive >= 0 && a->emulation_proof)) {
 		snprintf(buf, len, "%s", j->reason ? j->reason : "not known");
 		return;
 	}
