@@ -181,16 +181,22 @@ static const char *without_registers(const struct out *o, const char *reason, ch
  * the matrix shows and -v spells out; an operating system's row is always named, someone
  * looks for it.
  */
+/* A row that runs (yes, or by emulation) has no paragraph, so none may be referred to */
+static bool runs(enum verdict v)
+{
+	return v == VERDICT_YES || v == VERDICT_EMULATION;
+}
+
 static bool print_blocker(const struct out *o, const struct report *r, int k)
 {
 	const struct matrix_row *row = &r->matrix[k];
 	char trimmed[2048];
 	int same = -1;
 
-	if (row->verdict == VERDICT_YES || row->verdict == VERDICT_EMULATION)
+	if (runs(row->verdict))
 		return false;
 	for (int j = 0; j < k && same < 0; j++)
-		if (row->reason && r->matrix[j].reason && r->matrix[j].verdict != VERDICT_YES &&
+		if (row->reason && r->matrix[j].reason && !runs(r->matrix[j].verdict) &&
 		    (!strcmp(row->reason, r->matrix[j].reason) ||
 		     (guest_kind_is_os(j) && ends_with(r->matrix[j].reason, row->reason))))
 			same = j;	/* an OS row ends with the reason of the row it fails at */
@@ -209,7 +215,7 @@ static bool print_blocker(const struct out *o, const struct report *r, int k)
 	int first = k;	/* one fix often unblocks many rows: spelt out once */
 
 	for (int j = 0; j < k; j++)
-		if (r->matrix[j].verdict != VERDICT_YES && r->matrix[j].fix &&
+		if (!runs(r->matrix[j].verdict) && r->matrix[j].fix &&
 		    !strcmp(r->matrix[j].fix, row->fix)) {
 			first = j;
 			break;
@@ -538,7 +544,7 @@ static void print_more(const struct out *o, const struct report *r,
 		bool shown = false;
 
 		for (int k = 0; k < GUEST_KIND_COUNT && !shown; k++)
-			shown = !omitted[k] && r->matrix[k].verdict != VERDICT_YES &&
+			shown = !omitted[k] && !runs(r->matrix[k].verdict) &&
 				r->matrix[k].blocked_by && !strcmp(r->matrix[k].blocked_by,
 								   r->caps[i].id);
 		more += r->caps[i].fix && !shown;
