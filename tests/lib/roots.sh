@@ -160,7 +160,7 @@ intel_msrs() {	# ROOT FEATURE_CONTROL: VMX capability MSRs of a Skylake server
 # exit 0 and nothing on stderr (a captured root, however odd, is not an error to report)
 probe_root() {
 	_pr=$1; shift
-	"$VIRTCAP" --root "$_pr" "$@" --json >"$_pr.json" 2>"$_pr.err"
+	timeout 60 "$VIRTCAP" --root "$_pr" "$@" --json >"$_pr.json" 2>"$_pr.err"
 	is "$? $(wc -c <"$_pr.err")" "0 0" "$(basename "$_pr"): probed, exit 0, nothing on stderr"
 	[ -s "$_pr.err" ] && diag "$(head -5 "$_pr.err")"
 	return 0
