@@ -15,10 +15,16 @@ const struct foreign_arch foreign_arches[] = {
 	  CAP_BINFMT_RISCV64_RUNS, foreign_program_riscv64, foreign_program_riscv64_end, { 0 },
 	  "Debian 12, whose kernels the lab pins, has no riscv64 kernel (an official architecture "
 	  "from Debian 13)" },
-	{ "ppc64le", NULL, ELF_CLASS64, ELF_LSB, 21, CAP_BINFMT_PPC64LE, NULL, NULL, NULL, { 0 },
-	  "virtcap does not boot ppc64le kernels yet" },
-	{ "s390x", NULL, ELF_CLASS64, ELF_MSB, 22, CAP_BINFMT_S390X, NULL, NULL, NULL, { 0 },
-	  "virtcap does not boot s390x kernels yet" },
+	/* POWER's pseries machine (its SLOF firmware comes with QEMU) and its hypervisor console */
+	{ "ppc64le", "ppc64le", ELF_CLASS64, ELF_LSB, 21, CAP_BINFMT_PPC64LE,
+	  CAP_BINFMT_PPC64LE_RUNS, foreign_program_ppc64le, foreign_program_ppc64le_end,
+	  { "qemu-system-ppc64", "qemu-system-ppc", "ppc64el", { "-M", "pseries" }, "hvc0",
+	    CAP_FOREIGN_PPC64LE_BOOT, CAP_FOREIGN_PPC64LE_BOOT_MS }, NULL },
+	/* IBM Z's virtio machine; its first serial port is the SCLP line console */
+	{ "s390x", "s390x", ELF_CLASS64, ELF_MSB, 22, CAP_BINFMT_S390X, CAP_BINFMT_S390X_RUNS,
+	  foreign_program_s390x, foreign_program_s390x_end,
+	  { "qemu-system-s390x", "qemu-system-misc", "s390x", { "-M", "s390-ccw-virtio" },
+	    "ttysclp0", CAP_FOREIGN_S390X_BOOT, CAP_FOREIGN_S390X_BOOT_MS }, NULL },
 };
 
 const size_t foreign_arch_count = sizeof(foreign_arches) / sizeof(foreign_arches[0]);

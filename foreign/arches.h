@@ -16,6 +16,8 @@
 extern const unsigned char foreign_program_aarch64[], foreign_program_aarch64_end[];
 extern const unsigned char foreign_program_arm[], foreign_program_arm_end[];
 extern const unsigned char foreign_program_riscv64[], foreign_program_riscv64_end[];
+extern const unsigned char foreign_program_ppc64le[], foreign_program_ppc64le_end[];
+extern const unsigned char foreign_program_s390x[], foreign_program_s390x_end[];
 
 #define ELF_CLASS32 1
 #define ELF_CLASS64 2

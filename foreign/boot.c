@@ -54,7 +54,7 @@ static int boot_one(const char *lab_sh, const struct foreign_boot *b, const unsi
 		snprintf(said, len, "%s", why);
 		return 0;
 	}
-	snprintf(pattern, sizeof(pattern), "%s/boot/vmlinuz-*", root);
+	snprintf(pattern, sizeof(pattern), "%s/boot/vmlinu[xz]-*", root);	/* powerpc: vmlinux */
 	if (!lab_first_match(pattern, vmlinuz, sizeof(vmlinuz))) {
 		snprintf(said, len, "no kernel in the lab's cache (%.200s)", root);
 		return 0;

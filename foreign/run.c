@@ -31,7 +31,7 @@ static const struct {
 	const char *alias, *name;
 } aliases[] = {
 	{ "arm64", "aarch64" }, { "armhf", "arm" }, { "arm32", "arm" }, { "armv7", "arm" },
-	{ "risc-v", "riscv64" },
+	{ "risc-v", "riscv64" }, { "ppc64el", "ppc64le" }, { "powerpc64le", "ppc64le" },
 };
 
 static const struct foreign_arch *arch_named(const char *name, size_t len)
@@ -69,7 +69,8 @@ int foreign_check_names(const char *names, char *err, size_t errlen)
 
 		if (!len || (!(len == 3 && !strncmp(s, "all", 3)) && !arch_named(s, len))) {
 			snprintf(err, errlen, "--foreign: no architecture named '%.*s' (known: "
-				 "aarch64 or arm64, arm or armhf, riscv64, all)",
+				 "aarch64 or arm64, arm or armhf, riscv64, ppc64le or ppc64el, s390x, "
+				 "all)",
 				 (int)(len > 32 ? 32 : len), s);
 			return -EINVAL;
 		}

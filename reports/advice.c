@@ -109,6 +109,16 @@ static const char *step_says(const struct report *r, const struct guest_advice *
 	return "no VT-x/AMD-V needed: this KVM is PVM";
 }
 
+/* An ARM operating system asked of an ARM host: its own architecture, not an emulator's */
+static bool arm_guest_on_arm_host(const struct report *r, const struct guest_advice *a)
+{
+	bool arm_guest = a->emulation_proof && (!strcmp(a->emulation_proof, CAP_FOREIGN_ARM64_BOOT) ||
+						!strcmp(a->emulation_proof, CAP_FOREIGN_ARM32_BOOT));
+
+	return arm_guest && r->kernel_arch && (!strcmp(r->kernel_arch, "aarch64") ||
+					       !strncmp(r->kernel_arch, "arm", 3));
+}
+
 static void judge(const struct report *r, const struct guest_advice *a,
 		  struct advice_judgement *j, bool probe)
 {
@@ -126,8 +136,7 @@ static void judge(const struct report *r, const struct guest_advice *a,
 	}
 	j->verdict = first_bad >= 0 ? VERDICT_NO : first_unknown >= 0 ? VERDICT_UNKNOWN
 		     : a->emulation_proof ? VERDICT_EMULATION : VERDICT_YES;
-	if (a->emulation_proof && r->kernel_arch && (!strcmp(r->kernel_arch, "aarch64") ||
-						     !strncmp(r->kernel_arch, "arm", 3))) {
+	if (arm_guest_on_arm_host(r, a)) {
 		/* the chain is an x86 host's: on an ARM host these run under its own KVM, whose
 		 * judgement (issue 28) is not built yet; unknown, never an emulator's no */
 		j->verdict = VERDICT_UNKNOWN;
@@ -255,6 +264,8 @@ static void binfmt_said(const struct report *r, const char *alt, char *out, size
 		{ advice_binfmt_aarch64, CAP_BINFMT_AARCH64, CAP_BINFMT_AARCH64_RUNS },
 		{ advice_binfmt_arm, CAP_BINFMT_ARM, CAP_BINFMT_ARM_RUNS },
 		{ advice_binfmt_riscv64, CAP_BINFMT_RISCV64, CAP_BINFMT_RISCV64_RUNS },
+		{ advice_binfmt_ppc64le, CAP_BINFMT_PPC64LE, CAP_BINFMT_PPC64LE_RUNS },
+		{ advice_binfmt_s390x, CAP_BINFMT_S390X, CAP_BINFMT_S390X_RUNS },
 	};
 
 	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++) {

@@ -41,6 +41,10 @@ const char advice_binfmt_arm[] = "for armhf Linux programs: containers, their pr
 	"through binfmt_misc by QEMU's user-mode emulation";
 const char advice_binfmt_riscv64[] = "for riscv64 Linux programs: containers, their programs run "
 	"through binfmt_misc by QEMU's user-mode emulation";
+const char advice_binfmt_ppc64le[] = "for ppc64le Linux programs: containers, their programs run "
+	"through binfmt_misc by QEMU's user-mode emulation";
+const char advice_binfmt_s390x[] = "for s390x Linux programs: containers, their programs run "
+	"through binfmt_misc by QEMU's user-mode emulation";
 
 const struct guest_advice advice_table[] = {
 	{ "dos", "a 16-bit real-mode guest (DOS, old boot loaders)", GUEST_REAL16,
@@ -124,6 +128,22 @@ const struct guest_advice advice_table[] = {
 	  { "an arm64 host whose cores still run AArch32 at EL1 (Cortex-A72 and older: a "
 	    "Raspberry Pi 4) runs it under KVM; many newer cores (Neoverse V1/N2, Apple's) do not",
 	    advice_binfmt_arm }, CAP_FOREIGN_ARM32_BOOT },
+	{ "ppc64le", "a 64-bit little-endian POWER operating system (Debian's ppc64el, RHEL or "
+	  "SUSE for POWER9/10): on this host by emulation only", GUEST_LONG64,
+	  { CAP_STEP(CAP_TOOLS_QEMU_PPC64, "QEMU for POWER guests is installed "
+		     "(qemu-system-ppc64, -M pseries, with its SLOF firmware)"),
+	    CAP_STEP(CAP_FOREIGN_PPC64LE_BOOT, "a ppc64le Linux kernel reaches its init under "
+		     "that emulation here (virtcap prove --foreign ppc64le boots one, timed)") },
+	  { "a POWER8 or newer host (IBM Power, Raptor Talos) runs it under KVM (kvm_hv)",
+	    advice_binfmt_ppc64le }, CAP_FOREIGN_PPC64LE_BOOT },
+	{ "s390x", "an IBM Z operating system (s390x, big-endian): on this host by emulation only",
+	  GUEST_LONG64,
+	  { CAP_STEP(CAP_TOOLS_QEMU_S390X, "QEMU for IBM Z guests is installed "
+		     "(qemu-system-s390x, -M s390-ccw-virtio)"),
+	    CAP_STEP(CAP_FOREIGN_S390X_BOOT, "an s390x Linux kernel reaches its init under "
+		     "that emulation here (virtcap prove --foreign s390x boots one, timed)") },
+	  { "an IBM Z or LinuxONE partition runs it under KVM at native speed",
+	    advice_binfmt_s390x }, CAP_FOREIGN_S390X_BOOT },
 	{ "riscv64", "a 64-bit RISC-V operating system: on this x86-64 host by emulation only",
 	  GUEST_LONG64,
 	  { CAP_STEP(CAP_TOOLS_QEMU_RISCV64, "QEMU for riscv64 guests is installed "
@@ -163,7 +183,9 @@ static const struct {
 	{ "win10", "windows10" }, { "nested", "hypervisor" }, { "wsl2", "hypervisor" },
 	{ "docker", "container" }, { "podman", "container" }, { "passthrough", "gpu" },
 	{ "aarch64", "arm64" }, { "raspberrypi", "arm64" }, { "armhf", "arm32" },
-	{ "armv7", "arm32" }, { "risc-v", "riscv64" },
+	{ "armv7", "arm32" }, { "risc-v", "riscv64" }, { "ppc64el", "ppc64le" },
+	{ "power", "ppc64le" }, { "powerpc64le", "ppc64le" }, { "s390", "s390x" },
+	{ "ibmz", "s390x" }, { "zlinux", "s390x" },
 	{ "vfio", "gpu" }, { "dom0", "xen" }, { "xen-dom0", "xen" },
 };
 

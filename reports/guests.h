@@ -44,7 +44,8 @@ extern const char advice_emulation[];
 extern const char advice_pvm[];	/* told with whether this host can be a PVM host */
 extern const char advice_virgl[];	/* told with whether this host has a GPU to draw with */
 /* told with this host's binfmt_misc registration for each, and its proof */
-extern const char advice_binfmt_aarch64[], advice_binfmt_arm[], advice_binfmt_riscv64[];
+extern const char advice_binfmt_aarch64[], advice_binfmt_arm[], advice_binfmt_riscv64[],
+	advice_binfmt_ppc64le[], advice_binfmt_s390x[];
 
 extern const struct guest_advice advice_table[];
 extern const size_t advice_count;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "reports/caps.h"
+#include "reports/guests.h"
 #include "reports/report.h"
 #include "reports/text.h"
 #include "version.h"
@@ -90,6 +91,17 @@ static void print_disagreements(const struct out *o, const struct report *r)
 	}
 }
 
+/* Whether row k has its line: not a seldom-asked architecture's whose emulator is missing (the
+ * first step of its chain, which is then what blocks it), unless -v asks for everything */
+static bool row_shown(const struct out *o, const struct report *r, int k)
+{
+	const struct guest_advice *a = advice_for_row((enum guest_kind)k);
+	const char *by = r->matrix[k].blocked_by;
+
+	return o->opts->verbose || !guest_kind_if_installed(k) || !a ||
+	       a->steps[0].kind != ADVICE_CAP || !by || strcmp(by, a->steps[0].cap);
+}
+
 /* A layer's cell: a mark, coloured; ASCII where the terminal is not UTF-8. */
 static const char *layer_mark(const struct out *o, enum layer_state s, const char **colour)
 {
@@ -122,6 +134,8 @@ static void print_matrix(const struct out *o, const struct report *r)
 	for (int k = 0; k < GUEST_KIND_COUNT; k++) {
 		const struct matrix_row *row = &r->matrix[k];
 
+		if (!row_shown(o, r, k))
+			continue;
 		if (k == GUEST_REAL16)	/* after the operating systems, what they rest on */
 			fprintf(o->f, "  %sthe capabilities they rest on:%s\n", paint(o, ANSI_DIM),
 				paint(o, ANSI_RESET));
@@ -193,7 +207,7 @@ static bool print_blocker(const struct out *o, const struct report *r, int k)
 	char trimmed[2048];
 	int same = -1;
 
-	if (runs(row->verdict))
+	if (runs(row->verdict) || !row_shown(o, r, k))
 		return false;
 	for (int j = 0; j < k && same < 0; j++)
 		if (row->reason && r->matrix[j].reason && !runs(r->matrix[j].verdict) &&

@@ -20,6 +20,8 @@ static const struct {
 	[GUEST_ARM64] = { "arm64", "a 64-bit ARM operating system (AArch64: Raspberry Pi, cloud "
 			   "arm64 images)" },
 	[GUEST_ARM32] = { "arm32", "a 32-bit ARM operating system (armhf)" },
+	[GUEST_PPC64LE] = { "ppc64le", "a 64-bit little-endian POWER operating system (ppc64el)" },
+	[GUEST_S390X] = { "s390x", "an IBM Z operating system (s390x)" },
 	[GUEST_REAL16] = { "real16", "16-bit real mode (DOS, boot loaders)" },
 	[GUEST_PROT32] = { "prot32", "32-bit protected mode" },
 	[GUEST_PAE32] = { "pae32", "32-bit PAE paging" },
@@ -60,6 +62,8 @@ const char *guest_kind_short_title(enum guest_kind k)
 		[GUEST_HYPERVISOR] = "a hypervisor in a VM",
 		[GUEST_ARM64] = "a 64-bit ARM OS",
 		[GUEST_ARM32] = "a 32-bit ARM OS",
+		[GUEST_PPC64LE] = "a POWER OS (ppc64le)",
+		[GUEST_S390X] = "an IBM Z OS (s390x)",
 		[GUEST_REAL16] = "real mode (DOS)",
 		[GUEST_PROT32] = "32-bit protected mode",
 		[GUEST_PAE32] = "32-bit with PAE",

@@ -67,6 +67,8 @@ enum guest_kind {
 	GUEST_HYPERVISOR,
 	GUEST_ARM64,		/* operating systems of other CPU architectures */
 	GUEST_ARM32,
+	GUEST_PPC64LE,
+	GUEST_S390X,
 	GUEST_REAL16,		/* the first capability row */
 	GUEST_PROT32,
 	GUEST_PAE32,
@@ -231,10 +233,17 @@ static inline bool guest_kind_is_os(int k)
 {
 	return k >= GUEST_DOS && k < GUEST_REAL16;
 }
-/* An operating system of another CPU architecture (arm64, arm32): emulation only on x86 */
+/* An operating system of another CPU architecture (arm64, arm32, ppc64le, s390x): emulation
+ * only on x86 */
 static inline bool guest_kind_is_foreign(int k)
 {
-	return k == GUEST_ARM64 || k == GUEST_ARM32;
+	return k >= GUEST_ARM64 && k <= GUEST_S390X;
+}
+/* Of those, the ones people seldom ask about: a line of the table only where their emulator is
+ * installed (reports/human.c); the JSON, the metrics and -v always have them */
+static inline bool guest_kind_if_installed(int k)
+{
+	return k == GUEST_PPC64LE || k == GUEST_S390X;
 }
 /* The guest kind whose id is id, or -1 */
 int guest_kind_from_id(const char *id);

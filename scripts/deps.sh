@@ -53,10 +53,11 @@ CHECK="$CHECK xorriso isolinux syslinux-common"
 # prove --foreign (t103): QEMU's user-mode emulators with their binfmt_misc registrations, and
 # the cross assemblers that build foreign/*.elf again to compare with the tree's
 CHECK="$CHECK qemu-user-static binutils-aarch64-linux-gnu binutils-arm-linux-gnueabihf"
-CHECK="$CHECK binutils-riscv64-linux-gnu"
-# and its kernel boots (t104): QEMU for arm64 and 32-bit ARM, and the arm64 UEFI firmware the
+CHECK="$CHECK binutils-riscv64-linux-gnu binutils-powerpc64le-linux-gnu binutils-s390x-linux-gnu"
+# and its kernel boots (t104): QEMU for arm64 and 32-bit ARM, POWER (qemu-system-ppc) and IBM Z
+# (in qemu-system-misc), and the arm64 UEFI firmware the
 # arm64 row also needs (t104 checks the row's verdict: emulation)
-CHECK="$CHECK qemu-system-arm qemu-efi-aarch64"
+CHECK="$CHECK qemu-system-arm qemu-efi-aarch64 qemu-system-ppc qemu-system-misc"
 
 # make deb: the Debian packaging tools, and lintian to check the package (t019 builds it)
 DEB="dpkg-dev debhelper lintian"

@@ -7,9 +7,9 @@
 # usage: lab.sh [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]
 #               [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json]
 #               [--with-stack] [--disk FILE] [--lockdown] [-- VIRTCAP-ARGS...]
-#        lab.sh [--kernel amd64|i386|arm64|armhf] --show-current-kernel
-#        lab.sh [--kernel amd64|i386|arm64|armhf] --fetch-only   (prints the cached root:
-#               kernel, busybox; arm64 and armhf for prove --foreign)
+#        lab.sh [--kernel amd64|i386|arm64|armhf|ppc64el|s390x] --show-current-kernel
+#        lab.sh [--kernel amd64|i386|arm64|armhf|ppc64el|s390x] --fetch-only   (prints the
+#               cached root: kernel, busybox; the other architectures' for prove --foreign)
 # Kernels (the versions lab-kernels.tsv pins) and busybox come from Debian with `apt-get
 # download` into a cache (never installed);
 # after the first run no network is needed. --with-stack (QEMU engine, amd64) also puts this
@@ -96,7 +96,9 @@ while [ $# -gt 0 ]; do
 		  [ "$engine" = qemu ] || [ "$engine" = bochs ] || die "--engine: qemu or bochs" ;;
 	--cpu) cpu=${2:?--cpu needs a CPU model of the engine}; shift 2 ;;
 	--kernel) kernel=${2:-}; shift 2
-		  case $kernel in amd64|i386|arm64|armhf) ;; *) die "--kernel: amd64 or i386" ;; esac ;;
+		  case $kernel in amd64|i386|arm64|armhf|ppc64el|s390x) ;;
+		  *) die "--kernel: amd64 or i386 (arm64, armhf, ppc64el, s390x: for prove --foreign)" ;;
+		  esac ;;
 	--nested) nested=${2:-}; shift 2
 		  [ "$nested" = 0 ] || [ "$nested" = 1 ] || die "--nested: 0 or 1" ;;
 	--no-kvm-module) kvm_module=0; shift ;;
@@ -194,7 +196,10 @@ pinned() {
 # current_kernel ARCH: the lab-kernels.tsv line for the kernel Debian ships now (to move a pin)
 current_kernel() {
 	a=$1 log=$cache/$1/apt.log
-	case $a in i386) flavour=686-pae ;; armhf) flavour=armmp ;; *) flavour=$a ;; esac
+	case $a in
+	i386) flavour=686-pae ;; armhf) flavour=armmp ;; ppc64el) flavour=powerpc64le ;;
+	*) flavour=$a ;;
+	esac
 	apt_update "$a"
 	image=$(apt_arch apt-cache "$a" depends "linux-image-$flavour" 2>>"$log" |
 		sed -n "s/.*Depends: \(linux-image-[0-9][^ ]*-$flavour\)$/\1/p" | head -1)
@@ -293,7 +298,7 @@ $(tail -5 "$log")"
 	mkdir -p "$cache/$a/root"
 	for d in "$cache/$a"/debs/*.deb; do
 		dpkg-deb --fsys-tarfile "$d" | tar -x -C "$cache/$a/root" --wildcards \
-			--no-wildcards-match-slash './boot/vmlinuz-*' './bin/busybox' \
+			--no-wildcards-match-slash './boot/vmlinuz-*' './boot/vmlinux-*' './bin/busybox' \
 			'./lib/modules/*/kernel/arch/x86/kvm/*.ko' \
 			'./lib/modules/*/kernel/virt/lib/irqbypass.ko' \
 			'./lib/modules/*/kernel/drivers/crypto/ccp/ccp.ko' 2>>"$log" ||
@@ -301,7 +306,7 @@ $(tail -5 "$log")"
 	done
 	device_modules "$deb" "$cache/$a/root"
 	rm -rf "$cache/$a"/debs/*.deb "$cache/$a/lists" "$cache/$a/cache"
-	[ -x "$cache/$a/root/bin/busybox" ] && ls "$cache/$a"/root/boot/vmlinuz-* >/dev/null 2>&1 ||
+	[ -x "$cache/$a/root/bin/busybox" ] && ls "$cache/$a"/root/boot/vmlinu[xz]-* >/dev/null 2>&1 ||
 		die "unpacking $image and busybox-static ($a) failed (disk full?):
 $(tail -5 "$log")"
 	echo "$layout" >"$cache/$a/root/.layout"
@@ -313,7 +318,7 @@ if [ "$show_current" = 1 ]; then
 	exit 0
 fi
 # other architectures' kernels are fetched for prove --foreign, which boots them itself
-case $kernel in arm64|armhf)
+case $kernel in arm64|armhf|ppc64el|s390x)
 	[ "$fetch_only" = 1 ] || die "--kernel $kernel: only with --fetch-only (prove --foreign boots it)" ;;
 esac
 
@@ -329,7 +334,7 @@ trap 'exit 143' TERM
 
 fetch "$kernel"
 root=$cache/$kernel/root
-vmlinuz=$(ls "$root"/boot/vmlinuz-* 2>/dev/null | head -1)
+vmlinuz=$(ls "$root"/boot/vmlinu[xz]-* 2>/dev/null | head -1)	# powerpc's is vmlinux
 [ -n "$vmlinuz" ] || die "no kernel in $root/boot"
 for f in "$root"/lib/modules/*/guest-devices.order; do order_checked "$f"; done
 if [ "$fetch_only" = 1 ]; then	# for prove --stack: the pinned kernel and busybox, no boot

@@ -68,7 +68,7 @@ usage "--smp needs a value (see virtcap --help)" --smp
 usage "--timeout: seconds, from 1 to 9999" --timeout 1e9
 usage "--timeout: seconds, from 1 to 9999" --timeout 0
 usage "--timeout needs a value (see virtcap --help)" --timeout
-usage "--kernel: amd64 or i386" --kernel sparc
+usage "--kernel: amd64 or i386 (arm64, armhf, ppc64el, s390x: for prove --foreign)" --kernel sparc
 usage "--kernel arm64: only with --fetch-only (prove --foreign boots it)" --kernel arm64
 "$VIRTCAP" snapshot >/dev/null 2>&1
 is "$?" 2 "snapshot without an output file exits 2"

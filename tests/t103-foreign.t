@@ -14,14 +14,15 @@ trap 'rm -rf "$tmp"' EXIT
 
 # the shipped programs are what their sources assemble to
 if command -v aarch64-linux-gnu-as >/dev/null && command -v arm-linux-gnueabihf-as >/dev/null &&
-   command -v riscv64-linux-gnu-as >/dev/null && command -v x86_64-linux-gnu-as >/dev/null; then
+   command -v riscv64-linux-gnu-as >/dev/null && command -v x86_64-linux-gnu-as >/dev/null &&
+   command -v powerpc64le-linux-gnu-as >/dev/null && command -v s390x-linux-gnu-as >/dev/null; then
 	mkdir "$tmp/elf" && sh "$top/scripts/foreign.sh" "$tmp/elf"
-	for a in aarch64 arm riscv64 x86_64; do
+	for a in aarch64 arm riscv64 ppc64le s390x x86_64; do
 		cmp -s "$tmp/elf/$a.elf" "$top/foreign/$a.elf"
 		ok $? "foreign/$a.elf is what foreign/$a.S assembles to"
 	done
 else
-	skip 4 "no cross binutils (make deps)"
+	skip 6 "no cross binutils (make deps)"
 fi
 
 # captured roots: registrations as /proc/sys/fs/binfmt_misc shows them
@@ -98,33 +99,36 @@ is "$(cap "$tmp/hostile.json" binfmt.aarch64 detail)" \
 
 # the options
 timeout 20 "$VIRTCAP" prove --foreign sparc --json >/dev/null 2>"$tmp/bad.err"
-is "$?/$(cat "$tmp/bad.err")" "2/virtcap: --foreign: no architecture named 'sparc' (known: aarch64 or arm64, arm or armhf, riscv64, all)" \
+is "$?/$(cat "$tmp/bad.err")" "2/virtcap: --foreign: no architecture named 'sparc' (known: aarch64 or arm64, arm or armhf, riscv64, ppc64le or ppc64el, s390x, all)" \
 	"an unknown architecture: exit 2, named"
 timeout 20 "$VIRTCAP" probe --foreign all >/dev/null 2>"$tmp/bad.err"
 is "$?/$(cat "$tmp/bad.err")" "2/virtcap: --foreign belongs to virtcap prove (and advise, check)" "--foreign outside prove, advise and check: exit 2"
 
 # live, in a binfmt_misc instance of its own: registered as Debian's qemu-user-static does, by
-# a liar that echoes, or not at all
+# a liar that echoes, or not at all. Its PATH has no qemu-system-*: the kernels' boots are
+# t104's, and here they would only add each architecture's boot to every call.
+mkdir "$tmp/bin" && ln -s "$(command -v timeout)" "$tmp/bin/timeout"
 private() {	# REGISTRATIONS-SCRIPT OUT [ARGS]: virtcap ARGS (by default prove --foreign all)
 		# in a binfmt_misc of its own
 	_s=$1 _o=$2; shift 2
 	[ $# -gt 0 ] || set -- prove --only real16 --foreign all --json
 	timeout 120 unshare -U -r -m sh -c 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc &&
-		. "$1" && shift && exec timeout 60 "$@"' - "$_s" "$VIRTCAP" "$@" >"$_o" 2>"$_o.err"
+		. "$1" && shift && PATH=$0 exec timeout 60 "$@"' "$tmp/bin" "$_s" "$VIRTCAP" "$@" \
+		>"$_o" 2>"$_o.err"
 }
 if ! unshare -U -r -m sh -c 'mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc' 2>/dev/null; then
-	skip 9 "no binfmt_misc of a user namespace's own here (Linux 6.7+, user namespaces)"
+	skip 11 "no binfmt_misc of a user namespace's own here (Linux 6.7+, user namespaces)"
 elif ! [ -f /usr/lib/binfmt.d/qemu-aarch64.conf ]; then
-	skip 9 "qemu-user-static is not installed (make deps)"
+	skip 11 "qemu-user-static is not installed (make deps)"
 else
 	cat >"$tmp/qemu.sh" <<'SH'
-for a in aarch64 arm riscv64; do
+for a in aarch64 arm riscv64 ppc64le s390x; do
 	grep '^:' /usr/lib/binfmt.d/qemu-$a.conf >/proc/sys/fs/binfmt_misc/register
 done
 SH
 	private "$tmp/qemu.sh" "$tmp/qemu.json"
 	is "$?" 0 "prove --foreign all, qemu-user-static registered: exit 0" || diag "$(cat "$tmp/qemu.json.err")"
-	for a in aarch64 arm riscv64; do
+	for a in aarch64 arm riscv64 ppc64le s390x; do
 		is "$(cap "$tmp/qemu.json" binfmt.${a}_runs value)" "true" "$a: its program ran and reversed the nonce" ||
 			diag "$(cap "$tmp/qemu.json" binfmt.${a}_runs detail)"
 	done

@@ -1,6 +1,7 @@
 #!/bin/sh
-# prove --foreign's kernel boots: Debian's arm64 and armhf kernels (the lab's pins, fetched and
-# cached by lab.sh) booted under QEMU's emulation of their CPUs to their init, foreign/ARCH.elf,
+# prove --foreign's kernel boots: Debian's arm64, armhf, ppc64el and s390x kernels (the lab's
+# pins, fetched and cached by lab.sh) booted under QEMU's emulation of their CPUs to their init,
+# foreign/ARCH.elf,
 # which must print the kernel command line's nonce back reversed; this host's own kernel beside
 # them under TCG (and KVM where it opens). A liar init (the same program, one lie: it copies the
 # nonce forward) must fail, and an emulator that is not installed is said so, with its package.
@@ -9,20 +10,24 @@ plan_lazy
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
-command -v qemu-system-aarch64 >/dev/null && command -v qemu-system-arm >/dev/null ||
-	skip_all "qemu-system-arm is not installed (make deps)"
+for q in aarch64 arm ppc64 s390x; do
+	command -v qemu-system-$q >/dev/null || skip_all "qemu-system-$q is not installed (make deps)"
+done
 
 cap() { jget "$1" "d['capabilities']['$2'].get('$3')"; }
-TMPDIR=$tmp timeout 900 "$VIRTCAP" prove --only real16 --foreign arm64,armhf --json >"$tmp/boot.json" 2>"$tmp/boot.err"
-is "$?" 0 "prove --foreign arm64,armhf: exit 0" || diag "$(tail -3 "$tmp/boot.err")"
-for row in arm64 arm32; do
+TMPDIR=$tmp timeout 900 "$VIRTCAP" prove --only real16 --foreign all --json >"$tmp/boot.json" 2>"$tmp/boot.err"
+is "$?" 0 "prove --foreign all: exit 0" || diag "$(tail -3 "$tmp/boot.err")"
+for row in arm64 arm32 ppc64le s390x; do
 	is "$(cap "$tmp/boot.json" foreign.${row}_boot value)" "true" "$row: Debian's kernel reached its init and gave the nonce back reversed" ||
 		diag "$(cap "$tmp/boot.json" foreign.${row}_boot detail)"
 	ms=$(cap "$tmp/boot.json" foreign.${row}_boot_ms value)
 	ok "$([ "$ms" -gt 100 ] && [ "$ms" -lt 120000 ]; echo $?)" "$row: boot_ms $ms, between 0.1 s and the 120 s deadline"
 done
-cap "$tmp/boot.json" foreign.arm64_boot detail | grep -q "linux-image-6.1.0-[0-9]*-arm64 reached its init under qemu-system-aarch64"
-ok $? "arm64: the detail names the pinned package and the emulator"
+for pair in arm64:arm64:aarch64 ppc64le:powerpc64le:ppc64 s390x:s390x:s390x; do
+	set -- $(echo "$pair" | tr : ' ')
+	cap "$tmp/boot.json" foreign.$1_boot detail | grep -q "linux-image-6.1.0-[0-9]*-$2 reached its init under qemu-system-$3 "
+	ok $? "$1: the detail names the pinned package and the emulator"
+done
 ms=$(cap "$tmp/boot.json" foreign.x86_tcg_boot_ms value)
 ok "$([ "$ms" -gt 100 ] && [ "$ms" -lt 120000 ]; echo $?)" "x86-64 beside them under TCG: $ms ms" ||
 	diag "$(cap "$tmp/boot.json" foreign.x86_tcg_boot_ms detail)"
@@ -39,7 +44,7 @@ is "$(ls -A "$tmp" | grep -c virtcap-foreign)" 0 "no work directory left behind"
 # and the reason carries the boot's own time (the firmware step needs AAVMF: make deps)
 row() { jget "$1" "d['matrix']['$2']['$3']"; }
 [ -e /usr/share/AAVMF/AAVMF_CODE.fd ] || bail "no AAVMF (qemu-efi-aarch64): make deps"
-for r in arm64 arm32; do
+for r in arm64 arm32 ppc64le s390x; do
 	ms=$(cap "$tmp/boot.json" foreign.${r}_boot_ms value)
 	is "$(row "$tmp/boot.json" $r verdict)/$(row "$tmp/boot.json" $r blocked_by)" "emulation/null" \
 		"matrix row $r: emulation, nothing blocks it" || diag "$(row "$tmp/boot.json" $r reason)"

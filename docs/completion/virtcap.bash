@@ -22,8 +22,8 @@ _virtcap() {
 	local proofs="real16 prot32 pae32 long64 boot smp irq hypercall pio mmio disk nested
 		nested_tdp hostile-spin hostile-triple-fault hostile-unmapped hostile-exit-flood
 		hostile-disk-range liars"
-	local rows="dos os32 os64 hypervisor arm64 arm32 real16 prot32 pae32 long64 boot smp irq
-		hypercall pio mmio disk nested passthrough graphics container"
+	local rows="dos os32 os64 hypervisor arm64 arm32 ppc64le s390x real16 prot32 pae32 long64 boot
+		smp irq hypercall pio mmio disk nested passthrough graphics container"
 
 	cmd=
 	for ((i = 1; i < COMP_CWORD; i++)); do
@@ -42,7 +42,7 @@ _virtcap() {
 	--only) _virtcap_list "$proofs"; return 0 ;;
 	--timeout|--smp) return 0 ;;
 	--stack) _virtcap_list "qemu libvirt"; return 0 ;;
-	--foreign) _virtcap_list "aarch64 arm riscv64 all"; return 0 ;;
+	--foreign) _virtcap_list "aarch64 arm riscv64 ppc64le s390x all"; return 0 ;;
 	--require) _virtcap_list "$rows kvm no-kvm sev-snp tdx"; return 0 ;;
 	--profile)
 		_virtcap_words "$(${COMP_WORDS[0]} check --list-profiles 2>/dev/null |
@@ -67,7 +67,7 @@ _virtcap() {
 		else mapfile -t COMPREPLY < <(compgen -f -- "$cur"); fi ;;
 	advise)
 		if [[ $prev == partition ]]; then mapfile -t COMPREPLY < <(compgen -f -- "${cur:-/dev/}")
-		else _virtcap_words "dos os32 os64 hypervisor windows11 windows10 gpu arm64 arm32 riscv64 xen container partition --prove $options"; fi ;;
+		else _virtcap_words "dos os32 os64 hypervisor windows11 windows10 gpu arm64 arm32 ppc64le s390x riscv64 xen container partition --prove $options"; fi ;;
 	lab) _virtcap_words "--engine --cpu --kernel --nested --no-kvm-module --user --bits --smp
 		--timeout --json --with-stack --disk --lockdown --" ;;
 	snapshot) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
