@@ -64,6 +64,25 @@ static int replace_fixes(struct report *r, const char *type, bool dom0)
 	return rc;
 }
 
+/*
+ * A PV domain's kernel sees the CPUID Xen filters for it, without VT-x/AMD-V, while a program's
+ * own CPUID instruction may still reach the CPU (where Xen has no CPUID faulting: seen in the
+ * lab's dom0, Xen 4.17 under QEMU). So "CPUID has it, the kernel's flags do not" is Xen's doing
+ * here, not the firmware's, whose setting a PV domain cannot see (its MSRs are Xen's too).
+ */
+static int pv_flags_not_firmware(struct report *r)
+{
+	const struct cap *c = report_cap(r, CAP_FW_VIRT_ENABLED);
+
+	if (!c || c->kind != CAP_BOOL || c->b || !c->source ||
+	    strcmp(c->source, "/proc/cpuinfo flags"))
+		return 0;
+	return report_cap_unknown(r, CAP_FW_VIRT_ENABLED, "/proc/cpuinfo flags", "CPUID has "
+				  "VT-x/AMD-V but the kernel's flags do not: Xen hides it from the "
+				  "kernels of its PV domains, so whether the firmware enabled it "
+				  "cannot be seen from here");
+}
+
 int probe_xen(struct probe_ctx *ctx, struct report *r)
 {
 	static const char type_src[] = "/sys/hypervisor/guest_type";
@@ -119,6 +138,8 @@ int probe_xen(struct probe_ctx *ctx, struct report *r)
 	else
 		rc |= report_cap_unknown(r, CAP_ENV_XEN_HVM, caps_src, "not readable");
 
+	if (typed && !strcmp(type, "PV"))
+		rc |= pv_flags_not_firmware(r);
 	if (typed || is_dom0)
 		rc |= replace_fixes(r, typed ? type : "", is_dom0);
 	return rc ? -ENOMEM : 0;

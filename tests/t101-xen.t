@@ -28,13 +28,18 @@ xen_domain() {
 xen_domain "$tmp/dom0" PV control_d; cpu_intel_novmx_guest "$tmp/dom0"; xen_leaf "$tmp/dom0"
 # no CPUID faulting (older CPUs): a PV kernel's programs see the host's CPUID, VT-x and all
 xen_domain "$tmp/dom0-raw" PV control_d; cpu_intel_vmx "$tmp/dom0-raw"; intel_msrs "$tmp/dom0-raw" 0x1
+# neither CPUID faulting nor the msr driver: the kernel's flags (Xen's filtered CPUID) lack vmx
+# while a program's CPUID has it, as in t068's real dom0
+xen_domain "$tmp/dom0-flags" PV control_d; cpu_intel_vmx "$tmp/dom0-flags"
+root_file "$tmp/dom0-flags" proc/cpuinfo "processor	: 0
+flags		: fpu pae msr lm nx hypervisor"
 xen_domain "$tmp/pv" PV ""; cpu_intel_novmx_guest "$tmp/pv"; xen_leaf "$tmp/pv"
 xen_domain "$tmp/pvh" PVH ""; cpu_intel_novmx_guest "$tmp/pvh"; xen_leaf "$tmp/pvh"
 xen_domain "$tmp/hvm" HVM ""; cpu_intel_novmx_guest "$tmp/hvm"; viridian_leaf "$tmp/hvm"
 root_file "$tmp/hvm" sys/class/dmi/id/sys_vendor Xen
 root_file "$tmp/hvm" sys/class/dmi/id/product_name "HVM domU"
 
-for r in dom0 dom0-raw pv pvh hvm; do
+for r in dom0 dom0-raw dom0-flags pv pvh hvm; do
 	timeout 20 "$VIRTCAP" --root "$tmp/$r" --json >"$tmp/$r.json" 2>"$tmp/$r.err"
 	is "$?/$(wc -c <"$tmp/$r.err")" "0/0" "$r: probed"
 	timeout 20 "$VIRTCAP" --root "$tmp/$r" >"$tmp/$r.txt" 2>&1
@@ -58,6 +63,11 @@ for r in dom0 dom0-raw; do
 done
 is "$(cap dom0-raw cpu.vmx value)/$(cap dom0-raw fw.virt_enabled value)" "true/false" \
 	"dom0 without CPUID faulting: VT-x shows, Xen's FEATURE_CONTROL says it is locked off"
+is "$(cap dom0-flags fw.virt_enabled value)/$(cap dom0-flags fw.virt_enabled detail)" \
+	"null/CPUID has VT-x/AMD-V but the kernel's flags do not: Xen hides it from the kernels of its PV domains, so whether the firmware enabled it cannot be seen from here" \
+	"dom0, only the kernel's flags: Xen's doing, not the firmware's (unknown, never 'disabled')"
+is "$(jget "$tmp/dom0-flags.json" "d['matrix']['os64']['blocked_by']")" kernel.kvm_module \
+	"and the OS rows are blocked on the kernel's layer, with Xen's fix"
 
 for r in pv pvh; do
 	t=$(echo "$r" | tr a-z A-Z)
