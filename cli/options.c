@@ -53,7 +53,7 @@ void usage(FILE *out)
 	      "                     boot; --prove boots it read-only and says how far it got\n"
 	      "  lab [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]\n"
 	      "      [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC]\n"
-	      "      [--json] [--with-stack] [--disk FILE] [--lockdown] [-- ARGS]\n"
+	      "      [--json] [--with-stack] [--disk FILE] [--lockdown] [--xen] [-- ARGS]\n"
 	      "                     run virtcap ARGS on real KVM inside an emulated CPU:\n"
 	      "                     QEMU's (AMD SVM) or Bochs's (Intel VMX)\n"
 	      "  snapshot OUT.tar.gz  capture everything the probe reads, for a support ticket\n"

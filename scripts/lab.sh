@@ -6,7 +6,7 @@
 #
 # usage: lab.sh [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]
 #               [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json]
-#               [--with-stack] [--disk FILE] [--lockdown] [-- VIRTCAP-ARGS...]
+#               [--with-stack] [--disk FILE] [--lockdown] [--xen] [-- VIRTCAP-ARGS...]
 #        lab.sh [--kernel amd64|i386|arm64|armhf|ppc64el|s390x] --show-current-kernel
 #        lab.sh [--kernel amd64|i386|arm64|armhf|ppc64el|s390x] --fetch-only   (prints the
 #               cached root: kernel, busybox; the other architectures' for prove --foreign)
@@ -22,7 +22,10 @@
 # boots the kernel locked down (lockdown=integrity, as Secure Boot does) with an out-of-tree
 # driver built on the machine, as DKMS leaves one: /lib/modules/VERSION/updates/dkms/vboxdrv.ko,
 # unsigned (a copy of a Debian module without its signature); init tries to load it, so the
-# kernel refuses it and logs why, before virtcap runs. Exit status: the inner virtcap's, 2 when
+# kernel refuses it and logs why, before virtcap runs. --xen (QEMU engine, amd64) boots Debian's
+# Xen hypervisor (pinned in lab-kernels.tsv as the kernels are) with the lab's kernel as its dom0
+# and xenfs mounted on /proc/xen, as a dom0's init does: virtcap then runs where Xen owns the
+# machine and KVM cannot run. Exit status: the inner virtcap's, 2 when
 # the lab itself fails (with what failed), never a QEMU or temporary file left behind.
 set -eu
 
@@ -41,6 +44,7 @@ fetch_only=0
 with_stack=0
 disk=
 lockdown=0
+xen=0
 # the static binaries: beside this script when installed (PREFIX/lib/virtcap), else at the top
 # of the build tree
 here=$(cd "$(dirname "$0")" && pwd)
@@ -115,6 +119,7 @@ while [ $# -gt 0 ]; do
 	--with-stack) with_stack=1; shift ;;
 	--disk) disk=$2; shift 2 ;;
 	--lockdown) lockdown=1; shift ;;
+	--xen) xen=1; shift ;;
 	--) shift; break ;;
 	*) die "unknown option '$1' (see virtcap --help)" ;;
 	esac
@@ -122,6 +127,9 @@ done
 [ "$kernel" = i386 ] && bits=32
 [ "$with_stack" = 0 ] || { [ "$engine" = qemu ] && [ "$kernel" = amd64 ]; } ||
 	die "--with-stack: the QEMU engine and the amd64 kernel (it carries this host's QEMU)"
+[ "$xen" = 0 ] || { [ "$engine" = qemu ] && [ "$kernel" = amd64 ] && [ "$with_stack" = 0 ] &&
+	[ -z "$disk" ]; } ||
+	die "--xen: the QEMU engine and the amd64 kernel, without --with-stack and --disk"
 if [ -n "$disk" ]; then
 	{ [ "$engine" = qemu ] && [ "$kernel" = amd64 ]; } ||
 		die "--disk: the QEMU engine and the amd64 kernel (its virtio modules)"
@@ -153,7 +161,10 @@ case ${VIRTCAP_BENCH_EXITS:-1} in
 esac
 # the engine's defaults: a CPU with the extension and its second-level paging; a deadline that
 # leaves room for the engine's boot (Bochs decompresses the kernel at ~65 emulated MIPS)
+# (--xen: qemu64 with SVM, since on EPYC and max dom0's PV kernel crashed at its first
+# instructions under Xen 4.17 and TCG, seen on 2026-12-07; on qemu64 it boots in 13 s)
 if [ "$engine" = qemu ]; then
+	[ "$xen" = 0 ] || : "${cpu:=qemu64,+svm,+npt}"
 	: "${cpu:=EPYC,+svm,+npt}" "${timeout:=120}" "${smp:=2}"
 	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing: run make deps"
 else
@@ -217,10 +228,10 @@ $(tail -5 "$log")"
 # ISO 9660, the floppy with FAT, the virtio-gpu display; and tun, which the lab itself loads for --with-stack's tap
 # device. fetch unpacks them with everything their own depends= names.
 guest_device_modules="virtio_pci virtio_blk virtio_net 9pnet_virtio 9p virtiofs ahci sr_mod
-	isofs floppy vfat nls_cp437 nls_utf8 nls_ascii tun virtio_gpu"
-# the layout of the cache's root: a cache made before the device modules (2), tun (3) or
-# virtio_gpu (4) fetches again
-layout=4
+	isofs floppy vfat nls_cp437 nls_utf8 nls_ascii tun virtio_gpu xenfs"
+# the layout of the cache's root: a cache made before the device modules (2), tun (3),
+# virtio_gpu (4) or xenfs (5, for --xen's dom0) fetches again
+layout=5
 
 # modinfo_depends KO: the modules KO needs, from its .modinfo section (no tool needed)
 modinfo_depends() {
@@ -313,6 +324,32 @@ $(tail -5 "$log")"
 	echo "$image $version" >"$cache/$a/root/.complete"
 }
 
+# fetch_xen: Debian's Xen hypervisor, the version lab-kernels.tsv pins (its row "xen"), in
+# $cache/xen/xen: uncompressed, since QEMU's multiboot loader takes an ELF file and no gzip
+fetch_xen() {
+	log=$cache/xen/apt.log
+	set -- $(pinned xen)
+	[ $# -eq 3 ] || die "$pins has no Xen hypervisor (its row xen)"
+	[ "$(cat "$cache/xen/.complete" 2>/dev/null)" = "$1 $2" ] && [ -s "$cache/xen/xen" ] &&
+		return 0
+	rm -rf "$cache/xen"
+	mkdir -p "$cache/xen/debs" || die "cannot make $cache/xen"
+	apt_update amd64	# Xen's lists are amd64's: removed again below, as fetch does
+	(cd "$cache/xen/debs" && apt_arch apt-get amd64 download "$1=$2" >>"$log" 2>&1) ||
+		die "cannot download the pinned Xen $1 $2: Debian may have dropped it (move its pin in
+$pins); apt said:
+$(tail -5 "$log")"
+	deb=$(ls "$cache/xen"/debs/"${1}_"*.deb)
+	[ "$(sha256sum <"$deb" | cut -d' ' -f1)" = "$3" ] ||
+		die "$deb is not the pinned $1 $2: its SHA-256 differs from $pins"
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -O --wildcards './boot/xen-*-amd64.gz' 2>>"$log" |
+		gzip -dc >"$cache/xen/xen.part" && [ -s "$cache/xen/xen.part" ] ||
+		die "unpacking Xen from $deb failed (disk full?)"
+	mv "$cache/xen/xen.part" "$cache/xen/xen"
+	rm -rf "$cache/xen/debs" "$cache/amd64/lists" "$cache/amd64/cache"
+	echo "$1 $2" >"$cache/xen/.complete"
+}
+
 if [ "$show_current" = 1 ]; then
 	current_kernel "$kernel"
 	exit 0
@@ -333,6 +370,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 fetch "$kernel"
+[ "$xen" = 0 ] || fetch_xen
 root=$cache/$kernel/root
 vmlinuz=$(ls "$root"/boot/vmlinu[xz]-* 2>/dev/null | head -1)	# powerpc's is vmlinux
 [ -n "$vmlinuz" ] || die "no kernel in $root/boot"
@@ -411,6 +449,17 @@ if [ "$with_stack" = 1 ]; then
 	tun=$(grep '/tun\.ko$' "$root/lib/modules/$kver/guest-devices.order" || true)
 	[ -n "$tun" ] && cp "$root/lib/modules/$kver/$tun" "$ir/mods/tun.ko"
 fi
+# --xen: xenfs and what it needs, in order, loaded as --disk's are, then mounted by init
+if [ "$xen" = 1 ]; then
+	mkdir -p "$ir/mods/xen"
+	n=0
+	for m in $(grep -E '/(xen[^/]*)\.ko$' "$root/lib/modules/$kver/guest-devices.order"); do
+		n=$((n + 1))
+		cp "$root/lib/modules/$kver/$m" "$ir/mods/xen/$(printf '%02d' "$n")-${m##*/}" ||
+			die "--xen: copying the module $m failed"
+	done
+	[ "$n" -gt 0 ] || die "--xen: the kernel's cache has no xenfs module; remove $cache"
+fi
 # --disk: virtio-blk and what it needs, from the device modules fetch unpacked (in the order
 # file, each module stands after those it needs; a module built into the kernel is absent)
 if [ -n "$disk" ]; then
@@ -453,6 +502,9 @@ fi
 mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
 # --disk: its modules, in order (twice: a module whose own dependency came later loads then)
 for pass in 1 2; do for m in /mods/disk/*.ko; do [ -f "\$m" ] && insmod "\$m" 2>/dev/null; done; done
+# --xen: a dom0's /proc/xen, as its init mounts it (Debian: proc-xen.mount)
+for pass in 1 2; do for m in /mods/xen/*.ko; do [ -f "\$m" ] && insmod "\$m" 2>/dev/null; done; done
+[ -d /mods/xen ] && mkdir -p /proc/xen && mount -t xenfs xenfs /proc/xen
 if [ -d /mods/disk ]; then i=0; while [ ! -b /dev/vda ] && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done; fi
 if [ $lockdown = 1 ]; then	# as DKMS would after building it: the kernel refuses it
 	echo "lab: insmod of the unsigned vboxdrv.ko: \$(insmod /lib/modules/$kver/updates/dkms/vboxdrv.ko 2>&1)"
@@ -483,15 +535,23 @@ chmod +x "$ir/init"
 # froze, in the same time (28 s against 30 s for t060's proofs). Not with --with-stack: there
 # the L1's QEMU and its L2 need both vCPUs at once (single-threaded, the L2 under the lab's KVM
 # did not reach its init in 120 s, against 15 s, and under TCG took 212 s against 97 s)
+# --xen: QEMU's multiboot loader starts Xen with the kernel and the initramfs as its modules (a
+# path with a comma cannot be one: checked), Xen's console and dom0's (hvc0) on the first port
 start_qemu() {
 	machine=$([ "$kernel" = i386 ] && echo pc || echo q35)
 	tcg_threads=$([ "$with_stack" = 1 ] && echo multi || echo single)
+	append="quiet panic=-1 loglevel=0$extra_append"
+	if [ "$xen" = 1 ]; then
+		case $vmlinuz$work in *,*) die "--xen: a path with a comma: $vmlinuz, $work" ;; esac
+		set -- -kernel "$cache/xen/xen" -append "console=com1 dom0_mem=512M loglvl=warning" \
+			-initrd "$vmlinuz console=hvc0 $append,$work/initrd.gz"
+	else
+		set -- -kernel "$vmlinuz" -initrd "$work/initrd.gz" -append "console=ttyS0 $append"
+	fi
 	qemu-system-x86_64 -accel tcg,thread="$tcg_threads" -M "$machine" -cpu "$cpu" -smp "$smp" -m "$([ -n "$disk" ] && echo 4096 ||
-		{ [ "$with_stack" = 1 ] && echo 2048; } || echo 512)" -nographic -no-reboot \
-		-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-		-serial mon:stdio -serial "file:$work/heartbeat" \
-		${disk:+-drive "file=$disk,format=raw,if=virtio,readonly=on"} \
-		-append "console=ttyS0 quiet panic=-1 loglevel=0$extra_append" >"$work/serial" \
+		{ { [ "$with_stack" = 1 ] || [ "$xen" = 1 ]; } && echo 2048; } || echo 512)" -nographic -no-reboot \
+		"$@" -serial mon:stdio -serial "file:$work/heartbeat" \
+		${disk:+-drive "file=$disk,format=raw,if=virtio,readonly=on"} >"$work/serial" \
 		2>"$work/emu.err" &
 	emu_pid=$!
 }
@@ -601,7 +661,7 @@ if [ "$json" = 1 ]; then
 	fi
 	/usr/bin/python3 - "$work/report" "$cpu" "$kernel" "$kver" "$nested" "$kvm_module" \
 		"$user" "$bits" "$smp" "$seconds" "$engine" "$emulator" \
-		"$(cat "$root/.complete")" <<'PY'
+		"$(cat "$root/.complete")" "$([ "$xen" = 1 ] && cat "$cache/xen/.complete")" <<'PY'
 import json, sys
 text = open(sys.argv[1]).read()
 d = json.loads(text[text.index("{"):])
@@ -610,6 +670,8 @@ d["lab"] = {"cpu": a[2], "kernel": a[3], "kernel_version": a[4], "nested": int(a
             "kvm_module": a[6] == "1", "user": a[7] == "1", "process_bits": int(a[8]),
             "smp": int(a[9]), "boot_and_run_seconds": int(a[10]), "engine": a[11],
             "emulator": a[12], "kernel_package": a[13]}
+if a[14]:
+    d["lab"]["xen_package"] = a[14]
 print(json.dumps(d, indent=2))
 PY
 	# shellcheck disable=SC2181
