@@ -42,14 +42,6 @@ static void install_handler(void)
 	sigaction(HV_DEADLINE_SIGNAL, &sa, NULL);
 }
 
-uint64_t hv_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int arm_deadline(struct hv_vcpu *vcpu, uint64_t deadline_ns)
 {
 	pthread_once(&handler_once, install_handler);
@@ -178,30 +170,4 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, uint64_t deadline_ns, struct hv_exit *exit
 	/* the timer stays armed for the next call with the same deadline; a late signal only
 	 * sets immediate_exit, which the next call clears, and hv_vm_destroy() deletes it */
 	return err;
-}
-
-const char *hv_exit_name(uint32_t reason)
-{
-	static const char *const names[] = {
-		[KVM_EXIT_UNKNOWN] = "UNKNOWN",
-		[KVM_EXIT_EXCEPTION] = "EXCEPTION",
-		[KVM_EXIT_IO] = "IO",
-		[KVM_EXIT_HYPERCALL] = "HYPERCALL",
-		[KVM_EXIT_DEBUG] = "DEBUG",
-		[KVM_EXIT_HLT] = "HLT",
-		[KVM_EXIT_MMIO] = "MMIO",
-		[KVM_EXIT_IRQ_WINDOW_OPEN] = "IRQ_WINDOW_OPEN",
-		[KVM_EXIT_SHUTDOWN] = "SHUTDOWN (triple fault)",
-		[KVM_EXIT_FAIL_ENTRY] = "FAIL_ENTRY",
-		[KVM_EXIT_INTR] = "INTR",
-		[KVM_EXIT_SET_TPR] = "SET_TPR",
-		[KVM_EXIT_TPR_ACCESS] = "TPR_ACCESS",
-		[KVM_EXIT_NMI] = "NMI",
-		[KVM_EXIT_INTERNAL_ERROR] = "INTERNAL_ERROR",
-		[KVM_EXIT_SYSTEM_EVENT] = "SYSTEM_EVENT",
-	};
-
-	if (reason < sizeof(names) / sizeof(names[0]) && names[reason])
-		return names[reason];
-	return "OTHER";
 }

@@ -28,7 +28,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* the arm64 build has no libcpuid (Debian's is x86 only): CPUID dumps and captured x86 roots
+ * are still read, only the codename from libcpuid's database is missing */
+#ifndef HAVE_LIBCPUID
+#define HAVE_LIBCPUID 1
+#endif
+#if HAVE_LIBCPUID
 #include <libcpuid/libcpuid.h>
+#endif
 
 #include "probe/cpu_hypervisors.h"
 #include "probe/probe.h"
@@ -404,6 +411,7 @@ static int cpu_identity(struct probe_ctx *ctx, struct report *r)
 	return err;
 }
 
+#if HAVE_LIBCPUID
 static void cpu_libcpuid_quiet(const char *msg)
 {
 	(void)msg;	/* its warnings are about its own decode, which we do not use */
@@ -450,6 +458,13 @@ static int cpu_codename(struct probe_ctx *ctx, struct report *r)
 		return report_cap_unknown(r, CAP_CPU_CODENAME, src, "not in libcpuid's database");
 	return report_cap_str(r, CAP_CPU_CODENAME, id.cpu_codename, src, NULL);
 }
+#else
+static int cpu_codename(struct probe_ctx *ctx, struct report *r)
+{
+	return report_cap_unknown(r, CAP_CPU_CODENAME, "libcpuid cpu_identify()", "this build of "
+				  "virtcap has no libcpuid (an arm64 build: libcpuid is x86 only)");
+}
+#endif
 
 /* Why the hypervisor leaves are unknown, for the detail. */
 static const char *cpu_hv_unknown_reason(const struct probe_ctx *ctx)

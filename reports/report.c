@@ -203,6 +203,9 @@ static char *vformat(const char *fmt, va_list ap)
 /* Common tail of the report_cap_*() setters. */
 static int cap_set(struct report *r, const char *id, enum cap_kind kind, bool b, long long i,
 		   const char *s, const char *source, const char *detail_fmt, va_list ap)
+	__attribute__((format(printf, 8, 0)));
+static int cap_set(struct report *r, const char *id, enum cap_kind kind, bool b, long long i,
+		   const char *s, const char *source, const char *detail_fmt, va_list ap)
 {
 	struct cap *c = cap_slot(r, id);
 

@@ -1,9 +1,10 @@
 #!/bin/sh
-# make static: both binaries exist, are static ELF files of the right class, and the x86_64 one
-# gives the same matrix and capabilities as the dynamic build. (This machine's kernel cannot
-# run 32-bit binaries; the lab of hv-mini runs the i386 one.)
+# make static: the three binaries exist, are static ELF files of the right class, and the x86_64
+# one gives the same matrix and capabilities as the dynamic build. (This machine's kernel cannot
+# run 32-bit binaries; the lab of hv-mini runs the i386 one.) The aarch64 one, run by QEMU's
+# user-mode emulation, reads captured roots as the x86_64 one does, libcpuid's codename aside.
 . "$(dirname "$0")/lib/tap.sh"
-plan 4
+plan_lazy
 top=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d) || bail "mktemp"
 trap 'rm -rf "$tmp"' EXIT
@@ -23,4 +24,34 @@ print("# differs: " + " ".join(diff)) if diff else None
 sys.exit(1 if diff else 0)
 PY
 ok $? "the static build reports what the dynamic one does"
+
+file "$top/virtcap-static-aarch64" 2>&1 | grep -q 'ELF 64-bit.*ARM aarch64.*statically linked'
+ok $? "virtcap-static-aarch64 is a static 64-bit arm64 ELF"
+command -v qemu-aarch64-static >/dev/null || { skip 4 "no qemu-aarch64-static (make deps)"; done_testing; exit; }
+for root in "$top"/tests/data/roots/*.tar.gz; do
+	name=$(basename "$root" .tar.gz)
+	timeout 60 qemu-aarch64-static "$top/virtcap-static-aarch64" --root "$root" --json \
+		>"$tmp/$name.a64.json" 2>"$tmp/$name.a64.err" &&
+		timeout 60 "$top/virtcap-static-x86_64" --root "$root" --json >"$tmp/$name.x64.json"
+	/usr/bin/python3 - "$tmp/$name.a64.json" "$tmp/$name.x64.json" <<'PY'
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:])
+for d in (a, b):	# libcpuid is x86 only: the arm64 build cannot name the CPU's codename
+    d["capabilities"].pop("cpu.codename")
+diff = [k for k in set(a["capabilities"]) | set(b["capabilities"])
+        if a["capabilities"].get(k) != b["capabilities"].get(k)]
+diff += ["matrix." + k for k in b["matrix"] if a["matrix"].get(k) != b["matrix"][k]]
+print("# differs: " + " ".join(sorted(diff))) if diff else None
+sys.exit(1 if diff else 0)
+PY
+	ok $? "$name: the aarch64 build reads the captured root as the x86_64 one does" ||
+		diag "$(head -3 "$tmp/$name.a64.err")"
+done
+jget "$tmp/$name.a64.json" "d['capabilities']['cpu.codename']['detail']" | grep -q "no libcpuid"
+ok $? "and says why it has no codename"
+timeout 60 qemu-aarch64-static "$top/virtcap-static-aarch64" prove --only real16 --json >"$tmp/prove.json" 2>/dev/null
+is "$(jget "$tmp/prove.json" "d['matrix']['real16']['proof']['status']")" not-run \
+	"its proofs do not run: hv-mini's guests are x86 code"
+jget "$tmp/prove.json" "d['matrix']['real16']['proof']['detail']" | grep -q "hv-mini's test guests are x86 code"
+ok $? "and it says so"
 done_testing
