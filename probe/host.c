@@ -65,12 +65,18 @@ int probe_host(struct probe_ctx *ctx, struct report *r)
 	int err = 0;
 
 	if (machine) {
-		bool k64 = strcmp(machine, "x86_64") == 0;
+		bool x86_32 = machine[0] == 'i' && strlen(machine) == 4 && !strcmp(machine + 2, "86");
 
-		err |= report_cap_str(r, CAP_KERNEL_ARCH, machine, src_arch,
-				      k64 ? "64-bit kernel: can run 32-bit and 64-bit guests"
-				      : "32-bit kernel: its KVM cannot run 64-bit guests");
-		if (!k64)
+		err |= report_cap_str(r, CAP_KERNEL_ARCH, machine, src_arch, "%s",
+				      !strcmp(machine, "x86_64") ? "64-bit kernel: can run 32-bit and "
+				      "64-bit guests" : x86_32 ? "32-bit kernel: its KVM cannot run "
+				      "64-bit guests" : !strcmp(machine, "aarch64") ? "64-bit ARM kernel: "
+				      "its KVM runs arm64 guests, and 32-bit ARM ones where the CPUs run "
+				      "AArch32 at EL1 (cpu.arm64_el1_aarch32); x86 guests only by "
+				      "emulation" : !strncmp(machine, "arm", 3) ? "32-bit ARM kernel: "
+				      "Linux has had no KVM for 32-bit ARM hosts since 5.7" :
+				      "not a kernel of an architecture virtcap judges (x86, ARM)");
+		if (x86_32)
 			err |= report_cap_fix(r, CAP_KERNEL_ARCH,
 					      "install and boot a 64-bit (x86_64/amd64) kernel to run "
 					      "64-bit guests; the 32-bit userland can stay (Debian: "

@@ -109,14 +109,27 @@ static const char *step_says(const struct report *r, const struct guest_advice *
 	return "no VT-x/AMD-V needed: this KVM is PVM";
 }
 
-/* An ARM operating system asked of an ARM host: its own architecture, not an emulator's */
-static bool arm_guest_on_arm_host(const struct report *r, const struct guest_advice *a)
+/*
+ * Why a guest is not judged on an ARM host, or NULL: an ARM operating system runs there under
+ * its own KVM rather than by emulation, and a chain through the x86 layers or hv-mini's x86 rows
+ * means nothing there (an x86 guest runs on it by emulation only); neither is judged yet
+ * (issue 28). Chains of findings alone (Xen's, another architecture's emulator) still hold.
+ */
+static const char *arm_host_unjudged(const struct report *r, const struct guest_advice *a)
 {
-	bool arm_guest = a->emulation_proof && (!strcmp(a->emulation_proof, CAP_FOREIGN_ARM64_BOOT) ||
-						!strcmp(a->emulation_proof, CAP_FOREIGN_ARM32_BOOT));
-
-	return arm_guest && r->kernel_arch && (!strcmp(r->kernel_arch, "aarch64") ||
-					       !strncmp(r->kernel_arch, "arm", 3));
+	if (!report_host_is_arm(r))
+		return NULL;
+	if (a->emulation_proof && (!strcmp(a->emulation_proof, CAP_FOREIGN_ARM64_BOOT) ||
+				   !strcmp(a->emulation_proof, CAP_FOREIGN_ARM32_BOOT)))
+		return "this is an ARM host, where it runs under KVM rather than by emulation; "
+		       REPORT_ARM_HOST_UNJUDGED;
+	for (int i = 0; i < ADVICE_STEPS_MAX && a->steps[i].says; i++)
+		if (a->steps[i].kind == ADVICE_LAYER ||
+		    (a->steps[i].kind == ADVICE_ROW && a->steps[i].which != GUEST_CONTAINER &&
+		     a->steps[i].which != GUEST_GRAPHICS))
+			return "an x86 guest, and this is an ARM host, whose KVM runs ARM guests (x86 "
+			       "ones only by emulation); " REPORT_ARM_HOST_UNJUDGED;
+	return NULL;
 }
 
 static void judge(const struct report *r, const struct guest_advice *a,
@@ -136,14 +149,9 @@ static void judge(const struct report *r, const struct guest_advice *a,
 	}
 	j->verdict = first_bad >= 0 ? VERDICT_NO : first_unknown >= 0 ? VERDICT_UNKNOWN
 		     : a->emulation_proof ? VERDICT_EMULATION : VERDICT_YES;
-	if (arm_guest_on_arm_host(r, a)) {
-		/* the chain is an x86 host's: on an ARM host these run under its own KVM, whose
-		 * judgement (issue 28) is not built yet; unknown, never an emulator's no */
+	if ((j->reason = arm_host_unjudged(r, a))) {	/* unknown, never an x86 host's no */
 		j->verdict = VERDICT_UNKNOWN;
 		j->decisive = -1;
-		j->reason = "this is an ARM host, where it runs under KVM rather than by emulation; "
-			    "virtcap does not judge an ARM host's guests yet (-v shows what its "
-			    "kernel says: kernel.arm64_*, cpu.arm64_*)";
 		j->fix = NULL;
 		return;
 	}

@@ -153,6 +153,9 @@ enum layer_state report_layer_state(const struct report *r, enum guest_kind k, e
 		return r->matrix[k].verdict == VERDICT_YES ? LAYER_OK
 		       : r->matrix[k].verdict == VERDICT_NO ? LAYER_FAIL : LAYER_UNKNOWN;
 	}
+	/* an ARM host: the x86 CPU, firmware and kernel switches are not its (matrix.c) */
+	if (report_host_is_arm(r) && (l == LAYER_CPU || l == LAYER_FIRMWARE || l == LAYER_KERNEL))
+		return LAYER_NA;
 	switch (l) {
 	case LAYER_CPU:
 		return layer_cpu(r, k);

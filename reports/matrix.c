@@ -296,6 +296,12 @@ void report_matrix_derive(struct report *r)
 			gate_container(r, &g);
 		} else if (k == GUEST_GRAPHICS) {
 			gate_graphics(r, &g);
+		} else if (report_host_is_arm(r)) {
+			/* hv-mini's x86 capabilities and the x86 probe behind them (CPUID, MSRs, the
+			 * DMAR/IVRS tables) say nothing of an ARM host's KVM: unknown, never no */
+			gate_set(&g, VERDICT_UNKNOWN, CAP_KERNEL_ARCH, NULL, "an x86 guest's capability, "
+				 "and this is an ARM host (%s), whose KVM runs ARM guests; "
+				 REPORT_ARM_HOST_UNJUDGED, r->kernel_arch);
 		} else if (gate_cpu(r, (enum guest_kind)k, &g, &pvm)) {
 			if (gate_host(r, &g, pvm))
 				gate_kind(r, (enum guest_kind)k, &g, pvm);

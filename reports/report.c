@@ -416,6 +416,12 @@ bool report_kvm_pvm(const struct report *r)
 	return mod && !strcmp(mod, "kvm_pvm");
 }
 
+bool report_host_is_arm(const struct report *r)
+{
+	return r->kernel_arch && (!strcmp(r->kernel_arch, "aarch64") ||
+				  !strncmp(r->kernel_arch, "arm", 3));
+}
+
 const struct report_proof *report_row_proof(const struct report *r, enum guest_kind k)
 {
 	const struct report_proof *found = NULL;

@@ -333,6 +333,13 @@ enum verdict report_kvm_usable(const struct report *r);
  * AMD-V and so without the CPU and firmware switches the others need */
 bool report_kvm_pvm(const struct report *r);
 
+/* Whether the host kernel is an ARM one (aarch64, or a 32-bit arm*), where hv-mini's x86 guests
+ * and the x86 chains mean nothing: its rows are judged there (issue 28) or said unknown */
+bool report_host_is_arm(const struct report *r);
+/* The words every row virtcap does not judge on an ARM host yet ends with */
+#define REPORT_ARM_HOST_UNJUDGED "virtcap does not judge an ARM host's guests yet (-v shows what " \
+	"its kernel says: kernel.arm64_*, cpu.arm64_*)"
+
 const struct report_proof *report_row_proof(const struct report *r, enum guest_kind k);
 
 const char *proof_status_name(enum proof_status s);

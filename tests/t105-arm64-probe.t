@@ -86,6 +86,15 @@ is "$(row a57 arm64 verdict)/$(row a57 arm64 blocked_by)/$(row a57 arm32 verdict
 timeout 20 "$VIRTCAP" --root "$tmp/a57" advise arm64 --no-color 2>/dev/null | tr '\n' ' ' | tr -s ' ' |
 	grep -q "Whether it can run here is unknown: this is an ARM host, where it runs under KVM"
 ok $? "advise arm64 says the same"
+# nor are the x86 rows an x86 host's "no" (no VT-x in CPUID, no kvm_intel module): unknown,
+# their CPU, firmware and kernel cells not involved; a POWER OS is still judged by its emulator
+is "$(row a57 os64 verdict)/$(row a57 os64 blocked_by)/$(row a57 long64 verdict)/$(row a57 long64 blocked_by)" \
+	"unknown/kernel.arch/unknown/kernel.arch" "an arm64 host: the x86 rows unknown, blocked by the kernel's architecture"
+jget "$tmp/a57.json" "d['capabilities']['kernel.arch']['detail']" | grep -q "^64-bit ARM kernel: its KVM runs arm64 guests"
+ok $? "kernel.arch: a 64-bit ARM kernel, never '32-bit kernel'"
+LANG=C timeout 20 "$VIRTCAP" --root "$tmp/a57" --no-color 2>/dev/null | grep -q '^  long64 *unknown *- *- *- '
+ok $? "the table: long64 unknown, the x86 CPU, firmware and kernel not involved"
+is "$(row a57 ppc64le blocked_by)" tools.qemu_ppc64 "ppc64le: judged on its emulator, as on x86"
 
 # an x86 host has none of them
 intel_kvm_host "$tmp/x86" 6.1.0-27-amd64
