@@ -209,6 +209,25 @@ static void env_hypervisor(struct probe_ctx *ctx, const struct report *r, struct
 	}
 }
 
+/*
+ * An arm64 (or other device-tree) machine booted without ACPI or DMI, as QEMU's -M virt with
+ * -kernel is: its device tree's root names the machine, and "linux,dummy-virt" is QEMU's virt
+ * board (hw/arm/virt.c), a virtual machine. The property holds NUL-separated strings.
+ */
+static bool dt_qemu_virt(struct probe_ctx *ctx)
+{
+	char *buf;
+	size_t n;
+	bool virt = false;
+
+	if (root_read(ctx, "/proc/device-tree/compatible", &buf, &n))
+		return false;
+	for (size_t i = 0; i < n && !virt; i += strnlen(buf + i, n - i) + 1)
+		virt = strnlen(buf + i, n - i) == 16 && !memcmp(buf + i, "linux,dummy-virt", 16);
+	free(buf);
+	return virt;
+}
+
 static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers *l)
 {
 	char oem[32], says[256];
@@ -231,7 +250,8 @@ static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers
 	if (!by_dmi && product)
 		by_dmi = vmm_lookup(product, &hv_dmi);
 
-	const char *vmm = by_acpi ? by_acpi : by_dmi ? by_dmi : by_bios;
+	const char *by_dt = !by_acpi && !by_dmi && !by_bios && dt_qemu_virt(ctx) ? "QEMU" : NULL;
+	const char *vmm = by_acpi ? by_acpi : by_dmi ? by_dmi : by_bios ? by_bios : by_dt;
 
 	if (!vmm)
 		return;
@@ -256,6 +276,9 @@ static void env_vmm(struct probe_ctx *ctx, const struct report *r, struct layers
 		snprintf(says, sizeof(says), "BIOS vendor \"%s\": Bochs's own BIOS", bios);
 		ev_add(l, ev, "/sys/class/dmi/id/bios_vendor", says, CONFIDENCE_HIGH);
 	}
+	if (by_dt)
+		ev_add(l, ev, "/proc/device-tree/compatible", "\"linux,dummy-virt\": QEMU's virt "
+		       "machine", CONFIDENCE_HIGH);
 	if (by_acpi && by_dmi && strcmp(by_acpi, by_dmi)) {
 		snprintf(says, sizeof(says), "ACPI names the VMM %s, DMI %s", by_acpi, by_dmi);
 		disagreement(l, says);

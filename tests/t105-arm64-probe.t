@@ -40,6 +40,10 @@ arm64_root "$tmp/el1" el1-max 0x00000000000f0510
 arm64_root "$tmp/el1-ec2" el1-max 0x00000000413fd0c1	# a Graviton2 (Neoverse N1) VM
 root_file "$tmp/el1-ec2" sys/class/dmi/id/sys_vendor "Amazon EC2"
 root_file "$tmp/el1-ec2" sys/class/dmi/id/product_name "c6g.large"
+# QEMU's virt board booted with -kernel (the arm64 lab's): no ACPI, no DMI; its device tree's
+# root says "linux,dummy-virt", a NUL-terminated string, as the kernel exposes it
+arm64_root "$tmp/el1-virt" el1-max 0x00000000000f0510
+mkdir -p "$tmp/el1-virt/proc/device-tree" && printf 'linux,dummy-virt\0' >"$tmp/el1-virt/proc/device-tree/compatible"
 # a log that no longer reaches the boot (its oldest line a day after it): none of those lines
 root_kernel "$tmp/lost" 6.1.0-57-arm64 aarch64
 root_fact "$tmp/lost" klog.status ok
@@ -47,7 +51,7 @@ root_fact "$tmp/lost" klog.oldest 86400.5
 arm64_root "$tmp/garbage" vhe-max "not a register"
 sed -i 's/^klog.arm64_started_at=.*/klog.arm64_started_at=EL3x/' "$tmp/garbage/.virtcap/facts"
 
-for r in max a57 a64fx el1 el1-ec2 lost garbage; do probe_root "$tmp/$r"; done
+for r in max a57 a64fx el1 el1-ec2 el1-virt lost garbage; do probe_root "$tmp/$r"; done
 cap() { jget "$tmp/$1.json" "d['capabilities']['$2'].get('${3:-value}')"; }
 caps() {	# ROOT: boot EL, KVM mode, IPA bits, AArch32 at EL1
 	echo "$(cap $1 kernel.arm64_boot_el)/$(cap $1 kernel.arm64_kvm_mode)/$(cap $1 kernel.arm64_ipa_bits)/$(cap $1 cpu.arm64_el1_aarch32)"
@@ -77,6 +81,12 @@ ok $? "EL1 on a machine: the firmware's to fix"
 is "$(cap el1-ec2 env.is_guest)" true "EC2's DMI: a virtual machine"
 cap el1-ec2 kernel.arm64_boot_el fix | grep -q "bare-metal arm64 instance (AWS: a Graviton .metal size)"
 ok $? "EL1 in an EC2 VM: a .metal instance, not the firmware" || diag "$(cap el1-ec2 kernel.arm64_boot_el fix)"
+is "$(cap el1-virt env.is_guest)/$(cap el1 env.is_guest)" true/false \
+	"QEMU's virt board, known by its device tree alone: a virtual machine (the bare root is not)"
+jget "$tmp/el1-virt.json" "d['details']['environment']" | grep -q '"linux,dummy-virt\\": QEMU'"'"'s virt machine'
+ok $? "and the evidence names the device tree's words"
+cap el1-virt kernel.arm64_boot_el fix | grep -q "bare-metal arm64 instance"
+ok $? "EL1 there: a bare-metal host's, not the firmware's" || diag "$(cap el1-virt kernel.arm64_boot_el fix)"
 
 # the rows of ARM guests were judged for an x86 host (emulation): here they run under this
 # host's KVM, which virtcap does not judge yet: unknown, never an emulator's "no"
