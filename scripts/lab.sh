@@ -7,6 +7,8 @@
 # usage: lab.sh [--engine qemu|bochs] [--cpu MODEL] [--kernel amd64|i386] [--nested 0|1]
 #               [--no-kvm-module] [--user] [--bits 32|64] [--smp N] [--timeout SEC] [--json]
 #               [--with-stack] [--disk FILE] [--lockdown] [--xen] [-- VIRTCAP-ARGS...]
+#        lab.sh --arch arm64 [--cpu MODEL] [--no-el2] [--smp N] [--timeout SEC] [--json]
+#               [-- VIRTCAP-ARGS...]
 #        lab.sh [--kernel amd64|i386|arm64|armhf|ppc64el|s390x] --show-current-kernel
 #        lab.sh [--kernel amd64|i386|arm64|armhf|ppc64el|s390x] --fetch-only   (prints the
 #               cached root: kernel, busybox; the other architectures' for prove --foreign)
@@ -25,7 +27,10 @@
 # kernel refuses it and logs why, before virtcap runs. --xen (QEMU engine, amd64) boots Debian's
 # Xen hypervisor (pinned in lab-kernels.tsv as the kernels are) with the lab's kernel as its dom0
 # and xenfs mounted on /proc/xen, as a dom0's init does: virtcap then runs where Xen owns the
-# machine and KVM cannot run. Exit status: the inner virtcap's, 2 when
+# machine and KVM cannot run. --arch arm64 boots Debian's arm64 kernel under QEMU's emulated
+# arm64 CPU (-cpu max by default: cortex-a57, a64fx... as --cpu) on -M virt with EL2
+# (virtualization=on; --no-el2 leaves it off, as a cloud VM has it), where its KVM/arm64 runs
+# (built into Debian's kernel), and virtcap-static-aarch64 inside. Exit status: the inner virtcap's, 2 when
 # the lab itself fails (with what failed), never a QEMU or temporary file left behind.
 set -eu
 
@@ -45,6 +50,8 @@ with_stack=0
 disk=
 lockdown=0
 xen=0
+arch=x86
+el2=1
 # the static binaries: beside this script when installed (PREFIX/lib/virtcap), else at the top
 # of the build tree
 here=$(cd "$(dirname "$0")" && pwd)
@@ -120,11 +127,25 @@ while [ $# -gt 0 ]; do
 	--disk) disk=$2; shift 2 ;;
 	--lockdown) lockdown=1; shift ;;
 	--xen) xen=1; shift ;;
+	--arch) case ${2:-} in
+		amd64|i386) kernel=$2 ;;
+		arm64) kernel=arm64 arch=arm64 ;;
+		*) die "--arch: amd64, i386 or arm64" ;;
+		esac
+		shift 2 ;;
+	--no-el2) el2=0; shift ;;
 	--) shift; break ;;
 	*) die "unknown option '$1' (see virtcap --help)" ;;
 	esac
 done
 [ "$kernel" = i386 ] && bits=32
+if [ "$arch" = arm64 ]; then
+	[ "$engine" = qemu ] && [ "$with_stack" = 0 ] && [ -z "$disk" ] && [ "$xen" = 0 ] &&
+		[ "$lockdown" = 0 ] && [ "$bits" = 64 ] ||
+		die "--arch arm64: the QEMU engine, without --with-stack, --disk, --xen, --lockdown, --bits"
+else
+	[ "$el2" = 1 ] || die "--no-el2: with --arch arm64 (an x86 lab's CPU is --cpu's)"
+fi
 [ "$with_stack" = 0 ] || { [ "$engine" = qemu ] && [ "$kernel" = amd64 ]; } ||
 	die "--with-stack: the QEMU engine and the amd64 kernel (it carries this host's QEMU)"
 [ "$xen" = 0 ] || { [ "$engine" = qemu ] && [ "$kernel" = amd64 ] && [ "$with_stack" = 0 ] &&
@@ -163,7 +184,10 @@ esac
 # leaves room for the engine's boot (Bochs decompresses the kernel at ~65 emulated MIPS)
 # (--xen: qemu64 with SVM, since on EPYC and max dom0's PV kernel crashed at its first
 # instructions under Xen 4.17 and TCG, seen on 2026-12-07; on qemu64 it boots in 13 s)
-if [ "$engine" = qemu ]; then
+if [ "$arch" = arm64 ]; then
+	: "${cpu:=max}" "${timeout:=120}" "${smp:=2}"
+	command -v qemu-system-aarch64 >/dev/null || die "qemu-system-aarch64 is missing: run make deps"
+elif [ "$engine" = qemu ]; then
 	[ "$xen" = 0 ] || : "${cpu:=qemu64,+svm,+npt}"
 	: "${cpu:=EPYC,+svm,+npt}" "${timeout:=120}" "${smp:=2}"
 	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing: run make deps"
@@ -180,7 +204,8 @@ else
 	done
 fi
 command -v cpio >/dev/null || die "cpio is missing: run make deps"
-inner_bin=$bin_dir/virtcap-static-$([ "$bits" = 32 ] && echo i386 || echo x86_64)
+inner_bin=$bin_dir/virtcap-static-$([ "$arch" = arm64 ] && echo aarch64 ||
+	{ [ "$bits" = 32 ] && echo i386; } || echo x86_64)
 [ -x "$inner_bin" ] || [ "$fetch_only" = 1 ] || die "$inner_bin is missing: run make static"
 
 # apt-get for one architecture with private lists and cache: the machine's dpkg is untouched
@@ -355,7 +380,7 @@ if [ "$show_current" = 1 ]; then
 	exit 0
 fi
 # other architectures' kernels are fetched for prove --foreign, which boots them itself
-case $kernel in arm64|armhf|ppc64el|s390x)
+case $kernel/$arch in arm64/x86|armhf/*|ppc64el/*|s390x/*)
 	[ "$fetch_only" = 1 ] || die "--kernel $kernel: only with --fetch-only (prove --foreign boots it)" ;;
 esac
 
@@ -538,6 +563,16 @@ chmod +x "$ir/init"
 # --xen: QEMU's multiboot loader starts Xen with the kernel and the initramfs as its modules (a
 # path with a comma cannot be one: checked), Xen's console and dom0's (hvc0) on the first port
 start_qemu() {
+	if [ "$arch" = arm64 ]; then	# one UART on -M virt: no heartbeat port
+		qemu-system-aarch64 -accel tcg,thread=single \
+			-M "virt,virtualization=$([ "$el2" = 1 ] && echo on || echo off),gic-version=3" \
+			-cpu "$cpu" -smp "$smp" -m 1024 -nographic -no-reboot -kernel "$vmlinuz" \
+			-initrd "$work/initrd.gz" -serial mon:stdio \
+			-append "console=ttyAMA0 quiet panic=-1 loglevel=0$extra_append" \
+			>"$work/serial" 2>"$work/emu.err" &
+		emu_pid=$!
+		return
+	fi
 	machine=$([ "$kernel" = i386 ] && echo pc || echo q35)
 	tcg_threads=$([ "$with_stack" = 1 ] && echo multi || echo single)
 	append="quiet panic=-1 loglevel=0$extra_append"
@@ -654,14 +689,17 @@ tr -d '\r' <"$work/serial" | sed -n '/VIRTCAP-LAB-BEGIN$/,/^VIRTCAP-LAB-END/p' |
 	    -e "s/$esc\\[K//g" >"$work/report"
 if [ "$json" = 1 ]; then
 	# record the lab set-up in the report
-	if [ "$engine" = qemu ]; then
+	if [ "$arch" = arm64 ]; then
+		emulator=$(qemu-system-aarch64 --version | head -1)
+	elif [ "$engine" = qemu ]; then
 		emulator=$(qemu-system-x86_64 --version | head -1)
 	else
 		emulator="Bochs $(dpkg-query -W -f='${Version}' bochs 2>/dev/null || echo '?')"
 	fi
 	/usr/bin/python3 - "$work/report" "$cpu" "$kernel" "$kver" "$nested" "$kvm_module" \
 		"$user" "$bits" "$smp" "$seconds" "$engine" "$emulator" \
-		"$(cat "$root/.complete")" "$([ "$xen" = 1 ] && cat "$cache/xen/.complete")" <<'PY'
+		"$(cat "$root/.complete")" "$([ "$xen" = 1 ] && cat "$cache/xen/.complete")" \
+		"$([ "$arch" = arm64 ] && echo "$el2")" <<'PY'
 import json, sys
 text = open(sys.argv[1]).read()
 d = json.loads(text[text.index("{"):])
@@ -672,6 +710,8 @@ d["lab"] = {"cpu": a[2], "kernel": a[3], "kernel_version": a[4], "nested": int(a
             "emulator": a[12], "kernel_package": a[13]}
 if a[14]:
     d["lab"]["xen_package"] = a[14]
+if a[15]:
+    d["lab"]["el2"] = a[15] == "1"
 print(json.dumps(d, indent=2))
 PY
 	# shellcheck disable=SC2181

@@ -69,7 +69,7 @@ _virtcap() {
 		if [[ $prev == partition ]]; then mapfile -t COMPREPLY < <(compgen -f -- "${cur:-/dev/}")
 		else _virtcap_words "dos os32 os64 hypervisor windows11 windows10 gpu arm64 arm32 ppc64le s390x riscv64 xen container partition --prove $options"; fi ;;
 	lab) _virtcap_words "--engine --cpu --kernel --nested --no-kvm-module --user --bits --smp
-		--timeout --json --with-stack --disk --lockdown --xen --" ;;
+		--timeout --json --with-stack --disk --lockdown --xen --arch --no-el2 --" ;;
 	snapshot) mapfile -t COMPREPLY < <(compgen -f -- "$cur") ;;
 	*) _virtcap_words "$options" ;;
 	esac
