@@ -13,12 +13,19 @@
  *     V1 and N2, Apple's cores) KVM runs no 32-bit ARM guest.
  * probe/klog.c keeps those lines as facts; a log that no longer reaches back to the boot tells
  * none of them, and then they are unknown. The CPU is MIDR_EL1 (implementer and part) from
- * sysfs, named as Linux's arch/arm64/include/asm/cputype.h names them.
+ * sysfs, named as Linux's arch/arm64/include/asm/cputype.h names them. What KVM/arm64 offers
+ * its guests is asked of /dev/kvm itself (KVM_CHECK_EXTENSION, api.rst 4.4), on the live host,
+ * and kept as facts kvm.arm.NAME so that a snapshot tells it too.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/kvm.h>
 
 #include "probe/probe.h"
 #include "probe/root.h"
@@ -91,6 +98,86 @@ static const char *el1_fix(const struct report *r)
 	return "the firmware or boot loader entered the kernel at EL1; KVM needs the kernel "
 	       "entered at EL2, which only the firmware can do (a firmware setting or update; "
 	       "Linux cannot raise its level)";
+}
+
+/* Linux 6.16's number (include/uapi/linux/kvm.h), newer than Debian 12's headers; the ABI never
+ * renumbers */
+#ifndef KVM_CAP_ARM_EL2
+#define KVM_CAP_ARM_EL2 240
+#endif
+
+/* What KVM/arm64 offers a guest, by KVM_CHECK_EXTENSION on /dev/kvm: ipa_size answers the bits
+ * (0: the default 40), the others 0 or not */
+static const struct {
+	const char *name, *id;
+	long cap;
+	const char *yes, *no;
+} kvm_arm_caps[] = {
+	{ "ipa_size", CAP_KERNEL_KVM_ARM_IPA_BITS, KVM_CAP_ARM_VM_IPA_SIZE, NULL, NULL },
+	{ "el1_32bit", CAP_KERNEL_KVM_ARM_EL1_32BIT, KVM_CAP_ARM_EL1_32BIT, "a vCPU can run AArch32 "
+	  "at EL1: 32-bit ARM guests", "no AArch32 at EL1 for guests: a 32-bit ARM guest runs here "
+	  "only by emulation" },
+	{ "pmu_v3", CAP_KERNEL_KVM_ARM_PMU, KVM_CAP_ARM_PMU_V3, "guests get a performance monitor "
+	  "unit (perf inside them)", "no PMU for guests" },
+	{ "sve", CAP_KERNEL_KVM_ARM_SVE, KVM_CAP_ARM_SVE, "guests get SVE, the scalable vectors",
+	  "no SVE for guests" },
+	{ "ptrauth", CAP_KERNEL_KVM_ARM_PTRAUTH, KVM_CAP_ARM_PTRAUTH_ADDRESS, "guests get pointer "
+	  "authentication (a guest kernel built with it uses it)", "no pointer authentication for "
+	  "guests" },
+	{ "mte", CAP_KERNEL_KVM_ARM_MTE, KVM_CAP_ARM_MTE, "guests get memory tagging (MTE)",
+	  "no memory tagging for guests" },
+	{ "el2", CAP_KERNEL_KVM_ARM_EL2, KVM_CAP_ARM_EL2, "guests get a virtual EL2: nested "
+	  "virtualization (kvm-arm.mode=nested, Linux 6.16 and later)", "no virtual EL2: a guest "
+	  "cannot run its own guests under KVM here (nested virtualization needs Linux 6.16's "
+	  "kvm-arm.mode=nested and a CPU with FEAT_NV2)" },
+};
+
+static void kvm_arm_record_live(struct probe_ctx *ctx)
+{
+	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	for (size_t i = 0; i < sizeof(kvm_arm_caps) / sizeof(kvm_arm_caps[0]); i++) {
+		char key[48];
+		int v = ioctl(fd, KVM_CHECK_EXTENSION, kvm_arm_caps[i].cap);
+
+		snprintf(key, sizeof(key), "kvm.arm.%s", kvm_arm_caps[i].name);
+		facts_set(&ctx->facts, key, "%d", v < 0 ? 0 : v);
+	}
+	close(fd);
+}
+
+static int kvm_arm_caps_report(struct probe_ctx *ctx, struct report *r)
+{
+	static const char src[] = "ioctl KVM_CHECK_EXTENSION on /dev/kvm";
+	int rc = 0;
+
+	if (ctx->live)
+		kvm_arm_record_live(ctx);
+	for (size_t i = 0; i < sizeof(kvm_arm_caps) / sizeof(kvm_arm_caps[0]); i++) {
+		char key[48];
+		long long v;
+
+		snprintf(key, sizeof(key), "kvm.arm.%s", kvm_arm_caps[i].name);
+		if (!facts_get_ll(&ctx->facts, key, &v) || v < 0 || v > 64) {
+			rc |= report_cap_unknown(r, kvm_arm_caps[i].id, src, "%s", facts_get(&ctx->facts,
+						 key) ? "not a value KVM gives" : ctx->live ? "not asked: "
+						 "no /dev/kvm this process opens (kernel.dev_kvm)" : "not "
+						 "recorded in this capture (facts kvm.arm.*)");
+		} else if (!kvm_arm_caps[i].yes) {	/* the IPA size: 0 is KVM's default */
+			long long bits = v ? v : 40;
+
+			rc |= report_cap_int(r, kvm_arm_caps[i].id, bits, src, "a guest's physical "
+					     "address space can have up to %lld bits (%lld GiB)%s",
+					     bits, 1LL << (bits - 30), v ? "" : ": KVM's default, the "
+					     "kernel sets no other");
+		} else {
+			rc |= report_cap_bool(r, kvm_arm_caps[i].id, v != 0, src, "%s",
+					      v ? kvm_arm_caps[i].yes : kvm_arm_caps[i].no);
+		}
+	}
+	return rc;
 }
 
 int probe_arm64(struct probe_ctx *ctx, struct report *r)
@@ -176,5 +263,6 @@ int probe_arm64(struct probe_ctx *ctx, struct report *r)
 	else
 		rc |= report_cap_unknown(r, CAP_CPU_ARM64_EL1_AARCH32, "kernel log", "the boot's "
 					 "lines are not there to say");
+	rc |= kvm_arm_caps_report(ctx, r);
 	return rc ? -ENOMEM : 0;
 }

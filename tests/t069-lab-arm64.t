@@ -28,10 +28,15 @@ said() {	# LOG WHAT
 }
 c() { jget "$tmp/$1.json" "d['capabilities']['$2']['value']"; }
 
-for scenario in vhe-max:max:el2 nvhe-cortex-a57:cortex-a57:el2 vhe-a64fx:a64fx:el2 \
-		el1-max:max:no-el2; do
+# What KVM offers guests, by ioctl, beside what the CPU is: SVE (Armv8.2's scalable vectors:
+# A64FX has them, Cortex-A57, an Armv8.0 core, not; QEMU's max has every feature it emulates),
+# pointer authentication (Armv8.3: max only), and a virtual EL2 (nested), which Linux 6.1 has
+# not. NAME:CPU:EL2:SVE/PTRAUTH/EL2
+for scenario in vhe-max:max:el2:true/true/false nvhe-cortex-a57:cortex-a57:el2:false/false/false \
+		vhe-a64fx:a64fx:el2:true/false/false el1-max:max:no-el2:null/null/null; do
 	name=${scenario%%:*} rest=${scenario#*:}
-	cpu=${rest%%:*} el2=${rest#*:}
+	cpu=${rest%%:*} rest=${rest#*:}
+	el2=${rest%%:*} kvm_offers=${rest#*:}
 	log=$data/$name.dmesg
 	run_lab "$tmp/$name.json" "$tmp/$name.err" --arch arm64 --cpu "$cpu" \
 		$([ "$el2" = no-el2 ] && echo --no-el2) --smp 1 --json -- probe
@@ -45,6 +50,13 @@ for scenario in vhe-max:max:el2 nvhe-cortex-a57:cortex-a57:el2 vhe-a64fx:a64fx:e
 	is "$(c $name cpu.arm64_midr)" "$(said "$log" midr)" "$name: MIDR_EL1 as recorded"
 	is "$(c $name kernel.dev_kvm)" "$([ "$el2" = el2 ] && echo ok || echo absent)" \
 		"$name: /dev/kvm $([ "$el2" = el2 ] && echo opens || echo is absent without EL2)"
+	is "$(c $name kernel.kvm_arm_sve)/$(c $name kernel.kvm_arm_ptrauth)/$(c $name kernel.kvm_arm_el2)" \
+		"$kvm_offers" "$name: KVM_CHECK_EXTENSION: SVE, pointer authentication, EL2 for guests"
+	if [ "$el2" = el2 ]; then	# two of the kernel's answers that must agree
+		is "$(c $name kernel.kvm_arm_ipa_bits)/$(c $name kernel.kvm_arm_el1_32bit)" \
+			"$(said "$log" ipa)/$(said "$log" aarch32)" \
+			"$name: KVM's IPA size and AArch32 by ioctl, as its log said them"
+	fi
 	jget "$tmp/$name.json" "d['capabilities']['kernel.arch']['detail']" | grep -q "^64-bit ARM kernel"
 	ok $? "$name: kernel.arch says a 64-bit ARM kernel, never a 32-bit one"
 	is "$(jget "$tmp/$name.json" "d['matrix']['os64']['verdict'] + '/' + d['matrix']['long64']['verdict'] + '/' + d['matrix']['long64']['blocked_by']")" \

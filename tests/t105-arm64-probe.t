@@ -43,6 +43,11 @@ root_file "$tmp/el1-ec2" sys/class/dmi/id/product_name "c6g.large"
 # QEMU's virt board booted with -kernel (the arm64 lab's): no ACPI, no DMI; its device tree's
 # root says "linux,dummy-virt", a NUL-terminated string, as the kernel exposes it
 arm64_root "$tmp/el1-virt" el1-max 0x00000000000f0510
+# a snapshot of a Neoverse host keeps what KVM answered (facts kvm.arm.*): ipa_size 0 is KVM's
+# default of 40 bits, and a value KVM never gives is unknown
+for f in ipa_size=0 el1_32bit=0 sve=1 ptrauth=1 pmu_v3=1 mte=0 el2=77; do
+	root_fact "$tmp/a64fx" "kvm.arm.${f%%=*}" "${f#*=}"
+done
 mkdir -p "$tmp/el1-virt/proc/device-tree" && printf 'linux,dummy-virt\0' >"$tmp/el1-virt/proc/device-tree/compatible"
 # a log that no longer reaches the boot (its oldest line a day after it): none of those lines
 root_kernel "$tmp/lost" 6.1.0-57-arm64 aarch64
@@ -74,6 +79,11 @@ ok $? "a Graviton2's MIDR: Neoverse N1"
 is "$(cap garbage cpu.arm64_midr)" null "a MIDR file that is not a register value: unknown"
 is "$(cap garbage kernel.arm64_boot_el)/$(cap garbage cpu.arm64_el1_aarch32)" "null/true" \
 	"a boot level the kernel never writes: unknown, and nothing concluded from it"
+
+is "$(cap a64fx kernel.kvm_arm_ipa_bits)/$(cap a64fx kernel.kvm_arm_el1_32bit)/$(cap a64fx kernel.kvm_arm_sve)/$(cap a64fx kernel.kvm_arm_mte)/$(cap a64fx kernel.kvm_arm_el2)" \
+	"40/false/true/false/null" "KVM's answers from a snapshot: 0 bits is the default 40, 77 no answer KVM gives"
+is "$(cap a57 kernel.kvm_arm_sve)/$(cap a57 kernel.kvm_arm_sve detail)" \
+	"null/not recorded in this capture (facts kvm.arm.*)" "without them: unknown, and why"
 
 # the fix for EL1 follows where the host is
 cap el1 kernel.arm64_boot_el fix | grep -q "the firmware or boot loader entered the kernel at EL1"
