@@ -12,9 +12,9 @@ const struct foreign_arch foreign_arches[] = {
 	  { "qemu-system-arm", "qemu-system-arm", "armhf", { "-M", "virt", "-cpu", "cortex-a15" },
 	    "ttyAMA0", CAP_FOREIGN_ARM32_BOOT, CAP_FOREIGN_ARM32_BOOT_MS }, NULL },
 	{ "riscv64", "riscv64", ELF_CLASS64, ELF_LSB, 243, CAP_BINFMT_RISCV64,
-	  CAP_BINFMT_RISCV64_RUNS, foreign_program_riscv64, foreign_program_riscv64_end, { 0 },
-	  "Debian 12, whose kernels the lab pins, has no riscv64 kernel (an official architecture "
-	  "from Debian 13)" },
+	  CAP_BINFMT_RISCV64_RUNS, foreign_program_riscv64, foreign_program_riscv64_end,
+	  { .boot = CAP_FOREIGN_RISCV64_BOOT }, "Debian 12, whose kernels the lab pins, has no "
+	  "riscv64 kernel (an official architecture from Debian 13)" },
 	/* POWER's pseries machine (its SLOF firmware comes with QEMU) and its hypervisor console */
 	{ "ppc64le", "ppc64le", ELF_CLASS64, ELF_LSB, 21, CAP_BINFMT_PPC64LE,
 	  CAP_BINFMT_PPC64LE_RUNS, foreign_program_ppc64le, foreign_program_ppc64le_end,

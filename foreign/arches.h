@@ -42,7 +42,8 @@ struct foreign_arch {
 	const char *registered;		/* finding: the binfmt_misc entry */
 	const char *runs;		/* finding: its program ran through it (NULL: no program) */
 	const unsigned char *program, *program_end;
-	struct foreign_boot boot;	/* qemu NULL: no kernel booted (no_boot says why) */
+	struct foreign_boot boot;	/* qemu NULL: no kernel booted (no_boot says why, as the
+					 * finding boot where there is one) */
 	const char *no_boot;
 };
 

@@ -201,8 +201,14 @@ int foreign_boot(struct report *r, const char *names, const char *lab_sh, bool c
 		const struct foreign_boot *b = &a->boot;
 		long long ms = 0;
 
-		if (!b->qemu || !foreign_wanted(names, a))
+		if (!foreign_wanted(names, a))
 			continue;
+		if (!b->qemu) {		/* asked for, and nothing to boot: said so */
+			if (b->boot)
+				rc |= report_cap_unknown(r, b->boot, "virtcap prove --foreign", "no "
+							 "kernel to boot: %s", a->no_boot);
+			continue;
+		}
 		if (!run_in_path(b->qemu)) {
 			rc |= report_cap_unknown(r, b->boot, b->qemu, "not run: %s is not installed",
 						 b->qemu);

@@ -128,12 +128,14 @@ static int report_arch(struct report *r, const struct foreign_arch *a,
 		rc |= report_cap_unknown(r, a->runs, "virtcap prove --foreign", "not run: virtcap "
 					 "prove --foreign %s runs one of its programs through it",
 					 a->name);
-	if (a->boot.boot) {
-		/* one line where the matrix's row says it ("an": arm64, armhf) */
+	if (a->boot.boot && a->boot.qemu) {	/* one line where the matrix's row says it */
 		rc |= report_cap_unknown(r, a->boot.boot, "virtcap prove --foreign", "not run: "
-					 "virtcap prove --foreign %s boots an %s kernel", a->name,
+					 "virtcap prove --foreign %s boots Debian's %s kernel", a->name,
 					 a->boot.lab_kernel);
 		rc |= report_cap_unknown(r, a->boot.boot_ms, "virtcap prove --foreign", "not run");
+	} else if (a->boot.boot) {	/* no kernel to boot: said, never guessed */
+		rc |= report_cap_unknown(r, a->boot.boot, "virtcap prove --foreign", "no kernel to "
+					 "boot: %s", a->no_boot);
 	}
 	return rc;
 }

@@ -218,6 +218,7 @@
 #define CAP_FOREIGN_ARM32_BOOT_MS "foreign.arm32_boot_ms"
 #define CAP_FOREIGN_ARM64_BOOT "foreign.arm64_boot"
 #define CAP_FOREIGN_ARM64_BOOT_MS "foreign.arm64_boot_ms"
+#define CAP_FOREIGN_RISCV64_BOOT "foreign.riscv64_boot"
 #define CAP_FOREIGN_PPC64LE_BOOT "foreign.ppc64le_boot"
 #define CAP_FOREIGN_PPC64LE_BOOT_MS "foreign.ppc64le_boot_ms"
 #define CAP_FOREIGN_S390X_BOOT "foreign.s390x_boot"
