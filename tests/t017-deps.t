@@ -23,8 +23,8 @@ for p in qemu-system-x86 bochs chromium prometheus ansible-core clang-14 hyperfi
 	in_list "$p" run && heavy="$heavy $p"
 done
 is "$heavy" "" "run pulls in no emulator, browser, Prometheus, Ansible, clang or benchmark tool"
-in_list clang-14 fuzz && ! in_list clang-14 check
-ok $? "clang is fuzz's, not check's (the sanitizer pass uses gcc)"
+in_list clang-14 fuzz && in_list clang-14 check && in_list lld check && ! in_list lld run
+ok $? "clang is fuzz's, and check's with lld for the arm64 static binary only (gcc-aarch64-linux-gnu conflicts with gcc-multilib)"
 in_list hyperfine bench && in_list cpu-checker bench && ! in_list hyperfine check
 ok $? "hyperfine and kvm-ok are bench's"
 all=$(list all) missing=""

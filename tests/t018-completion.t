@@ -36,7 +36,7 @@ is "$(has_all "$(offer -)" "$global")" "" "every option of --help is offered"
 for c in lab check fleet prove; do
 	# its usage lines: "  lab [...]" and the "      [...]" lines under it
 	opts=$(echo "$help" | awk -v c="$c" '$1 == c && /^  [a-z]/ { on = 1; print; next }
-		on && /^      [[]/ { print; next } { on = 0 }' | grep -o -- '--[a-z-]*' | sort -u)
+		on && /^      [[]/ { print; next } { on = 0 }' | grep -o -- '--[a-z0-9-]*' | sort -u)
 	is "$(has_all "$(offer "$c" -)" "$opts")" "" "$c: every option --help gives it is offered"
 done
 
