@@ -444,6 +444,64 @@ static void print_environment(const struct out *o, const struct report *r)
 	}
 }
 
+/*
+ * An arm64 host: what its KVM is and what it gives guests, in one paragraph from the findings of
+ * probe/arm64.c, while its rows are not judged yet (issue 28); the fix where KVM did not start.
+ */
+static void print_arm64_host(const struct out *o, const struct report *r)
+{
+	static const struct {
+		const char *id, *what;
+	} offers[] = {
+		{ CAP_KERNEL_KVM_ARM_EL1_32BIT, "32-bit ARM guests (AArch32 at EL1)" },
+		{ CAP_KERNEL_KVM_ARM_SVE, "SVE" },
+		{ CAP_KERNEL_KVM_ARM_PTRAUTH, "pointer authentication" },
+		{ CAP_KERNEL_KVM_ARM_PMU, "a PMU" },
+		{ CAP_KERNEL_KVM_ARM_MTE, "memory tagging" },
+		{ CAP_KERNEL_KVM_ARM_EL2, "a virtual EL2 (nested virtualization)" },
+	};
+	const char *mode = report_cap_string(r, CAP_KERNEL_ARM64_KVM_MODE);
+	const struct cap *ipa = report_cap(r, CAP_KERNEL_KVM_ARM_IPA_BITS);
+	const struct cap *why = report_cap(r, CAP_KERNEL_ARM64_KVM_MODE);
+	char line[1536];
+	size_t n;
+
+	if (!r->kernel_arch || strcmp(r->kernel_arch, "aarch64"))
+		return;
+	n = (size_t)snprintf(line, sizeof(line), "This is an arm64 host: %s",
+			     !mode ? "KVM's mode is unknown (the kernel log does not tell it)"
+			     : !strcmp(mode, "vhe") ? "KVM runs with the kernel at EL2 (VHE)"
+			     : !strcmp(mode, "nvhe") ? "KVM runs its hypervisor at EL2 beside the "
+			       "kernel (nVHE)"
+			     : !strcmp(mode, "protected") ? "KVM runs protected (pKVM)"
+			     : "no KVM: the kernel was not entered at EL2 (\"HYP mode not "
+			       "available\")");
+	bool got = ipa && ipa->kind == CAP_INT;
+
+	if (got && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "; its guests get up to %lld-bit "
+				      "physical addresses", ipa->i);
+	for (int want = 1; want >= 0; want--) {	/* what guests get, then what they do not */
+		bool first = true;
+
+		for (size_t i = 0; i < sizeof(offers) / sizeof(offers[0]) && n < sizeof(line); i++) {
+			if (report_cap_flag(r, offers[i].id) != want)
+				continue;
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s", !first || (want &&
+					      got) ? ", " : want ? "; its guests get " : "; not ",
+					      offers[i].what);
+			first = false;
+		}
+	}
+	if (n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, ". x86 guests run here by "
+				      "emulation only.%s%s", mode && !strcmp(mode, "none") && why &&
+				      why->fix ? " Fix: " : "", mode && !strcmp(mode, "none") &&
+				      why && why->fix ? why->fix : "");
+	fputc('\n', o->f);
+	print_wrapped(o, line, 0, 2);
+}
+
 /* Facts whose "yes" is the good news that something bad was not found: said in words, since
  * "lsm_denials yes" reads as denials found */
 static const struct {
@@ -623,6 +681,7 @@ int report_print_human(const struct report *r, const struct report_human_opts *o
 	print_disagreements(&ho, r);
 	print_matrix(&ho, r);
 	print_environment(&ho, r);
+	print_arm64_host(&ho, r);
 	print_stacks(&to, r);
 	/* every finding with its source, and what the proofs saw, on -v */
 	if (opts->verbose) {

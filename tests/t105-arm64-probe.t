@@ -85,6 +85,15 @@ is "$(cap a64fx kernel.kvm_arm_ipa_bits)/$(cap a64fx kernel.kvm_arm_el1_32bit)/$
 is "$(cap a57 kernel.kvm_arm_sve)/$(cap a57 kernel.kvm_arm_sve detail)" \
 	"null/not recorded in this capture (facts kvm.arm.*)" "without them: unknown, and why"
 
+# the first screen says what this arm64 host's KVM is and gives guests, from those findings
+LANG=C timeout 20 "$VIRTCAP" --root "$tmp/a64fx" --no-color 2>/dev/null | sed -n '/^This is an arm64 host/,/^$/p' |
+	tr '\n' ' ' | tr -s ' ' >"$tmp/a64fx.para"
+is "$(cat "$tmp/a64fx.para")" "This is an arm64 host: KVM runs with the kernel at EL2 (VHE); its guests get up to 40-bit physical addresses, SVE, pointer authentication, a PMU; not 32-bit ARM guests (AArch32 at EL1), memory tagging. x86 guests run here by emulation only. " \
+	"a64fx: KVM's mode and what its guests get, and not, in one paragraph"
+LANG=C timeout 20 "$VIRTCAP" --root "$tmp/el1-virt" --no-color 2>/dev/null | sed -n '/^This is an arm64 host/,/^$/p' |
+	tr '\n' ' ' | tr -s ' ' | grep -q "^This is an arm64 host: no KVM: the kernel was not entered at EL2 (\"HYP mode not available\")\. x86 guests run here by emulation only\. Fix: this is a virtual machine"
+ok $? "EL1 in QEMU's VM: no KVM, and the fix for where it is"
+
 # the fix for EL1 follows where the host is
 cap el1 kernel.arm64_boot_el fix | grep -q "the firmware or boot loader entered the kernel at EL1"
 ok $? "EL1 on a machine: the firmware's to fix"
