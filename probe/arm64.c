@@ -160,12 +160,17 @@ static int kvm_arm_caps_report(struct probe_ctx *ctx, struct report *r)
 		long long v;
 
 		snprintf(key, sizeof(key), "kvm.arm.%s", kvm_arm_caps[i].name);
-		if (!facts_get_ll(&ctx->facts, key, &v) || v < 0 || v > 64) {
+		/* a snapshot's value is anyone's: the IPA size is 0 (the default) or 32 to 52 bits,
+		 * as the log's is checked, the others 0 or small positive numbers */
+		bool ipa = !kvm_arm_caps[i].yes;
+
+		if (!facts_get_ll(&ctx->facts, key, &v) || v < 0 || v > 64 ||
+		    (ipa && v && (v < 32 || v > 52))) {
 			rc |= report_cap_unknown(r, kvm_arm_caps[i].id, src, "%s", facts_get(&ctx->facts,
 						 key) ? "not a value KVM gives" : ctx->live ? "not asked: "
 						 "no /dev/kvm this process opens (kernel.dev_kvm)" : "not "
 						 "recorded in this capture (facts kvm.arm.*)");
-		} else if (!kvm_arm_caps[i].yes) {	/* the IPA size: 0 is KVM's default */
+		} else if (ipa) {	/* 0 is KVM's default */
 			long long bits = v ? v : 40;
 
 			rc |= report_cap_int(r, kvm_arm_caps[i].id, bits, src, "a guest's physical "

@@ -48,6 +48,7 @@ arm64_root "$tmp/el1-virt" el1-max 0x00000000000f0510
 for f in ipa_size=0 el1_32bit=0 sve=1 ptrauth=1 pmu_v3=1 mte=0 el2=77; do
 	root_fact "$tmp/a64fx" "kvm.arm.${f%%=*}" "${f#*=}"
 done
+root_fact "$tmp/max" kvm.arm.ipa_size 7	# no IPA size KVM gives (and 2^(7-30) GiB is no number)
 mkdir -p "$tmp/el1-virt/proc/device-tree" && printf 'linux,dummy-virt\0' >"$tmp/el1-virt/proc/device-tree/compatible"
 # a log that no longer reaches the boot (its oldest line a day after it): none of those lines
 root_kernel "$tmp/lost" 6.1.0-57-arm64 aarch64
@@ -82,6 +83,8 @@ is "$(cap garbage kernel.arm64_boot_el)/$(cap garbage cpu.arm64_el1_aarch32)" "n
 
 is "$(cap a64fx kernel.kvm_arm_ipa_bits)/$(cap a64fx kernel.kvm_arm_el1_32bit)/$(cap a64fx kernel.kvm_arm_sve)/$(cap a64fx kernel.kvm_arm_mte)/$(cap a64fx kernel.kvm_arm_el2)" \
 	"40/false/true/false/null" "KVM's answers from a snapshot: 0 bits is the default 40, 77 no answer KVM gives"
+is "$(cap max kernel.kvm_arm_ipa_bits)/$(cap max kernel.kvm_arm_ipa_bits detail)" "null/not a value KVM gives" \
+	"an IPA size of 7 bits in a snapshot: unknown"
 is "$(cap a57 kernel.kvm_arm_sve)/$(cap a57 kernel.kvm_arm_sve detail)" \
 	"null/not recorded in this capture (facts kvm.arm.*)" "without them: unknown, and why"
 
