@@ -27,6 +27,7 @@
 
 #include <linux/kvm.h>
 
+#include "probe/kvm_arm_modes.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 #include "reports/caps.h"
@@ -220,26 +221,15 @@ int probe_arm64(struct probe_ctx *ctx, struct report *r)
 					 "reach back to the boot, or could not be read (root can)");
 	}
 
-	static const struct {
-		const char *said, *mode, *detail;
-	} modes[] = {
-		{ "VHE mode initialized successfully", "vhe", "KVM runs with the kernel at EL2 (VHE)" },
-		{ "Hyp mode initialized successfully", "nvhe", "KVM runs its hypervisor at EL2 "
-		  "beside a kernel at EL1 (nVHE): a CPU without VHE, or kvm-arm.mode=nvhe" },
-		{ "Protected nVHE mode initialized successfully", "protected", "KVM runs protected "
-		  "(pKVM, kvm-arm.mode=protected): the host kernel cannot read its guests' memory" },
-		{ "HYP mode not available", "none", "KVM could not start: the CPUs were not entered "
-		  "at EL2, so there is no /dev/kvm" },
-	};
 	bool named = false;
 
-	for (size_t i = 0; mode && i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (!strcmp(mode, modes[i].said)) {
+	for (size_t i = 0; mode && i < KVM_ARM_MODE_COUNT; i++)
+		if (!strcmp(mode, kvm_arm_modes[i].said)) {
 			named = true;
-			rc |= report_cap_str(r, CAP_KERNEL_ARM64_KVM_MODE, modes[i].mode, "kernel log: "
-					     "kvm [1]: ...", "%s (the kernel: \"%s\")",
-					     modes[i].detail, modes[i].said);
-			if (!strcmp(modes[i].mode, "none"))
+			rc |= report_cap_str(r, CAP_KERNEL_ARM64_KVM_MODE, kvm_arm_modes[i].mode,
+					     "kernel log: kvm [1]: ...", "%s (the kernel: \"%s\")",
+					     kvm_arm_modes[i].detail, kvm_arm_modes[i].said);
+			if (!strcmp(kvm_arm_modes[i].mode, "none"))
 				rc |= report_cap_fix(r, CAP_KERNEL_ARM64_KVM_MODE, "%s", el1_fix(r));
 		}
 	if (!named)

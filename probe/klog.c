@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/klog.h>
 
+#include "probe/kvm_arm_modes.h"
 #include "probe/probe.h"
 
 #define SYSLOG_ACTION_READ_ALL 3
@@ -48,18 +49,13 @@ static void klog_denial(struct facts *f, const char *text)
 
 /*
  * arm64: what only the boot's lines say about the CPU's virtualization (probe/arm64.c reads
- * them). KVM/arm64 prefixes its lines "kvm [CPU]: ": its mode ("VHE mode initialized
- * successfully", "Hyp mode initialized successfully" for nVHE, "Protected nVHE mode initialized
- * successfully"), or "HYP mode not available", and "IPA Size Limit: 48 bits"; the CPU feature
+ * them). KVM/arm64 prefixes its lines "kvm [CPU]: ": its mode (probe/kvm_arm_modes.h's words)
+ * and "IPA Size Limit: 48 bits"; the CPU feature
  * lines say whether the CPUs run AArch32 at EL1 ("CPU features: detected: 32-bit EL1 Support":
  * absent on a CPU without it, such as A64FX).
  */
 static void klog_arm64(struct facts *f, const char *text)
 {
-	static const char *const modes[] = {
-		"VHE mode initialized successfully", "Hyp mode initialized successfully",
-		"Protected nVHE mode initialized successfully", "HYP mode not available",
-	};
 	const char *kvm = !strncmp(text, "kvm [", 5) ? strstr(text, "]: ") : NULL;
 
 	if (!strncmp(text, "CPU: All CPU(s) started at ", 27))
@@ -71,9 +67,9 @@ static void klog_arm64(struct facts *f, const char *text)
 	if (!kvm)
 		return;
 	kvm += 3;
-	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
-		if (!strcmp(kvm, modes[i]))
-			facts_set(f, "klog.kvm_arm_mode", "%s", modes[i]);
+	for (size_t i = 0; i < KVM_ARM_MODE_COUNT; i++)
+		if (!strcmp(kvm, kvm_arm_modes[i].said))
+			facts_set(f, "klog.kvm_arm_mode", "%s", kvm_arm_modes[i].said);
 	if (!strncmp(kvm, "IPA Size Limit: ", 16))
 		facts_set(f, "klog.kvm_arm_ipa", "%.16s", kvm + 16);
 }
