@@ -123,7 +123,8 @@ LIB_OBJS += hv-mini/exit_bench.o
 LIB_OBJS += hv-mini/kit.o
 LIB_OBJS += hv-mini/run.o
 LIB_OBJS += hv-mini/stats.o
-LIB_OBJS += hv-mini/vcpu.o
+LIB_OBJS += hv-mini/arch_x86.o
+LIB_OBJS += hv-mini/vcpu_x86.o
 LIB_OBJS += hv-mini/vm.o
 LIB_OBJS += nested/nested.o
 LIB_OBJS += proofs/capability.o
@@ -140,28 +141,46 @@ LIB_OBJS += qemu/stack_net.o
 LIB_OBJS += qemu/vm.o
 LIB_OBJS += proofs/hostile.o
 LIB_OBJS += proofs/registry.o
+LIB_OBJS += proofs/shared.o
 LIB_OBJS += proofs/why_not.o
 LIB_OBJS += util/signal_cleanup.o
 LIB_OBJS += util/nonce.o
 LIB_OBJS += util/run.o
 LIB_OBJS += util/self.o
 LIB_OBJS += util/strindex.o
-LIB_OBJS += build/guests/images.o
+LIB_OBJS += $(GUEST_DIR)/images.o
 
-# Guests: freestanding code with its own rules, never the host's flags. Every hv-mini/guests/*.S
-# and nested/l1/*.S is one guest, linked by guest.lds at HV_GPA_CODE (hv-mini/abi.h) and cut to a
-# flat binary, which build/guests/images.S embeds as hv_guest_NAME (dashes made underscores).
+# Guests: freestanding code with its own rules, never the host's flags. Every guest source of
+# the architecture built for is one guest, linked by guest.lds at HV_GPA_CODE (hv-mini/abi.h)
+# and cut to a flat binary, which $(GUEST_DIR)/images.S embeds as hv_guest_NAME (dashes made
+# underscores). x86: hv-mini/guests/*.S and nested/l1/*.S, by gcc; arm64: hv-mini/guests/arm64,
+# by clang and lld (A32 code for the names with "arm32" in them, A64 for the rest).
 # The liars (*/liars/liar-*.S) are guests too: each includes a proof's own guest with one LIE_
 # defined, so a liar is that guest with one lie, which the proof's check must catch.
-REAL_GUEST_SRCS := $(filter-out %.lds.S,$(sort $(wildcard hv-mini/guests/*.S nested/l1/*.S)))
-LIAR_SRCS := $(sort $(wildcard hv-mini/guests/liars/*.S nested/l1/liars/*.S))
-GUEST_SRCS := $(REAL_GUEST_SRCS) $(LIAR_SRCS)
-GUESTS := $(basename $(notdir $(GUEST_SRCS)))
+STATIC_ARCH ?=
+ifeq ($(STATIC_ARCH),aarch64)
+GUEST_DIRS := hv-mini/guests/arm64
+GUEST_DIR := build/guests-aarch64
+GUEST_CC := clang-14
+GUEST_LD := ld.lld
+GUEST_OBJCOPY := llvm-objcopy-14
+GUEST_FLAGS = --target=$(if $(findstring arm32,$*),armv7a-none-eabi,aarch64-none-elf) \
+	-ffreestanding -nostdlib -I.
+GUEST_LD_EMULATION = $(if $(findstring arm32,$*),armelf,aarch64elf)
+else
+GUEST_DIRS := hv-mini/guests nested/l1
+GUEST_DIR := build/guests
 GUEST_CC := gcc
 GUEST_LD := ld
 GUEST_OBJCOPY := objcopy
-GUEST_FLAGS := -m64 -ffreestanding -nostdlib -I.
-GUEST_BINS := $(patsubst %,build/guests/%.bin,$(GUESTS))
+GUEST_FLAGS = -m64 -ffreestanding -nostdlib -I.
+GUEST_LD_EMULATION = elf_x86_64
+endif
+REAL_GUEST_SRCS := $(filter-out %.lds.S,$(sort $(wildcard $(addsuffix /*.S,$(GUEST_DIRS)))))
+LIAR_SRCS := $(sort $(wildcard $(addsuffix /liars/*.S,$(GUEST_DIRS))))
+GUEST_SRCS := $(REAL_GUEST_SRCS) $(LIAR_SRCS)
+GUESTS := $(basename $(notdir $(GUEST_SRCS)))
+GUEST_BINS := $(patsubst %,$(GUEST_DIR)/%.bin,$(GUESTS))
 GUEST_HEADERS := hv-mini/abi.h arch/x86.h $(wildcard nested/l1/*.h nested/l1/*.inc)
 # a liar is remade when the guest it includes changes
 GUEST_HEADERS += $(REAL_GUEST_SRCS)
@@ -186,13 +205,13 @@ STATIC_CFLAGS = $(BASE_CFLAGS) $(STATIC_FLAGS) -I$(STATIC_INCDIR) \
 	$(addprefix -I,$(wildcard $(STATIC_INCDIR)/i386-linux-gnu)) -DHAVE_LIBPCI=0 -DLIBARCHIVE_LINKED=1 $(CFLAGS)
 STATIC_LIBS = -L$(STATIC_LIBDIR) -lcpuid -ljson-c -larchive -lz -lhivex -lblkid -lpthread -lrt
 
-# The arm64 static build (scripts/static.sh: STATIC_ARCH=aarch64, Debian's cross compiler): no
-# libcpuid (Debian's is x86 only), and hv-mini's x86 vCPU and the proofs' x86 set-up and checks
-# stay out: no VM is made, every proof says why (hv-mini/other_arch.c, proofs/registry.c)
-STATIC_ARCH ?=
-X86_ONLY_OBJS := hv-mini/run.o hv-mini/vcpu.o hv-mini/vm.o nested/nested.o proofs/capability.o
+# The arm64 static build (scripts/static.sh: STATIC_ARCH=aarch64, clang): no libcpuid (Debian's
+# is x86 only); hv-mini's vCPU and the proofs are arm64's (hv-mini/vcpu_arm64.c, proofs/arm64.c),
+# and nested/ (VMX and SVM) stays out
+X86_ONLY_OBJS := hv-mini/arch_x86.o hv-mini/vcpu_x86.o nested/nested.o proofs/capability.o proofs/hostile.o
+ARM64_ONLY_OBJS := hv-mini/arch_arm64.o hv-mini/vcpu_arm64.o proofs/arm64.o
 ifeq ($(STATIC_ARCH),aarch64)
-LIB_OBJS := $(filter-out $(X86_ONLY_OBJS),$(LIB_OBJS)) hv-mini/other_arch.o
+LIB_OBJS := $(filter-out $(X86_ONLY_OBJS),$(LIB_OBJS)) $(ARM64_ONLY_OBJS)
 STATIC_LIBS := $(filter-out -lcpuid,$(STATIC_LIBS))
 STATIC_CFLAGS += -DHAVE_LIBCPUID=0
 endif
@@ -218,32 +237,32 @@ $(BUILD)/%.o: %.S
 	@[ "$(V)" = 1 ] || echo "  AS      $<"
 	$(Q)$(CC) $(COMPILE_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BUILD)/build/guests/images.o: $(GUEST_BINS)
+$(BUILD)/$(GUEST_DIR)/images.o: $(GUEST_BINS)
 # .incbin is no dependency the compiler tracks
 $(BUILD)/foreign/programs.o: $(wildcard foreign/*.elf)
 
-build/guests/guest.lds: hv-mini/guests/guest.lds.S hv-mini/abi.h
+$(GUEST_DIR)/guest.lds: hv-mini/guests/guest.lds.S hv-mini/abi.h
 	@mkdir -p $(dir $@)
-	$(Q)$(GUEST_CC) -E -P -x c -I. -o $@ $<
+	$(Q)gcc -E -P -x c -I. -o $@ $<
 
-# each guest's source is found in either directory
-vpath %.S hv-mini/guests nested/l1 hv-mini/guests/liars nested/l1/liars
-build/guests/%.bin: %.S build/guests/guest.lds $(GUEST_HEADERS)
+# each guest's source is found in one of its architecture's directories
+vpath %.S $(GUEST_DIRS) $(addsuffix /liars,$(GUEST_DIRS))
+$(GUEST_DIR)/%.bin: %.S $(GUEST_DIR)/guest.lds $(GUEST_HEADERS)
 	@mkdir -p $(dir $@)
 	@[ "$(V)" = 1 ] || echo "  GUEST   $<"
-	$(Q)$(GUEST_CC) $(GUEST_FLAGS) -c -o build/guests/$*.o $<
-	$(Q)$(GUEST_LD) -m elf_x86_64 -T build/guests/guest.lds --build-id=none \
-		-o build/guests/$*.elf build/guests/$*.o
-	$(Q)$(GUEST_OBJCOPY) -O binary -j .text build/guests/$*.elf $@
+	$(Q)$(GUEST_CC) $(GUEST_FLAGS) -c -o $(GUEST_DIR)/$*.o $<
+	$(Q)$(GUEST_LD) -m $(GUEST_LD_EMULATION) -T $(GUEST_DIR)/guest.lds --build-id=none \
+		-o $(GUEST_DIR)/$*.elf $(GUEST_DIR)/$*.o
+	$(Q)$(GUEST_OBJCOPY) -O binary -j .text $(GUEST_DIR)/$*.elf $@
 
 # The images, embedded so that no file is needed at run time; remade when the list changes
-build/guests/images.S: $(GUEST_SRCS) Makefile
+$(GUEST_DIR)/images.S: $(GUEST_SRCS) Makefile
 	@mkdir -p $(dir $@)
 	$(Q){ echo '/* made by the Makefile from the guests it found: do not edit */'; \
 	  echo '	.section .rodata'; \
 	  for g in $(GUESTS); do s=$$(echo $$g | tr - _); \
 	    printf '\t.global hv_guest_%s, hv_guest_%s_end\n\t.balign 16\nhv_guest_%s:\n' $$s $$s $$s; \
-	    printf '\t.incbin "build/guests/%s.bin"\nhv_guest_%s_end:\n' $$g $$s; done; \
+	    printf '\t.incbin "$(GUEST_DIR)/%s.bin"\nhv_guest_%s_end:\n' $$g $$s; done; \
 	  echo '	.section .note.GNU-stack, "", @progbits'; } >$@
 
 $(BUILD)/libvirtcap.a: $(addprefix $(BUILD)/,$(LIB_OBJS))

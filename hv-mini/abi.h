@@ -7,13 +7,16 @@
  *
  * ucall: the guest writes EAX = command to port HV_UCALL_PORT with EBX = value, ECX = aux and,
  * for ABORT, ESI = the id of its source file (GUEST_FILE_*) and ECX = its line. The host reads
- * the registers once, at the exit, and never again.
+ * the registers once, at the exit, and never again. On arm64, which has no ports, the guest
+ * stores the command (32 bits) to HV_UCALL_MMIO with x1 = value, x2 = aux, x3 = file (r1-r3
+ * in AArch32).
  */
 #ifndef VIRTCAP_HV_ABI_H
 #define VIRTCAP_HV_ABI_H
 
 /* --- ucall --- */
 #define HV_UCALL_PORT 0x00F0	/* any port our guests use for nothing else */
+#define HV_UCALL_MMIO 0xC0002000	/* arm64's: an address no memory or device is at */
 #define HV_UCALL_SYNC 1		/* the host acts (injects the test interrupt), then resumes */
 #define HV_UCALL_DONE 2		/* the result: EBX value, ECX aux */
 #define HV_UCALL_ABORT 3	/* a failure: EBX code, ECX line, ESI file */
@@ -30,7 +33,7 @@
 #define GUEST_FILE_COUNT 8
 
 /* --- guest-physical layout (low memory, HV_MEM_SIZE) --- */
-#define HV_GPA_GDT 0x1000	/* GDT: null, code32, data32, code64 (hv-mini/vcpu.c) */
+#define HV_GPA_GDT 0x1000	/* GDT: null, code32, data32, code64 (hv-mini/vcpu_x86.c) */
 #define HV_GPA_IDT 0x2000	/* IDT, 256 gates, written by the guest itself */
 #define HV_GPA_PT 0x10000	/* page tables made by the host: 0x10000..0x1ffff */
 #define HV_PT_SIZE 0x10000
@@ -48,7 +51,7 @@
 #define HV_DESC_CODE64 0x00AF9A000000FFFF	/* HV_SEL_CODE64: code, 64-bit (L=1, D=0) */
 #define HV_GDT_ENTRIES 4
 
-/* Where the host's page tables map what (hv-mini/vcpu.c): the guests read through these */
+/* Where the host's page tables map what (hv-mini/vcpu_x86.c): the guests read through these */
 #define HV_PROT32_HIGH_VA 0x40000000	/* 32-bit paging: a 4 MiB page -> 0 */
 #define HV_PAE_VA 0xC0000000		/* PAE: a 2 MiB page -> HV_PAE_HIGH_GPA */
 #define HV_PAE_HIGH_GPA 0x100000000	/* above 4 GiB */
@@ -158,7 +161,21 @@
 #define NESTED_ABORT_VM_INSTRUCTION_ERROR 0x100	/* + the VM-instruction error number */
 /* any other code: the exit reason (VMX, bit 31 for a failed entry) or EXITCODE (SVM) */
 
-#ifdef __ASSEMBLER__
+/* --- arm64: what its guests (hv-mini/guests/arm64) and their checks agree on --- */
+#define GUEST_ARM64_TABLES 0x40000	/* the AArch64 guest's own translation tables */
+#define GUEST_ARM64_ALIAS_VA 0x40000000	/* its tables map this VA (1 GiB) to PA 0 too */
+#define GUEST_ARM64_ROL 13		/* it reports the 64-bit nonce rotated left by this */
+#define GUEST_ARM64_SVC 0x5A		/* the SVC it takes through its own vectors */
+#define GUEST_ARM32_ROR 8		/* the AArch32 guest reports REV(nonce) rotated right */
+#define GUEST_ARM_SMP_MPIDR (HV_GPA_DATA + 0x108)	/* vCPU 1 writes its MPIDR_EL1 here */
+/* PSCI 0.2+ and SMCCC function ids (Arm DEN0022, DEN0028) the guests call with HVC */
+#define PSCI_VERSION_FN 0x84000000
+#define PSCI_CPU_ON_FN64 0xC4000003
+#define SMCCC_KVM_UID_FN 0x8600FF01	/* the vendor-specific hypervisor service call UID */
+#define SMCCC_KVM_UID_0 0xB66FB428	/* KVM's UID, its first word (x0) */
+#define SMCCC_UNKNOWN (-1)		/* what a call no one implements answers */
+
+#if defined(__ASSEMBLER__) && (defined(__x86_64__) || defined(__i386__))
 /* ucall CMD with the value already in %ebx (and aux in %ecx) */
 #define UCALL(cmd)			\
 	mov $(cmd), %eax;		\
@@ -188,7 +205,23 @@
 	MARK(1)
 #endif
 
-#ifdef __ASSEMBLER__
+#if defined(__ASSEMBLER__) && defined(__aarch64__)
+/* ucall CMD with the value already in x1 (and aux in x2): x0 and x9 are used */
+#define UCALL(cmd)			\
+	mov w0, #(cmd);			\
+	ldr x9, =HV_UCALL_MMIO;		\
+	str w0, [x9]
+#endif
+
+#if defined(__ASSEMBLER__) && defined(__arm__)
+/* ucall CMD in AArch32, the value already in r1 (and aux in r2): r0 and r9 are used */
+#define UCALL(cmd)			\
+	mov r0, #(cmd);			\
+	ldr r9, =HV_UCALL_MMIO;		\
+	str r0, [r9]
+#endif
+
+#if defined(__ASSEMBLER__) && (defined(__x86_64__) || defined(__i386__))
 /* LIE_NO_L2: the results of both L2s written by the L1 itself (its exits' codes in EXITS) */
 #define NESTED_FORGE_RESULTS(EXITS)						\
 	movl $NESTED_L2_REAL_RESULT, NESTED_OUT + NESTED_OUT_REAL_RESULT;	\

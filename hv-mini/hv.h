@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * hv-mini: the smallest KVM hypervisor that can prove a capability. It makes a VM with guest
- * memory, sets vCPUs up in a given CPU mode (real, 32-bit with or without paging, PAE, 64-bit),
+ * memory, sets vCPUs up in a given CPU mode (x86: real, 32-bit with or without paging, PAE,
+ * 64-bit; arm64: AArch64 or AArch32 at EL1),
  * runs them under a deadline and hands every exit it does not handle itself to the caller.
  *
  * The guest <-> host ABI (ucall, guest-physical layout, devices): hv-mini/abi.h. The devices
@@ -33,6 +34,8 @@ enum hv_mode {
 	HV_MODE_PROT32_PAGED,	/* 32-bit paging with 4 MiB pages (CR4.PSE) */
 	HV_MODE_PAE32,		/* 32-bit PAE paging, 2 MiB pages */
 	HV_MODE_LONG64,		/* 64-bit long mode, 4-level paging, 2 MiB pages */
+	HV_MODE_AARCH64_EL1,	/* arm64: AArch64 at EL1h, MMU off, as KVM resets a vCPU */
+	HV_MODE_AARCH32_EL1,	/* arm64: AArch32 in SVC mode (KVM_ARM_VCPU_EL1_32BIT) */
 };
 
 struct hv_vm;
@@ -64,24 +67,25 @@ struct hv_vm {
 	int nslots;
 	struct hv_vcpu vcpus[HV_MAX_VCPUS];
 	int nvcpus;
-	struct kvm_cpuid2 *cpuid;	/* what KVM supports: every vCPU gets it */
-	bool svm;		/* KVM's vCPUs are AMD's: SVM, hypercalls are VMMCALL */
-	uint8_t irq_vector;	/* what SYNC injects: HV_IRQ_VECTOR, or a proof's own */
+	struct kvm_cpuid2 *cpuid;	/* x86: what KVM supports: every vCPU gets it */
+	bool svm;		/* x86: KVM's vCPUs are AMD's: SVM, hypercalls are VMMCALL */
+	uint8_t irq_vector;	/* x86: what SYNC injects: HV_IRQ_VECTOR, or a proof's own */
 	char err[HV_ERR_MAX];
 };
 
 /* What one KVM_RUN left us with, as the run loop reports it. */
 struct hv_exit {
 	uint32_t reason;	/* KVM_EXIT_* */
+	bool is_ucall;		/* the guest's ucall (hv-mini/abi.h), read at this exit */
 	bool timed_out;		/* the deadline passed */
 	bool spun;		/* ... its CPU time ran out first (hv_vcpu.spin_cpu_ns) */
 	uint32_t ucall;		/* for a ucall exit: HV_UCALL_* */
-	uint64_t value, aux;	/* EBX, ECX of the ucall */
-	uint32_t file;		/* ESI of an ABORT: GUEST_FILE_* */
+	uint64_t value, aux;	/* the ucall's value and aux (x86: EBX, ECX; arm64: x1, x2) */
+	uint32_t file;		/* an ABORT's GUEST_FILE_* (x86: ESI; arm64: x3) */
 };
 
-/* Open /dev/kvm (path may be NULL), create a VM with HV_MEM_SIZE of low memory, learn the CPUID
- * KVM supports (and so the vendor, vm->svm). */
+/* Open /dev/kvm (path may be NULL), create a VM with HV_MEM_SIZE of low memory at 0 and do what
+ * the architecture's VM needs (hv_arch_vm_init). */
 int hv_vm_create(struct hv_vm *vm, const char *kvm_path);
 void hv_vm_destroy(struct hv_vm *vm);
 
@@ -92,8 +96,23 @@ void *hv_gpa_to_hva(struct hv_vm *vm, uint64_t gpa);
 /* Copy an image into guest memory at gpa. */
 int hv_vm_load(struct hv_vm *vm, uint64_t gpa, const void *image, size_t len);
 
-/* Create vCPU id, with KVM's supported CPUID, in mode, starting at entry (a gpa). */
+/*
+ * What each architecture gives (hv-mini/arch_x86.c and vcpu_x86.c, hv-mini/arch_arm64.c and
+ * vcpu_arm64.c; the build links those of the CPU it is for):
+ *  hv_arch_vm_init: the VM's own set-up (x86: the CPUID KVM supports, and so the vendor,
+ *    vm->svm; the pages VMX's real mode needs);
+ *  hv_vcpu_create: vCPU id in mode, starting at entry (a gpa) (x86: with KVM's CPUID; arm64:
+ *    vCPUs other than 0 start powered off, as secondaries wait for PSCI CPU_ON on arm64);
+ *  hv_arch_read_ucall: whether the exit is the guest's ucall, and if so its command and
+ *    registers into exit, read once; 1, 0, or -errno;
+ *  hv_vcpu_describe: one line of vCPU state for a failure report.
+ */
+int hv_arch_vm_init(struct hv_vm *vm);
+/* The part of hv_vcpu_create every architecture shares: vCPU id made (ids go up from 0) and its
+ * kvm_run mapped, into *vcpu; 0 or -errno */
+int hv_vcpu_open(struct hv_vm *vm, int id, struct hv_vcpu **vcpu);
 int hv_vcpu_create(struct hv_vm *vm, int id, enum hv_mode mode, uint64_t entry);
+int hv_arch_read_ucall(struct hv_vcpu *vcpu, struct hv_exit *exit);
 
 /*
  * Run the vCPU until an exit the loop does not handle (a ucall, an unexpected exit) or until
@@ -113,7 +132,6 @@ const char *hv_exit_name(uint32_t reason);
  * (hv-mini/stats.c) */
 int hv_vcpu_stat(struct hv_vcpu *v, const char *name, uint64_t *out);
 
-/* One line of vCPU state for a failure report: RIP, mode registers, GPRs. */
 void hv_vcpu_describe(struct hv_vcpu *vcpu, char *out, size_t len);
 
 /* Monotonic time in nanoseconds. */

@@ -108,7 +108,7 @@ int hv_run_until_done(struct hv_vcpu *v, uint64_t deadline_ns, const struct hv_b
 					 state);
 			return -1;
 		}
-		bool ucall = e.reason == KVM_EXIT_IO && v->run->io.port == HV_UCALL_PORT;
+		bool ucall = e.is_ucall;
 
 		if (ucall && e.ucall == HV_UCALL_DONE) {
 			*done = e;
@@ -149,8 +149,9 @@ int hv_guest_create(struct hv_vm *vm, const struct hv_proof_opts *o, struct hv_p
 	if (!err)
 		return 0;
 
+	/* ENOSYS: a KVM with no such ioctl, as an arm64 binary meets under qemu-user on x86 */
 	bool cannot = err == -ENOENT || err == -EACCES || err == -EPERM || err == -ENXIO ||
-		      err == -ENODEV;
+		      err == -ENODEV || err == -ENOSYS;
 
 	hv_result_set(res, cannot ? HV_PROOF_NOT_RUN : HV_PROOF_FAILED, "%s", vm->err);
 	if (vm->fd >= 0 || vm->kvm_fd >= 0)

@@ -81,13 +81,6 @@ void hv_vcpu_release_timer(struct hv_vcpu *vcpu)
 		deadline_run = NULL;
 }
 
-/* A ucall: OUT of 4 bytes to HV_UCALL_PORT; the command and values are in the GPRs. */
-static bool is_ucall(const struct kvm_run *run)
-{
-	return run->exit_reason == KVM_EXIT_IO && run->io.direction == KVM_EXIT_IO_OUT &&
-	       run->io.port == HV_UCALL_PORT;
-}
-
 static uint64_t thread_cpu_ns(void)
 {
 	struct timespec ts;
@@ -151,20 +144,8 @@ int hv_vcpu_run(struct hv_vcpu *vcpu, uint64_t deadline_ns, struct hv_exit *exit
 			break;
 		}
 		exit->reason = run->exit_reason;
-		if (is_ucall(run)) {
-			struct kvm_regs regs;
-
-			if (ioctl(vcpu->fd, KVM_GET_REGS, &regs) < 0) {
-				err = -errno;
-				snprintf(vcpu->vm->err, sizeof(vcpu->vm->err), "KVM_GET_REGS: %s",
-					 strerror(errno));
-				break;
-			}
-			exit->ucall = (uint32_t)regs.rax;
-			exit->value = regs.rbx;
-			exit->aux = regs.rcx;
-			exit->file = (uint32_t)regs.rsi;
-		}
+		if ((err = hv_arch_read_ucall(vcpu, exit)) > 0)
+			err = 0;
 		break;
 	}
 	/* the timer stays armed for the next call with the same deadline; a late signal only

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * vCPUs and the CPU modes our guests start in. The host writes the GDT and page tables into
+ * x86 vCPUs and the CPU modes our guests start in. The host writes the GDT and page tables into
  * guest memory and loads the segment caches, control registers and EFER through KVM_SET_SREGS,
  * as firmware or a boot loader would have left them (Intel SDM vol. 3A 9.8-9.9, "switching to
  * protected mode" and "initializing IA-32e mode"; AMD APM vol. 2 14.4-14.6). Each mode's page
@@ -11,10 +11,8 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
 
 #include "arch/x86.h"
 #include "hv-mini/hv.h"
@@ -164,40 +162,11 @@ static int set_cpuid(struct hv_vcpu *vcpu)
 
 int hv_vcpu_create(struct hv_vm *vm, int id, enum hv_mode mode, uint64_t entry)
 {
-	if (vm->nvcpus >= HV_MAX_VCPUS || id != vm->nvcpus) {
-		snprintf(vm->err, sizeof(vm->err), "vCPU %d: ids go up from 0, at most %d", id,
-			 HV_MAX_VCPUS);
-		return -EINVAL;
-	}
+	struct hv_vcpu *vcpu;
+	int err = hv_vcpu_open(vm, id, &vcpu);
 
-	struct hv_vcpu *vcpu = &vm->vcpus[vm->nvcpus];
-
-	memset(vcpu, 0, sizeof(*vcpu));
-	vcpu->vm = vm;
-	vcpu->id = id;
-	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, id);
-	if (vcpu->fd < 0) {
-		snprintf(vm->err, sizeof(vm->err), "KVM_CREATE_VCPU %d: %s", id, strerror(errno));
-		return -errno;
-	}
-	vm->nvcpus++;
-
-	int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
-
-	if (size <= 0) {
-		snprintf(vm->err, sizeof(vm->err), "KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
-		return -EINVAL;
-	}
-	vcpu->run_size = (size_t)size;
-	vcpu->run = mmap(NULL, vcpu->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
-	if (vcpu->run == MAP_FAILED) {
-		vcpu->run = NULL;
-		snprintf(vm->err, sizeof(vm->err), "mmap of kvm_run: %s", strerror(errno));
-		return -errno;
-	}
-
-	int err = set_cpuid(vcpu);
-
+	if (!err)
+		err = set_cpuid(vcpu);
 	return err ? err : set_mode(vcpu, mode, entry);
 }
 

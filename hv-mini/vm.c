@@ -3,7 +3,7 @@
  * A KVM virtual machine and its memory (Documentation/virt/kvm/api.rst 4.2 KVM_CREATE_VM,
  * 4.35 KVM_SET_USER_MEMORY_REGION). Guest memory is anonymous shared memory; slot 0 is the low
  * HV_MEM_SIZE bytes every guest uses, further slots serve proofs that need memory elsewhere
- * (above 4 GiB for PAE).
+ * (above 4 GiB for PAE). The same on every architecture; what differs is hv_arch_vm_init's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -15,32 +15,6 @@
 #include <unistd.h>
 
 #include "hv-mini/hv.h"
-
-/* VMX without unrestricted guest runs real mode in vm86 and needs these three pages (api.rst
- * 4.48 KVM_SET_TSS_ADDR); they sit at the top of the 32-bit space, far from our memory. */
-#define CPUID_ENTRIES_MAX 256
-#define CPUID_EBX_AUTHENTIC_AMD 0x68747541	/* "Auth" of leaf 0's "AuthenticAMD" */
-#define HV_GPA_TSS 0xfffbd000
-#define HV_GPA_IDENTITY_MAP 0xfffbc000
-
-/* The CPUID KVM supports, read once for every vCPU of the VM; its vendor decides SVM or VMX. */
-static int supported_cpuid(struct hv_vm *vm)
-{
-	vm->cpuid = calloc(1, sizeof(*vm->cpuid) + CPUID_ENTRIES_MAX * sizeof(vm->cpuid->entries[0]));
-	if (!vm->cpuid) {
-		snprintf(vm->err, sizeof(vm->err), "out of memory");
-		return -ENOMEM;
-	}
-	vm->cpuid->nent = CPUID_ENTRIES_MAX;
-	if (ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, vm->cpuid) < 0) {
-		snprintf(vm->err, sizeof(vm->err), "KVM_GET_SUPPORTED_CPUID: %s", strerror(errno));
-		return -errno;
-	}
-	for (uint32_t i = 0; i < vm->cpuid->nent; i++)
-		if (vm->cpuid->entries[i].function == 0)
-			vm->svm = vm->cpuid->entries[i].ebx == CPUID_EBX_AUTHENTIC_AMD;
-	return 0;
-}
 
 int hv_vm_create(struct hv_vm *vm, const char *kvm_path)
 {
@@ -63,14 +37,7 @@ int hv_vm_create(struct hv_vm *vm, const char *kvm_path)
 		hv_vm_destroy(vm);
 		return -err;
 	}
-	/* optional on SVM and with unrestricted guest; failures change nothing for us there */
-	ioctl(vm->fd, KVM_SET_TSS_ADDR, HV_GPA_TSS);
-
-	uint64_t identity = HV_GPA_IDENTITY_MAP;
-
-	ioctl(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
-
-	int err = supported_cpuid(vm);
+	int err = hv_arch_vm_init(vm);
 
 	return err ? err : hv_vm_add_memory(vm, 0, HV_MEM_SIZE);
 }
@@ -131,6 +98,43 @@ int hv_vm_add_memory(struct hv_vm *vm, uint64_t gpa, uint64_t size)
 		return -err;
 	}
 	vm->slots[vm->nslots++] = (struct hv_slot){ .gpa = gpa, .size = size, .hva = hva };
+	return 0;
+}
+
+int hv_vcpu_open(struct hv_vm *vm, int id, struct hv_vcpu **out)
+{
+	if (vm->nvcpus >= HV_MAX_VCPUS || id != vm->nvcpus) {
+		snprintf(vm->err, sizeof(vm->err), "vCPU %d: ids go up from 0, at most %d", id,
+			 HV_MAX_VCPUS);
+		return -EINVAL;
+	}
+
+	struct hv_vcpu *vcpu = &vm->vcpus[vm->nvcpus];
+
+	memset(vcpu, 0, sizeof(*vcpu));
+	vcpu->vm = vm;
+	vcpu->id = id;
+	vcpu->fd = ioctl(vm->fd, KVM_CREATE_VCPU, id);
+	if (vcpu->fd < 0) {
+		snprintf(vm->err, sizeof(vm->err), "KVM_CREATE_VCPU %d: %s", id, strerror(errno));
+		return -errno;
+	}
+	vm->nvcpus++;
+
+	int size = ioctl(vm->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+
+	if (size <= 0) {
+		snprintf(vm->err, sizeof(vm->err), "KVM_GET_VCPU_MMAP_SIZE: %s", strerror(errno));
+		return -EINVAL;
+	}
+	vcpu->run_size = (size_t)size;
+	vcpu->run = mmap(NULL, vcpu->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, vcpu->fd, 0);
+	if (vcpu->run == MAP_FAILED) {
+		vcpu->run = NULL;
+		snprintf(vm->err, sizeof(vm->err), "mmap of kvm_run: %s", strerror(errno));
+		return -errno;
+	}
+	*out = vcpu;
 	return 0;
 }
 

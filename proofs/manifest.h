@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The proofs, one line each: the only list of them. The registry (proofs/registry.c), --only
+ * The proofs of an x86 build, one line each: the only list of them (an arm64 build's are
+ * proofs/manifest_arm64.h's, proofs/proofs.h picks the one built for). The registry (proofs/registry.c), --only
  * and its help, the default set and the matrix rows they decide all come from here.
  *
  * How to add a proof: write its guest (hv-mini/guests/NAME.S; the Makefile builds every guest

@@ -18,6 +18,13 @@
 
 #include "hv-mini/kit.h"
 
+/* The manifest of the architecture built for: its proofs, guests and checks */
+#if defined(__aarch64__)
+#define PROOFS_MANIFEST "proofs/manifest_arm64.h"
+#else
+#define PROOFS_MANIFEST "proofs/manifest.h"
+#endif
+
 enum proof_group { PROOF_CAPABILITY, PROOF_PART, PROOF_HOSTILE, PROOF_LIAR };
 
 struct proof_image {
@@ -34,7 +41,7 @@ struct proof_run {
 	struct hv_vm vm;
 	struct hv_devices dev;
 	struct hv_exit done[HV_MAX_VCPUS];	/* each vCPU's DONE, or an ABORT */
-	struct kvm_sregs sregs;		/* vCPU 0 after a finished run */
+	struct kvm_sregs sregs;		/* x86: vCPU 0 after a finished run */
 	bool finished;			/* every vCPU reported DONE */
 	uint32_t nonce[4];		/* random for each run: what the host plants, so that no
 					 * guest can know an answer it did not work out */
@@ -91,7 +98,7 @@ proof_setup_fn proof_no_setup;
 #define BY_VENDOR(g1, m1, g2, m2)
 #define PROOF(id, row, group, vcpus, image, setup, check) \
 	proof_setup_fn setup; proof_check_fn check;
-#include "proofs/manifest.h"
+#include PROOFS_MANIFEST
 #undef ANY
 #undef BY_VENDOR
 #undef PROOF
@@ -114,6 +121,15 @@ bool failed_for(struct hv_proof_result *res, const struct why_not *w);
  */
 void proof_kvm_counted(struct proof_run *run, const char *name, uint64_t least, const char *what,
 		       struct why_not *w, char *note, size_t len);
+
+/* The checks both architectures' proofs share (proofs/shared.c): a device register the guest
+ * wrote (written, as the device latched it: seen) and read back its answer from, at where; and
+ * two vCPUs' handshake through shared memory, each reporting its own id (GUEST_SMP_*), failed
+ * for the reasons already in w too, proven with how (", started by ...") in its detail */
+void proof_check_device(struct proof_run *run, const char *where, uint32_t written, uint32_t seen,
+			struct hv_proof_result *res);
+void proof_check_handshake(struct proof_run *run, struct why_not *w, struct hv_proof_result *res,
+			   const char *how);
 
 /* For a check that judges only finished runs: fail with what happened instead, and return */
 #define PROOF_NEEDS_DONE(run, res)						\

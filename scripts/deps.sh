@@ -17,9 +17,10 @@ RUN="gcc make pkg-config libcpuid-dev libpci-dev libjson-c-dev zlib1g-dev libhiv
 # check: the static binaries need the 32-bit libc for gcc -m32 (scripts/static.sh fetches the
 # i386 libraries)
 CHECK="gcc-multilib"
-# and the arm64 one clang and lld (gcc-aarch64-linux-gnu conflicts with gcc-multilib); the arm64
-# C library and libraries are fetched as the i386 ones are
-CHECK="$CHECK clang-14 lld"
+# and the arm64 one clang and lld (gcc-aarch64-linux-gnu conflicts with gcc-multilib), with
+# llvm's objcopy for hv-mini's arm64 guests; the arm64 C library and libraries are fetched as
+# the i386 ones are
+CHECK="$CHECK clang-14 lld llvm-14"
 # prove (perl), the system python3 with jsonschema to validate reports, groff for man, pgrep
 # (procps) to find an emulator a test must see gone
 CHECK="$CHECK perl python3 python3-jsonschema groff-base file procps"

@@ -1,0 +1,4 @@
+/* SPDX-License-Identifier: MIT */
+/* hv-mini/guests/arm64/arm64.S with one lie: LIE_ANSWER */
+#define LIE_ANSWER
+#include "hv-mini/guests/arm64/arm64.S"
