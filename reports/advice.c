@@ -109,20 +109,25 @@ static const char *step_says(const struct report *r, const struct guest_advice *
 	return "no VT-x/AMD-V needed: this KVM is PVM";
 }
 
+/* An ARM OS on an ARM host: its own row (report_matrix_derive's gate, then its arm64 proof)
+ * decides, not the chain of another architecture's emulator. That row, or -1. */
+static int arm_native_row(const struct report *r, const struct guest_advice *a)
+{
+	for (int k = GUEST_DOS; k < GUEST_KIND_COUNT; k++)
+		if (report_arm_native_row(r, (enum guest_kind)k) && advice_for_row(k) == a)
+			return k;
+	return -1;
+}
+
 /*
- * Why a guest is not judged on an ARM host, or NULL: an ARM operating system runs there under
- * its own KVM rather than by emulation, and a chain through the x86 layers or hv-mini's x86 rows
- * means nothing there (an x86 guest runs on it by emulation only); neither is judged yet
- * (issue 28). Chains of findings alone (Xen's, another architecture's emulator) still hold.
+ * Why a guest is not judged on an ARM host, or NULL: a chain through the x86 layers or hv-mini's
+ * x86 rows means nothing there (an x86 guest runs on it by emulation only), and is not judged
+ * yet (issue 28). Chains of findings alone (Xen's, another architecture's emulator) still hold.
  */
 static const char *arm_host_unjudged(const struct report *r, const struct guest_advice *a)
 {
 	if (!report_host_is_arm(r))
 		return NULL;
-	if (a->emulation_proof && (!strcmp(a->emulation_proof, CAP_FOREIGN_ARM64_BOOT) ||
-				   !strcmp(a->emulation_proof, CAP_FOREIGN_ARM32_BOOT)))
-		return "this is an ARM host, where it runs under KVM rather than by emulation; "
-		       REPORT_ARM_HOST_UNJUDGED;
 	for (int i = 0; i < ADVICE_STEPS_MAX && a->steps[i].says; i++)
 		if (a->steps[i].kind == ADVICE_LAYER ||
 		    (a->steps[i].kind == ADVICE_ROW && a->steps[i].which != GUEST_CONTAINER &&
@@ -132,12 +137,34 @@ static const char *arm_host_unjudged(const struct report *r, const struct guest_
 	return NULL;
 }
 
+/* The one step of an ARM OS on an ARM host: its row, as the matrix has it */
+static void judge_arm_native(const struct report *r, enum guest_kind k,
+			     struct advice_judgement *j, bool probe)
+{
+	const struct matrix_row *row = &r->matrix[k];
+	enum verdict v = probe ? row->probe_verdict : row->verdict;
+
+	j->verdict = v;
+	j->nsteps = 1;
+	j->says[0] = k == GUEST_ARM32 ? "this host's KVM runs it at EL1 in AArch32 "
+		     "(hv-mini's 32-bit ARM guest shows it)" : "this host's KVM runs it at EL1 "
+		     "(hv-mini's 64-bit ARM guest shows it)";
+	j->shown[0] = v == VERDICT_YES ? LAYER_OK : v == VERDICT_NO ? LAYER_FAIL : LAYER_UNKNOWN;
+	j->decisive = v == VERDICT_YES ? -1 : 0;
+	j->reason = row->reason;
+	j->fix = row->fix;
+}
+
 static void judge(const struct report *r, const struct guest_advice *a,
 		  struct advice_judgement *j, bool probe)
 {
 	int first_bad = -1, first_unknown = -1;
 
 	memset(j, 0, sizeof(*j));
+	if (arm_native_row(r, a) >= 0) {
+		judge_arm_native(r, (enum guest_kind)arm_native_row(r, a), j, probe);
+		return;
+	}
 	for (int i = 0; i < ADVICE_STEPS_MAX && a->steps[i].says; i++) {
 		j->shown[i] = step_state(r, a, &a->steps[i], probe);
 		j->says[i] = step_says(r, a, i);
@@ -228,7 +255,7 @@ int advice_rows_derive(struct report *r)
 		char reason[1024];
 		const char *blocked_by = NULL;
 
-		if (!a)
+		if (!a || arm_native_row(r, a) >= 0)	/* decided as a row of its own */
 			continue;
 		judge(r, a, &j, false);
 		judge(r, a, &probe, true);

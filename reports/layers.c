@@ -105,6 +105,9 @@ static enum layer_state layer_os(const struct report *r, enum guest_kind k, enum
 	enum layer_state proof = LAYER_OK;
 	bool any = false;
 
+	if (report_arm_native_row(r, k))	/* its own row: KVM/arm64, hv-mini's arm64 guest */
+		return l == LAYER_KVM_ACCESS ? layer_kvm_access(r) : l == LAYER_PROOF ?
+		       layer_proof(r, k) : LAYER_NA;
 	if (a && a->emulation_proof) {	/* no layer of KVM is involved; its boot is the proof */
 		int booted = report_cap_flag(r, a->emulation_proof);
 

@@ -286,6 +286,59 @@ static void gate_container(const struct report *r, struct gate *g)
 		 report_cap_string(r, CAP_OS_CGROUP_VERSION));
 }
 
+/*
+ * An ARM host's rows. Its own KVM runs ARM guests, which hv-mini's arm64 proofs show
+ * (proofs/manifest_arm64.h): the 64- and 32-bit ARM OS rows and the rows of what such a guest
+ * does (several vCPUs, hypercalls, MMIO) are judged here on what the kernel says; the x86 CPU
+ * modes and port I/O are not a thing an ARM host has, and the rest is not judged yet.
+ */
+static const char arm32_fix[] = "no setting changes this CPU: run 32-bit ARM guests by emulation "
+	"(qemu-system-arm -M virt, without KVM), or on an arm64 CPU that has AArch32 at EL1 "
+	"(Cortex-A53/A57/A72, Neoverse N1; not Neoverse V1/N2, A64FX or Apple's)";
+
+static void gate_arm(const struct report *r, enum guest_kind k, struct gate *g)
+{
+	const char *mode = report_cap_string(r, CAP_KERNEL_ARM64_KVM_MODE);
+	int a32 = report_cap_flag(r, CAP_KERNEL_KVM_ARM_EL1_32BIT);
+
+	switch (k) {
+	case GUEST_ARM64: case GUEST_ARM32: case GUEST_SMP: case GUEST_HYPERCALL: case GUEST_MMIO:
+		break;
+	case GUEST_REAL16: case GUEST_PROT32: case GUEST_PAE32: case GUEST_LONG64:
+	case GUEST_BOOT: case GUEST_PIO:
+		gate_set(g, VERDICT_UNKNOWN, CAP_KERNEL_ARCH, NULL, "not applicable: an x86 CPU "
+			 "mode or port I/O, which an ARM host (%s) has not; its KVM runs ARM guests",
+			 r->kernel_arch);
+		return;
+	default:
+		gate_set(g, VERDICT_UNKNOWN, CAP_KERNEL_ARCH, NULL, "%s", REPORT_ARM_HOST_UNJUDGED);
+		return;
+	}
+	if (str_is(mode, "none")) {
+		gate_set(g, VERDICT_NO, CAP_KERNEL_ARM64_KVM_MODE,
+			 cap_fix(r, CAP_KERNEL_ARM64_KVM_MODE), "%s",
+			 cap_detail(r, CAP_KERNEL_ARM64_KVM_MODE));
+		return;
+	}
+	if (k == GUEST_ARM32 && a32 == 0) {	/* the CPU's, whatever /dev/kvm is */
+		gate_set(g, VERDICT_NO, CAP_KERNEL_KVM_ARM_EL1_32BIT, arm32_fix, "this CPU has no "
+			 "AArch32 at EL1, so KVM runs no 32-bit ARM guest here (%s)",
+			 cap_detail(r, CAP_KERNEL_KVM_ARM_EL1_32BIT));
+		return;
+	}
+	/* /dev/kvm and KVM_CREATE_VM, as on x86; the firmware's VT-x/AMD-V is no ARM link (as
+	 * with PVM, whose KVM needs none) */
+	if (!gate_host(r, g, true))
+		return;
+	if (k == GUEST_ARM32 && a32 < 0) {
+		gate_set(g, VERDICT_UNKNOWN, CAP_KERNEL_KVM_ARM_EL1_32BIT, NULL, "whether KVM offers "
+			 "AArch32 at EL1 is unknown: %s", cap_detail(r, CAP_KERNEL_KVM_ARM_EL1_32BIT));
+		return;
+	}
+	gate_set(g, VERDICT_YES, NULL, NULL, "KVM/arm64 is usable (%s)%s", mode ? mode : "its mode "
+		 "not logged", k == GUEST_ARM32 ? " and offers AArch32 at EL1" : "");
+}
+
 void report_matrix_derive(struct report *r)
 {
 	for (int k = GUEST_REAL16; k < GUEST_KIND_COUNT; k++) {
@@ -298,10 +351,8 @@ void report_matrix_derive(struct report *r)
 			gate_graphics(r, &g);
 		} else if (report_host_is_arm(r)) {
 			/* hv-mini's x86 capabilities and the x86 probe behind them (CPUID, MSRs, the
-			 * DMAR/IVRS tables) say nothing of an ARM host's KVM: unknown, never no */
-			gate_set(&g, VERDICT_UNKNOWN, CAP_KERNEL_ARCH, NULL, "an x86 guest's capability, "
-				 "and this is an ARM host (%s), whose KVM runs ARM guests; "
-				 REPORT_ARM_HOST_UNJUDGED, r->kernel_arch);
+			 * DMAR/IVRS tables) say nothing of an ARM host's KVM: its own gates */
+			gate_arm(r, (enum guest_kind)k, &g);
 		} else if (gate_cpu(r, (enum guest_kind)k, &g, &pvm)) {
 			if (gate_host(r, &g, pvm))
 				gate_kind(r, (enum guest_kind)k, &g, pvm);
@@ -317,5 +368,16 @@ void report_matrix_derive(struct report *r)
 		r->matrix[k].probe_verdict = g.verdict;
 		r->matrix[k].disagreement = false;
 	}
-	advice_rows_derive(r);	/* the operating systems, from the rows above */
+	for (int k = 0; k < GUEST_KIND_COUNT; k++) {	/* an ARM OS on an ARM host: its own */
+		struct gate g = { 0 };
+
+		if (!report_arm_native_row(r, (enum guest_kind)k))
+			continue;
+		gate_arm(r, (enum guest_kind)k, &g);
+		report_matrix_set(r, (enum guest_kind)k, g.verdict, g.blocked_by, g.reason,
+				  g.fix[0] ? g.fix : NULL);
+		r->matrix[k].probe_verdict = g.verdict;
+		r->matrix[k].disagreement = false;
+	}
+	advice_rows_derive(r);	/* the other operating systems, from the rows above */
 }

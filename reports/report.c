@@ -422,6 +422,11 @@ bool report_host_is_arm(const struct report *r)
 				  !strncmp(r->kernel_arch, "arm", 3));
 }
 
+bool report_arm_native_row(const struct report *r, enum guest_kind k)
+{
+	return report_host_is_arm(r) && (k == GUEST_ARM64 || k == GUEST_ARM32);
+}
+
 const struct report_proof *report_row_proof(const struct report *r, enum guest_kind k)
 {
 	const struct report_proof *found = NULL;

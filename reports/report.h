@@ -336,9 +336,12 @@ bool report_kvm_pvm(const struct report *r);
 /* Whether the host kernel is an ARM one (aarch64, or a 32-bit arm*), where hv-mini's x86 guests
  * and the x86 chains mean nothing: its rows are judged there (issue 28) or said unknown */
 bool report_host_is_arm(const struct report *r);
+/* An ARM OS row on an ARM host: judged as a row of its own there, on KVM/arm64 and hv-mini's
+ * arm64 guest (matrix.c), where on x86 its advice chain (an emulator, a boot) decides */
+bool report_arm_native_row(const struct report *r, enum guest_kind k);
 /* The words every row virtcap does not judge on an ARM host yet ends with */
-#define REPORT_ARM_HOST_UNJUDGED "virtcap does not judge an ARM host's guests yet (-v shows what " \
-	"its kernel says: kernel.arm64_*, cpu.arm64_*)"
+#define REPORT_ARM_HOST_UNJUDGED "virtcap does not judge it on an ARM host yet (-v shows what " \
+	"its kernel says: kernel.arm64_*, kernel.kvm_arm_*, cpu.arm64_*)"
 
 const struct report_proof *report_row_proof(const struct report *r, enum guest_kind k);
 

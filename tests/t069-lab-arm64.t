@@ -5,6 +5,9 @@
 # tests/data/arm64/*.dmesg (read here with grep, not with virtcap's parser), and to the MIDR_EL1
 # their README gives: VHE on max, nVHE on cortex-a57, no AArch32 at EL1 on a64fx, no EL2 at all
 # with virtualization=off. On an ARM host the x86 rows are unknown, never an x86 host's "no".
+# hv-mini's arm64 guests (proofs/manifest_arm64.h) run on each machine's KVM/arm64: the 64- and
+# 32-bit ARM rows follow the log's AArch32 at EL1, and on max every liar
+# (tests/data/liars-arm64.tsv) is failed for its reason.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/lab.sh"
 command -v qemu-system-aarch64 >/dev/null || bail "qemu-system-aarch64 is missing: make deps"
@@ -38,8 +41,9 @@ for scenario in vhe-max:max:el2:true/true/false nvhe-cortex-a57:cortex-a57:el2:f
 	cpu=${rest%%:*} rest=${rest#*:}
 	el2=${rest%%:*} kvm_offers=${rest#*:}
 	log=$data/$name.dmesg
+	only=arm64,arm32,smp,hypercall,mmio$([ "$name" = vhe-max ] && echo ,liars)
 	run_lab "$tmp/$name.json" "$tmp/$name.err" --arch arm64 --cpu "$cpu" \
-		$([ "$el2" = no-el2 ] && echo --no-el2) --smp 1 --json -- probe
+		$([ "$el2" = no-el2 ] && echo --no-el2) --smp 2 --json -- prove --only "$only"
 	is "$?" 0 "$name: the arm64 lab ran virtcap-static-aarch64 ($cpu, $el2)"
 	lab_gave_no_report "$tmp/$name.json" "$tmp/$name.err" && continue
 	is "$(c $name kernel.arm64_boot_el)/$(c $name kernel.arm64_kvm_mode)/$(c $name kernel.arm64_ipa_bits)" \
@@ -57,6 +61,23 @@ for scenario in vhe-max:max:el2:true/true/false nvhe-cortex-a57:cortex-a57:el2:f
 			"$(said "$log" ipa)/$(said "$log" aarch32)" \
 			"$name: KVM's IPA size and AArch32 by ioctl, as its log said them"
 	fi
+	row() { jget "$tmp/$name.json" "'/'.join(str(d['matrix']['$1'][f]) for f in ('verdict', 'blocked_by')) + '/' + d['matrix']['$1']['proof']['status']"; }
+	if [ "$el2" = el2 ]; then	# hv-mini's arm64 guests, on what the log says of AArch32
+		is "$(row arm64)" "yes/None/proven" "$name: a 64-bit ARM guest proven at EL1"
+		if [ "$(said "$log" aarch32)" = true ]; then
+			is "$(row arm32)" "yes/None/proven" "$name: a 32-bit ARM guest proven (AArch32 at EL1)"
+		else
+			is "$(row arm32)" "no/kernel.kvm_arm_el1_32bit/failed" \
+				"$name: no 32-bit ARM guest: this CPU has no AArch32 at EL1"
+			jget "$tmp/$name.json" "d['matrix']['arm32']['fix']" | grep -q "by emulation"
+			ok $? "$name: and the alternative, emulation"
+		fi
+		is "$(row smp)/$(row hypercall)/$(row mmio)" "yes/None/proven/yes/None/proven/yes/None/proven" \
+			"$name: two vCPUs by PSCI CPU_ON, HVC and MMIO proven"
+	else
+		is "$(row arm64)/$(row arm32)" "no/kernel.arm64_kvm_mode/not-run/no/kernel.arm64_kvm_mode/not-run" \
+			"$name: without EL2 no ARM guest runs under KVM: KVM did not start"
+	fi
 	jget "$tmp/$name.json" "d['capabilities']['kernel.arch']['detail']" | grep -q "^64-bit ARM kernel"
 	ok $? "$name: kernel.arch says a 64-bit ARM kernel, never a 32-bit one"
 	is "$(jget "$tmp/$name.json" "d['matrix']['os64']['verdict'] + '/' + d['matrix']['long64']['verdict'] + '/' + d['matrix']['long64']['blocked_by']")" \
@@ -66,4 +87,17 @@ done
 jget "$tmp/el1-max.json" "d['capabilities']['kernel.arm64_boot_el']['fix']" | grep -qi "bare-metal\|metal"
 ok $? "el1-max: EL1 in a VM: the fix is a bare-metal instance" ||
 	diag "$(jget "$tmp/el1-max.json" "d['capabilities']['kernel.arm64_boot_el']")"
+# the liars, each failed by its proof's own check for the reason it must give
+/usr/bin/python3 - "$tmp/vhe-max.json" "$top/tests/data/liars-arm64.tsv" >"$tmp/liars" <<'PY'
+import json, sys
+proofs = json.load(open(sys.argv[1]))["details"].get("proofs", {})
+reasons = dict(l.rstrip("\n").split("\t") for l in open(sys.argv[2]) if not l.startswith("#"))
+for liar in sorted(set(p for p in proofs if p.startswith("liar-")) | set(reasons)):
+    p = proofs.get(liar, {})
+    print("\t".join([liar, p.get("status", "absent"), reasons.get(liar, "-"), p.get("detail", "")]))
+PY
+while IFS=$(printf '\t') read -r liar status reason detail; do
+	case $status/$detail in failed/*"$reason"*) ok 0 "$liar: failed, because $reason" ;;
+	*) ok 1 "$liar: failed, because $reason"; diag "$status: $detail" ;; esac
+done <"$tmp/liars"
 done_testing

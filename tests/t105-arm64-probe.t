@@ -111,13 +111,23 @@ cap el1-virt kernel.arm64_boot_el fix | grep -q "bare-metal arm64 instance"
 ok $? "EL1 there: a bare-metal host's, not the firmware's" || diag "$(cap el1-virt kernel.arm64_boot_el fix)"
 
 # the rows of ARM guests were judged for an x86 host (emulation): here they run under this
-# host's KVM, which virtcap does not judge yet: unknown, never an emulator's "no"
+# host's KVM, judged on what the kernel says (hv-mini's arm64 guests prove them live: t069). A
+# captured root keeps no /dev/kvm: unknown; without EL2 no; without AArch32 at EL1 no 32-bit one
 row() { jget "$tmp/$1.json" "d['matrix']['$2']['$3']"; }
-is "$(row a57 arm64 verdict)/$(row a57 arm64 blocked_by)/$(row a57 arm32 verdict)" "unknown/kernel.arch/unknown" \
-	"an arm64 host: the arm64 and arm32 rows unknown, blocked by the kernel's architecture"
-timeout 20 "$VIRTCAP" --root "$tmp/a57" advise arm64 --no-color 2>/dev/null | tr '\n' ' ' | tr -s ' ' |
-	grep -q "Whether it can run here is unknown: this is an ARM host, where it runs under KVM"
-ok $? "advise arm64 says the same"
+is "$(row a57 arm64 verdict)/$(row a57 arm64 blocked_by)/$(row a57 arm32 verdict)" \
+	"unknown/kernel.dev_kvm/unknown" "an arm64 host's root: the ARM rows wait on /dev/kvm, not on an emulator"
+is "$(row el1 arm64 verdict)/$(row el1 arm64 blocked_by)/$(row el1 arm32 verdict)" \
+	"no/kernel.arm64_kvm_mode/no" "EL1: no ARM guest under KVM, which did not start"
+is "$(row a64fx arm32 verdict)/$(row a64fx arm32 blocked_by)/$(row a64fx arm64 verdict)" \
+	"no/kernel.kvm_arm_el1_32bit/unknown" "no AArch32 at EL1: no 32-bit ARM guest, whatever /dev/kvm is"
+row a64fx arm32 fix | grep -q "by emulation"
+ok $? "and the alternative is emulation" || diag "$(row a64fx arm32 fix)"
+timeout 20 "$VIRTCAP" --root "$tmp/el1" advise arm64 --no-color 2>/dev/null | tr '\n' ' ' | tr -s ' ' |
+	grep -q "It cannot run here; the first requirement that fails: this host's KVM runs it at EL1"
+ok $? "advise arm64 says what the row says"
+timeout 20 "$VIRTCAP" --root "$tmp/el1" advise arm64 --json 2>/dev/null >"$tmp/advise.json"
+is "$(jget "$tmp/advise.json" "d['verdict'] + '/' + str(d['first_failing_step'])")/$(row el1 arm64 verdict)" \
+	"no/0/no" "advise --json and the matrix agree"
 # nor are the x86 rows an x86 host's "no" (no VT-x in CPUID, no kvm_intel module): unknown,
 # their CPU, firmware and kernel cells not involved; a POWER OS is still judged by its emulator
 is "$(row a57 os64 verdict)/$(row a57 os64 blocked_by)/$(row a57 long64 verdict)/$(row a57 long64 blocked_by)" \
