@@ -14,19 +14,15 @@
  * probe/klog.c keeps those lines as facts; a log that no longer reaches back to the boot tells
  * none of them, and then they are unknown. The CPU is MIDR_EL1 (implementer and part) from
  * sysfs, named as Linux's arch/arm64/include/asm/cputype.h names them. What KVM/arm64 offers
- * its guests is asked of /dev/kvm itself (KVM_CHECK_EXTENSION, api.rst 4.4), on the live host,
- * and kept as facts kvm.arm.NAME so that a snapshot tells it too.
+ * its guests is asked of /dev/kvm itself (KVM_CHECK_EXTENSION, api.rst 4.4) where probe/kvm_dev.c
+ * opens it, and kept as facts kvm.arm.NAME, which a snapshot tells too: read here.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
 
-#include <linux/kvm.h>
-
+#include "probe/kvm_arm_caps.h"
 #include "probe/kvm_arm_modes.h"
 #include "probe/probe.h"
 #include "probe/root.h"
@@ -101,62 +97,12 @@ static const char *el1_fix(const struct report *r)
 	       "Linux cannot raise its level)";
 }
 
-/* Linux 6.16's number (include/uapi/linux/kvm.h), newer than Debian 12's headers; the ABI never
- * renumbers */
-#ifndef KVM_CAP_ARM_EL2
-#define KVM_CAP_ARM_EL2 240
-#endif
-
-/* What KVM/arm64 offers a guest, by KVM_CHECK_EXTENSION on /dev/kvm: ipa_size answers the bits
- * (0: the default 40), the others 0 or not */
-static const struct {
-	const char *name, *id;
-	long cap;
-	const char *yes, *no;
-} kvm_arm_caps[] = {
-	{ "ipa_size", CAP_KERNEL_KVM_ARM_IPA_BITS, KVM_CAP_ARM_VM_IPA_SIZE, NULL, NULL },
-	{ "el1_32bit", CAP_KERNEL_KVM_ARM_EL1_32BIT, KVM_CAP_ARM_EL1_32BIT, "a vCPU can run AArch32 "
-	  "at EL1: 32-bit ARM guests", "no AArch32 at EL1 for guests: a 32-bit ARM guest runs here "
-	  "only by emulation" },
-	{ "pmu_v3", CAP_KERNEL_KVM_ARM_PMU, KVM_CAP_ARM_PMU_V3, "guests get a performance monitor "
-	  "unit (perf inside them)", "no PMU for guests" },
-	{ "sve", CAP_KERNEL_KVM_ARM_SVE, KVM_CAP_ARM_SVE, "guests get SVE, the scalable vectors",
-	  "no SVE for guests" },
-	{ "ptrauth", CAP_KERNEL_KVM_ARM_PTRAUTH, KVM_CAP_ARM_PTRAUTH_ADDRESS, "guests get pointer "
-	  "authentication (a guest kernel built with it uses it)", "no pointer authentication for "
-	  "guests" },
-	{ "mte", CAP_KERNEL_KVM_ARM_MTE, KVM_CAP_ARM_MTE, "guests get memory tagging (MTE)",
-	  "no memory tagging for guests" },
-	{ "el2", CAP_KERNEL_KVM_ARM_EL2, KVM_CAP_ARM_EL2, "guests get a virtual EL2: nested "
-	  "virtualization (kvm-arm.mode=nested, Linux 6.16 and later)", "no virtual EL2: a guest "
-	  "cannot run its own guests under KVM here (nested virtualization needs Linux 6.16's "
-	  "kvm-arm.mode=nested and a CPU with FEAT_NV2)" },
-};
-
-static void kvm_arm_record_live(struct probe_ctx *ctx)
-{
-	int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	for (size_t i = 0; i < sizeof(kvm_arm_caps) / sizeof(kvm_arm_caps[0]); i++) {
-		char key[48];
-		int v = ioctl(fd, KVM_CHECK_EXTENSION, kvm_arm_caps[i].cap);
-
-		snprintf(key, sizeof(key), "kvm.arm.%s", kvm_arm_caps[i].name);
-		facts_set(&ctx->facts, key, "%d", v < 0 ? 0 : v);
-	}
-	close(fd);
-}
-
 static int kvm_arm_caps_report(struct probe_ctx *ctx, struct report *r)
 {
 	static const char src[] = "ioctl KVM_CHECK_EXTENSION on /dev/kvm";
 	int rc = 0;
 
-	if (ctx->live)
-		kvm_arm_record_live(ctx);
-	for (size_t i = 0; i < sizeof(kvm_arm_caps) / sizeof(kvm_arm_caps[0]); i++) {
+	for (size_t i = 0; i < KVM_ARM_CAP_COUNT; i++) {
 		char key[48];
 		long long v;
 

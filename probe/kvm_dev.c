@@ -22,6 +22,7 @@
 #include <linux/kvm.h>
 
 #include "probe/capture.h"
+#include "probe/kvm_arm_caps.h"
 #include "probe/probe.h"
 #include "probe/root.h"
 #include "reports/caps.h"
@@ -90,6 +91,16 @@ static void kvm_dev_record_live(struct probe_ctx *ctx)
 		snprintf(key, sizeof(key), "kvm.cap.%s", kvm_caps[i].name);
 		facts_set(f, key, "%d", v < 0 ? 0 : v);
 	}
+#if defined(__aarch64__)
+	/* KVM/arm64's own (an x86 KVM answers them 0, which would read as "no" there) */
+	for (size_t i = 0; i < KVM_ARM_CAP_COUNT; i++) {
+		char key[64];
+		int v = ioctl(fd, KVM_CHECK_EXTENSION, kvm_arm_caps[i].cap);
+
+		snprintf(key, sizeof(key), "kvm.arm.%s", kvm_arm_caps[i].name);
+		facts_set(f, key, "%d", v < 0 ? 0 : v);
+	}
+#endif
 
 	int vm = ioctl(fd, KVM_CREATE_VM, 0);
 
