@@ -30,7 +30,8 @@
 #define GUEST_FILE_SVM_H 5
 #define GUEST_FILE_VMX_LIB 6
 #define GUEST_FILE_DISK 7
-#define GUEST_FILE_COUNT 8
+#define GUEST_FILE_ARM64_DISK 8
+#define GUEST_FILE_COUNT 9
 
 /* --- guest-physical layout (low memory, HV_MEM_SIZE) --- */
 #define HV_GPA_GDT 0x1000	/* GDT: null, code32, data32, code64 (hv-mini/vcpu_x86.c) */
@@ -74,6 +75,7 @@
 #define HV_DISK_IO_ERROR 2	/* the host file could not be read or written */
 #define HV_DISK_NOT_WRITING 3	/* data written with no write command open */
 #define HV_SECTOR_SIZE 512
+#define HV_DISK_MMIO 0xC0003000	/* arm64, which has no ports: the same four registers from here */
 #define HV_MMIO_GPA 0xC0000000	/* the MMIO test device: one 32-bit register, no memory */
 #define HV_BENCH_MMIO 0xC0001000	/* the exit benchmark's MMIO address */
 #define HV_DEVICE_KEY 0xA5A5A5A5	/* a device's answer: its register byte-swapped, xor this */
@@ -168,6 +170,10 @@
 #define GUEST_ARM64_SVC 0x5A		/* the SVC it takes through its own vectors */
 #define GUEST_ARM32_ROR 8		/* the AArch32 guest reports REV(nonce) rotated right */
 #define GUEST_ARM_SMP_MPIDR (HV_GPA_DATA + 0x108)	/* vCPU 1 writes its MPIDR_EL1 here */
+#define HV_ARM_GICD 0x08000000		/* the vGIC's distributor (64 KiB), as QEMU's virt board */
+#define HV_ARM_GICR 0x080A0000		/* its redistributors, 128 KiB a vCPU */
+#define GUEST_ARM_SPI_FIRST 32		/* the SPIs the irq proof raises, one chosen at random: */
+#define GUEST_ARM_SPI_COUNT 224		/* 32..255, every SPI of KVM's default vGIC */
 /* PSCI 0.2+ and SMCCC function ids (Arm DEN0022, DEN0028) the guests call with HVC */
 #define PSCI_VERSION_FN 0x84000000
 #define PSCI_CPU_ON_FN64 0xC4000003

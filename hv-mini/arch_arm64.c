@@ -52,3 +52,74 @@ int hv_arch_read_ucall(struct hv_vcpu *vcpu, struct hv_exit *exit)
 	exit->file = (uint32_t)x[2];
 	return 1;
 }
+
+/* An edge on the SPI: raised and lowered at once (the guests make their SPIs edge-triggered),
+ * and held pending by the vGIC until the guest can take it */
+int hv_arch_inject_irq(struct hv_vcpu *vcpu)
+{
+	struct hv_vm *vm = vcpu->vm;
+	struct kvm_irq_level line = {
+		.irq = KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT | vm->irq_spi,
+		.level = 1,
+	};
+
+	if (vm->device_fd < 0) {
+		snprintf(vm->err, sizeof(vm->err), "the guest asked for an interrupt, and this VM "
+			 "has no vGIC");
+		return -ENODEV;
+	}
+	if (ioctl(vm->fd, KVM_IRQ_LINE, &line) < 0) {
+		snprintf(vm->err, sizeof(vm->err), "KVM_IRQ_LINE SPI %u: %s", vm->irq_spi,
+			 strerror(errno));
+		return -errno;
+	}
+	line.level = 0;
+	ioctl(vm->fd, KVM_IRQ_LINE, &line);
+	vm->irqs_raised++;
+	return 1;
+}
+
+static int vgic_attr(struct hv_vm *vm, int fd, uint32_t group, uint64_t attr, uint64_t *value,
+		     const char *what)
+{
+	struct kvm_device_attr a = { .group = group, .attr = attr, .addr = (uintptr_t)value };
+
+	if (ioctl(fd, KVM_SET_DEVICE_ATTR, &a) < 0) {
+		snprintf(vm->err, sizeof(vm->err), "the vGIC's %s (KVM_SET_DEVICE_ATTR): %s", what,
+			 strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int hv_arm64_vgic_create(struct hv_vm *vm)
+{
+	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
+	uint64_t dist = HV_ARM_GICD, redist = HV_ARM_GICR;
+	int err;
+
+	if (ioctl(vm->fd, KVM_CREATE_DEVICE, &dev) < 0) {
+		err = -errno;
+		snprintf(vm->err, sizeof(vm->err), "KVM_CREATE_DEVICE (a GICv3): %s%s",
+			 strerror(errno), errno == ENODEV ? ": this host's GIC offers guests no "
+			 "GICv3 (a GICv2, as a Raspberry Pi 4's, which hv-mini's guest does not "
+			 "drive)" : "");
+		return err;
+	}
+	vm->device_fd = (int)dev.fd;
+	if ((err = vgic_attr(vm, vm->device_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			     KVM_VGIC_V3_ADDR_TYPE_DIST, &dist, "distributor address")) ||
+	    (err = vgic_attr(vm, vm->device_fd, KVM_DEV_ARM_VGIC_GRP_ADDR,
+			     KVM_VGIC_V3_ADDR_TYPE_REDIST, &redist, "redistributors' address")))
+		return err;
+	return vgic_attr(vm, vm->device_fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT,
+			 NULL, "initialisation");
+}
+
+int hv_arm64_vgic_dist_read(struct hv_vm *vm, uint32_t offset, uint32_t *value)
+{
+	struct kvm_device_attr a = { .group = KVM_DEV_ARM_VGIC_GRP_DIST_REGS, .attr = offset,
+				     .addr = (uintptr_t)value };
+
+	return ioctl(vm->device_fd, KVM_GET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
+}

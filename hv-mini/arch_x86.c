@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * What hv-mini's common parts (vm.c, run.c) ask of x86: the VM's own set-up (the CPUID KVM
- * supports, and so the vendor; the pages VMX's real mode needs) and a ucall, read at its exit.
+ * What hv-mini's common parts (vm.c, run.c, kit.c) ask of x86: the VM's own set-up (the CPUID
+ * KVM supports, and so the vendor; the pages VMX's real mode needs), a ucall, read at its exit,
+ * and the test interrupt a SYNC asks for (KVM_INTERRUPT).
  * The vCPUs and their modes are hv-mini/vcpu_x86.c's.
  */
 #include <errno.h>
@@ -46,6 +47,23 @@ int hv_arch_vm_init(struct hv_vm *vm)
 	ioctl(vm->fd, KVM_SET_TSS_ADDR, HV_GPA_TSS);
 	ioctl(vm->fd, KVM_SET_IDENTITY_MAP_ADDR, &identity);
 	return supported_cpuid(vm);
+}
+
+/* The test interrupt, vm->irq_vector: now if the guest can take it, else when it opens a window */
+int hv_arch_inject_irq(struct hv_vcpu *v)
+{
+	struct kvm_interrupt irq = { .irq = v->vm->irq_vector };
+
+	if (v->run->ready_for_interrupt_injection && v->run->if_flag) {
+		v->run->request_interrupt_window = 0;
+		if (ioctl(v->fd, KVM_INTERRUPT, &irq) < 0) {
+			snprintf(v->vm->err, sizeof(v->vm->err), "KVM_INTERRUPT: %s", strerror(errno));
+			return -errno;
+		}
+		return 1;
+	}
+	v->run->request_interrupt_window = 1;
+	return 0;
 }
 
 /* A ucall: OUT of 4 bytes to HV_UCALL_PORT; the command and values are in the GPRs. */

@@ -23,6 +23,13 @@
 #define PSTATE_A32_SVC 0x13u		/* AArch32, Supervisor mode */
 #define SCTLR_M 0x1u			/* stage 1 translation on */
 
+/* A GICv3 for the VM (its distributor at HV_ARM_GICD, redistributors at HV_ARM_GICR), made
+ * after its vCPUs and before any runs, as KVM wants it: vm->device_fd; 0 or -errno (-ENODEV:
+ * the host's GIC offers no GICv3) */
+int hv_arm64_vgic_create(struct hv_vm *vm);
+/* A 32-bit register of the vGIC's distributor at offset, as KVM holds it: 0 or -errno */
+int hv_arm64_vgic_dist_read(struct hv_vm *vm, uint32_t offset, uint32_t *value);
+
 /* A register of the vCPU: 0 with *value, or -errno */
 int hv_vcpu_get_reg(struct hv_vcpu *vcpu, uint64_t id, uint64_t *value);
 

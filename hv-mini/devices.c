@@ -134,6 +134,11 @@ int hv_devices_add_disk(struct hv_devices *d, int fd, uint64_t size)
 {
 	d->disk.fd = fd;
 	d->disk.size = size - size % HV_SECTOR_SIZE;
+#if defined(__aarch64__)	/* no ports: the registers in the same order at HV_DISK_MMIO */
+	return hv_bus_register(&d->bus, HV_SPACE_MMIO, HV_DISK_MMIO,
+			       HV_DISK_STATUS + 4 - HV_DISK_SECTOR, disk_ports, &d->disk);
+#else
 	return hv_bus_register(&d->bus, HV_SPACE_PIO, HV_DISK_SECTOR,
 			       HV_DISK_STATUS + 4 - HV_DISK_SECTOR, disk_ports, &d->disk);
+#endif
 }

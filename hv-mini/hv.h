@@ -70,6 +70,9 @@ struct hv_vm {
 	struct kvm_cpuid2 *cpuid;	/* x86: what KVM supports: every vCPU gets it */
 	bool svm;		/* x86: KVM's vCPUs are AMD's: SVM, hypercalls are VMMCALL */
 	uint8_t irq_vector;	/* x86: what SYNC injects: HV_IRQ_VECTOR, or a proof's own */
+	uint32_t irq_spi;	/* arm64: the SPI (its INTID) SYNC raises, a proof's own */
+	unsigned irqs_raised;	/* arm64: how often SYNC raised it, the host's own record */
+	int device_fd;		/* arm64: the VM's vGIC where a proof made one, else -1 */
 	char err[HV_ERR_MAX];
 };
 
@@ -105,6 +108,9 @@ int hv_vm_load(struct hv_vm *vm, uint64_t gpa, const void *image, size_t len);
  *    vCPUs other than 0 start powered off, as secondaries wait for PSCI CPU_ON on arm64);
  *  hv_arch_read_ucall: whether the exit is the guest's ucall, and if so its command and
  *    registers into exit, read once; 1, 0, or -errno;
+ *  hv_arch_inject_irq: the test interrupt a SYNC asks for (x86: vm->irq_vector by KVM_INTERRUPT;
+ *    arm64: an edge on SPI vm->irq_spi of the vGIC, by KVM_IRQ_LINE); 1 when delivered, 0 when
+ *    asked again at the guest's interrupt window, -errno;
  *  hv_vcpu_describe: one line of vCPU state for a failure report.
  */
 int hv_arch_vm_init(struct hv_vm *vm);
@@ -113,6 +119,7 @@ int hv_arch_vm_init(struct hv_vm *vm);
 int hv_vcpu_open(struct hv_vm *vm, int id, struct hv_vcpu **vcpu);
 int hv_vcpu_create(struct hv_vm *vm, int id, enum hv_mode mode, uint64_t entry);
 int hv_arch_read_ucall(struct hv_vcpu *vcpu, struct hv_exit *exit);
+int hv_arch_inject_irq(struct hv_vcpu *vcpu);
 
 /*
  * Run the vCPU until an exit the loop does not handle (a ucall, an unexpected exit) or until

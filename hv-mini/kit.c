@@ -34,26 +34,10 @@ const char *hv_guest_file_name(uint32_t id)
 		[GUEST_FILE_SVM_H] = "nested/l1/svm.h",
 		[GUEST_FILE_VMX_LIB] = "nested/l1/vmx-lib.inc",
 		[GUEST_FILE_DISK] = "hv-mini/guests/disk.S",
+		[GUEST_FILE_ARM64_DISK] = "hv-mini/guests/arm64/arm64-disk.S",
 	};
 
 	return id < GUEST_FILE_COUNT && names[id] ? names[id] : "an unknown file";
-}
-
-/* Inject the test interrupt: now if the guest can take it, else when it opens a window. */
-static int inject_irq(struct hv_vcpu *v)
-{
-	struct kvm_interrupt irq = { .irq = v->vm->irq_vector };
-
-	if (v->run->ready_for_interrupt_injection && v->run->if_flag) {
-		v->run->request_interrupt_window = 0;
-		if (ioctl(v->fd, KVM_INTERRUPT, &irq) < 0) {
-			snprintf(v->vm->err, sizeof(v->vm->err), "KVM_INTERRUPT: %s", strerror(errno));
-			return -errno;
-		}
-		return 1;
-	}
-	v->run->request_interrupt_window = 1;
-	return 0;
 }
 
 /* What an exit no one handled was, for a failure report */
@@ -130,7 +114,7 @@ int hv_run_until_done(struct hv_vcpu *v, uint64_t deadline_ns, const struct hv_b
 			return -1;
 		}
 		if (irq_pending) {
-			int rc = inject_irq(v);
+			int rc = hv_arch_inject_irq(v);
 
 			if (rc < 0) {
 				snprintf(why, len, "%s", v->vm->err);

@@ -19,7 +19,7 @@
 int hv_vm_create(struct hv_vm *vm, const char *kvm_path)
 {
 	memset(vm, 0, sizeof(*vm));
-	vm->fd = -1;
+	vm->fd = vm->device_fd = -1;
 	vm->irq_vector = HV_IRQ_VECTOR;
 	vm->kvm_fd = open(kvm_path ? kvm_path : "/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (vm->kvm_fd < 0) {
@@ -52,11 +52,13 @@ void hv_vm_destroy(struct hv_vm *vm)
 			close(vm->vcpus[i].fd);
 	}
 	vm->nvcpus = 0;
+	if (vm->device_fd >= 0)
+		close(vm->device_fd);
 	if (vm->fd >= 0)
 		close(vm->fd);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
-	vm->fd = vm->kvm_fd = -1;
+	vm->fd = vm->kvm_fd = vm->device_fd = -1;
 	for (int i = 0; i < vm->nslots; i++)
 		munmap(vm->slots[i].hva, vm->slots[i].size);
 	vm->nslots = 0;

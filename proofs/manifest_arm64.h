@@ -26,3 +26,13 @@ PROOF("liar-hypercall-no-call", NULL, LIAR, 1, ANY(liar_arm64_hypercall_no_call,
 PROOF("mmio", "mmio", CAPABILITY, 1, ANY(arm64_mmio, AARCH64_EL1), proof_no_setup, check_mmio)
 PROOF("liar-mmio-no-access", NULL, LIAR, 1, ANY(liar_arm64_mmio_no_access, AARCH64_EL1),
       proof_no_setup, check_mmio)
+PROOF("disk", "disk", CAPABILITY, 1, ANY(arm64_disk, AARCH64_EL1), setup_disk, check_disk)
+PROOF("liar-disk-no-read", NULL, LIAR, 1, ANY(liar_arm64_disk_no_read, AARCH64_EL1), setup_disk,
+      check_disk)
+PROOF("liar-disk-no-write", NULL, LIAR, 1, ANY(liar_arm64_disk_no_write, AARCH64_EL1),
+      setup_disk, check_disk)
+PROOF("irq", "irq", CAPABILITY, 1, ANY(arm64_irq, AARCH64_EL1), setup_irq_gic, check_irq_gic)
+PROOF("liar-irq-guess", NULL, LIAR, 1, ANY(liar_arm64_irq_guess, AARCH64_EL1), setup_irq_gic,
+      check_irq_gic)
+PROOF("liar-irq-no-irq", NULL, LIAR, 1, ANY(liar_arm64_irq_no_irq, AARCH64_EL1), setup_irq_gic,
+      check_irq_gic)

@@ -289,7 +289,8 @@ static void gate_container(const struct report *r, struct gate *g)
 /*
  * An ARM host's rows. Its own KVM runs ARM guests, which hv-mini's arm64 proofs show
  * (proofs/manifest_arm64.h): the 64- and 32-bit ARM OS rows and the rows of what such a guest
- * does (several vCPUs, hypercalls, MMIO) are judged here on what the kernel says; the x86 CPU
+ * does (several vCPUs, an interrupt, hypercalls, MMIO, a disk) are judged here on what the
+ * kernel says; the x86 CPU
  * modes and port I/O are not a thing an ARM host has, and the rest is not judged yet.
  */
 static const char arm32_fix[] = "no setting changes this CPU: run 32-bit ARM guests by emulation "
@@ -302,7 +303,8 @@ static void gate_arm(const struct report *r, enum guest_kind k, struct gate *g)
 	int a32 = report_cap_flag(r, CAP_KERNEL_KVM_ARM_EL1_32BIT);
 
 	switch (k) {
-	case GUEST_ARM64: case GUEST_ARM32: case GUEST_SMP: case GUEST_HYPERCALL: case GUEST_MMIO:
+	case GUEST_ARM64: case GUEST_ARM32: case GUEST_SMP: case GUEST_IRQ: case GUEST_HYPERCALL:
+	case GUEST_MMIO: case GUEST_DISK: case GUEST_NESTED:
 		break;
 	case GUEST_REAL16: case GUEST_PROT32: case GUEST_PAE32: case GUEST_LONG64:
 	case GUEST_BOOT: case GUEST_PIO:
@@ -330,6 +332,14 @@ static void gate_arm(const struct report *r, enum guest_kind k, struct gate *g)
 	 * with PVM, whose KVM needs none) */
 	if (!gate_host(r, g, true))
 		return;
+	if (k == GUEST_NESTED) {	/* a guest's own guests need a virtual EL2 of KVM */
+		int el2 = report_cap_flag(r, CAP_KERNEL_KVM_ARM_EL2);
+
+		gate_set(g, el2 == 0 ? VERDICT_NO : VERDICT_UNKNOWN, CAP_KERNEL_KVM_ARM_EL2,
+			 NULL, "%s", el2 == 1 ? "KVM offers guests a virtual EL2, which no test "
+			 "guest of hv-mini tries yet" : cap_detail(r, CAP_KERNEL_KVM_ARM_EL2));
+		return;
+	}
 	if (k == GUEST_ARM32 && a32 < 0) {
 		gate_set(g, VERDICT_UNKNOWN, CAP_KERNEL_KVM_ARM_EL1_32BIT, NULL, "whether KVM offers "
 			 "AArch32 at EL1 is unknown: %s", cap_detail(r, CAP_KERNEL_KVM_ARM_EL1_32BIT));

@@ -57,7 +57,7 @@ jget "$tmp/$name.a64.json" "d['capabilities']['cpu.codename']['detail']" | grep 
 ok $? "and says why it has no codename"
 # its proofs are arm64's: the rows hv-mini's arm64 guests decide, and no x86 one
 is "$(jget "$tmp/pvm-guest.a64.json" "' '.join(sorted(k for k, v in d['matrix'].items() if v.get('proof')))")" \
-	"arm32 arm64 hypercall mmio smp" "the aarch64 build's proofs are its arm64 guests'"
+	"arm32 arm64 disk hypercall irq mmio smp" "the aarch64 build's proofs are its arm64 guests'"
 timeout 60 qemu-aarch64-static "$top/virtcap-static-aarch64" prove --only real16 >/dev/null 2>"$tmp/real16.err"
 is "$?" 2 "it has no x86 proof to run (prove --only real16 is a usage error there)"
 grep -q "no proof named 'real16'" "$tmp/real16.err"

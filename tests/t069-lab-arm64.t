@@ -41,7 +41,7 @@ for scenario in vhe-max:max:el2:true/true/false nvhe-cortex-a57:cortex-a57:el2:f
 	cpu=${rest%%:*} rest=${rest#*:}
 	el2=${rest%%:*} kvm_offers=${rest#*:}
 	log=$data/$name.dmesg
-	only=arm64,arm32,smp,hypercall,mmio$([ "$name" = vhe-max ] && echo ,liars)
+	only=arm64,arm32,smp,irq,hypercall,mmio,disk$([ "$name" = vhe-max ] && echo ,liars)
 	run_lab "$tmp/$name.json" "$tmp/$name.err" --arch arm64 --cpu "$cpu" \
 		$([ "$el2" = no-el2 ] && echo --no-el2) --smp 2 --json -- prove --only "$only"
 	is "$?" 0 "$name: the arm64 lab ran virtcap-static-aarch64 ($cpu, $el2)"
@@ -72,8 +72,10 @@ for scenario in vhe-max:max:el2:true/true/false nvhe-cortex-a57:cortex-a57:el2:f
 			jget "$tmp/$name.json" "d['matrix']['arm32']['fix']" | grep -q "by emulation"
 			ok $? "$name: and the alternative, emulation"
 		fi
-		is "$(row smp)/$(row hypercall)/$(row mmio)" "yes/None/proven/yes/None/proven/yes/None/proven" \
-			"$name: two vCPUs by PSCI CPU_ON, HVC and MMIO proven"
+		is "$(row smp)/$(row irq)/$(row hypercall)" "yes/None/proven/yes/None/proven/yes/None/proven" \
+			"$name: two vCPUs by PSCI CPU_ON, an SPI through the vGIC, HVC proven"
+		is "$(row mmio)/$(row disk)" "yes/None/proven/yes/None/proven" \
+			"$name: an MMIO device and a host file as disk proven"
 	else
 		is "$(row arm64)/$(row arm32)" "no/kernel.arm64_kvm_mode/not-run/no/kernel.arm64_kvm_mode/not-run" \
 			"$name: without EL2 no ARM guest runs under KVM: KVM did not start"
