@@ -95,8 +95,11 @@ static void kvm_dev_record_live(struct probe_ctx *ctx)
 	/* KVM/arm64's own (an x86 KVM answers them 0, which would read as "no" there) */
 	for (size_t i = 0; i < KVM_ARM_CAP_COUNT; i++) {
 		char key[64];
-		int v = ioctl(fd, KVM_CHECK_EXTENSION, kvm_arm_caps[i].cap);
+		int v;
 
+		if (kvm_arm_caps[i].device)
+			continue;	/* asked of the VM below */
+		v = ioctl(fd, KVM_CHECK_EXTENSION, kvm_arm_caps[i].cap);
 		snprintf(key, sizeof(key), "kvm.arm.%s", kvm_arm_caps[i].name);
 		facts_set(f, key, "%d", v < 0 ? 0 : v);
 	}
@@ -106,6 +109,19 @@ static void kvm_dev_record_live(struct probe_ctx *ctx)
 
 	if (vm >= 0) {
 		facts_set(f, "kvm.create_vm", "ok");
+#if defined(__aarch64__)
+		/* the interrupt controllers KVM would make for it, tested, none made */
+		for (size_t i = 0; i < KVM_ARM_CAP_COUNT; i++) {
+			struct kvm_create_device dev = { .type = (uint32_t)kvm_arm_caps[i].cap,
+							 .flags = KVM_CREATE_DEVICE_TEST };
+			char key[64];
+
+			if (!kvm_arm_caps[i].device)
+				continue;
+			snprintf(key, sizeof(key), "kvm.arm.%s", kvm_arm_caps[i].name);
+			facts_set(f, key, "%d", ioctl(vm, KVM_CREATE_DEVICE, &dev) == 0);
+		}
+#endif
 		close(vm);
 	} else {
 		facts_set(f, "kvm.create_vm", "%s", facts_errno_name(errno));

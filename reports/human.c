@@ -459,6 +459,8 @@ static void print_arm64_host(const struct out *o, const struct report *r)
 		{ CAP_KERNEL_KVM_ARM_PMU, "a PMU" },
 		{ CAP_KERNEL_KVM_ARM_MTE, "memory tagging" },
 		{ CAP_KERNEL_KVM_ARM_EL2, "a virtual EL2 (nested virtualization)" },
+		{ CAP_KERNEL_KVM_ARM_VGIC_V3, "a GICv3" },
+		{ CAP_KERNEL_KVM_ARM_VGIC_ITS, "MSIs (an ITS)" },
 	};
 	const char *mode = report_cap_string(r, CAP_KERNEL_ARM64_KVM_MODE);
 	const struct cap *ipa = report_cap(r, CAP_KERNEL_KVM_ARM_IPA_BITS);

@@ -340,6 +340,13 @@ static void gate_arm(const struct report *r, enum guest_kind k, struct gate *g)
 			 "guest of hv-mini tries yet" : cap_detail(r, CAP_KERNEL_KVM_ARM_EL2));
 		return;
 	}
+	if (k == GUEST_IRQ && report_cap_flag(r, CAP_KERNEL_KVM_ARM_VGIC_V3) == 0) {
+		/* guests get interrupts from a GICv2 there, which no test guest drives yet */
+		gate_set(g, VERDICT_UNKNOWN, CAP_KERNEL_KVM_ARM_VGIC_V3, NULL, "KVM gives guests no "
+			 "GICv3, which hv-mini's interrupt guest drives (%s)",
+			 cap_detail(r, CAP_KERNEL_KVM_ARM_VGIC_V2));
+		return;
+	}
 	if (k == GUEST_ARM32 && a32 < 0) {
 		gate_set(g, VERDICT_UNKNOWN, CAP_KERNEL_KVM_ARM_EL1_32BIT, NULL, "whether KVM offers "
 			 "AArch32 at EL1 is unknown: %s", cap_detail(r, CAP_KERNEL_KVM_ARM_EL1_32BIT));

@@ -26,6 +26,8 @@ said() {	# LOG WHAT
 	      elif grep -q "HYP mode not available" "$1"; then echo none; fi ;;
 	ipa) n=$(sed -n 's/.*IPA Size Limit: \([0-9]*\) bits.*/\1/p' "$1"); echo "${n:-null}" ;;
 	aarch32) grep -q "detected: 32-bit EL1 Support" "$1" && echo true || echo false ;;
+	gicv3) grep -q "GICv3: CPU0: found redistributor" "$1" && echo true || echo false ;;
+	gicv2) grep -q "kvm \[1\]: disabling GICv2 emulation" "$1" && echo false || echo true ;;
 	midr) printf '%d\n' "$(sed -n "s/^| $(basename "$1") |.*| \(0x[0-9a-f]*\) |$/\1/p" "$data/README.md")" ;;
 	esac
 }
@@ -56,10 +58,13 @@ for scenario in vhe-max:max:el2:true/true/false nvhe-cortex-a57:cortex-a57:el2:f
 		"$name: /dev/kvm $([ "$el2" = el2 ] && echo opens || echo is absent without EL2)"
 	is "$(c $name kernel.kvm_arm_sve)/$(c $name kernel.kvm_arm_ptrauth)/$(c $name kernel.kvm_arm_el2)" \
 		"$kvm_offers" "$name: KVM_CHECK_EXTENSION: SVE, pointer authentication, EL2 for guests"
-	if [ "$el2" = el2 ]; then	# two of the kernel's answers that must agree
+	if [ "$el2" = el2 ]; then	# the kernel's answers that must agree
 		is "$(c $name kernel.kvm_arm_ipa_bits)/$(c $name kernel.kvm_arm_el1_32bit)" \
 			"$(said "$log" ipa)/$(said "$log" aarch32)" \
 			"$name: KVM's IPA size and AArch32 by ioctl, as its log said them"
+		is "$(c $name kernel.kvm_arm_vgic_v3)/$(c $name kernel.kvm_arm_vgic_v2)" \
+			"$(said "$log" gicv3)/$(said "$log" gicv2)" \
+			"$name: the vGICs KVM makes (KVM_CREATE_DEVICE_TEST), as its log said them"
 	fi
 	row() { jget "$tmp/$name.json" "'/'.join(str(d['matrix']['$1'][f]) for f in ('verdict', 'blocked_by')) + '/' + d['matrix']['$1']['proof']['status']"; }
 	if [ "$el2" = el2 ]; then	# hv-mini's arm64 guests, on what the log says of AArch32
