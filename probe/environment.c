@@ -544,7 +544,7 @@ static int env_context_fixes(struct probe_ctx *ctx, struct report *r, const stru
 
 	if (l->vmm || l->hypervisor) {	/* a VM: its IOMMU is its VMM's to give */
 		const char *fix = l->vmm && !strcmp(l->vmm, "Firecracker") ? VM_IOMMU_FIRECRACKER
-			: VM_IOMMU_GENERIC;
+			: report_host_is_arm(r) ? VM_IOMMU_ARM64 : VM_IOMMU_GENERIC;
 
 		if (report_cap_flag(r, CAP_FW_IOMMU) == 0)
 			rc |= report_cap_fix(r, CAP_FW_IOMMU, "%s", fix);

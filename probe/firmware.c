@@ -152,22 +152,41 @@ static int fw_iommu(struct probe_ctx *ctx, struct report *r)
 	int ntables = root_list(ctx, "/sys/firmware/acpi/tables", &tables);
 	int nunits = root_list(ctx, "/sys/class/iommu", &units);
 	const char *table = NULL;
+	bool arm = report_host_is_arm(r), iort = false;
 	int rc = 0;
 
 	for (int i = 0; i < ntables; i++)
 		if (!strcmp(tables[i], "DMAR") || !strcmp(tables[i], "IVRS"))
 			table = tables[i];
-	if (table)
-		rc |= report_cap_str(r, CAP_FW_IOMMU_TABLE, table, "/sys/firmware/acpi/tables",
-				     "%s", !strcmp(table, "DMAR") ? "Intel VT-d" : "AMD-Vi");
+	/* Arm's IORT describes the SMMUs and the GIC's ITS alike: an IOMMU only with a unit */
+	for (int i = 0; i < ntables && !table && arm; i++)
+		if (!strcmp(tables[i], "IORT"))
+			iort = true;
+	if (table || iort)
+		rc |= report_cap_str(r, CAP_FW_IOMMU_TABLE, table ? table : "IORT",
+				     "/sys/firmware/acpi/tables", "%s", !table ? "Arm's IO remapping "
+				     "table (SMMUs, ITS)" : !strcmp(table, "DMAR") ? "Intel VT-d"
+				     : "AMD-Vi");
 	else
 		rc |= report_cap_unknown(r, CAP_FW_IOMMU_TABLE, "/sys/firmware/acpi/tables",
-					 ntables >= 0 ? "no DMAR or IVRS table" : "no ACPI tables");
+					 ntables >= 0 ? arm ? "no IORT table" : "no DMAR or IVRS "
+					 "table" : "no ACPI tables");
 	if (table || nunits > 0) {
 		rc |= report_cap_bool(r, CAP_FW_IOMMU, true, table ? "/sys/firmware/acpi/tables"
 				      : "/sys/class/iommu", "%s%s%d IOMMU unit(s) registered",
 				      table ? table : "", table ? " table; " : "",
 				      nunits > 0 ? nunits : 0);
+	} else if (iort) {	/* whether it names an SMMU, its driver would say: none registered */
+		rc |= report_cap_unknown(r, CAP_FW_IOMMU, "/sys/firmware/acpi/tables", "an IORT "
+					 "table, and no SMMU the kernel registered (/sys/class/iommu): "
+					 "none, or its driver not loaded");
+	} else if (ntables >= 0 && arm) {
+		rc |= report_cap_bool(r, CAP_FW_IOMMU, false, "/sys/firmware/acpi/tables", "no SMMU: "
+				      "no IORT table, no IOMMU unit");
+		rc |= report_cap_fix(r, CAP_FW_IOMMU, "an arm64 server's SMMU is the firmware's to "
+				     "describe (ACPI IORT, or the device tree): where its setup has an "
+				     "SMMU switch, turn it on (some Ampere and Cavium boards); many "
+				     "boards and most cloud VMs have none");
 	} else if (ntables >= 0) {
 		rc |= report_cap_bool(r, CAP_FW_IOMMU, false, "/sys/firmware/acpi/tables",
 				      "the firmware describes no IOMMU (no ACPI DMAR or IVRS table)");

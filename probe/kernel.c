@@ -281,8 +281,9 @@ static const char *iommu_off_word(const char *cmdline)
 
 /*
  * No IOMMU groups: how to turn the IOMMU on, per vendor. AMD's is on by itself when the firmware
- * describes one (ACPI IVRS); amd_iommu has no "on" value. Intel's needs intel_iommu=on unless
- * the kernel was built with CONFIG_INTEL_IOMMU_DEFAULT_ON. Neither needs iommu=pt: that is a
+ * describes one (ACPI IVRS); amd_iommu has no "on" value, nor has an arm64 SMMU a word (its
+ * driver takes what the firmware describes). Intel's needs intel_iommu=on unless the kernel
+ * was built with CONFIG_INTEL_IOMMU_DEFAULT_ON. Neither needs iommu=pt: that is a
  * performance choice for the host's own DMA, and SEV-SNP hosts refuse it. A word of the command
  * line that turns it off is named first.
  */
@@ -298,7 +299,13 @@ static int iommu_fix(struct probe_ctx *ctx, struct report *r)
 	if (off)
 		return report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "the kernel command line turns the "
 				      "IOMMU off: remove %s from it %s%s", off, grub,
-				      amd ? "" : ", and add intel_iommu=on");
+				      amd || report_host_is_arm(r) ? "" : ", and add intel_iommu=on");
+	if (report_host_is_arm(r))	/* no word turns an SMMU on: its driver and firmware do */
+		return report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "an SMMU is driven by the kernel "
+				      "where the firmware describes one (fw.iommu) and its driver "
+				      "(arm-smmu-v3, or arm-smmu for SMMUv1/v2) is loaded: sudo "
+				      "modprobe arm_smmu_v3; a device gets its group when a driver "
+				      "binds it");
 	if (amd)
 		return report_cap_fix(r, CAP_KERNEL_IOMMU_ENABLED, "the kernel turns the AMD IOMMU on "
 				      "by itself when the firmware describes one: enable \"IOMMU\" "

@@ -6,7 +6,8 @@
  *     raise any interrupt in the host; VFIO then refuses to attach the device ("No interrupt
  *     remapping support. Use the module param "allow_unsafe_interrupts" ...") unless
  *     vfio_iommu_type1.allow_unsafe_interrupts=1. Whether interrupts are remapped shows in the
- *     name of each interrupt's chip: IR-PCI-MSI, IR-IO-APIC... (/sys/kernel/irq/N/chip_name).
+ *     name of each interrupt's chip: IR-PCI-MSI, IR-IO-APIC... (/sys/kernel/irq/N/chip_name);
+ *     on arm64 the GICv3's ITS isolates MSIs: ITS-MSI.
  *   - pcie_acs_override: a patch some kernels carry (Proxmox, linux-zen, Liquorix) that splits
  *     IOMMU groups the hardware does not isolate: a device alone in its group may still reach
  *     the devices beside it by peer-to-peer DMA, behind the IOMMU's back.
@@ -44,7 +45,9 @@ static int irq_chips(struct probe_ctx *ctx, char *chip, size_t len, bool *remapp
 		snprintf(path, sizeof(path), IRQ_DIR "/%.40s/chip_name", irqs[i]);
 		if (root_read_line(ctx, path, name, sizeof(name)) || !name[0])
 			continue;
-		*remapped = !strncmp(name, "IR-", 3);
+		/* x86's remapped chips are IR-...; on arm64 the GICv3's ITS isolates each device's
+		 * MSIs (ITS-MSI, ITS-pMSI), which VFIO takes as remapping */
+		*remapped = !strncmp(name, "IR-", 3) || !strncmp(name, "ITS-", 4);
 		if (*remapped || !chip[0])
 			snprintf(chip, len, "%s", name);
 	}

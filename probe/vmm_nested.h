@@ -63,6 +63,10 @@ static const struct vmm_nested {
 	"this host is a virtual machine: it has an IOMMU only if its VMM gives it a virtual one " \
 	"(QEMU: -machine q35,kernel-irqchip=split -device intel-iommu,intremap=on; libvirt: " \
 	"<iommu model='intel'/>), and the device must first be passed through to this VM"
+#define VM_IOMMU_ARM64 \
+	"this host is an arm64 virtual machine: it has an IOMMU only if its VMM gives it a virtual " \
+	"SMMU (QEMU: -machine virt,iommu=smmuv3; libvirt: <iommu model='smmuv3'/>), and the " \
+	"device must first be passed through to this VM"
 
 /*
  * The CI systems virtcap knows, by the variable each sets in its jobs' environment (their

@@ -169,6 +169,32 @@ static bool gate_host(const struct report *r, struct gate *g, bool pvm)
 	return true;
 }
 
+/* An IOMMU, on in the kernel, VFIO, and remapped interrupts: what VFIO needs to take a device;
+ * g is left as it was when all hold */
+static void gate_passthrough(const struct report *r, struct gate *g)
+{
+	if (report_cap_flag(r, CAP_FW_IOMMU) == 0)
+		gate_set(g, VERDICT_NO, CAP_FW_IOMMU, cap_fix(r, CAP_FW_IOMMU),
+			 "the firmware reports no IOMMU (%s)", report_host_is_arm(r) ?
+			 cap_detail(r, CAP_FW_IOMMU) : "no ACPI DMAR/IVRS table");
+	else if (report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED) == 0)
+		gate_set(g, VERDICT_NO, CAP_KERNEL_IOMMU_ENABLED,
+			 cap_fix(r, CAP_KERNEL_IOMMU_ENABLED),
+			 "the kernel has no IOMMU groups: the IOMMU is off");
+	else if (report_cap_flag(r, CAP_FW_IOMMU) < 0 &&
+		 report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED) < 0)
+		gate_set(g, VERDICT_UNKNOWN, CAP_FW_IOMMU, NULL,
+			 "whether there is an IOMMU is unknown");
+	else if (report_cap_flag(r, CAP_KERNEL_VFIO) == 0)
+		gate_set(g, VERDICT_NO, CAP_KERNEL_VFIO, cap_fix(r, CAP_KERNEL_VFIO),
+			 "VFIO is not available (module not loaded)");
+	else if (report_cap_flag(r, CAP_PCI_INTERRUPT_REMAPPING) == 0 &&
+		 report_cap_flag(r, CAP_PCI_UNSAFE_INTERRUPTS_ALLOWED) != 1)
+		gate_set(g, VERDICT_NO, CAP_PCI_INTERRUPT_REMAPPING,
+			 cap_fix(r, CAP_PCI_INTERRUPT_REMAPPING), "interrupts are not "
+			 "remapped, so VFIO refuses to attach a device");
+}
+
 /* What a kind needs beyond a usable KVM. pvm: only PVM-enabled 64-bit guest kernels run. */
 static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g, bool pvm)
 {
@@ -206,25 +232,7 @@ static void gate_kind(const struct report *r, enum guest_kind k, struct gate *g,
 		break;
 	}
 	case GUEST_PASSTHROUGH:
-		if (report_cap_flag(r, CAP_FW_IOMMU) == 0)
-			gate_set(g, VERDICT_NO, CAP_FW_IOMMU, cap_fix(r, CAP_FW_IOMMU),
-				 "the firmware reports no IOMMU (no ACPI DMAR/IVRS table)");
-		else if (report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED) == 0)
-			gate_set(g, VERDICT_NO, CAP_KERNEL_IOMMU_ENABLED,
-				 cap_fix(r, CAP_KERNEL_IOMMU_ENABLED),
-				 "the kernel has no IOMMU groups: the IOMMU is off");
-		else if (report_cap_flag(r, CAP_FW_IOMMU) < 0 &&
-			 report_cap_flag(r, CAP_KERNEL_IOMMU_ENABLED) < 0)
-			gate_set(g, VERDICT_UNKNOWN, CAP_FW_IOMMU, NULL,
-				 "whether there is an IOMMU is unknown");
-		else if (report_cap_flag(r, CAP_KERNEL_VFIO) == 0)
-			gate_set(g, VERDICT_NO, CAP_KERNEL_VFIO, cap_fix(r, CAP_KERNEL_VFIO),
-				 "VFIO is not available (module not loaded)");
-		else if (report_cap_flag(r, CAP_PCI_INTERRUPT_REMAPPING) == 0 &&
-			 report_cap_flag(r, CAP_PCI_UNSAFE_INTERRUPTS_ALLOWED) != 1)
-			gate_set(g, VERDICT_NO, CAP_PCI_INTERRUPT_REMAPPING,
-				 cap_fix(r, CAP_PCI_INTERRUPT_REMAPPING), "interrupts are not "
-				 "remapped, so VFIO refuses to attach a device");
+		gate_passthrough(r, g);
 		break;
 	default:
 		break;
@@ -304,7 +312,7 @@ static void gate_arm(const struct report *r, enum guest_kind k, struct gate *g)
 
 	switch (k) {
 	case GUEST_ARM64: case GUEST_ARM32: case GUEST_SMP: case GUEST_IRQ: case GUEST_HYPERCALL:
-	case GUEST_MMIO: case GUEST_DISK: case GUEST_NESTED:
+	case GUEST_MMIO: case GUEST_DISK: case GUEST_NESTED: case GUEST_PASSTHROUGH:
 		break;
 	case GUEST_REAL16: case GUEST_PROT32: case GUEST_PAE32: case GUEST_LONG64:
 	case GUEST_BOOT: case GUEST_PIO:
@@ -332,6 +340,12 @@ static void gate_arm(const struct report *r, enum guest_kind k, struct gate *g)
 	 * with PVM, whose KVM needs none) */
 	if (!gate_host(r, g, true))
 		return;
+	if (k == GUEST_PASSTHROUGH) {	/* an SMMU, VFIO, MSIs the ITS isolates */
+		gate_set(g, VERDICT_YES, NULL, NULL, "KVM/arm64 is usable, an IOMMU is on and VFIO "
+			 "is there");
+		gate_passthrough(r, g);
+		return;
+	}
 	if (k == GUEST_NESTED) {	/* a guest's own guests need a virtual EL2 of KVM */
 		int el2 = report_cap_flag(r, CAP_KERNEL_KVM_ARM_EL2);
 

@@ -57,7 +57,23 @@ root_fact "$tmp/lost" klog.oldest 86400.5
 arm64_root "$tmp/garbage" vhe-max "not a register"
 sed -i 's/^klog.arm64_started_at=.*/klog.arm64_started_at=EL3x/' "$tmp/garbage/.virtcap/facts"
 
-for r in max a57 a64fx el1 el1-ec2 el1-virt lost garbage; do probe_root "$tmp/$r"; done
+# an Ampere-like server (a Neoverse N1 MIDR) whose SMMUv3 drives two IOMMU groups, with VFIO
+# and the GICv3's ITS for MSIs, /dev/kvm usable: what passthrough needs on arm64
+arm64_root "$tmp/smmu" vhe-max 0x00000000413fd0c1
+dev_kvm_ok "$tmp/smmu"
+root_file "$tmp/smmu" sys/firmware/acpi/tables/IORT ""
+root_file "$tmp/smmu" sys/class/iommu/smmu3.0x0000000009050000/uevent ""
+root_file "$tmp/smmu" sys/kernel/iommu_groups/0/type DMA
+root_file "$tmp/smmu" sys/kernel/iommu_groups/1/type DMA
+root_file "$tmp/smmu" sys/module/vfio/refcnt 0
+root_file "$tmp/smmu" sys/kernel/irq/20/chip_name ITS-MSI
+root_file "$tmp/smmu" proc/cmdline "BOOT_IMAGE=/vmlinuz root=/dev/sda1"
+cp -r "$tmp/smmu" "$tmp/smmu-off"	# the same machine, its SMMU driver not loaded
+rm -r "$tmp/smmu-off/sys/kernel/iommu_groups" "$tmp/smmu-off/sys/class/iommu" "$tmp/smmu-off/.virtcap"
+arm64_root "$tmp/smmu-off" vhe-max 0x00000000413fd0c1
+dev_kvm_ok "$tmp/smmu-off"
+mkdir -p "$tmp/smmu-off/sys/kernel/iommu_groups"
+for r in max a57 a64fx el1 el1-ec2 el1-virt lost garbage smmu smmu-off; do probe_root "$tmp/$r"; done
 cap() { jget "$tmp/$1.json" "d['capabilities']['$2'].get('${3:-value}')"; }
 caps() {	# ROOT: boot EL, KVM mode, IPA bits, AArch32 at EL1
 	echo "$(cap $1 kernel.arm64_boot_el)/$(cap $1 kernel.arm64_kvm_mode)/$(cap $1 kernel.arm64_ipa_bits)/$(cap $1 cpu.arm64_el1_aarch32)"
@@ -128,6 +144,20 @@ ok $? "advise arm64 says what the row says"
 timeout 20 "$VIRTCAP" --root "$tmp/el1" advise arm64 --json 2>/dev/null >"$tmp/advise.json"
 is "$(jget "$tmp/advise.json" "d['verdict'] + '/' + str(d['first_failing_step'])")/$(row el1 arm64 verdict)" \
 	"no/0/no" "advise --json and the matrix agree"
+# passthrough on arm64: an SMMU, VFIO and MSIs the ITS isolates; the fixes are arm64's, never
+# Intel's VT-d, where no IOMMU is on
+is "$(row smmu passthrough verdict)/$(cap smmu fw.iommu_table)/$(cap smmu pci.interrupt_remapping)" \
+	"yes/IORT/true" "an SMMU, VFIO and the ITS: passthrough, judged as on x86"
+is "$(row smmu-off passthrough verdict)/$(row smmu-off passthrough blocked_by)" \
+	"no/kernel.iommu_enabled" "no IOMMU group: no passthrough"
+row smmu-off passthrough fix | grep -q "arm_smmu_v3"
+ok $? "and the fix loads the SMMU's driver" || diag "$(row smmu-off passthrough fix)"
+for r in smmu-off el1-virt; do
+	cap $r kernel.iommu_enabled fix | grep -qi "intel\|VT-d"
+	is "$?" 1 "$r: no Intel IOMMU in an arm64 host's fix"
+done
+cap el1-virt kernel.iommu_enabled fix | grep -q "iommu=smmuv3"
+ok $? "a QEMU arm64 VM: the VMM's virtual SMMU" || diag "$(cap el1-virt kernel.iommu_enabled fix)"
 # nor are the x86 rows an x86 host's "no" (no VT-x in CPUID, no kvm_intel module): unknown,
 # their CPU, firmware and kernel cells not involved; a POWER OS is still judged by its emulator
 is "$(row a57 os64 verdict)/$(row a57 os64 blocked_by)/$(row a57 long64 verdict)/$(row a57 long64 blocked_by)" \
