@@ -68,8 +68,8 @@ void usage(FILE *out)
 	      , out);
 	cli_print_only_help(out);
 	fputs("  --timeout SEC      time limit of each proof (default 2; without it a guest\n"
-	      "                     that spins is stopped after 40 times real16's time of CPU\n"
-	      "                     time, at least 150 ms)\n"
+	      "                     that spins is stopped after 40 times the first proof's\n"
+	      "                     time of CPU time, at least 150 ms)\n"
 	      "  --prom             print Prometheus metrics (node_exporter textfile format)\n"
 	      "  --output FILE      write the output to FILE atomically (temporary + rename)\n"
 	      "  --nfd DIR          also write Node Feature Discovery's labels to DIR/virtcap\n"

@@ -118,12 +118,12 @@ static void progress(const struct proof_def *p, size_t done, size_t total, unsig
 }
 
 /*
- * Without --timeout, a guest that spins is not waited for to the deadline: once real16 (the
- * first and simplest proof) is proven, a single-vCPU guest that has used SPIN_CALIBRATION times
- * real16's whole time (VM made, guest run, checked) of CPU time, and at least SPIN_CPU_MIN_MS,
- * is stopped as spinning. CPU time, not wall time: a busy host's descheduled guest uses none;
- * and scaled from real16's own time: an emulated host's slower guests get more. A working
- * guest needs well under a millisecond of it.
+ * Without --timeout, a guest that spins is not waited for to the deadline: once the manifest's
+ * first proof (the simplest: real16 on x86, arm64 on arm64) is proven, a single-vCPU guest that
+ * has used SPIN_CALIBRATION times its whole time (VM made, guest run, checked) of CPU time, and
+ * at least SPIN_CPU_MIN_MS, is stopped as spinning. CPU time, not wall time: a busy host's
+ * descheduled guest uses none; and scaled from that proof's own time: an emulated host's slower
+ * guests get more. A working guest needs well under a millisecond of it.
  */
 #define SPIN_CALIBRATION 40
 #define SPIN_CPU_MIN_MS 150
@@ -151,7 +151,7 @@ int cli_run_proofs(struct report *r, const char *only, unsigned timeout_ms, bool
 				      "live host");
 		}
 
-		if (spin_limit && !strcmp(p->id, "real16") && res.status == HV_PROOF_PROVEN) {
+		if (spin_limit && p == &proof_defs[0] && res.status == HV_PROOF_PROVEN) {
 			uint64_t ms = SPIN_CALIBRATION * res.duration_us / 1000;
 
 			opts.spin_cpu_ms = ms > SPIN_CPU_MIN_MS ? ms : SPIN_CPU_MIN_MS;
