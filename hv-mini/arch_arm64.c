@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * What hv-mini's common parts (vm.c, run.c) ask of arm64: the VM's own set-up (none) and a
- * ucall, read at its exit; and a vCPU's registers by their KVM ids, which the checks read too.
+ * What hv-mini's common parts (vm.c, run.c, kit.c) ask of arm64: the VM's own set-up (none), a
+ * ucall, read at its exit, and the test interrupt a SYNC asks for (an SPI of the vGIC); and
+ * what arm64's proofs use besides: a vCPU's registers by their KVM ids, the vGIC, made and read.
  * The vCPUs are hv-mini/vcpu_arm64.c's.
  */
 #include <errno.h>

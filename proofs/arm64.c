@@ -22,12 +22,6 @@ static uint64_t nonce64(const struct proof_run *run)
 	return (uint64_t)run->nonce[1] << 32 | run->nonce[0];
 }
 
-static void wrong_answer(struct why_not *w, uint64_t got, uint64_t want)
-{
-	why_not(w, "the guest's answer is 0x%llx, not 0x%llx", (unsigned long long)got,
-		(unsigned long long)want);
-}
-
 /* vCPU 0's register id after the run into *value; a reason into w when it cannot be read */
 static bool read_reg(struct proof_run *run, uint64_t id, const char *name, uint64_t *value,
 		     struct why_not *w)
@@ -56,7 +50,7 @@ void check_arm64(struct proof_run *run, struct hv_proof_result *res)
 
 	PROOF_NEEDS_DONE(run, res);
 	if (run->done[0].value != want)
-		wrong_answer(&w, run->done[0].value, want);
+		why_not_answer(&w, run->done[0].value, want);
 	if (ESR_EC(esr) != ESR_EC_SVC64 || (esr & 0xFFFF) != GUEST_ARM64_SVC)
 		why_not(&w, "its vectors did not take its SVC #0x%x from AArch64 (ESR_EL1 0x%llx)",
 			GUEST_ARM64_SVC, (unsigned long long)esr);
@@ -92,7 +86,7 @@ void check_arm32(struct proof_run *run, struct hv_proof_result *res)
 
 	PROOF_NEEDS_DONE(run, res);
 	if ((uint32_t)run->done[0].value != want)
-		wrong_answer(&w, (uint32_t)run->done[0].value, want);
+		why_not_answer(&w, (uint32_t)run->done[0].value, want);
 	if ((cpsr & PSTATE_MODE_MASK) != PSTATE_A32_SVC)
 		why_not(&w, "the guest's CPSR is 0x%x, not SVC mode's", cpsr);
 	if (read_reg(run, HV_ARM64_CORE_REG(regs.pstate), "PSTATE", &pstate, &w) &&

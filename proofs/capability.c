@@ -18,12 +18,6 @@
 #define KVM_ENOSYS_ANSWER 0xFFFFFC18u	/* -KVM_ENOSYS (-1000) as the guest's EAX */
 #define PAE_HIGH_SIZE (2ull << 20)
 
-static void wrong_answer(struct why_not *w, uint64_t got, uint64_t want)
-{
-	why_not(w, "the guest's answer is 0x%llx, not 0x%llx", (unsigned long long)got,
-		(unsigned long long)want);
-}
-
 /* --- real16 --- */
 int setup_real16(struct proof_run *run, struct hv_proof_result *res)
 {
@@ -38,7 +32,7 @@ void check_real16(struct proof_run *run, struct hv_proof_result *res)
 
 	PROOF_NEEDS_DONE(run, res);
 	if (got != want)
-		wrong_answer(&w, got, want);
+		why_not_answer(&w, got, want);
 	if (run->sregs.cr0 & X86_CR0_PE)
 		why_not(&w, "CR0.PE=1 when it answered: protected mode, not real mode");
 	if (!failed_for(res, &w))
@@ -78,7 +72,7 @@ void check_prot32(struct proof_run *run, struct hv_proof_result *res)
 
 	PROOF_NEEDS_DONE(run, res);
 	if (got != want)
-		wrong_answer(&w, got, want);
+		why_not_answer(&w, got, want);
 	not_32bit(s, false, &w);
 	if (!failed_for(res, &w))
 		hv_result_set(res, HV_PROOF_PROVEN, "32-bit protected mode: read 0x%08x with paging "
@@ -106,7 +100,7 @@ void check_pae32(struct proof_run *run, struct hv_proof_result *res)
 
 	PROOF_NEEDS_DONE(run, res);
 	if (got != want)
-		wrong_answer(&w, got, want);
+		why_not_answer(&w, got, want);
 	not_32bit(&run->sregs, true, &w);
 	if (!failed_for(res, &w))
 		hv_result_set(res, HV_PROOF_PROVEN, "PAE paging: the guest read 0x%016llx at VA "
@@ -156,7 +150,7 @@ void check_long64(struct proof_run *run, struct hv_proof_result *res)
 			      "guests cannot work", (unsigned long long)got);
 	else {
 		if (got != want)
-			wrong_answer(&w, got, want);
+			why_not_answer(&w, got, want);
 		if (!(s->efer & X86_EFER_LMA))
 			why_not(&w, "EFER.LMA=0: not long mode");
 		if (!s->cs.l)

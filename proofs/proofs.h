@@ -110,6 +110,8 @@ struct why_not {
 };
 
 void why_not(struct why_not *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The guest's answer is got, not the want only the claimed mode gives */
+void why_not_answer(struct why_not *w, uint64_t got, uint64_t want);
 /* Failed with the reasons, when there are any: true then */
 bool failed_for(struct hv_proof_result *res, const struct why_not *w);
 

@@ -24,6 +24,12 @@ void why_not(struct why_not *w, const char *fmt, ...)
 		w->used = sizeof(w->text) - 1;
 }
 
+void why_not_answer(struct why_not *w, uint64_t got, uint64_t want)
+{
+	why_not(w, "the guest's answer is 0x%llx, not 0x%llx", (unsigned long long)got,
+		(unsigned long long)want);
+}
+
 bool failed_for(struct hv_proof_result *res, const struct why_not *w)
 {
 	if (!w->used)
