@@ -316,15 +316,17 @@ static void matrix_parse(struct fleet *f, struct fleet_host *h, const struct rep
 		const char *v = r->row[k] == JSCAN_OBJECT ? field_str(&r->verdict[k]) : NULL;
 
 		if (!v || (strcmp(v, "yes") && strcmp(v, "no") && strcmp(v, "unknown") &&
-			   strcmp(v, "emulation"))) {
+			   strcmp(v, "emulation") && strcmp(v, "not-applicable"))) {
 			snprintf(why, sizeof(why), "matrix row \"%s\" has no verdict "
-				 "yes/no/unknown/emulation", id);
+				 "yes/no/unknown/emulation/not-applicable", id);
 			host_error(h, why);
 			break;
 		}
 		h->verdict[k] = !strcmp(v, "yes") ? VERDICT_YES : !strcmp(v, "no") ? VERDICT_NO
-				: !strcmp(v, "emulation") ? VERDICT_EMULATION : VERDICT_UNKNOWN;
-		if (h->verdict[k] == VERDICT_YES || h->verdict[k] == VERDICT_EMULATION)
+				: !strcmp(v, "emulation") ? VERDICT_EMULATION
+				: !strcmp(v, "not-applicable") ? VERDICT_NA : VERDICT_UNKNOWN;
+		if (h->verdict[k] == VERDICT_YES || h->verdict[k] == VERDICT_EMULATION ||
+		    h->verdict[k] == VERDICT_NA)
 			continue;
 
 		const char *by = bounded(&r->blocked_by[k], BLOCKER_MAX, &too_long);

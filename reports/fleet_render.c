@@ -105,7 +105,7 @@ static void blockers_free(struct blocker *b, size_t n)
 }
 
 /* per kind: hosts where it is yes, no, unknown, emulation (the order of enum verdict's
- * columns as the tables show them) */
+ * columns as the tables show them); a host where it is not applicable is in none */
 static void counts(const struct fleet *f, size_t c[GUEST_KIND_COUNT][4])
 {
 	memset(c, 0, sizeof(size_t) * GUEST_KIND_COUNT * 4);
@@ -113,6 +113,8 @@ static void counts(const struct fleet *f, size_t c[GUEST_KIND_COUNT][4])
 		for (int k = 0; k < GUEST_KIND_COUNT && counted(&f->v[i]); k++) {
 			enum verdict v = f->v[i].verdict[k];
 
+			if (v == VERDICT_NA)	/* no such guest on that host's architecture */
+				continue;
 			c[k][v == VERDICT_YES ? 0 : v == VERDICT_NO ? 1 : v == VERDICT_EMULATION ? 3
 			     : 2]++;
 		}
@@ -166,7 +168,7 @@ static void status_note(FILE *o, const struct fleet_host *h, const char *open, c
 static const char *cell(enum verdict v)
 {
 	return v == VERDICT_YES ? "yes" : v == VERDICT_NO ? "no" : v == VERDICT_EMULATION ? "emu"
-	       : "?";
+	       : v == VERDICT_NA ? "n/a" : "?";
 }
 
 #define TEXT_WIDTH 80	/* what the lines beside the table keep to */

@@ -140,8 +140,8 @@ static void print_matrix(const struct out *o, const struct report *r)
 			fprintf(o->f, "  %sthe capabilities they rest on:%s\n", paint(o, ANSI_DIM),
 				paint(o, ANSI_RESET));
 		fprintf(o->f, "  %-11s %s%-9s%s", guest_kind_id((enum guest_kind)k),
-			verdict_colour(o, row->verdict), verdict_name(row->verdict),
-			paint(o, ANSI_RESET));
+			verdict_colour(o, row->verdict), row->verdict == VERDICT_NA ? "n/a"
+			: verdict_name(row->verdict), paint(o, ANSI_RESET));
 		for (int l = 0; l < LAYER_COUNT; l++) {
 			const char *colour;
 			const char *mark = layer_mark(o, report_layer_state(r, (enum guest_kind)k,

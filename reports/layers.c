@@ -123,6 +123,8 @@ static enum layer_state layer_os(const struct report *r, enum guest_kind k, enum
 		if (s->kind == ADVICE_ROW && l == LAYER_PROOF) {
 			enum layer_state p = report_layer_state(r, (enum guest_kind)s->which, l);
 
+			if (p == LAYER_NA)	/* a row with no such guest here proves nothing */
+				continue;
 			any = true;
 			if (p == LAYER_FAIL || (p == LAYER_NOT_RUN && proof != LAYER_FAIL))
 				proof = p;
@@ -156,6 +158,8 @@ enum layer_state report_layer_state(const struct report *r, enum guest_kind k, e
 		return r->matrix[k].verdict == VERDICT_YES ? LAYER_OK
 		       : r->matrix[k].verdict == VERDICT_NO ? LAYER_FAIL : LAYER_UNKNOWN;
 	}
+	if (r->matrix[k].verdict == VERDICT_NA)	/* no such guest here: nothing is involved */
+		return LAYER_NA;
 	/* an ARM host: the x86 CPU, firmware and kernel switches are not its (matrix.c) */
 	if (report_host_is_arm(r) && (l == LAYER_CPU || l == LAYER_FIRMWARE || l == LAYER_KERNEL))
 		return LAYER_NA;

@@ -316,8 +316,8 @@ static void gate_arm(const struct report *r, enum guest_kind k, struct gate *g)
 		break;
 	case GUEST_REAL16: case GUEST_PROT32: case GUEST_PAE32: case GUEST_LONG64:
 	case GUEST_BOOT: case GUEST_PIO:
-		gate_set(g, VERDICT_UNKNOWN, CAP_KERNEL_ARCH, NULL, "not applicable: an x86 CPU "
-			 "mode or port I/O, which an ARM host (%s) has not; its KVM runs ARM guests",
+		gate_set(g, VERDICT_NA, CAP_KERNEL_ARCH, NULL, "not applicable: an x86 CPU mode or "
+			 "port I/O, which an ARM host (%s) has not; its KVM runs ARM guests",
 			 r->kernel_arch);
 		return;
 	default:

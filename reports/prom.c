@@ -48,7 +48,8 @@ static void flag(FILE *f, const struct report *r, const char *name, const char *
 int report_print_prom(const struct report *r, void *file)
 {
 	FILE *f = file;
-	static const char *const verdicts[] = { "yes", "no", "unknown", "emulation" };
+	static const char *const verdicts[] = { "yes", "no", "unknown", "emulation",
+						 "not-applicable" };
 
 	head(f, "virtcap_info", "virtcap version, report schema and kernel of this report");
 	fprintf(f, "virtcap_info{version=\"%s\",schema=\"%s\",kernel=\"", VIRTCAP_VERSION,
@@ -74,7 +75,7 @@ int report_print_prom(const struct report *r, void *file)
 		fprintf(f, "virtcap_guest_supported{guest=\"%s\"} %d\n",
 			guest_kind_id((enum guest_kind)k), r->matrix[k].verdict == VERDICT_YES);
 	head(f, "virtcap_guest_verdict", "the verdict of each guest kind, one-hot over yes, no, "
-	     "unknown and emulation");
+	     "unknown, emulation and not-applicable (no such guest on this CPU architecture)");
 	for (int k = 0; k < GUEST_KIND_COUNT; k++)
 		for (size_t v = 0; v < sizeof(verdicts) / sizeof(verdicts[0]); v++)
 			fprintf(f, "virtcap_guest_verdict{guest=\"%s\",verdict=\"%s\"} %d\n",

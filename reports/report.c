@@ -98,6 +98,8 @@ const char *verdict_name(enum verdict v)
 		return "no";
 	case VERDICT_EMULATION:
 		return "emulation";
+	case VERDICT_NA:
+		return "not-applicable";
 	default:
 		return "unknown";
 	}

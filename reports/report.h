@@ -53,6 +53,9 @@ enum verdict {
 	/* it runs, but only by emulation: a guest of another CPU architecture (arm64 on x86-64),
 	 * whose instructions no hardware here runs; never what a hardware-virtualized row says */
 	VERDICT_EMULATION,
+	/* there is no such guest on this host's CPU architecture: an x86 CPU mode or port I/O on
+	 * an ARM host; never a "no", which a fix could change */
+	VERDICT_NA,
 };
 
 /*

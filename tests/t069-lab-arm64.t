@@ -4,7 +4,8 @@
 # virtcap says of each machine is held to what that same kernel said in boots recorded apart,
 # tests/data/arm64/*.dmesg (read here with grep, not with virtcap's parser), and to the MIDR_EL1
 # their README gives: VHE on max, nVHE on cortex-a57, no AArch32 at EL1 on a64fx, no EL2 at all
-# with virtualization=off. On an ARM host the x86 rows are unknown, never an x86 host's "no".
+# with virtualization=off. On an ARM host an x86 OS is unknown and an x86 CPU mode not
+# applicable, never an x86 host's "no".
 # hv-mini's arm64 guests (proofs/manifest_arm64.h) run on each machine's KVM/arm64: the 64- and
 # 32-bit ARM rows follow the log's AArch32 at EL1, and on max every liar
 # (tests/data/liars-arm64.tsv) is failed for its reason.
@@ -85,10 +86,13 @@ for scenario in vhe-max:max:el2:true/true/false nvhe-cortex-a57:cortex-a57:el2:f
 		is "$(row arm64)/$(row arm32)" "no/kernel.arm64_kvm_mode/not-run/no/kernel.arm64_kvm_mode/not-run" \
 			"$name: without EL2 no ARM guest runs under KVM: KVM did not start"
 	fi
+	is "$(jget "$tmp/$name.json" "str(d['lab'].get('el2')) + '/' + str('nested' in d['lab'] or 'kvm_module' in d['lab'])")" \
+		"$([ "$el2" = el2 ] && echo True || echo False)/False" \
+		"$name: the lab's record says EL2 $([ "$el2" = el2 ] && echo on || echo off), and no x86 KVM module"
 	jget "$tmp/$name.json" "d['capabilities']['kernel.arch']['detail']" | grep -q "^64-bit ARM kernel"
 	ok $? "$name: kernel.arch says a 64-bit ARM kernel, never a 32-bit one"
 	is "$(jget "$tmp/$name.json" "d['matrix']['os64']['verdict'] + '/' + d['matrix']['long64']['verdict'] + '/' + d['matrix']['long64']['blocked_by']")" \
-		"unknown/unknown/kernel.arch" "$name: the x86 rows are unknown on an ARM host, not 'no'"
+		"unknown/not-applicable/kernel.arch" "$name: an x86 OS unknown on an ARM host, an x86 CPU mode not applicable, neither 'no'"
 done
 # the EL1 machine's fix fits where it is: a virtual machine (QEMU's), so not the firmware's
 jget "$tmp/el1-max.json" "d['capabilities']['kernel.arm64_boot_el']['fix']" | grep -qi "bare-metal\|metal"

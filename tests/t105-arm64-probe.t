@@ -158,14 +158,23 @@ for r in smmu-off el1-virt; do
 done
 cap el1-virt kernel.iommu_enabled fix | grep -q "iommu=smmuv3"
 ok $? "a QEMU arm64 VM: the VMM's virtual SMMU" || diag "$(cap el1-virt kernel.iommu_enabled fix)"
-# nor are the x86 rows an x86 host's "no" (no VT-x in CPUID, no kvm_intel module): unknown,
-# their CPU, firmware and kernel cells not involved; a POWER OS is still judged by its emulator
+# nor are the x86 rows an x86 host's "no" (no VT-x in CPUID, no kvm_intel module): an x86 OS
+# is unknown (emulation is not judged there yet), an x86 CPU mode not applicable, every cell of
+# it not involved; a POWER OS is still judged by its emulator
 is "$(row a57 os64 verdict)/$(row a57 os64 blocked_by)/$(row a57 long64 verdict)/$(row a57 long64 blocked_by)" \
-	"unknown/kernel.arch/unknown/kernel.arch" "an arm64 host: the x86 rows unknown, blocked by the kernel's architecture"
+	"unknown/kernel.arch/not-applicable/kernel.arch" "an arm64 host: an x86 OS unknown, an x86 CPU mode not applicable"
 jget "$tmp/a57.json" "d['capabilities']['kernel.arch']['detail']" | grep -q "^64-bit ARM kernel: its KVM runs arm64 guests"
 ok $? "kernel.arch: a 64-bit ARM kernel, never '32-bit kernel'"
-LANG=C timeout 20 "$VIRTCAP" --root "$tmp/a57" --no-color 2>/dev/null | grep -q '^  long64 *unknown *- *- *- '
-ok $? "the table: long64 unknown, the x86 CPU, firmware and kernel not involved"
+LANG=C timeout 20 "$VIRTCAP" --root "$tmp/a57" --no-color 2>/dev/null | grep -q '^  long64 *n/a *- *- *- *- *- '
+ok $? "the table: long64 n/a, every cell not involved"
+LANG=C timeout 20 "$VIRTCAP" --root "$tmp/a57" --no-color 2>/dev/null | grep -q '^  dos *unknown *- *- *- *- *- '
+ok $? "and DOS, resting on x86 modes alone, proven by nothing ('-', not 'y')"
+timeout 20 "$VIRTCAP" --root "$tmp/a57" --prom 2>/dev/null | grep -q '^virtcap_guest_verdict{guest="real16",verdict="not-applicable"} 1$'
+ok $? "the metrics say it: real16 not-applicable"
+timeout 20 "$VIRTCAP" --root "$tmp/a57" check --require real16 --tap >"$tmp/check.out" 2>&1
+is "$?" 1 "check --require real16 on an arm64 host fails: no such guest there"
+grep -q "^not ok 1 - real16: not-applicable" "$tmp/check.out"
+ok $? "and says not-applicable" || diag "$(cat "$tmp/check.out")"
 is "$(row a57 ppc64le blocked_by)" tools.qemu_ppc64 "ppc64le: judged on its emulator, as on x86"
 
 # an x86 host has none of them
