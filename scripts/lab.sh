@@ -712,8 +712,9 @@ d["lab"] = {"cpu": a[2], "kernel": a[3], "kernel_version": a[4], "nested": int(a
             "emulator": a[12], "kernel_package": a[13]}
 if a[14]:
     d["lab"]["xen_package"] = a[14]
-if a[15]:
+if a[15]:	# arm64: EL2 or not; an x86 KVM module and its nested= are not its
     d["lab"]["el2"] = a[15] == "1"
+    del d["lab"]["nested"], d["lab"]["kvm_module"]
 print(json.dumps(d, indent=2))
 PY
 	# shellcheck disable=SC2181
